@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { generateCharts } from '../../generator/index.ts';
+import { loadTemplateSources, loadVersions } from '../../generator/sources.ts';
+import { findDrift, writeOutputAtomically } from '../../generator/write.ts';
+import { CHARTS_DIR } from '../../util/paths.ts';
+import type { CliIo } from '../io.ts';
+
+export function registerGenerate(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('generate')
+    .description('write charts/ from the schema and generator/templates (atomic); --check reports drift instead')
+    .option('--check', 'exit 1 and list the files that differ instead of writing')
+    .option('--out <dir>', 'output directory', CHARTS_DIR)
+    .action((opts: { check?: boolean; out: string }) => {
+      const outDir = resolve(opts.out);
+      const files = generateCharts(loadTemplateSources(), loadVersions());
+      if (opts.check) {
+        const drift = findDrift(outDir, files);
+        const lines = [
+          ...drift.changed.map((p) => `  changed: ${p}`),
+          ...drift.missing.map((p) => `  missing: ${p}`),
+          ...drift.extra.map((p) => `  not generated: ${p}`),
+        ];
+        if (lines.length) {
+          io.err(`charts are stale: ${lines.length} file(s) differ from a fresh generate\n${lines.join('\n')}\nrun \`npm run generate\` and commit the result (never edit charts/ by hand)\n`);
+          setExit(1);
+          return;
+        }
+        io.out(`charts are up to date (${files.length} files)\n`);
+        return;
+      }
+      writeOutputAtomically(outDir, files);
+      io.out(`generated ${files.length} files in ${opts.out}\n`);
+    });
+}

@@ -1,0 +1,38 @@
+/**
+ * `nexus`: the one user-facing command. This module (with cli/io.ts) is the only place that knows
+ * about argv, stdout and exit codes: 0 clean, 1 findings, 2 could not run.
+ */
+import { Command, CommanderError } from 'commander';
+import { describeUnknownError } from '../util/errors.ts';
+import { registerGenerate } from './commands/generate.ts';
+import { registerValidate } from './commands/validate.ts';
+import { processIo, type CliIo } from './io.ts';
+import { TOOL_VERSION } from './version.ts';
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number) => {
+    exitCode = Math.max(exitCode, code);
+  };
+  const program = new Command('nexus')
+    .description('Generate, validate and release the NEXUS platform Helm charts.')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerGenerate(program, io, setExit);
+  registerValidate(program, io, setExit);
+  for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end with exit code 0; usage mistakes are "could not run".
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    io.err(`${describeUnknownError(err)}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * generateCharts: the pure core of the generator. From the Zod model and the template sources it
+ * returns every file of charts/ (sorted, byte-stable). Only write.ts touches the disk.
+ */
+import { defaultConfig } from '../schema/index.ts';
+import { libraryValuesSchema, tierValuesSchema, umbrellaValuesSchema } from '../schema/json-schema.ts';
+import { libraryChartYaml, tierChartYaml, umbrellaChartYaml, type ChartVersions } from './chart-yaml.ts';
+import { GENERATED_NOTICE, withHeader } from './header.ts';
+import { renderReadme } from './readme.ts';
+import { LIBRARY_CHART, TIER_CHARTS, UMBRELLA_CHART } from './tiers.ts';
+import type { OutputFile, TemplateSources } from './types.ts';
+import { valueRows } from './values-table.ts';
+import { renderValuesYaml, type SchemaNode } from './values-yaml.ts';
+
+export type { OutputFile, TemplateSources } from './types.ts';
+
+function schemaFile(schema: Record<string, unknown>): string {
+  const { $schema, title, ...rest } = schema;
+  return `${JSON.stringify({ $schema, $comment: GENERATED_NOTICE, title, ...rest }, null, 2)}\n`;
+}
+
+function valuesFile(schema: Record<string, unknown>, defaults: Record<string, unknown>, chart: string): string {
+  return renderValuesYaml(schema as SchemaNode, defaults, [
+    'yaml-language-server: $schema=values.schema.json',
+    '',
+    `Default values for the ${chart} chart. Every key is documented and enforced by values.schema.json.`,
+  ]);
+}
+
+function templatesOf(sources: TemplateSources, sets: string[], chartDir: string): OutputFile[] {
+  const merged: Record<string, string> = {};
+  for (const set of sets) Object.assign(merged, sources[set] ?? {});
+  return Object.entries(merged).map(([path, content]) => ({ path: `${chartDir}/${path}`, content }));
+}
+
+export function generateCharts(sources: TemplateSources, versions: ChartVersions): OutputFile[] {
+  const defaults = defaultConfig() as unknown as Record<string, Record<string, unknown>>;
+  const files: OutputFile[] = [];
+  const root = UMBRELLA_CHART;
+
+  // Umbrella chart.
+  const umbrellaSchema = umbrellaValuesSchema();
+  files.push(
+    { path: `${root}/Chart.yaml`, content: umbrellaChartYaml(versions) },
+    { path: `${root}/values.yaml`, content: valuesFile(umbrellaSchema, defaults, root) },
+    { path: `${root}/values.schema.json`, content: schemaFile(umbrellaSchema) },
+    {
+      path: `${root}/README.md`,
+      content: renderReadme({
+        name: root,
+        description: 'The NEXUS platform umbrella chart. Each tier is a subchart, switched with `<tier>.enabled`; shared templates come from the `nexus-lib` library chart.',
+        install: true,
+        rows: valueRows(umbrellaSchema as SchemaNode, defaults),
+      }),
+    },
+    ...templatesOf(sources, ['nexus'], root),
+  );
+
+  // Library chart (a dependency of the umbrella: Helm shares named templates across the whole tree).
+  const lib = `${root}/charts/${LIBRARY_CHART}`;
+  files.push(
+    { path: `${lib}/Chart.yaml`, content: libraryChartYaml(versions) },
+    { path: `${lib}/values.schema.json`, content: schemaFile(libraryValuesSchema()) },
+    {
+      path: `${lib}/README.md`,
+      content: renderReadme({
+        name: LIBRARY_CHART,
+        description: 'Library chart (`type: library`) with the named templates every NEXUS tier uses. It renders nothing by itself.',
+        install: false,
+        rows: [],
+      }),
+    },
+    ...templatesOf(sources, [LIBRARY_CHART], lib),
+  );
+
+  // Tier subcharts.
+  for (const tier of TIER_CHARTS) {
+    const dir = `${root}/charts/${tier.name}`;
+    const schema = tierValuesSchema(tier.name);
+    const tierDefaults = defaults[tier.name]!;
+    files.push(
+      { path: `${dir}/Chart.yaml`, content: tierChartYaml(tier, versions) },
+      { path: `${dir}/values.yaml`, content: valuesFile(schema, tierDefaults, tier.name) },
+      { path: `${dir}/values.schema.json`, content: schemaFile(schema) },
+      {
+        path: `${dir}/README.md`,
+        content: renderReadme({
+          name: tier.name,
+          description: `${tier.description} A subchart of \`nexus\`; install it through the umbrella chart, which supplies the \`nexus-lib\` templates.`,
+          install: false,
+          rows: valueRows(schema as SchemaNode, tierDefaults),
+        }),
+      },
+      ...templatesOf(sources, tier.templateSets, dir),
+    );
+  }
+
+  return files
+    .map((f) => ({ path: f.path, content: withHeader(f.path, f.content) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

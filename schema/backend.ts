@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { port, promDuration, resourceName } from './primitives.ts';
+import { statelessTierShape } from './stateless-tier.ts';
+
+export const BackendSection = z
+  .strictObject({
+    ...statelessTierShape({
+      title: 'backend (FastAPI)',
+      image: { repository: 'nexus/backend', tag: '1.0.0' },
+      containerPort: 8000,
+      servicePort: 8000,
+      replicaCount: 2,
+      resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+      probes: {
+        liveness: { path: '/health/live', periodSeconds: 10 },
+        readiness: { path: '/health/ready', periodSeconds: 5 },
+        startup: { path: '/health/live', periodSeconds: 5, failureThreshold: 30 },
+      },
+      autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercentage: 70, targetMemoryUtilizationPercentage: 80 },
+      env: { LOG_LEVEL: 'info', WEB_CONCURRENCY: '2', PYTHONUNBUFFERED: '1' },
+      writablePaths: { tmp: '/tmp' },
+      uid: 1001,
+    }),
+    metrics: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Expose Prometheus metrics on a dedicated port.'),
+        port: port().default(9090).describe('Metrics port.'),
+        path: z.string().startsWith('/').default('/metrics').describe('Metrics path.'),
+        serviceMonitor: z
+          .strictObject({
+            enabled: z.boolean().default(false).describe('Create a ServiceMonitor (when monitoring.coreos.com/v1 is served, or forced).'),
+            force: z.boolean().default(false).describe('Render the ServiceMonitor without detecting the API.'),
+            interval: promDuration().default('30s').describe('Scrape interval.'),
+          })
+          .prefault({})
+          .describe('Prometheus Operator ServiceMonitor.'),
+      })
+      .prefault({})
+      .describe('Application metrics.'),
+    database: z
+      .strictObject({
+        host: z.string().default('').describe('Database host; empty uses the release\'s PgBouncer service (or PostgreSQL when pooling is off).'),
+        port: port().default(5432).describe('Database port.'),
+        name: z.string().min(1).default('nexus').describe('Database name.'),
+        user: z.string().min(1).default('nexus').describe('Database user.'),
+        existingSecret: resourceName().default('').describe('Existing Secret with the database password; empty uses the database tier\'s secret.'),
+        passwordKey: z.string().min(1).default('password').describe('Key of the password in that Secret.'),
+        sslMode: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer').describe('libpq sslmode the backend uses.'),
+      })
+      .prefault({})
+      .describe('How the backend reaches PostgreSQL (credentials by reference only).'),
+    redis: z
+      .strictObject({
+        existingSecret: resourceName().default('').describe('Existing Secret with the Redis password; empty uses the cache tier\'s secret.'),
+        passwordKey: z.string().min(1).default('redis-password').describe('Key of the password in that Secret.'),
+      })
+      .prefault({})
+      .describe('How the backend reaches Redis (through Sentinel; credentials by reference only).'),
+    migrations: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Run database migrations as a pre-install/pre-upgrade hook Job.'),
+        command: z.array(z.string()).min(1).default(['alembic', 'upgrade', 'head']).describe('Migration command.'),
+        backoffLimit: z.number().int().min(0).default(2).describe('Retries before the Job fails.'),
+        activeDeadlineSeconds: z.number().int().min(1).default(600).describe('Hard deadline for the migration Job.'),
+        ttlSecondsAfterFinished: z.number().int().min(0).default(3600).describe('Seconds the finished Job is kept.'),
+      })
+      .prefault({})
+      .describe('Database migrations.'),
+  })
+  .prefault({})
+  .describe('Backend: the FastAPI service.');

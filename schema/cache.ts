@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { port, quantity, resourceName } from './primitives.ts';
+import { image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
+
+export const CacheSection = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Deploy Redis.'),
+    ...naming(),
+    image: image({ repository: 'redis', tag: '7.2.5-bookworm' }),
+    replicas: z.number().int().min(1).default(3).describe('Redis nodes (one master, the rest replicas). Three gives Sentinel a quorum of two.'),
+    port: port().default(6379).describe('Redis port.'),
+    sentinel: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Run Sentinel beside each node for automatic failover.'),
+        port: port().default(26379).describe('Sentinel port.'),
+        masterSet: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('nexus').describe('Name of the monitored master set.'),
+        quorum: z.number().int().min(1).default(2).describe('Sentinels that must agree the master is down.'),
+        downAfterMilliseconds: z.number().int().min(1000).default(5000).describe('Milliseconds of silence before a node is considered down.'),
+        failoverTimeout: z.number().int().min(1000).default(60000).describe('Failover timeout in milliseconds.'),
+        parallelSyncs: z.number().int().min(1).default(1).describe('Replicas resynced at once after a failover.'),
+      })
+      .prefault({})
+      .describe('Sentinel failover.'),
+    auth: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Require a password.'),
+        existingSecret: resourceName().default('').describe('Existing Secret with the password. Required in production.'),
+        passwordKey: z.string().min(1).default('redis-password').describe('Key of the password.'),
+        password: z.string().default('').describe('Inline password for local development only; forbidden in production.'),
+      })
+      .prefault({})
+      .describe('Authentication.'),
+    maxmemory: quantity().nullable().default(null).describe('maxmemory; null derives 80 % of the memory limit.'),
+    maxmemoryPolicy: z.enum(['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu', 'allkeys-random', 'volatile-random', 'volatile-ttl']).default('allkeys-lru').describe('Eviction policy.'),
+    persistence: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Keep data on a PVC (AOF).'),
+        size: quantity().default('8Gi').describe('Volume size.'),
+        storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`.'),
+      })
+      .prefault({})
+      .describe('Persistence.'),
+    resources: resources({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
+    sentinelResources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
+    metrics: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Run a redis_exporter sidecar.'),
+        image: image({ repository: 'oliver006/redis_exporter', tag: 'v1.62.0' }),
+        port: port().default(9121).describe('Exporter port.'),
+        resources: resources({ requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
+      })
+      .prefault({})
+      .describe('redis_exporter sidecar.'),
+    pdb: pdb({ enabled: true, maxUnavailable: 1 }),
+    podSecurityContext: podSecurity({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 }),
+    serviceAccount: serviceAccount(),
+    networkPolicy: networkPolicy(),
+    ...podPlacement(),
+  })
+  .prefault({})
+  .describe('Cache: Redis with Sentinel failover.');

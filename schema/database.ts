@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { cronSchedule, port, quantity, resourceName } from './primitives.ts';
+import { image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
+
+const storage = (d: { size: string }, what: string) =>
+  z
+    .strictObject({
+      size: quantity().default(d.size).describe(`Size of the ${what} volume.`),
+      storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`, then the cluster default.'),
+      accessModes: z.array(z.enum(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'])).min(1).default(['ReadWriteOnce']).describe('PVC access modes.'),
+    })
+    .prefault({})
+    .describe(`Persistent storage for ${what}.`);
+
+/** postgresql.conf setting value: numbers or strings as PostgreSQL writes them (`256MB`, `on`). */
+const pgSetting = z.union([z.string(), z.number(), z.boolean()]);
+
+export const DatabaseSection = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Deploy PostgreSQL.'),
+    ...naming(),
+    image: image({ repository: 'postgres', tag: '16.4-bookworm' }),
+    port: port().default(5432).describe('PostgreSQL port.'),
+    auth: z
+      .strictObject({
+        database: z.string().min(1).default('nexus').describe('Application database created on first start.'),
+        username: z.string().min(1).default('nexus').describe('Application user.'),
+        existingSecret: resourceName().default('').describe('Existing Secret with the passwords. Required in production.'),
+        userPasswordKey: z.string().min(1).default('password').describe('Key of the application user\'s password.'),
+        adminPasswordKey: z.string().min(1).default('postgres-password').describe('Key of the `postgres` superuser password.'),
+        password: z.string().default('').describe('Inline password for local development only; forbidden in production. Prefer existingSecret.'),
+      })
+      .prefault({})
+      .describe('Credentials, by reference to an existing Secret.'),
+    resources: resources({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } }),
+    storage: storage({ size: '50Gi' }, 'the database'),
+    tuning: z
+      .strictObject({
+        maxConnections: z.number().int().min(10).max(10000).default(200).describe('max_connections. PgBouncer keeps the real count low.'),
+        derive: z.boolean().default(true).describe('Derive memory settings from the container memory limit (shared_buffers = 25 %, effective_cache_size = 75 %, ...).'),
+        overrides: z.record(z.string().regex(/^[a-z_.]+$/, { error: 'must be a postgresql.conf setting name such as `work_mem`' }), pgSetting).default({}).describe('Explicit postgresql.conf settings; they win over derived values.'),
+      })
+      .prefault({})
+      .describe('postgresql.conf tuning.'),
+    tls: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Serve TLS from a referenced Secret.'),
+        existingSecret: resourceName().default('').describe('Secret with the server certificate and key (kubernetes.io/tls).'),
+        certKey: z.string().default('tls.crt').describe('Key of the certificate.'),
+        keyKey: z.string().default('tls.key').describe('Key of the private key.'),
+        caKey: z.string().default('ca.crt').describe('Key of the CA bundle (optional in the Secret).'),
+      })
+      .prefault({})
+      .describe('Server TLS.'),
+    pgbouncer: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Deploy PgBouncer in front of PostgreSQL; the backend connects through it.'),
+        image: image({ repository: 'bitnamilegacy/pgbouncer', tag: '1.23.1' }),
+        replicas: z.number().int().min(1).default(2).describe('PgBouncer replicas.'),
+        port: port().default(6432).describe('PgBouncer port.'),
+        poolMode: z.enum(['session', 'transaction', 'statement']).default('transaction').describe('Pooling mode; transaction pooling suits FastAPI workers.'),
+        defaultPoolSize: z.number().int().min(1).default(25).describe('Server connections per user/database pair.'),
+        maxClientConn: z.number().int().min(1).default(1000).describe('Client connections PgBouncer accepts.'),
+        resources: resources({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
+        pdb: pdb({ enabled: true, minAvailable: 1 }),
+      })
+      .prefault({})
+      .describe('Connection pooling.'),
+    backup: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Run scheduled logical backups (pg_dump, custom format).'),
+        schedule: cronSchedule().default('0 2 * * *').describe('Cron schedule (daily at 02:00 by default).'),
+        retentionDays: z.number().int().min(1).default(7).describe('Dumps older than this are pruned.'),
+        concurrencyPolicy: z.enum(['Forbid', 'Replace']).default('Forbid').describe('Never run two backups at once.'),
+        startingDeadlineSeconds: z.number().int().min(1).default(3600).describe('How late a missed run may still start.'),
+        activeDeadlineSeconds: z.number().int().min(1).default(7200).describe('Hard deadline for one backup run.'),
+        backoffLimit: z.number().int().min(0).default(1).describe('Retries of a failed backup.'),
+        successfulJobsHistoryLimit: z.number().int().min(0).default(3).describe('Finished Jobs kept.'),
+        failedJobsHistoryLimit: z.number().int().min(0).default(3).describe('Failed Jobs kept.'),
+        compressionLevel: z.number().int().min(0).max(9).default(6).describe('pg_dump compression level.'),
+        encryption: z
+          .strictObject({
+            enabled: z.boolean().default(true).describe('Encrypt every dump to a public key.'),
+            method: z.enum(['age', 'gpg']).default('gpg').describe('Encryption tool.'),
+            existingSecret: resourceName().default('').describe('Secret holding the recipient public key.'),
+            publicKeyKey: z.string().default('backup.pub').describe('Key of the public key in that Secret.'),
+          })
+          .prefault({})
+          .describe('Dump encryption.'),
+        verification: z
+          .strictObject({
+            enabled: z.boolean().default(true).describe('Verify each new dump with `pg_restore --list`.'),
+            restoreTest: z.boolean().default(false).describe('Also restore it into a scratch database.'),
+          })
+          .prefault({})
+          .describe('Dump verification.'),
+        storage: storage({ size: '100Gi' }, 'backups'),
+        objectStorage: z
+          .strictObject({
+            enabled: z.boolean().default(false).describe('Also upload dumps to S3-compatible object storage.'),
+            bucket: z.string().default('').describe('Bucket (and optional prefix) for dumps.'),
+            endpoint: z.string().default('').describe('S3 endpoint URL; empty uses AWS.'),
+            existingSecret: resourceName().default('').describe('Secret with `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.'),
+          })
+          .prefault({})
+          .describe('Object storage upload.'),
+      })
+      .prefault({})
+      .describe('Backups.'),
+    restore: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Run a restore Job (off by default; enable for disaster recovery only).'),
+        dumpName: z.string().default('').describe('File name of the dump to restore; empty picks the newest.'),
+      })
+      .prefault({})
+      .describe('Restore from a backup.'),
+    metrics: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Run a postgres_exporter sidecar.'),
+        image: image({ repository: 'quay.io/prometheuscommunity/postgres-exporter', tag: 'v0.15.0' }),
+        port: port().default(9187).describe('Exporter port.'),
+        resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
+      })
+      .prefault({})
+      .describe('postgres_exporter sidecar.'),
+    pdb: pdb({ enabled: true, maxUnavailable: 1 }),
+    podSecurityContext: podSecurity({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 }),
+    serviceAccount: serviceAccount(),
+    networkPolicy: networkPolicy(),
+    ...podPlacement(),
+  })
+  .prefault({})
+  .describe('Database: PostgreSQL with PgBouncer pooling, backups and restore.');

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { stringMap } from './primitives.ts';
+
+export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+
+export const GlobalSection = z
+  .strictObject({
+    imageRegistry: z.string().default('').describe('Registry prepended to every image that sets no registry of its own (e.g. a pull-through mirror).'),
+    imagePullSecrets: z.array(z.string().min(1)).default([]).describe('Names of existing docker-registry Secrets used to pull every image.'),
+    environment: z.enum(ENVIRONMENTS).default('development').describe('Deployment environment. `production` turns on the strict rules: pinned images, no inline secrets.'),
+    domain: z
+      .string()
+      .regex(/^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: 'must be a DNS domain such as `nexus.example.com`' })
+      .default('')
+      .describe('Public DNS name of the platform; the gateway routes it.'),
+    storageClass: z.string().default('').describe('StorageClass for every PVC that sets none; empty uses the cluster default.'),
+    commonLabels: stringMap().default({}).describe('Labels added to every object (never to selectors).'),
+    commonAnnotations: stringMap().default({}).describe('Annotations added to every object.'),
+  })
+  .prefault({})
+  .describe('Settings shared by every chart (Helm passes `global` to all subcharts).');
+
+export type GlobalConfig = z.infer<typeof GlobalSection>;

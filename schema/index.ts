@@ -1,0 +1,93 @@
+/**
+ * PlatformConfig: the single source of truth for the NEXUS platform. Everything else (charts,
+ * values.schema.json, values.yaml, docs, the validator's values check) derives from this module.
+ */
+import { z } from 'zod';
+import { BackendSection } from './backend.ts';
+import { CacheSection } from './cache.ts';
+import { DatabaseSection } from './database.ts';
+import { FrontendSection } from './frontend.ts';
+import { GatewaySection } from './gateway.ts';
+import { GlobalSection } from './global.ts';
+import { MonitoringSection } from './monitoring.ts';
+import { NamespaceSection } from './namespace.ts';
+import { applyCrossFieldRules, type RuleInput } from './rules.ts';
+import { SecuritySection } from './security.ts';
+import { TestsSection } from './tests.ts';
+
+/**
+ * Tiers that become subcharts, in install order. The key is both the values key and the chart name.
+ * Adding a tier: write its section, add it here, add its templates under generator/templates/<tier>.
+ */
+export const TIER_SECTIONS = {
+  frontend: FrontendSection,
+  backend: BackendSection,
+  database: DatabaseSection,
+  cache: CacheSection,
+  gateway: GatewaySection,
+  monitoring: MonitoringSection,
+} as const;
+
+export type TierName = keyof typeof TIER_SECTIONS;
+export const TIER_NAMES = Object.keys(TIER_SECTIONS) as TierName[];
+
+/** Sections the umbrella chart renders itself. */
+export const UMBRELLA_SECTIONS = {
+  global: GlobalSection,
+  namespace: NamespaceSection,
+  security: SecuritySection,
+  tests: TestsSection,
+} as const;
+
+/** The model without cross-field rules: exactly what values.schema.json can express. */
+export const PlatformConfigBase = z
+  .strictObject({
+    global: UMBRELLA_SECTIONS.global,
+    namespace: UMBRELLA_SECTIONS.namespace,
+    frontend: TIER_SECTIONS.frontend,
+    backend: TIER_SECTIONS.backend,
+    database: TIER_SECTIONS.database,
+    cache: TIER_SECTIONS.cache,
+    gateway: TIER_SECTIONS.gateway,
+    monitoring: TIER_SECTIONS.monitoring,
+    security: UMBRELLA_SECTIONS.security,
+    tests: UMBRELLA_SECTIONS.tests,
+    // Helm creates a values key for every dependency, the library chart included.
+    'nexus-lib': z.record(z.string(), z.unknown()).optional().describe('Injected by Helm for the `nexus-lib` library chart; it reads nothing from here.'),
+  })
+  .describe('NEXUS platform configuration (values of the `nexus` umbrella chart).');
+
+/** The full model: structure plus the cross-field rules in rules.ts. */
+export const PlatformConfig = PlatformConfigBase.superRefine((config, ctx) => applyCrossFieldRules(config as RuleInput, ctx));
+
+export type PlatformConfig = z.infer<typeof PlatformConfigBase>;
+export type PlatformConfigInput = z.input<typeof PlatformConfigBase>;
+export type FrontendConfig = z.infer<typeof FrontendSection>;
+export type BackendConfig = z.infer<typeof BackendSection>;
+export type DatabaseConfig = z.infer<typeof DatabaseSection>;
+export type CacheConfig = z.infer<typeof CacheSection>;
+export type GatewayConfig = z.infer<typeof GatewaySection>;
+export type MonitoringConfig = z.infer<typeof MonitoringSection>;
+export type SecurityConfig = z.infer<typeof SecuritySection>;
+export type NamespaceConfig = z.infer<typeof NamespaceSection>;
+export type TestsConfig = z.infer<typeof TestsSection>;
+export type { GlobalConfig } from './global.ts';
+
+export { CROSS_FIELD_RULES } from './rules.ts';
+export {
+  BackendSection,
+  CacheSection,
+  DatabaseSection,
+  FrontendSection,
+  GatewaySection,
+  GlobalSection,
+  MonitoringSection,
+  NamespaceSection,
+  SecuritySection,
+  TestsSection,
+};
+
+/** Every default, fully resolved: what `values.yaml` carries. */
+export function defaultConfig(): PlatformConfig {
+  return PlatformConfigBase.parse({});
+}

@@ -1,0 +1,124 @@
+/**
+ * Stage 1 of `nexus validate`: a values file against the Zod model, refinements included. Every
+ * problem becomes a finding with file:line:column, the key path, and a fix.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import type { z } from 'zod';
+import { knownKeysAt } from '../schema/introspect.ts';
+import { PlatformConfig } from '../schema/index.ts';
+import { NexusError } from '../util/errors.ts';
+import { suggestKey } from '../util/suggest.ts';
+import type { Finding } from './types.ts';
+import { parseLocatedYaml, type LocatedYaml } from './yaml-source.ts';
+
+/** Reads and parses a values file; anything that stops us from checking it is a NexusError (exit 2). */
+export function readValuesFile(file: string): LocatedYaml {
+  let text: string;
+  try {
+    if (statSync(file).isDirectory()) throw new NexusError(`${file} is a directory, not a values file`, { location: { file }, hint: 'pass a YAML file with -f' });
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (err instanceof NexusError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new NexusError(code === 'ENOENT' ? `values file not found: ${file}` : `cannot read values file ${file}: ${code ?? (err as Error).message}`, {
+      location: { file },
+      hint: code === 'ENOENT' ? 'check the path (values files are relative to the current directory)' : 'check the file permissions',
+    });
+  }
+  const located = parseLocatedYaml(file, text);
+  if (located.value === null || located.value === undefined) {
+    throw new NexusError('values file is empty (no YAML document, or only comments)', {
+      location: { file, line: 1, column: 1 },
+      hint: 'add at least one setting, e.g. `global:\\n  environment: staging`, or drop the -f flag',
+    });
+  }
+  if (typeof located.value !== 'object' || Array.isArray(located.value)) {
+    const what = Array.isArray(located.value) ? 'a list' : `a ${typeof located.value}`;
+    const p = located.positionOf([]);
+    throw new NexusError(`values file must be a mapping of keys to values, but its top level is ${what}`, {
+      location: { file, line: p.line, column: p.column },
+      hint: 'start the file with top-level keys such as `global:` or `frontend:`',
+    });
+  }
+  return located;
+}
+
+function describeReceived(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'object') return 'a mapping';
+  return `${typeof input} ${JSON.stringify(input)}`;
+}
+
+function pathString(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+}
+
+function issueToFindings(issue: z.core.$ZodIssue, located: LocatedYaml): Finding[] {
+  const base = { severity: 'error' as const, file: located.file, source: located.file };
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(PlatformConfig, issue.path);
+    return issue.keys.map((key) => {
+      const path = [...issue.path, key];
+      const pos = located.positionOf(path, { key: true });
+      const suggestion = suggestKey(key, known);
+      return {
+        ...base,
+        policyId: 'values/unknown-key',
+        message: `unknown key \`${key}\` at ${pathString(path)}${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+        line: pos.line,
+        column: pos.column,
+        jsonPointer: pathString(path),
+        hint: suggestion ? `rename it to \`${suggestion}\`` : `allowed keys here: ${known.join(', ')}`,
+      };
+    });
+  }
+  const pos = located.positionOf(issue.path);
+  const at = pathString(issue.path) || '(root)';
+  let message = issue.message;
+  let hint: string | undefined;
+  let policyId = 'values/invalid';
+  if (issue.code === 'invalid_type') {
+    const input = valueAt(located.value, issue.path);
+    if (input === undefined) {
+      policyId = 'values/missing-key';
+      message = `missing required key ${at}`;
+      hint = `add \`${String(issue.path[issue.path.length - 1])}:\``;
+    } else if (!/^Invalid input/.test(issue.message)) {
+      message = issue.message; // a custom message from the model (e.g. "quote it")
+    } else {
+      message = `${at} must be ${issue.expected}, but is ${describeReceived(input)}`;
+      if (issue.expected === 'string' && typeof input === 'number') hint = `quote it: "${String(input)}"`;
+    }
+  } else if (issue.code === 'custom') {
+    policyId = `values/rule/${(issue.params as { rule?: string } | undefined)?.rule ?? 'custom'}`;
+  } else if (issue.code === 'invalid_value') {
+    message = `${at} must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    const input = valueAt(located.value, issue.path);
+    const guess = typeof input === 'string' ? suggestKey(input, issue.values.map(String)) : undefined;
+    if (guess) hint = `did you mean \`${guess}\`?`;
+  } else if (issue.code === 'too_small' || issue.code === 'too_big') {
+    message = `${at}: ${issue.message}`;
+  } else if (issue.code === 'invalid_union') {
+    message = `${at} has an invalid value (${describeReceived(valueAt(located.value, issue.path))}): ${issue.message}`;
+  } else {
+    message = `${at}: ${issue.message}`;
+  }
+  return [{ ...base, policyId, message, line: pos.line, column: pos.column, jsonPointer: at, ...(hint ? { hint } : {}) }];
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[String(seg)];
+  }
+  return v;
+}
+
+/** All findings for one values file; an empty list means the file is valid. */
+export function checkValues(located: LocatedYaml): Finding[] {
+  const result = PlatformConfig.safeParse(located.value);
+  if (result.success) return [];
+  return result.error.issues.flatMap((issue) => issueToFindings(issue, located));
+}

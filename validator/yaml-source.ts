@@ -1,0 +1,77 @@
+/**
+ * YAML with positions, for files a human edits (values files). Malformed input becomes a NexusError
+ * naming file:line:col; positions of any path can be looked up afterwards.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { NexusError } from '../util/errors.ts';
+import type { Position } from './types.ts';
+
+export interface LocatedYaml {
+  file: string;
+  value: unknown;
+  /** Position of the node at `path`; for a missing key, its nearest existing parent. `key: true` points at the key itself. */
+  positionOf(path: readonly PropertyKey[], options?: { key?: boolean }): Position;
+}
+
+/** Aliases beyond this many are refused (billion-laughs style expansion). */
+const MAX_ALIAS_COUNT = 1000;
+
+export function parseLocatedYaml(file: string, text: string): LocatedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const pos = (offset: number): Position => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const p = pos(firstError.pos[0]);
+    const isDuplicate = firstError.code === 'DUPLICATE_KEY';
+    throw new NexusError(isDuplicate ? `duplicate key: ${firstError.message.split('\n')[0]}` : `malformed YAML: ${firstError.message.split('\n')[0]}`, {
+      location: { file, line: p.line, column: p.column },
+      hint: isDuplicate ? 'remove one of the duplicate keys; YAML keeps only one and silently drops the other' : 'fix the YAML syntax at that position (indentation, a missing colon or quote)',
+    });
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    throw new NexusError(`YAML could not be expanded: ${(err as Error).message}`, {
+      location: { file, line: 1, column: 1 },
+      hint: 'the document uses too many aliases (a YAML bomb?); write the values out',
+    });
+  }
+  return {
+    file,
+    value,
+    positionOf(path, options = {}) {
+      return pos(offsetOf(doc, path, options.key ?? false));
+    },
+  };
+}
+
+function offsetOf(doc: Document, path: readonly PropertyKey[], wantKey: boolean): number {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return offset;
+      const keyNode = pair.key as Node;
+      if (last && wantKey) return keyNode.range?.[0] ?? offset;
+      const valueNode = pair.value as Node | null;
+      offset = valueNode?.range?.[0] ?? keyNode.range?.[0] ?? offset;
+      node = valueNode;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)] as Node | undefined;
+      if (!item) return offset;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
