@@ -16,16 +16,28 @@ import { SecuritySection } from './security.ts';
 import { TestsSection } from './tests.ts';
 
 /**
+ * Helm copies the umbrella's `global` into every subchart's values before it validates them against
+ * the parent's schema too, so each tier section must accept it (both Helm 3 and 4 fail otherwise).
+ */
+const helmGlobal = z.record(z.string(), z.unknown()).optional().describe('Injected by Helm: the umbrella `global` values, copied into every subchart. Set `global` at the top level instead.');
+
+function withHelmGlobal<Shape extends z.core.$ZodLooseShape>(section: z.ZodPrefault<z.ZodObject<Shape, z.core.$strict>>) {
+  // Every key of a section has a default, so `{}` is a valid input; the cast only tells TypeScript so.
+  const extended = section.unwrap().extend({ global: helmGlobal });
+  return extended.prefault({} as z.input<typeof extended>).describe(section.description ?? '');
+}
+
+/**
  * Tiers that become subcharts, in install order. The key is both the values key and the chart name.
  * Adding a tier: write its section, add it here, add its templates under generator/templates/<tier>.
  */
 export const TIER_SECTIONS = {
-  frontend: FrontendSection,
-  backend: BackendSection,
-  database: DatabaseSection,
-  cache: CacheSection,
-  gateway: GatewaySection,
-  monitoring: MonitoringSection,
+  frontend: withHelmGlobal(FrontendSection),
+  backend: withHelmGlobal(BackendSection),
+  database: withHelmGlobal(DatabaseSection),
+  cache: withHelmGlobal(CacheSection),
+  gateway: withHelmGlobal(GatewaySection),
+  monitoring: withHelmGlobal(MonitoringSection),
 } as const;
 
 export type TierName = keyof typeof TIER_SECTIONS;

@@ -17,13 +17,20 @@ function toDraft7(schema: z.ZodType): JsonSchema {
   return stripNoise(json) as JsonSchema;
 }
 
-/** Zod emits ±2^53 bounds for every integer; they add nothing for Helm and bloat the file. */
+/** Zod's pseudo-formats for startsWith/endsWith/includes; the `pattern` beside them already enforces the rule. */
+const PSEUDO_FORMATS = new Set(['starts_with', 'ends_with', 'includes']);
+
+/**
+ * Zod emits ±2^53 bounds for every integer (they add nothing for Helm and bloat the file) and
+ * pseudo-formats that JSON Schema validators do not know (ajv warns; Helm ignores them).
+ */
 function stripNoise(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(stripNoise);
   if (node === null || typeof node !== 'object') return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
     if ((k === 'minimum' && v === Number.MIN_SAFE_INTEGER) || (k === 'maximum' && v === Number.MAX_SAFE_INTEGER)) continue;
+    if (k === 'format' && typeof v === 'string' && PSEUDO_FORMATS.has(v)) continue;
     out[k] = stripNoise(v);
   }
   return out;
@@ -35,22 +42,14 @@ function withTitle(schema: JsonSchema, title: string): JsonSchema {
   return { $schema, title, ...rest };
 }
 
-/** The umbrella chart: the whole model. Subchart sections also accept `global` (Helm copies it in). */
+/** The umbrella chart: the whole model (tier sections already accept the `global` Helm copies in). */
 export function umbrellaValuesSchema(): JsonSchema {
-  const schema = withTitle(toDraft7(PlatformConfigBase), 'nexus values');
-  const props = schema.properties!;
-  for (const tier of Object.keys(TIER_SECTIONS)) {
-    const section = props[tier]!;
-    section.properties = { ...section.properties, global: GLOBAL_INJECTED };
-  }
-  return schema;
+  return withTitle(toDraft7(PlatformConfigBase), 'nexus values');
 }
 
-/** A tier subchart: its section, plus `global` and `enabled` (injected by `condition: <tier>.enabled`). */
+/** A tier subchart: its section, which declares `global` and `enabled` (injected by `condition: <tier>.enabled`). */
 export function tierValuesSchema(tier: TierName): JsonSchema {
-  const schema = withTitle(toDraft7(TIER_SECTIONS[tier]), `${tier} values`);
-  schema.properties = { ...schema.properties, global: GLOBAL_INJECTED };
-  return schema;
+  return withTitle(toDraft7(TIER_SECTIONS[tier]), `${tier} values`);
 }
 
 /** The library chart has no values of its own beyond what Helm injects. */
@@ -60,5 +59,6 @@ export function libraryValuesSchema(): JsonSchema {
     title: 'nexus-lib values',
     type: 'object',
     properties: { global: GLOBAL_INJECTED },
+    additionalProperties: false,
   };
 }
