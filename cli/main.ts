@@ -4,7 +4,13 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeUnknownError } from '../util/errors.ts';
+import { registerConformance } from './commands/conformance.ts';
+import { registerDocs } from './commands/docs.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerPackage } from './commands/package.ts';
+import { registerPublish } from './commands/publish.ts';
+import { registerRelease } from './commands/release.ts';
+import { registerRender } from './commands/render.ts';
 import { registerValidate } from './commands/validate.ts';
 import { processIo, type CliIo } from './io.ts';
 import { TOOL_VERSION } from './version.ts';
@@ -22,6 +28,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerGenerate(program, io, setExit);
   registerValidate(program, io, setExit);
+  registerRender(program, io, setExit);
+  registerPackage(program, io, setExit);
+  registerPublish(program, io, setExit);
+  registerRelease(program, io, setExit);
+  registerConformance(program, io, setExit);
+  registerDocs(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 
   try {

@@ -1,4 +1,6 @@
 import { stringify } from 'yaml';
+import { changesFor } from '../release/changelog.ts';
+import { defaultConfig } from '../schema/index.ts';
 import { LIBRARY_CHART, TIER_CHARTS, UMBRELLA_CHART, type TierChart } from './tiers.ts';
 
 export interface ChartVersions {
@@ -13,11 +15,53 @@ const COMMON = {
   kubeVersion: '>=1.25.0-0',
 };
 
+/** Every default image in the model (`{ repository, tag }` objects), named by its path, sorted. */
+export function defaultImages(config: unknown = defaultConfig()): { name: string; image: string }[] {
+  const found: { name: string; image: string }[] = [];
+  const walk = (value: unknown, path: string[]) => {
+    if (value === null || typeof value !== 'object') return;
+    const r = value as Record<string, unknown>;
+    if (typeof r.repository === 'string' && typeof r.tag === 'string') {
+      const registry = typeof r.registry === 'string' && r.registry ? `${r.registry}/` : '';
+      const digest = typeof r.digest === 'string' && r.digest ? `@${r.digest}` : '';
+      found.push({ name: path.filter((p) => p !== 'image').join('-'), image: `${registry}${r.repository}${r.tag ? `:${r.tag}` : ''}${digest}` });
+      return;
+    }
+    for (const [k, v] of Object.entries(r)) walk(v, [...path, k]);
+  };
+  walk(config, []);
+  return found.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Artifact Hub metadata (https://artifacthub.io/docs/topics/annotations/helm/): values are YAML text.
+ * `changes` comes from release/changelog.ts for this chart version.
+ */
+export function artifactHubAnnotations(v: ChartVersions): Record<string, string> {
+  const changes = changesFor(v.chartVersion);
+  const annotations: Record<string, string> = {
+    'artifacthub.io/images': stringify(defaultImages(), { lineWidth: 0 }),
+    'artifacthub.io/license': 'Apache-2.0',
+    'artifacthub.io/links': stringify(
+      [
+        { name: 'source', url: COMMON.home },
+        { name: 'support', url: `${COMMON.home}/issues` },
+      ],
+      { lineWidth: 0 },
+    ),
+    'artifacthub.io/prerelease': String(/^\d+\.\d+\.\d+-/.test(v.chartVersion)),
+  };
+  if (changes.length) annotations['artifacthub.io/changes'] = stringify(changes, { lineWidth: 0 });
+  if (changes.some((c) => c.kind === 'security')) annotations['artifacthub.io/containsSecurityUpdates'] = 'true';
+  return Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
 function dump(doc: Record<string, unknown>): string {
   return stringify(doc, { lineWidth: 0 });
 }
 
-export function umbrellaChartYaml(v: ChartVersions, annotations: Record<string, string> = {}): string {
+export function umbrellaChartYaml(v: ChartVersions, extraAnnotations: Record<string, string> = {}): string {
+  const annotations = { ...artifactHubAnnotations(v), ...extraAnnotations };
   return dump({
     apiVersion: 'v2',
     name: UMBRELLA_CHART,

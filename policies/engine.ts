@@ -1,20 +1,224 @@
 /**
  * Policy stage entry point used by the validator pipeline (validator/run.ts).
- * OWNED BY the policies work (issue 7): replace this stub with the real engine; keep the signature.
+ * Builds the render index once, runs every enabled policy on the kinds it declares, applies
+ * severities and exemptions (annotation `nexus.dev/ignore-<id>: "<reason>"` or `.nexus-policy.yaml`),
+ * and returns findings sorted deterministically. Exempted findings are returned with `exemption` set
+ * (reported as skipped, never hidden).
  */
-import type { Finding, K8sResource } from '../validator/types.ts';
+import type { Finding, K8sResource, Severity } from '../validator/types.ts';
+import { DEFAULT_SETTINGS, globMatch, type Exemption, type PolicyConfig } from './config.ts';
+import { loadPolicyConfig } from './config-file.ts';
+import { POLICIES, POLICY_IDS } from './index.ts';
+import { activeChecks } from './pss/registry.ts';
+import { LEVEL_LABEL, parseLevel, parseVersion, VERSION_LABEL, type PssLevel, type PssVersion } from './pss/version.ts';
+import type { CheckContext, Policy, PolicySettings, Violation } from './types.ts';
+import { obj } from './util/json.ts';
+import { podOf } from './util/pod.ts';
+import { RenderIndex } from './util/render-index.ts';
+
+export const IGNORE_ANNOTATION_PREFIX = 'nexus.dev/ignore-';
 
 export interface PolicyRunOptions {
   /** Target Kubernetes version, e.g. `1.36`. */
   kubeVersion?: string;
   /** Path of a `.nexus-policy.yaml` config, if any. */
   configFile?: string;
-  /** Environment of the render (e.g. `production`), when known. */
+  /** An already parsed config (wins over `configFile`). */
+  config?: PolicyConfig;
+  /** Environment of the render (e.g. `production`), when known. Wins over the config's. */
   environment?: string;
+  /** Pod Security level; wins over the config and the namespace labels. */
+  pssLevel?: PssLevel | 'privileged';
+  /** Pod Security policy version (`latest`, `v1.36`); wins over the config and the namespace labels. */
+  pssVersion?: string;
+  /** Namespace of objects without `metadata.namespace` (helm's `--namespace`). Default `default`. */
+  namespace?: string;
+  /** Run only these policy ids (tests, docs). */
+  only?: readonly string[];
+  /**
+   * Resolve line/column of each finding through `K8sResource.locate` (falling back to the nearest
+   * ancestor that exists). Locating re-parses a document with positions, which costs more than all
+   * policies together. Default `auto`: only for resources without a `templateFile` (for rendered
+   * resources the validator maps pointers to template lines itself). `false`: findings carry the
+   * document's first line.
+   */
+  positions?: boolean | 'auto';
 }
 
+interface Resolved {
+  policy: Policy;
+  severity: Severity;
+}
+
+function resolvePolicies(config: PolicyConfig, only: readonly string[] | undefined): Resolved[] {
+  const out: Resolved[] = [];
+  for (const policy of POLICIES) {
+    if (only && !only.includes(policy.meta.id)) continue;
+    const o = config.policies?.[policy.meta.id];
+    let enabled = policy.meta.enabledByDefault !== false;
+    let severity = policy.meta.severity;
+    if (o === 'off') enabled = false;
+    else if (typeof o === 'string') {
+      enabled = true;
+      severity = o;
+    } else if (o) {
+      if (o.enabled !== undefined) enabled = o.enabled;
+      if (o.severity) {
+        severity = o.severity;
+        if (o.enabled === undefined) enabled = true;
+      }
+    }
+    const setting = policy.meta.enabledBySetting;
+    if (setting && config.settings?.[setting] === true && o === undefined) enabled = true;
+    if (enabled) out.push({ policy, severity });
+  }
+  return out;
+}
+
+/** The reason of a `nexus.dev/ignore-<id>` annotation on the object, else on its pod template. */
+function annotationReason(r: K8sResource, policyId: string): string | undefined {
+  const key = IGNORE_ANNOTATION_PREFIX + policyId;
+  const own = obj(obj(r.object.metadata)?.annotations)?.[key];
+  const value = typeof own === 'string' ? own : podOf(r)?.annotations[key];
+  const reason = value?.trim();
+  return reason ? reason : undefined;
+}
+
+function settingsOf(config: PolicyConfig): PolicySettings {
+  return { ...DEFAULT_SETTINGS, ...Object.fromEntries(Object.entries(config.settings ?? {}).filter(([, v]) => v !== undefined)) } as PolicySettings;
+}
+
+function configExemption(exemptions: readonly Exemption[], policyId: string, r: K8sResource, ns: string, container: string | undefined): Exemption | undefined {
+  return exemptions.find(
+    (e) =>
+      (e.policies.includes('*') || e.policies.includes(policyId)) &&
+      (e.namespace === undefined || globMatch(e.namespace, ns)) &&
+      (e.kind === undefined || globMatch(e.kind, r.kind)) &&
+      (e.name === undefined || globMatch(e.name, r.name)) &&
+      (e.container === undefined || globMatch(e.container, container)),
+  );
+}
+
+/** Message templates split once into literal text (even indexes) and placeholder names (odd indexes). */
+const compiled = new Map<string, string[]>();
+function render(template: string, data: Record<string, string | number> | undefined): string {
+  let parts = compiled.get(template);
+  if (!parts) compiled.set(template, (parts = template.split(/\{\{\s*(\w+)\s*\}\}/)));
+  if (parts.length === 1) return template;
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const k = parts[i]!;
+    out += (data && k in data ? String(data[k]) : `{{${k}}}`) + parts[i + 1]!;
+  }
+  return out;
+}
+
+/** Locates a pointer, falling back to the nearest ancestor that exists in the source. */
+function locate(r: K8sResource, pointer: string): { line: number; column?: number | undefined } {
+  if (r.locate) {
+    let p = pointer;
+    for (;;) {
+      const pos = r.locate(p);
+      if (pos) return pos;
+      if (!p) break;
+      p = p.slice(0, p.lastIndexOf('/'));
+    }
+  }
+  return { line: r.line };
+}
+
+function toFinding(r: K8sResource, policy: Policy, severity: Severity, v: Violation, reason: string | undefined, positions: boolean | 'auto', exemptions: readonly Exemption[], index: RenderIndex): Finding {
+  const pos = positions === true || (positions === 'auto' && !r.templateFile) ? locate(r, v.pointer) : { line: r.line };
+  const f: Finding = {
+    policyId: policy.meta.id,
+    severity,
+    message: render(policy.meta.messages[v.messageId] ?? v.messageId, v.data),
+    file: r.file ?? r.templateFile ?? r.source,
+    line: pos.line,
+    source: r.source,
+    docIndex: r.docIndex,
+    apiVersion: r.apiVersion,
+    kind: r.kind,
+    name: r.name,
+    jsonPointer: v.pointer,
+  };
+  if (pos.column !== undefined) f.column = pos.column;
+  if (r.namespace) f.namespace = r.namespace;
+  if (r.itemIndex !== undefined) f.itemIndex = r.itemIndex;
+  const hint = v.hint ?? policy.meta.remediation;
+  if (hint) f.hint = hint;
+  if (reason) f.exemption = { reason, via: 'annotation' };
+  else if (exemptions.length) {
+    const e = configExemption(exemptions, policy.meta.id, r, index.namespaceOf(r), v.container);
+    if (e) f.exemption = { reason: e.reason, via: 'config' };
+  }
+  return f;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    cmp(a.source ?? '', b.source ?? '') ||
+    cmp(a.file ?? '', b.file ?? '') ||
+    (a.docIndex ?? 0) - (b.docIndex ?? 0) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    (a.column ?? 0) - (b.column ?? 0) ||
+    cmp(a.policyId, b.policyId) ||
+    cmp(a.jsonPointer ?? '', b.jsonPointer ?? '') ||
+    cmp(a.message, b.message)
+  );
+}
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export function evaluatePolicies(resources: K8sResource[], options: PolicyRunOptions = {}): Finding[] {
-  void resources;
-  void options;
-  return [];
+  const config: PolicyConfig = options.config ?? (options.configFile ? loadPolicyConfig(options.configFile, POLICY_IDS) : {});
+  const policies = resolvePolicies(config, options.only);
+  const index = new RenderIndex(resources, options.namespace ?? 'default');
+  const settings = settingsOf(config);
+  const environment = options.environment ?? config.environment;
+
+  const explicitLevel = options.pssLevel ?? config.pss?.level;
+  // `latest` is what the target API server calls latest: its own minor version (capped at ours).
+  const kubeMinor = /^v?1\.(\d+)/.exec(options.kubeVersion ?? '')?.[1];
+  const latest: PssVersion = kubeMinor ? { major: 1, minor: Number(kubeMinor) } : 'latest';
+  const asOfCluster = (v: PssVersion | undefined) => (v === 'latest' ? latest : v);
+  const explicitVersion = asOfCluster(parseVersion(options.pssVersion) ?? parseVersion(config.pss?.version));
+  const pssCache = new Map<string, ReturnType<CheckContext['pssFor']>>();
+  const pssFor: CheckContext['pssFor'] = (r) => {
+    const ns = index.namespaceOf(r);
+    const hit = pssCache.get(ns);
+    if (hit) return hit;
+    const labels = index.namespaceLabelsOf(ns) ?? {};
+    const level: PssLevel | 'privileged' = explicitLevel ?? parseLevel(labels[LEVEL_LABEL]) ?? 'restricted';
+    const version: PssVersion = explicitVersion ?? asOfCluster(parseVersion(labels[VERSION_LABEL])) ?? latest;
+    const value = { level, version, active: activeChecks(level, version) };
+    pssCache.set(ns, value);
+    return value;
+  };
+  const ctx: CheckContext = { index, settings, environment, pssFor, policyIds: POLICY_IDS };
+
+  const byKind = new Map<string, Resolved[]>();
+  for (const p of policies) {
+    for (const k of p.policy.meta.kinds) {
+      let l = byKind.get(k);
+      if (!l) byKind.set(k, (l = []));
+      l.push(p);
+    }
+  }
+  const wildcard = byKind.get('*') ?? [];
+  for (const [k, l] of byKind) if (k !== '*') l.push(...wildcard);
+  const exemptions = config.exemptions ?? [];
+  const positions = options.positions ?? 'auto';
+  const findings: Finding[] = [];
+  for (let ri = 0; ri < resources.length; ri++) {
+    const r = resources[ri]!;
+    const list = byKind.get(r.kind) ?? wildcard;
+    for (let pi = 0; pi < list.length; pi++) {
+      const { policy, severity } = list[pi]!;
+      const violations = policy.check(r, ctx);
+      if (violations.length === 0) continue;
+      const reason = annotationReason(r, policy.meta.id);
+      for (const v of violations) findings.push(toFinding(r, policy, severity, v, reason, positions, exemptions, index));
+    }
+  }
+  return findings.sort(compareFindings);
 }

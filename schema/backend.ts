@@ -20,6 +20,14 @@ export const BackendSection = z
       env: { LOG_LEVEL: 'info', WEB_CONCURRENCY: '2', PYTHONUNBUFFERED: '1' },
       writablePaths: { tmp: '/tmp' },
       uid: 1001,
+      networkPolicy: {
+        allowFrom: [{ tier: 'frontend' }],
+        allowTo: [
+          { tier: 'database', component: 'pgbouncer', ports: [6432] },
+          { tier: 'database', component: 'postgresql', ports: [5432] },
+          { tier: 'cache', component: 'redis', ports: [6379, 26379] },
+        ],
+      },
     }),
     metrics: z
       .strictObject({
@@ -40,10 +48,10 @@ export const BackendSection = z
     database: z
       .strictObject({
         host: z.string().default('').describe('Database host; empty uses the release\'s PgBouncer service (or PostgreSQL when pooling is off).'),
-        port: port().default(5432).describe('Database port.'),
+        port: port().default(6432).describe('Database port (PgBouncer\'s 6432 by default; 5432 for PostgreSQL directly).'),
         name: z.string().min(1).default('nexus').describe('Database name.'),
         user: z.string().min(1).default('nexus').describe('Database user.'),
-        existingSecret: resourceName().default('').describe('Existing Secret with the database password; empty uses the database tier\'s secret.'),
+        existingSecret: resourceName().default('').describe('Existing Secret with the database password; empty means `<release>-database` (the database tier\'s Secret name).'),
         passwordKey: z.string().min(1).default('password').describe('Key of the password in that Secret.'),
         sslMode: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer').describe('libpq sslmode the backend uses.'),
       })
@@ -51,14 +59,29 @@ export const BackendSection = z
       .describe('How the backend reaches PostgreSQL (credentials by reference only).'),
     redis: z
       .strictObject({
-        existingSecret: resourceName().default('').describe('Existing Secret with the Redis password; empty uses the cache tier\'s secret.'),
+        host: z.string().default('').describe('Redis (or Sentinel) host; empty means `<release>-cache`.'),
+        port: port().default(6379).describe('Redis port.'),
+        sentinel: z
+          .strictObject({
+            enabled: z.boolean().default(true).describe('Discover the master through Sentinel.'),
+            port: port().default(26379).describe('Sentinel port.'),
+            masterSet: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('nexus').describe('Sentinel master set name (matches `cache.sentinel.masterSet`).'),
+          })
+          .prefault({})
+          .describe('Sentinel discovery.'),
+        existingSecret: resourceName().default('').describe('Existing Secret with the Redis password; empty means `<release>-cache` (the cache tier\'s Secret name).'),
         passwordKey: z.string().min(1).default('redis-password').describe('Key of the password in that Secret.'),
       })
       .prefault({})
       .describe('How the backend reaches Redis (through Sentinel; credentials by reference only).'),
     migrations: z
       .strictObject({
-        enabled: z.boolean().default(true).describe('Run database migrations as a pre-install/pre-upgrade hook Job.'),
+        enabled: z.boolean().default(true).describe('Run database migrations as a Helm hook Job.'),
+        hooks: z
+          .array(z.enum(['pre-install', 'pre-upgrade', 'post-install', 'post-upgrade']))
+          .min(1)
+          .default(['pre-install', 'pre-upgrade'])
+          .describe('Helm hook events that run the Job. Pre-install needs a database that already exists (external, or installed before); with the bundled database on a first install use `[post-install, pre-upgrade]`.'),
         command: z.array(z.string()).min(1).default(['alembic', 'upgrade', 'head']).describe('Migration command.'),
         backoffLimit: z.number().int().min(0).default(2).describe('Retries before the Job fails.'),
         activeDeadlineSeconds: z.number().int().min(1).default(600).describe('Hard deadline for the migration Job.'),

@@ -9,6 +9,7 @@ export const CacheSection = z
     image: image({ repository: 'redis', tag: '7.2.5-bookworm' }),
     replicas: z.number().int().min(1).default(3).describe('Redis nodes (one master, the rest replicas). Three gives Sentinel a quorum of two.'),
     port: port().default(6379).describe('Redis port.'),
+    clusterDomain: z.string().min(1).default('cluster.local').describe('Cluster DNS domain; nodes announce themselves to Sentinel as `<pod>.<headless service>.<namespace>.svc.<clusterDomain>`.'),
     sentinel: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Run Sentinel beside each node for automatic failover.'),
@@ -18,12 +19,13 @@ export const CacheSection = z
         downAfterMilliseconds: z.number().int().min(1000).default(5000).describe('Milliseconds of silence before a node is considered down.'),
         failoverTimeout: z.number().int().min(1000).default(60000).describe('Failover timeout in milliseconds.'),
         parallelSyncs: z.number().int().min(1).default(1).describe('Replicas resynced at once after a failover.'),
+        resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
       })
       .prefault({})
       .describe('Sentinel failover.'),
     auth: z
       .strictObject({
-        enabled: z.boolean().default(true).describe('Require a password.'),
+        enabled: z.boolean().default(true).describe('Require a password on Redis and on Sentinel (clients pass it to Sentinel too, e.g. redis-py `sentinel_kwargs={"password": ...}`).'),
         existingSecret: resourceName().default('').describe('Existing Secret with the password. Required in production.'),
         passwordKey: z.string().min(1).default('redis-password').describe('Key of the password.'),
         password: z.string().default('').describe('Inline password for local development only; forbidden in production.'),
@@ -34,14 +36,14 @@ export const CacheSection = z
     maxmemoryPolicy: z.enum(['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu', 'allkeys-random', 'volatile-random', 'volatile-ttl']).default('allkeys-lru').describe('Eviction policy.'),
     persistence: z
       .strictObject({
-        enabled: z.boolean().default(true).describe('Keep data on a PVC (AOF).'),
+        enabled: z.boolean().default(true).describe('Keep data on a PVC (AOF + RDB). Off: an emptyDir, so a restarted node resyncs from the master.'),
         size: quantity().default('8Gi').describe('Volume size.'),
         storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`.'),
+        accessModes: z.array(z.enum(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'])).min(1).default(['ReadWriteOnce']).describe('PVC access modes.'),
       })
       .prefault({})
       .describe('Persistence.'),
     resources: resources({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
-    sentinelResources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
     metrics: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Run a redis_exporter sidecar.'),

@@ -36,9 +36,26 @@ export const DatabaseSection = z
     storage: storage({ size: '50Gi' }, 'the database'),
     tuning: z
       .strictObject({
-        maxConnections: z.number().int().min(10).max(10000).default(200).describe('max_connections. PgBouncer keeps the real count low.'),
-        derive: z.boolean().default(true).describe('Derive memory settings from the container memory limit (shared_buffers = 25 %, effective_cache_size = 75 %, ...).'),
-        overrides: z.record(z.string().regex(/^[a-z_.]+$/, { error: 'must be a postgresql.conf setting name such as `work_mem`' }), pgSetting).default({}).describe('Explicit postgresql.conf settings; they win over derived values.'),
+        maxConnections: z
+          .number()
+          .int()
+          .min(10)
+          .max(10000)
+          .nullable()
+          .default(null)
+          .describe('max_connections; null derives it from the memory limit (1 per 32 MiB, clamped to 50..400). PgBouncer keeps the real count low.'),
+        derive: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Derive settings from the container limits: shared_buffers 25 % and effective_cache_size 75 % of memory, maintenance_work_mem 1/16 (max 2GB), work_mem from the memory left per connection (min 4MB), wal_buffers, min/max_wal_size, and the parallel worker counts from the CPU limit. Off: PostgreSQL defaults plus overrides.',
+          ),
+        checkpointTimeout: z.string().regex(/^\d+(s|min|h)$/, { error: 'must be a PostgreSQL duration such as `15min`' }).default('15min').describe('checkpoint_timeout.'),
+        checkpointCompletionTarget: z.number().min(0).max(1).default(0.9).describe('checkpoint_completion_target: spread checkpoint writes over this share of the interval.'),
+        overrides: z
+          .record(z.string().regex(/^[a-z_.0-9]+$/, { error: 'must be a postgresql.conf setting name such as `work_mem`' }), pgSetting)
+          .default({})
+          .describe('Explicit postgresql.conf settings (e.g. `work_mem: 16MB`); they win over derived and fixed values.'),
       })
       .prefault({})
       .describe('postgresql.conf tuning.'),
@@ -48,19 +65,35 @@ export const DatabaseSection = z
         existingSecret: resourceName().default('').describe('Secret with the server certificate and key (kubernetes.io/tls).'),
         certKey: z.string().default('tls.crt').describe('Key of the certificate.'),
         keyKey: z.string().default('tls.key').describe('Key of the private key.'),
-        caKey: z.string().default('ca.crt').describe('Key of the CA bundle (optional in the Secret).'),
+        caKey: z.string().default('').describe('Key of a CA bundle for client-certificate checks (`ssl_ca_file`); empty: none. The key must exist in the Secret when set.'),
       })
       .prefault({})
       .describe('Server TLS.'),
     pgbouncer: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Deploy PgBouncer in front of PostgreSQL; the backend connects through it.'),
-        image: image({ repository: 'bitnamilegacy/pgbouncer', tag: '1.23.1' }),
+        image: image({ repository: 'ghcr.io/cloudnative-pg/pgbouncer', tag: '1.23.0' }),
         replicas: z.number().int().min(1).default(2).describe('PgBouncer replicas.'),
         port: port().default(6432).describe('PgBouncer port.'),
         poolMode: z.enum(['session', 'transaction', 'statement']).default('transaction').describe('Pooling mode; transaction pooling suits FastAPI workers.'),
         defaultPoolSize: z.number().int().min(1).default(25).describe('Server connections per user/database pair.'),
+        minPoolSize: z.number().int().min(0).default(5).describe('Server connections kept open per pool.'),
+        reservePoolSize: z.number().int().min(0).default(5).describe('Extra server connections allowed when a pool is exhausted.'),
         maxClientConn: z.number().int().min(1).default(1000).describe('Client connections PgBouncer accepts.'),
+        settings: z
+          .record(z.string().regex(/^[a-z_]+$/, { error: 'must be a pgbouncer.ini setting name such as `max_prepared_statements`' }), pgSetting)
+          .default({})
+          .describe('Extra `[pgbouncer]` settings; they win over the generated ones (e.g. `max_prepared_statements: 200` on PgBouncer >= 1.21 for asyncpg).'),
+        podSecurityContext: podSecurity({ runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 }),
+        metrics: z
+          .strictObject({
+            enabled: z.boolean().default(true).describe('Run a pgbouncer_exporter sidecar (reads SHOW STATS/POOLS as the application user, a PgBouncer `stats_users` member).'),
+            image: image({ repository: 'quay.io/prometheuscommunity/pgbouncer-exporter', tag: 'v0.9.0' }),
+            port: port().default(9127).describe('Exporter port.'),
+            resources: resources({ requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
+          })
+          .prefault({})
+          .describe('pgbouncer_exporter sidecar.'),
         resources: resources({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
         pdb: pdb({ enabled: true, minAvailable: 1 }),
       })
@@ -69,6 +102,8 @@ export const DatabaseSection = z
     backup: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Run scheduled logical backups (pg_dump, custom format).'),
+        image: image({ repository: 'postgres', tag: '16.4-bookworm' }),
+        resources: resources({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
         schedule: cronSchedule().default('0 2 * * *').describe('Cron schedule (daily at 02:00 by default).'),
         retentionDays: z.number().int().min(1).default(7).describe('Dumps older than this are pruned.'),
         concurrencyPolicy: z.enum(['Forbid', 'Replace']).default('Forbid').describe('Never run two backups at once.'),
@@ -81,7 +116,7 @@ export const DatabaseSection = z
         encryption: z
           .strictObject({
             enabled: z.boolean().default(true).describe('Encrypt every dump to a public key.'),
-            method: z.enum(['age', 'gpg']).default('gpg').describe('Encryption tool.'),
+            method: z.enum(['age', 'gpg']).default('gpg').describe('Encryption tool. The postgres image ships gpg; `age` needs a backup image that has age.'),
             existingSecret: resourceName().default('').describe('Secret holding the recipient public key.'),
             publicKeyKey: z.string().default('backup.pub').describe('Key of the public key in that Secret.'),
           })
@@ -103,14 +138,16 @@ export const DatabaseSection = z
             existingSecret: resourceName().default('').describe('Secret with `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.'),
           })
           .prefault({})
-          .describe('Object storage upload.'),
+          .describe('Object storage upload (needs the `aws` CLI in backup.image; expire old objects with a bucket lifecycle rule).'),
       })
       .prefault({})
       .describe('Backups.'),
     restore: z
       .strictObject({
         enabled: z.boolean().default(false).describe('Run a restore Job (off by default; enable for disaster recovery only).'),
-        dumpName: z.string().default('').describe('File name of the dump to restore; empty picks the newest.'),
+        dumpName: z.string().regex(/^[A-Za-z0-9._-]*$/, { error: 'must be a file name in the backup volume, e.g. `nexus-20260101T020000Z.dump.gpg`' }).default('').describe('File name of the dump to restore; empty picks the newest.'),
+        existingSecret: resourceName().default('').describe('Secret with the private key that decrypts the dumps (only for the restore; keep it out of the cluster otherwise).'),
+        privateKeyKey: z.string().min(1).default('backup.key').describe('Key of the private key (armored GPG secret key or age identity) in that Secret.'),
       })
       .prefault({})
       .describe('Restore from a backup.'),
@@ -122,7 +159,8 @@ export const DatabaseSection = z
         resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
       })
       .prefault({})
-      .describe('postgres_exporter sidecar.'),
+      .describe('postgres_exporter sidecar (also exports `nexus_backup_last_success_timestamp_seconds` from the backup marker table).'),
+    shmSizeLimit: quantity().default('1Gi').describe('Size limit of the memory-backed /dev/shm (parallel queries need more than the 64 MB container default).'),
     pdb: pdb({ enabled: true, maxUnavailable: 1 }),
     podSecurityContext: podSecurity({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 }),
     serviceAccount: serviceAccount(),

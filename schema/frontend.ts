@@ -19,8 +19,10 @@ export const FrontendSection = z
       env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: '3000', HOSTNAME: '0.0.0.0' },
       writablePaths: { tmp: '/tmp', 'next-cache': '/app/.next/cache' },
       uid: 1001,
+      networkPolicy: { allowFrom: [], allowTo: [{ tier: 'backend' }] },
     }),
-    apiBasePath: z.string().startsWith('/').default('/api').describe('Path under which the browser reaches the backend (through the gateway).'),
+    apiBasePath: z.string().startsWith('/').default('/api').describe('Path under which the browser reaches the backend (through the gateway); rendered as `API_BASE_PATH`.'),
+    backendUrl: z.string().default('').describe('URL server-side rendering uses to call the backend (`BACKEND_URL`); empty means `http://<release>-backend:8000`.'),
   })
   .prefault({})
   .describe('Frontend: the Next.js web application.');

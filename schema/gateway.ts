@@ -8,8 +8,8 @@ export const GatewaySection = z
     ...naming(),
     mode: z.enum(['ingress', 'gatewayAPI']).default('ingress').describe('`ingress`: a Kong Ingress; `gatewayAPI`: an HTTPRoute attached to an existing Gateway.'),
     host: z.string().default('').describe('Host name routed; empty uses `global.domain`.'),
-    frontendPath: z.string().startsWith('/').default('/').describe('Path prefix routed to the frontend.'),
-    backendPath: z.string().startsWith('/').default('/api').describe('Path prefix routed to the backend.'),
+    frontendPath: z.string().startsWith('/').default('/').describe('Path prefix routed to the frontend Service (dropped while the frontend is disabled).'),
+    backendPath: z.string().startsWith('/').default('/api').describe('Path prefix routed to the backend Service (dropped while the backend is disabled).'),
     ingress: z
       .strictObject({
         className: z.string().min(1).default('kong').describe('IngressClass that serves the Ingress.'),

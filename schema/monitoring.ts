@@ -1,5 +1,10 @@
+/**
+ * The monitoring tier: Prometheus (bundled) or ServiceMonitor/PrometheusRule objects (operator mode),
+ * the NEXUS alert and recording rules with their thresholds, AlertManager routing by severity, and
+ * Grafana with the platform dashboard. Receiver secrets and the Grafana admin are referenced, never inlined.
+ */
 import { z } from 'zod';
-import { port, promDuration, quantity, resourceName, stringMap } from './primitives.ts';
+import { port, promDuration, quantity, resourceName, stringMap, openObject } from './primitives.ts';
 import { image, naming, networkPolicy, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
 const storage = (size: string, what: string) =>
@@ -11,31 +16,95 @@ const storage = (size: string, what: string) =>
     .prefault({})
     .describe(`Persistent storage for ${what}.`);
 
-const receiver = (d: { type: 'pagerduty' | 'slack' | 'webhook'; key: string }, what: string) =>
+export const RECEIVER_TYPES = ['pagerduty', 'slack', 'opsgenie', 'webhook'] as const;
+
+const receiver = (d: { type: (typeof RECEIVER_TYPES)[number]; key: string }, what: string) =>
   z
     .strictObject({
-      type: z.enum(['pagerduty', 'slack', 'webhook']).default(d.type).describe('Receiver integration.'),
-      existingSecret: resourceName().default('').describe('Secret holding the integration key / webhook URL (mounted as a file, never inlined).'),
+      type: z
+        .enum(RECEIVER_TYPES)
+        .default(d.type)
+        .describe('Receiver integration. The Secret key is mounted as a file: pagerduty `routing_key_file`, slack `api_url_file`, opsgenie `api_key_file`, webhook a bearer `credentials_file`.'),
+      existingSecret: resourceName().default('').describe('Secret holding the integration key / webhook URL (mounted as a file, never inlined). Empty: the receiver exists but notifies nobody.'),
       key: z.string().min(1).default(d.key).describe('Key in that Secret.'),
       channel: z.string().default('').describe('Chat channel (slack only).'),
+      url: z.string().default('').describe('Webhook URL (webhook only). Not a secret: the bearer token comes from the Secret key.'),
+      sendResolved: z.boolean().default(true).describe('Also notify when the alert resolves.'),
     })
     .prefault({})
     .describe(`The ${what} receiver.`);
+
+const scrapeTarget = z
+  .strictObject({
+    component: z.string().min(1).describe('`app.kubernetes.io/component` label of the pods to scrape.'),
+    portName: z.string().min(1).max(15).default('metrics').describe('Name of the container port that serves metrics.'),
+    path: z.string().startsWith('/').default('/metrics').describe('Metrics path.'),
+  })
+  .describe('A component of this release to scrape (pod discovery in the release namespace).');
+
+/**
+ * What the other tiers expose: a container port named `metrics`. The frontend serves a Next.js route
+ * (`/api/metrics`); it is scraped once its pods name the port that serves it `metrics`, so a tier without
+ * metrics never shows up as a target that is down.
+ */
+const DEFAULT_SCRAPE_TARGETS: z.output<typeof scrapeTarget>[] = [
+  { component: 'backend', portName: 'metrics', path: '/metrics' },
+  { component: 'frontend', portName: 'metrics', path: '/api/metrics' },
+  { component: 'postgresql', portName: 'metrics', path: '/metrics' },
+  { component: 'pgbouncer', portName: 'metrics', path: '/metrics' },
+  { component: 'redis', portName: 'metrics', path: '/metrics' },
+];
 
 export const MonitoringSection = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Deploy the monitoring stack.'),
     ...naming(),
-    mode: z.enum(['bundled', 'operator']).default('bundled').describe('`bundled`: run Prometheus here; `operator`: emit ServiceMonitor/PrometheusRule for an existing Prometheus Operator.'),
+    mode: z
+      .enum(['bundled', 'operator'])
+      .default('bundled')
+      .describe('`bundled`: run Prometheus here; `operator`: emit ServiceMonitor/PrometheusRule for an existing Prometheus Operator (when `monitoring.coreos.com/v1` is served, or `operator.force`).'),
+    operator: z
+      .strictObject({
+        force: z.boolean().default(false).describe('Render ServiceMonitor/PrometheusRule without detecting the API (e.g. with `helm template`).'),
+        labels: stringMap().default({}).describe('Labels the operator\'s `serviceMonitorSelector`/`ruleSelector` match (e.g. `release: kube-prometheus-stack`).'),
+        prometheusUrl: z.string().default('').describe('URL of the operator-managed Prometheus Grafana queries (operator mode only), e.g. `http://prometheus-operated.monitoring.svc:9090`.'),
+      })
+      .prefault({})
+      .describe('Operator mode.'),
+    scrapeTargets: z
+      .array(scrapeTarget)
+      .default(DEFAULT_SCRAPE_TARGETS)
+      .describe('Components scraped by name. Any other pod of the release with a container port named `metrics` is scraped too (job `nexus-pods`).'),
     prometheus: z
       .strictObject({
         image: image({ repository: 'quay.io/prometheus/prometheus', tag: 'v2.53.2' }),
+        port: port().default(9090).describe('Prometheus HTTP port.'),
         retention: promDuration().default('15d').describe('How long samples are kept.'),
-        retentionSize: z.string().default('').describe('Size cap on the TSDB (e.g. `45GB`); empty for none.'),
+        retentionSize: z
+          .string()
+          .regex(/^$|^\d+(B|KB|MB|GB|TB|PB|EB)$/, { error: 'must be empty or a size such as `45GB`' })
+          .default('')
+          .describe('Size cap on the TSDB (e.g. `45GB`); empty for none.'),
         scrapeInterval: promDuration().default('30s').describe('Default scrape interval.'),
+        scrapeTimeout: promDuration().default('10s').describe('Default scrape timeout (must not exceed the interval).'),
         evaluationInterval: promDuration().default('30s').describe('Rule evaluation interval.'),
-        clusterWideDiscovery: z.boolean().default(false).describe('Grant cluster-wide discovery (a ClusterRole). Off: a namespaced Role only.'),
+        clusterWideDiscovery: z.boolean().default(false).describe('Grant cluster-wide discovery (a ClusterRole) and scrape kubelets (PVC usage). Off: a namespaced Role only.'),
         externalLabels: stringMap().default({}).describe('Labels added to every series and alert leaving this Prometheus.'),
+        kubeStateMetrics: z
+          .strictObject({
+            enabled: z.boolean().default(true).describe('Scrape kube-state-metrics (pod, HPA and CronJob state for the Kubernetes alerts).'),
+            target: z.string().min(1).default('kube-state-metrics.kube-system.svc:8080').describe('host:port of the cluster\'s kube-state-metrics; its series are filtered to this namespace.'),
+          })
+          .prefault({})
+          .describe('kube-state-metrics, which the crash-loop, not-ready, HPA and backup-age rules need (not deployed by this chart).'),
+        extraScrapeConfigs: z.array(openObject()).default([]).describe('Extra Prometheus `scrape_configs` entries, appended verbatim (e.g. cert-manager or a blackbox exporter).'),
+        apiServerEgress: z
+          .strictObject({
+            cidrs: z.array(z.string()).default([]).describe('CIDRs of the Kubernetes API server; empty allows the ports to any destination.'),
+            ports: z.array(port()).min(1).default([443, 6443]).describe('API server ports.'),
+          })
+          .prefault({})
+          .describe('NetworkPolicy egress Prometheus needs for Kubernetes service discovery.'),
         storage: storage('50Gi', 'Prometheus'),
         resources: resources({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } }),
         podSecurityContext: podSecurity({ runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 }),
@@ -45,14 +114,20 @@ export const MonitoringSection = z
     alertRules: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Ship the NEXUS alert and recording rules.'),
+        apiComponent: z.string().min(1).default('backend').describe('Component whose HTTP metrics the API latency, error-rate and SLO alerts watch.'),
         latencyP95Seconds: z.number().positive().default(0.2).describe('API p95 latency above this fires `NexusApiLatencyHigh`.'),
+        latencyFor: promDuration().default('10m').describe('How long the p95 must stay above the threshold.'),
         errorRatio: z.number().positive().max(1).default(0.05).describe('5xx ratio above this fires `NexusApiErrorRateHigh`.'),
-        availabilityTarget: z.number().positive().lt(1).default(0.999).describe('Availability SLO the burn-rate alerts protect.'),
-        backupMaxAgeHours: z.number().positive().default(26).describe('A backup older than this fires `NexusBackupStale`.'),
+        availabilityTarget: z.number().positive().lt(1).default(0.999).describe('Availability SLO the multi-window burn-rate alerts protect (`NexusApiErrorBudgetBurn`).'),
+        podNotReadyFor: promDuration().default('15m').describe('How long a pod may crash-loop or stay not ready before an alert.'),
+        hpaMaxedFor: promDuration().default('15m').describe('How long an HPA may sit at maxReplicas before `NexusHpaMaxedOut`.'),
+        databaseConnectionsRatio: z.number().positive().max(1).default(0.8).describe('PostgreSQL connections above this share of max_connections fire `NexusPostgresqlTooManyConnections`.'),
+        replicationLagSeconds: z.number().positive().default(30).describe('Replica lag above this fires `NexusPostgresqlReplicationLag` (only where replicas exist).'),
+        backupMaxAgeHours: z.number().int().positive().default(26).describe('A backup older than this, or none for this long, fires `NexusBackupStale`.'),
+        backupCronJobRegex: z.string().min(1).default('.*-backup').describe('CronJob names whose last success (kube-state-metrics) stands in for `nexus_backup_last_success_timestamp_seconds` when no backup metric is pushed.'),
         pvcUsageRatio: z.number().positive().max(1).default(0.85).describe('PVC usage above this fires `NexusPersistentVolumeFilling`.'),
-        certExpiryDays: z.number().int().positive().default(14).describe('Certificates closer to expiry than this fire `NexusCertificateExpiring`.'),
-        databaseConnectionsRatio: z.number().positive().max(1).default(0.8).describe('PostgreSQL connections above this share of max_connections fire an alert.'),
-        runbookBaseUrl: z.string().default('https://runbooks.nexus.example.com').describe('Base URL of the runbooks linked from each alert.'),
+        certExpiryDays: z.number().int().positive().default(14).describe('Certificates closer to expiry than this fire `NexusCertificateExpiring` (cert-manager metrics, where scraped).'),
+        runbookBaseUrl: z.string().default('https://runbooks.nexus.example.com').describe('Base URL of the runbooks linked from each alert (`<base>/<AlertName>`).'),
       })
       .prefault({})
       .describe('Alert rules and their thresholds.'),
@@ -60,17 +135,20 @@ export const MonitoringSection = z
       .strictObject({
         enabled: z.boolean().default(true).describe('Deploy AlertManager.'),
         image: image({ repository: 'quay.io/prometheus/alertmanager', tag: 'v0.27.0' }),
+        port: port().default(9093).describe('AlertManager HTTP port.'),
         replicas: z.number().int().min(1).default(1).describe('AlertManager replicas (clustered when more than one).'),
         storage: storage('2Gi', 'AlertManager'),
         resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } }),
+        podSecurityContext: podSecurity({ runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 }),
         groupBy: z.array(z.string()).default(['alertname', 'namespace', 'severity']).describe('Labels alerts are grouped by.'),
         groupWait: promDuration().default('30s').describe('Wait before the first notification of a group.'),
         groupInterval: promDuration().default('5m').describe('Wait before notifying about new alerts in a group.'),
         repeatInterval: promDuration().default('4h').describe('Wait before repeating a notification.'),
+        inhibitEqual: z.array(z.string()).min(1).default(['namespace', 'component']).describe('Labels a critical and a warning must share for the critical to silence the warning.'),
         receivers: z
           .strictObject({
             paging: receiver({ type: 'pagerduty', key: 'routing-key' }, 'paging (severity=critical)'),
-            chat: receiver({ type: 'slack', key: 'webhook-url' }, 'chat (severity=warning)'),
+            chat: receiver({ type: 'slack', key: 'webhook-url' }, 'chat (severity=warning, and the default)'),
           })
           .prefault({})
           .describe('Receivers by severity.'),
@@ -84,7 +162,7 @@ export const MonitoringSection = z
         port: port().default(3000).describe('Grafana port.'),
         admin: z
           .strictObject({
-            existingSecret: resourceName().default('').describe('Secret with the admin credentials. Required in production.'),
+            existingSecret: resourceName().default('').describe('Secret with the admin credentials. Required in production; empty lets Grafana use its built-in first-start admin (development only).'),
             userKey: z.string().default('admin-user').describe('Key of the admin user name.'),
             passwordKey: z.string().default('admin-password').describe('Key of the admin password.'),
           })

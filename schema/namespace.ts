@@ -9,8 +9,7 @@ const resourceMap = (what: string, defaults: Record<string, string>) => z.record
 
 export const NamespaceSection = z
   .strictObject({
-    create: z.boolean().default(false).describe('Create and label the release namespace. Leave off when installing with `--create-namespace` or into a namespace you manage.'),
-    name: z.string().regex(/^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(63).default('').describe('Namespace name; empty uses the release namespace.'),
+    create: z.boolean().default(false).describe('Render the release namespace (`-n`) as a Namespace object with Pod Security Admission labels, plus a ResourceQuota and a LimitRange. For GitOps/`helm template` pipelines that apply the namespace with the release; leave off when installing with `--create-namespace` or into a namespace you manage.'),
     podSecurity: z
       .strictObject({
         enforce: z.enum(PSS_LEVELS).default('restricted').describe('Pod Security Admission level enforced on the namespace.'),

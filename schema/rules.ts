@@ -38,11 +38,12 @@ interface Pdb {
 export interface RuleInput {
   global: { environment: string; domain: string };
   frontend: Autoscaled & { pdb: Pdb };
-  backend: Autoscaled & { pdb: Pdb };
+  backend: Autoscaled & { pdb: Pdb; database: { host: string; existingSecret: string; passwordKey: string }; redis: { host: string; existingSecret: string; passwordKey: string } };
   database: {
     enabled: boolean;
     auth: { existingSecret: string; password: string };
-    backup: { enabled: boolean; encryption: { enabled: boolean; existingSecret: string } };
+    backup: { enabled: boolean; encryption: { enabled: boolean; existingSecret: string }; objectStorage: { enabled: boolean; bucket: string; existingSecret: string } };
+    restore: { enabled: boolean; existingSecret: string };
     tls: { enabled: boolean; existingSecret: string };
     pdb: Pdb;
     pgbouncer: { pdb: Pdb };
@@ -132,6 +133,20 @@ export const CROSS_FIELD_RULES: CrossFieldRule<RuleInput>[] = [
         : [],
   },
   {
+    id: 'backup-restore-targets',
+    description: 'Object storage uploads need a bucket and credentials; restoring encrypted dumps needs the Secret with the private key.',
+    check: (c) => {
+      const d = c.database;
+      if (!d.enabled) return [];
+      const issues: Issue[] = [];
+      const os = d.backup.objectStorage;
+      if (d.backup.enabled && os.enabled && !os.bucket) issues.push({ path: ['database', 'backup', 'objectStorage', 'bucket'], message: 'object storage is on: set database.backup.objectStorage.bucket' });
+      if (d.backup.enabled && os.enabled && !os.existingSecret) issues.push({ path: ['database', 'backup', 'objectStorage', 'existingSecret'], message: 'object storage is on: set database.backup.objectStorage.existingSecret to the Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' });
+      if (d.restore.enabled && d.backup.encryption.enabled && !d.restore.existingSecret) issues.push({ path: ['database', 'restore', 'existingSecret'], message: 'the dumps are encrypted: set database.restore.existingSecret to the Secret with the private key' });
+      return issues;
+    },
+  },
+  {
     id: 'production-pinned-images',
     description: 'In production every image is pinned: a tag that is neither empty nor `latest`, or a digest.',
     check: (c) =>
@@ -154,6 +169,26 @@ export const CROSS_FIELD_RULES: CrossFieldRule<RuleInput>[] = [
       if (c.cache.enabled && c.cache.auth.enabled && !c.cache.auth.existingSecret) issues.push({ path: ['cache', 'auth', 'existingSecret'], message: 'production needs cache.auth.existingSecret' });
       if (c.monitoring.enabled && c.monitoring.grafana.enabled && !c.monitoring.grafana.admin.existingSecret) issues.push({ path: ['monitoring', 'grafana', 'admin', 'existingSecret'], message: 'production needs monitoring.grafana.admin.existingSecret' });
       if (c.database.enabled && c.database.backup.enabled && c.database.backup.encryption.enabled && !c.database.backup.encryption.existingSecret) issues.push({ path: ['database', 'backup', 'encryption', 'existingSecret'], message: 'production backups are encrypted: set database.backup.encryption.existingSecret to the Secret with the public key' });
+      return issues;
+    },
+  },
+  {
+    id: 'backend-credential-refs',
+    description: 'The backend reads the database and Redis passwords from the same Secrets and keys the bundled database and cache tiers use.',
+    check: (c) => {
+      if (!c.backend.enabled) return [];
+      const issues: Issue[] = [];
+      const pairs = [
+        { on: c.database.enabled && !c.backend.database.host, client: c.backend.database, clientPath: ['backend', 'database'], secret: c.database.auth.existingSecret, key: (c.database.auth as { userPasswordKey?: string }).userPasswordKey, tier: 'database.auth', fallback: '<release>-database' },
+        { on: c.cache.enabled && c.cache.auth.enabled && !c.backend.redis.host, client: c.backend.redis, clientPath: ['backend', 'redis'], secret: c.cache.auth.existingSecret, key: (c.cache.auth as { passwordKey?: string }).passwordKey, tier: 'cache.auth', fallback: '<release>-cache' },
+      ];
+      for (const p of pairs) {
+        if (!p.on) continue;
+        const used = p.client.existingSecret || p.fallback;
+        const expected = p.secret || p.fallback;
+        if (used !== expected) issues.push({ path: [...p.clientPath, 'existingSecret'], message: `the backend reads \`${used}\` but ${p.tier}.existingSecret is \`${expected}\`; set ${p.clientPath.join('.')}.existingSecret: ${expected}` });
+        else if (p.key && p.client.passwordKey !== p.key) issues.push({ path: [...p.clientPath, 'passwordKey'], message: `the backend reads key \`${p.client.passwordKey}\` but ${p.tier} stores the password under \`${p.key}\`` });
+      }
       return issues;
     },
   },

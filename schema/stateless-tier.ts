@@ -8,7 +8,6 @@ import {
   autoscaling,
   image,
   naming,
-  networkPolicy,
   pdb,
   podPlacement,
   podSecurity,
@@ -37,7 +36,41 @@ export interface StatelessTierDefaults {
   /** Writable emptyDir mounts a read-only root filesystem needs (`/tmp`, caches). */
   writablePaths: Record<string, string>;
   uid: number;
+  /** Which other tiers may call this one, and which it calls (see statelessNetworkPolicy). */
+  networkPolicy: { allowFrom: PeerDefaults[]; allowTo: (PeerDefaults & { ports?: number[] })[] };
 }
+
+interface PeerDefaults {
+  tier: string;
+  component?: string;
+}
+
+const peerFields = {
+  tier: z.string().regex(/^[a-z][a-z0-9-]*$/).describe('Values key of the peer tier (e.g. `backend`, `database`); the rule is dropped while that tier is disabled.'),
+  component: z.string().regex(/^$|^[a-z][a-z0-9-]*$/).default('').describe('`app.kubernetes.io/component` of the peer pods; empty means the tier name.'),
+};
+
+/**
+ * A stateless tier's network allow-list. The umbrella chart renders it (it is the only chart that sees
+ * which tiers are enabled), on top of the release default-deny: ingress from the ingress controller
+ * (when the gateway is on), from the smoke tests, from `allowFrom` peers and from Prometheus to the
+ * metrics port; egress to `allowTo` peers. Rules naming a disabled tier are dropped.
+ */
+export const statelessNetworkPolicy = (d: StatelessTierDefaults['networkPolicy']) =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(true).describe('Render this tier\'s NetworkPolicy (allow-list on top of the release default-deny).'),
+      fromIngressController: z.boolean().default(true).describe('Allow the ingress controller (see `security.networkPolicies.ingressController`) to reach the container port while the gateway is enabled.'),
+      allowFrom: z.array(z.strictObject(peerFields)).default(d.allowFrom.map((p) => ({ component: '', ...p }))).describe('Release tiers whose pods may call this tier\'s container port.'),
+      allowTo: z
+        .array(z.strictObject({ ...peerFields, ports: z.array(port()).default([]).describe('Destination pod ports; empty means the peer tier\'s `containerPort`.') }))
+        .default(d.allowTo.map((p) => ({ component: '', ports: [], ...p })))
+        .describe('Release tiers this tier may call (egress).'),
+      extraIngress: z.array(openObject()).default([]).describe('Extra NetworkPolicy ingress rules, appended verbatim.'),
+      extraEgress: z.array(openObject()).default([]).describe('Extra NetworkPolicy egress rules, appended verbatim.'),
+    })
+    .prefault({})
+    .describe('Network policy for this tier (rendered by the umbrella chart).');
 
 export function statelessTierShape(d: StatelessTierDefaults) {
   return {
@@ -61,7 +94,7 @@ export function statelessTierShape(d: StatelessTierDefaults) {
     topologySpread: topologySpread(),
     podSecurityContext: podSecurity({ runAsUser: d.uid, runAsGroup: d.uid, fsGroup: d.uid }),
     serviceAccount: serviceAccount(),
-    networkPolicy: networkPolicy(),
+    networkPolicy: statelessNetworkPolicy(d.networkPolicy),
     terminationGracePeriodSeconds: z.number().int().min(0).default(30).describe('Seconds a pod gets to drain before it is killed.'),
     ...podPlacement(),
   };

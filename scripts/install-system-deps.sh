@@ -2,12 +2,13 @@
 # Installs the real tools the tests and deep checks use, from Debian's archive. Idempotent.
 #   postgresql, pgbouncer, redis-server/redis-sentinel : config acceptance, backup/restore, failover tests
 #   gnupg, age                                         : backup encryption, chart signing
+#   openssl                                            : self-signed certificates for the PostgreSQL TLS tests
 #   docker-registry                                    : OCI publish tests (distribution v2)
 #   prometheus (promtool), prometheus-alertmanager (amtool): extracted only (DESIGN §6), into .tools/debian
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel redis-tools gnupg age docker-registry ca-certificates)
+APT_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel redis-tools gnupg age docker-registry ca-certificates openssl)
 EXTRACT_PACKAGES=(prometheus prometheus-alertmanager)
 
 missing=()

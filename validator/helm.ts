@@ -77,6 +77,17 @@ export function runHelm(helm: Pick<Helm, 'bin' | 'env'>, args: string[], options
   });
 }
 
+/**
+ * helm for a validate run: resolved and checked for existence, but not probed with `helm version`
+ * (one process less on the critical path). A binary that cannot run fails at its first use with the
+ * same install hint.
+ */
+export function helmForRun(explicit?: string, flavour: HelmFlavour = 'helm4'): Pick<Helm, 'bin' | 'env'> {
+  const { path, origin } = resolveHelmPath(explicit, flavour);
+  if (!existsSync(path)) throw new NexusError(`helm not found at ${path} (from ${origin})`, { hint: INSTALL_HINT });
+  return { bin: path, env: isolatedHelmEnv() };
+}
+
 const helmCache = new Map<string, Promise<Helm>>();
 
 /** Finds helm and proves it runs (`helm version`). Missing or broken → NexusError (exit 2) with a fix. */

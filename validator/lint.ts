@@ -1,32 +1,30 @@
-/** `helm lint --strict` of a chart with one values file, its messages turned into findings. */
+/** `helm lint --strict` of a chart with its values files; messages (multi-line too) become findings. */
 import { relative } from 'node:path';
-import { PROJECT_ROOT } from '../util/paths.ts';
 import { runHelm, type Helm } from './helm.ts';
-import type { Finding, Severity } from './types.ts';
+import { parseLintOutput } from './helm-messages.ts';
+import { chartFile } from './render.ts';
+import type { Finding } from './types.ts';
 
-const LEVEL: Record<string, Severity> = { ERROR: 'error', WARNING: 'warning', INFO: 'info' };
-
-export async function helmLint(helm: Helm, chartDir: string, valuesFiles: string[], extraArgs: string[] = []): Promise<Finding[]> {
+export async function helmLint(helm: Pick<Helm, 'bin' | 'env'>, chartDir: string, valuesFiles: string[], extraArgs: string[] = [], source?: string): Promise<Finding[]> {
   const args = ['lint', chartDir, '--strict', ...valuesFiles.flatMap((f) => ['-f', f]), ...extraArgs];
   const result = await runHelm(helm, args);
-  const source = valuesFiles.map((f) => relative(PROJECT_ROOT, f) || f).join(',') || 'defaults';
+  const label = source ?? (valuesFiles.map((f) => relative(process.cwd(), f) || f).join(',') || 'defaults');
+  const chartRel = relative(process.cwd(), chartDir) || '.';
   const findings: Finding[] = [];
-  for (const line of `${result.stdout}\n${result.stderr}`.split('\n')) {
-    const m = /^\[(ERROR|WARNING|INFO)\]\s*(.*)$/.exec(line.trim());
-    if (!m || m[1] === 'INFO') continue;
-    const text = m[2]!;
-    // "templates/deployment.yaml: message" or "values.yaml: message" or ": message"
-    const fileMatch = /^([^\s:]+\.(?:yaml|yml|tpl|txt|json)):\s*(.*)$/.exec(text);
+  for (const m of parseLintOutput(`${result.stdout}\n${result.stderr}`)) {
+    if (m.level === 'info') continue;
     findings.push({
       policyId: 'helm/lint',
-      severity: LEVEL[m[1]!]!,
-      message: fileMatch ? fileMatch[2]! : text.replace(/^:\s*/, ''),
-      file: fileMatch ? `${relative(PROJECT_ROOT, chartDir)}/${fileMatch[1]}` : relative(PROJECT_ROOT, chartDir),
-      source,
+      severity: m.level,
+      message: m.message,
+      file: m.file ? chartFile(chartDir, m.file) : chartRel,
+      ...(m.line !== undefined ? { line: m.line } : {}),
+      ...(m.column !== undefined ? { column: m.column } : {}),
+      source: label,
     });
   }
-  if (result.code !== 0 && findings.length === 0) {
-    findings.push({ policyId: 'helm/lint', severity: 'error', message: (result.stderr || result.stdout).trim() || `helm lint exited ${result.code}`, file: relative(PROJECT_ROOT, chartDir), source });
+  if (result.code !== 0 && !findings.some((f) => f.severity === 'error')) {
+    findings.push({ policyId: 'helm/lint', severity: 'error', message: (result.stderr || result.stdout).trim() || `helm lint exited ${result.code}`, file: chartRel, source: label });
   }
   return findings;
 }

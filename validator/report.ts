@@ -1,9 +1,11 @@
 /** The report: sorted findings, per-resource results and a summary. Pure; formatters render it. */
+import type { RuleMeta } from './rules.ts';
 import type { Finding, ResourceStatus, Severity } from './types.ts';
 
 export interface ResourceResult {
   source: string;
   docIndex: number;
+  itemIndex?: number;
   apiVersion: string;
   kind: string;
   name: string;
@@ -17,6 +19,8 @@ export interface Report {
   inputs: string[];
   findings: Finding[];
   resources: ResourceResult[];
+  /** Metadata of every rule that produced a finding or ran (SARIF `tool.driver.rules`), sorted by id. */
+  rules: RuleMeta[];
   summary: {
     resources: number;
     byStatus: Record<ResourceStatus, number>;
@@ -42,6 +46,7 @@ export function compareFindings(a: Finding, b: Finding): number {
     cmp(a.line, b.line) ||
     cmp(a.column, b.column) ||
     cmp(a.docIndex, b.docIndex) ||
+    cmp(a.itemIndex, b.itemIndex) ||
     cmp(a.kind, b.kind) ||
     cmp(a.name, b.name) ||
     cmp(a.policyId, b.policyId) ||
@@ -50,9 +55,10 @@ export function compareFindings(a: Finding, b: Finding): number {
   );
 }
 
-export function buildReport(input: { version: string; inputs: string[]; findings: Finding[]; resources?: ResourceResult[] }): Report {
+export function buildReport(input: { version: string; inputs: string[]; findings: Finding[]; resources?: ResourceResult[]; rules?: RuleMeta[] }): Report {
   const findings = [...input.findings].sort(compareFindings);
-  const resources = [...(input.resources ?? [])].sort((a, b) => cmp(a.source, b.source) || cmp(a.docIndex, b.docIndex) || cmp(a.kind, b.kind) || cmp(a.name, b.name));
+  const resources = [...(input.resources ?? [])].sort((a, b) => cmp(a.source, b.source) || cmp(a.docIndex, b.docIndex) || cmp(a.itemIndex, b.itemIndex) || cmp(a.kind, b.kind) || cmp(a.name, b.name));
+  const rules = [...(input.rules ?? [])].sort((a, b) => cmp(a.id, b.id));
   const byStatus: Record<ResourceStatus, number> = { valid: 0, invalid: 0, error: 0, skipped: 0, empty: 0 };
   for (const r of resources) byStatus[r.status]++;
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
@@ -61,7 +67,7 @@ export function buildReport(input: { version: string; inputs: string[]; findings
     if (f.exemption) skipped++;
     else bySeverity[f.severity]++;
   }
-  return { tool: { name: 'nexus', version: input.version }, inputs: [...input.inputs], findings, resources, summary: { resources: resources.length, byStatus, bySeverity, skipped } };
+  return { tool: { name: 'nexus', version: input.version }, inputs: [...input.inputs], findings, resources, rules, summary: { resources: resources.length, byStatus, bySeverity, skipped } };
 }
 
 /** Exit code 1 when any non-exempt finding is at or above the threshold, else 0. */

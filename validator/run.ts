@@ -1,42 +1,291 @@
 /**
- * The validate pipeline. v1: each values file against the Zod model (with positions), then
- * `helm lint --strict` of the umbrella chart with that file.
+ * The validate pipeline (DESIGN §5):
+ *   values check (Zod, positions) ─┐
+ *   helm lint --strict ────────────┤  per values file, all helm processes in parallel
+ *   helm template ─▶ split/parse ──┴▶ Kubernetes schema (strict) ─▶ policies ─▶ deep checks ─▶ report
+ * or, for manifest inputs (files, directories, stdin), parse ─▶ schema ─▶ policies ─▶ report.
+ *
+ * Heavy modules (zod + the model, kubernetes-models validators, ajv, policies) are imported only when
+ * needed, after helm has been spawned, so that their load time overlaps the renders.
  */
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { NexusError } from '../util/errors.ts';
 import { ENVIRONMENT_VALUES, PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../util/paths.ts';
-import { locateHelm } from './helm.ts';
+import { helmForRun, locateHelm } from './helm.ts';
+import { readManifestInputs, readProcessStdin } from './inputs.ts';
 import { helmLint } from './lint.ts';
-import { buildReport, type Report } from './report.ts';
-import type { Finding } from './types.ts';
-import { checkValues, readValuesFile } from './values-check.ts';
+import { parseManifests } from './manifests.ts';
+import { chartFile, helmTemplate, type Render } from './render.ts';
+import { buildReport, type Report, type ResourceResult } from './report.ts';
+import { fallbackRule, STAGE_RULES, type RuleMeta } from './rules.ts';
+import { templateLine } from './template-lines.ts';
+import type { Finding, K8sResource, ResourceStatus } from './types.ts';
+import { readValuesFile } from './values-file.ts';
+import type { LocatedYaml } from './yaml-source.ts';
+
+/** CRD-backed API groups the NEXUS charts gate on `.Capabilities.APIVersions.Has`; the default run renders them. */
+export const NEXUS_DEFAULT_API_VERSIONS = ['monitoring.coreos.com/v1', 'autoscaling.k8s.io/v1', 'configuration.konghq.com/v1'];
 
 export interface ValidateOptions {
-  /** Values files to check; default: the environment overlays at the project root. */
+  version: string;
+  /** Values files; default: the environment overlays (umbrella chart) or the chart's defaults. */
   valuesFiles?: string[];
   chartDir?: string;
+  /** Manifest files, directories or `-`: validate these instead of rendering a chart. */
+  manifests?: string[];
+  readStdin?: () => Promise<string>;
   helmPath?: string;
-  version: string;
+  releaseName?: string;
+  namespace?: string;
+  /** Target Kubernetes version (helm `--kube-version`, deprecation table). */
+  kubeVersion?: string;
+  /** helm `--api-versions`; also marks APIs the target cluster serves. */
+  apiVersions?: string[];
+  /** Strict unknown-field checks (default true). */
+  strict?: boolean;
+  crdFiles?: string[];
+  schemaLocations?: string[];
+  ignoreMissingSchemas?: boolean;
+  /** Run helm lint (default true in chart mode). */
+  lint?: boolean;
+  /** Run the policy stage (default true). */
+  policies?: boolean;
+  /** Run the deep checks (real tools). */
+  deep?: boolean;
+  /** Policy config file (`.nexus-policy.yaml`). */
+  policyConfig?: string;
+  /** Called with each phase's wall time (ms), for the benchmark and NEXUS_TIMING. */
+  onTiming?: (phase: string, ms: number) => void;
+}
+
+interface Stream {
+  source: string;
+  text: string;
+  environment?: string;
+  chartDir?: string;
 }
 
 export async function validate(options: ValidateOptions): Promise<Report> {
-  const chartDir = resolve(options.chartDir ?? UMBRELLA_CHART_DIR);
-  if (!existsSync(join(chartDir, 'Chart.yaml'))) {
-    throw new NexusError(`no chart at ${chartDir} (Chart.yaml is missing)`, { location: { file: chartDir }, hint: 'run `npm run generate`, or pass --chart DIR' });
-  }
-  const valuesFiles = (options.valuesFiles?.length ? options.valuesFiles : ENVIRONMENT_VALUES.map((f) => join(PROJECT_ROOT, f))).map((f) => resolve(f));
+  let mark = performance.now();
+  const lap = (phase: string) => {
+    const now = performance.now();
+    options.onTiming?.(phase, now - mark);
+    mark = now;
+  };
   const display = (f: string) => relative(process.cwd(), f) || f;
-
-  // Parse every file first: a file we cannot read stops the run (exit 2) before helm is spawned.
-  const located = valuesFiles.map((f) => readValuesFile(display(f)));
-  const helm = await locateHelm(options.helmPath);
-
   const findings: Finding[] = [];
-  const lints = await Promise.all(valuesFiles.map((f) => helmLint(helm, chartDir, [f])));
-  located.forEach((l, i) => {
-    findings.push(...checkValues(l));
-    findings.push(...lints[i]!.map((f) => ({ ...f, source: display(valuesFiles[i]!) })));
+  const streams: Stream[] = [];
+  const inputs: string[] = [];
+  let kubeVersion = options.kubeVersion;
+  if (kubeVersion !== undefined && !/^v?1\.\d+(\.\d+)?([-+][\w.-]+)?$/.test(kubeVersion)) {
+    throw new NexusError(`invalid --kube-version \`${kubeVersion}\``, { hint: 'use a Kubernetes version such as 1.30 or v1.30.2' });
+  }
+  if (kubeVersion && /^v?1\.\d+$/.test(kubeVersion)) kubeVersion = `${kubeVersion}.0`;
+
+  let policyEnvironments = new Map<string, string | undefined>();
+  if (options.manifests?.length) {
+    for (const m of await readManifestInputs(options.manifests, options.readStdin ?? readProcessStdin)) {
+      streams.push({ source: m.source, text: m.text });
+      inputs.push(m.source);
+    }
+  } else {
+    const chartDir = resolve(options.chartDir ?? UMBRELLA_CHART_DIR);
+    if (!existsSync(join(chartDir, 'Chart.yaml'))) {
+      throw new NexusError(`no chart at ${display(chartDir)} (Chart.yaml is missing)`, { location: { file: display(chartDir) }, hint: 'run `npm run generate`, or pass --chart DIR' });
+    }
+    const isNexus = chartDir === resolve(UMBRELLA_CHART_DIR);
+    const valuesFiles = (options.valuesFiles?.length ? options.valuesFiles : isNexus ? ENVIRONMENT_VALUES.map((f) => join(PROJECT_ROOT, f)) : []).map((f) => resolve(f));
+    // Read every values file first: a file we cannot parse stops the run (exit 2) before helm is spawned.
+    const located: LocatedYaml[] = valuesFiles.map((f) => readValuesFile(display(f)));
+    const helm = helmForRun(options.helmPath);
+    // `helm version` proves the binary works (else exit 2); it runs alongside the renders, not before them.
+    const probe = locateHelm(options.helmPath);
+    probe.catch(() => undefined);
+    const apiVersions = options.apiVersions ?? (isNexus ? NEXUS_DEFAULT_API_VERSIONS : undefined);
+    const renderOpts = { releaseName: options.releaseName, namespace: options.namespace, kubeVersion, apiVersions };
+    const sets = valuesFiles.length ? valuesFiles.map((f) => ({ files: [f], label: display(f) })) : [{ files: [] as string[], label: `${display(chartDir)} (defaults)` }];
+    // Spawn every helm process now; the values check runs while they work.
+    const renders = Promise.all(sets.map((s) => helmTemplate(helm, chartDir, s.files, s.label, renderOpts)));
+    const lints = options.lint === false ? Promise.resolve([] as Finding[][]) : Promise.all(sets.map((s) => helmLint(helm, chartDir, s.files, kubeVersion ? ['--kube-version', kubeVersion] : [], s.label)));
+    lints.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    if (isNexus && located.length) {
+      const { checkValues } = await import('./values-check.ts');
+      for (const l of located) findings.push(...checkValues(l));
+    }
+    const environments = located.map((l) => envOf(l.value));
+    lap('values check');
+    const rendered = await renders;
+    await probe;
+    lap('helm template (wait)');
+    const linted = await lints;
+    lap('helm lint (wait)');
+    for (const l of linted) findings.push(...l);
+    rendered.forEach((r: Render, i) => {
+      inputs.push(r.source);
+      if (r.failed) findings.push(...r.failed);
+      else streams.push({ source: r.source, text: r.manifests, environment: environments[i], chartDir });
+    });
+    policyEnvironments = new Map(streams.map((s) => [s.source, s.environment]));
+  }
+
+  // Parse (fast path, no positions).
+  const resources: K8sResource[] = [];
+  const problems: Array<{ source: string; docIndex: number; status: ResourceStatus; file: string; line: number }> = [];
+  for (const s of streams) {
+    const chartDir = s.chartDir;
+    const parsed = parseManifests(s.text, { source: s.source, file: s.source, ...(chartDir ? { templatePath: (p: string) => chartFile(chartDir, p) } : {}) });
+    resources.push(...parsed.resources);
+    findings.push(...parsed.findings);
+    for (const p of parsed.problems) problems.push({ source: s.source, docIndex: p.docIndex, status: p.status, file: s.source, line: p.line });
+  }
+
+  lap('parse');
+  // Kubernetes schemas.
+  const { SchemaStage } = await import('./kube/schema-stage.ts');
+  const stage = new SchemaStage({
+    strict: options.strict ?? true,
+    ...(kubeVersion ? { kubeVersion } : {}),
+    ...(options.apiVersions ? { apiVersions: options.apiVersions } : {}),
+    crdFiles: options.crdFiles ?? [],
+    schemaLocations: options.schemaLocations ?? [],
+    ignoreMissingSchemas: options.ignoreMissingSchemas ?? false,
   });
-  return buildReport({ version: options.version, inputs: valuesFiles.map(display), findings });
+  const schema = await stage.check(resources);
+  findings.push(...schema.findings);
+  const skipped = new Set(schema.skipped);
+  lap('schema');
+
+  const rules = new Map<string, RuleMeta>(STAGE_RULES.map((r) => [r.id, r]));
+  if (options.policies !== false && resources.length) {
+    const loaded = await loadPolicies().catch((err: NodeJS.ErrnoException) => {
+      // Only while the policy modules are being written: a missing module is reported, not fatal.
+      if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+      findings.push({ policyId: 'policies/unavailable', severity: 'info', message: `policy stage skipped: ${err.message.split('\n')[0]}` });
+      return { evaluatePolicies: () => [], POLICIES: [] } as PolicyModules;
+    });
+    const { evaluatePolicies, POLICIES } = loaded;
+    for (const p of POLICIES) {
+      rules.set(p.meta.id, { id: p.meta.id, title: p.meta.title, description: p.meta.description, severity: p.meta.severity, remediation: p.meta.remediation, category: p.meta.category, ...(p.meta.references[0] ? { helpUri: p.meta.references[0] } : {}) });
+    }
+    const bySource = new Map<string, K8sResource[]>();
+    for (const r of resources) {
+      if (skipped.has(r)) continue;
+      const list = bySource.get(r.source);
+      if (list) list.push(r);
+      else bySource.set(r.source, [r]);
+    }
+    for (const [source, list] of bySource) {
+      const env = policyEnvironments.get(source);
+      findings.push(
+        ...evaluatePolicies(list, {
+          ...(kubeVersion ? { kubeVersion } : {}),
+          ...(env ? { environment: env } : {}),
+          ...(options.namespace ? { namespace: options.namespace } : options.manifests?.length ? {} : { namespace: 'nexus' }),
+          ...(options.policyConfig ? { configFile: options.policyConfig } : {}),
+        }),
+      );
+    }
+  }
+  lap('policies');
+  if (options.deep && resources.length) {
+    const { runDeepChecks } = await import('./deep/index.ts');
+    findings.push(...(await runDeepChecks(resources)));
+  }
+
+  resolvePositions(findings, resources);
+  lap('positions');
+  const results = resourceResults(resources, problems, findings, skipped);
+  for (const f of findings) if (!rules.has(f.policyId)) rules.set(f.policyId, fallbackRule(f.policyId, f.severity));
+  const usedRules = [...rules.values()].filter((r) => findings.some((f) => f.policyId === r.id) || r.category === 'kube-schema' || r.category === 'kube-api');
+  return buildReport({ version: options.version, inputs, findings, resources: results, rules: usedRules });
 }
+
+interface PolicyModules {
+  evaluatePolicies: (resources: K8sResource[], options: Record<string, unknown>) => Finding[];
+  POLICIES: ReadonlyArray<{ meta: { id: string; title: string; description: string; severity: Finding['severity']; remediation: string; category: string; references: readonly string[] } }>;
+}
+
+/** The policy engine and registry (issue 7). Static specifiers, so that the CLI bundle includes them. */
+async function loadPolicies(): Promise<PolicyModules> {
+  const [e, i] = await Promise.all([import('../policies/engine.ts'), import('../policies/index.ts')]);
+  return { evaluatePolicies: e.evaluatePolicies as PolicyModules['evaluatePolicies'], POLICIES: (i as Partial<PolicyModules>).POLICIES ?? [] };
+}
+
+function envOf(values: unknown): string | undefined {
+  const g = (values as { global?: { environment?: unknown } } | null)?.global;
+  return typeof g?.environment === 'string' ? g.environment : undefined;
+}
+
+function resourceKey(source: string | undefined, docIndex: number | undefined, kind: string | undefined, name: string | undefined): string {
+  return `${source ?? ''}\u0000${docIndex ?? ''}\u0000${kind ?? ''}\u0000${name ?? ''}`;
+}
+
+/**
+ * Fills in positions for findings that point into a resource: the stream line via the lazy locator,
+ * and for rendered templates the template file and its line (see template-lines.ts).
+ */
+function resolvePositions(findings: Finding[], resources: K8sResource[]): void {
+  const byKey = new Map<string, K8sResource>();
+  for (const r of resources) byKey.set(resourceKey(r.source, r.docIndex, r.kind, r.name), r);
+  for (const f of findings) {
+    if (f.docIndex === undefined) continue;
+    const r = byKey.get(resourceKey(f.source, f.docIndex, f.kind, f.name));
+    if (!r) continue;
+    // Stages that set a position themselves keep it, unless the resource came from a render: then the
+    // reported file is the template, and its line must be a template line, not a stream line.
+    if (f.line !== undefined && !r.templateFile) continue;
+    const pointer = f.jsonPointer ?? '';
+    const pos = r.locate?.(pointer);
+    if (pos) f.streamLine = pos.line;
+    const tline = r.templateFile && r.file ? templateLine(resolve(process.cwd(), r.file), pointer) : undefined;
+    if (tline !== undefined) {
+      f.file = r.file;
+      f.line = tline;
+      delete f.column;
+    } else {
+      f.file = r.source;
+      if (pos) {
+        f.line = pos.line;
+        f.column = pos.column;
+      } else f.line = r.line;
+    }
+    if (f.itemIndex === undefined && r.itemIndex !== undefined) f.itemIndex = r.itemIndex;
+  }
+}
+
+function resourceResults(resources: K8sResource[], problems: Array<{ source: string; docIndex: number; status: ResourceStatus; file: string; line: number }>, findings: Finding[], skipped: Set<K8sResource>): ResourceResult[] {
+  const worst = new Map<string, ResourceStatus>();
+  for (const f of findings) {
+    if (f.exemption || f.docIndex === undefined) continue;
+    const key = resourceKey(f.source, f.docIndex, f.kind, f.name);
+    if (f.policyId === 'kube-schema/missing-schema') worst.set(key, 'error');
+    else if (f.severity === 'error' && worst.get(key) !== 'error') worst.set(key, 'invalid');
+  }
+  const out: ResourceResult[] = resources.map((r) => ({
+    source: r.source,
+    docIndex: r.docIndex,
+    ...(r.itemIndex !== undefined ? { itemIndex: r.itemIndex } : {}),
+    apiVersion: r.apiVersion,
+    kind: r.kind,
+    name: r.name,
+    ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
+    ...(r.file ? { file: r.file } : {}),
+    status: skipped.has(r) ? 'skipped' : (worst.get(resourceKey(r.source, r.docIndex, r.kind, r.name)) ?? 'valid'),
+  }));
+  for (const p of problems) out.push({ source: p.source, docIndex: p.docIndex, apiVersion: '', kind: '', name: '', file: p.file, status: p.status });
+  return out;
+}
+
+/** For `nexus render`: the manifests of one render, exactly as helm printed them. */
+export async function renderOnly(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'helmPath' | 'releaseName' | 'namespace' | 'kubeVersion' | 'apiVersions'>): Promise<Render[]> {
+  const chartDir = resolve(options.chartDir ?? UMBRELLA_CHART_DIR);
+  if (!existsSync(join(chartDir, 'Chart.yaml'))) throw new NexusError(`no chart at ${chartDir} (Chart.yaml is missing)`, { hint: 'pass --chart DIR' });
+  const isNexus = chartDir === resolve(UMBRELLA_CHART_DIR);
+  const valuesFiles = (options.valuesFiles?.length ? options.valuesFiles : isNexus ? ENVIRONMENT_VALUES.map((f) => join(PROJECT_ROOT, f)) : []).map((f) => resolve(f));
+  const helm = helmForRun(options.helmPath);
+  const apiVersions = options.apiVersions ?? (isNexus ? NEXUS_DEFAULT_API_VERSIONS : undefined);
+  const sets = valuesFiles.length ? valuesFiles.map((f) => ({ files: [f], label: relative(process.cwd(), f) })) : [{ files: [] as string[], label: 'defaults' }];
+  return Promise.all(sets.map((s) => helmTemplate(helm, chartDir, s.files, s.label, { releaseName: options.releaseName, namespace: options.namespace, kubeVersion: options.kubeVersion, apiVersions })));
+}
+

@@ -28,6 +28,10 @@ export interface K8sResource {
   templateFile?: string;
   /** 1-based line of the document's first line in the stream. */
   line: number;
+  /** Index in the `items` of a `kind: List` document, when the resource came from one. */
+  itemIndex?: number;
+  /** File reported for findings: the template file on disk when known, else the input file. */
+  file?: string;
   apiVersion: string;
   kind: string;
   name: string;
@@ -55,6 +59,10 @@ export interface Finding {
   name?: string;
   /** RFC 6901 pointer into the object, e.g. `/spec/template/spec/containers/0/resources`. */
   jsonPointer?: string;
+  /** Line in the rendered/input stream (the `line` may be in the template file instead). */
+  streamLine?: number;
+  /** Index in the `items` of a `kind: List` document. */
+  itemIndex?: number;
   /** Optional fix hint, e.g. "did you mean `replicas`?". */
   hint?: string;
   /** Set when an exemption matched: the finding is reported as skipped, never hidden. */

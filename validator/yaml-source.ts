@@ -3,6 +3,7 @@
  * naming file:line:col; positions of any path can be looked up afterwards.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import jsyaml from 'js-yaml';
 import { NexusError } from '../util/errors.ts';
 import type { Position } from './types.ts';
 
@@ -16,7 +17,36 @@ export interface LocatedYaml {
 /** Aliases beyond this many are refused (billion-laughs style expansion). */
 const MAX_ALIAS_COUNT = 1000;
 
+/**
+ * Fast path: js-yaml (no positions) for well-formed files without aliases; positions come from a
+ * lazy `yaml` parse on the first `positionOf` call. Anything unusual (a js-yaml error, aliases) takes
+ * the precise path, so errors and alias limits are exactly those of `yaml`.
+ */
 export function parseLocatedYaml(file: string, text: string): LocatedYaml {
+  if (!/[&*]/.test(text)) {
+    let value: unknown;
+    let ok = true;
+    try {
+      value = jsyaml.load(text, { schema: jsyaml.CORE_SCHEMA });
+    } catch {
+      ok = false;
+    }
+    if (ok) {
+      let precise: LocatedYaml | undefined;
+      return {
+        file,
+        value: value === undefined ? null : value,
+        positionOf(path, options) {
+          precise ??= parseLocatedYamlPrecise(file, text);
+          return precise.positionOf(path, options);
+        },
+      };
+    }
+  }
+  return parseLocatedYamlPrecise(file, text);
+}
+
+export function parseLocatedYamlPrecise(file: string, text: string): LocatedYaml {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const pos = (offset: number): Position => {

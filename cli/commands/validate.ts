@@ -1,9 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { exitCodeFor } from '../../validator/report.ts';
-import { formatJson } from '../../validator/formatters/json.ts';
-import { formatText } from '../../validator/formatters/text.ts';
-import { validate } from '../../validator/run.ts';
+import { NexusError } from '../../util/errors.ts';
 import type { Severity } from '../../validator/types.ts';
 import type { CliIo } from '../io.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -12,26 +9,102 @@ interface ValidateFlags {
   values: string[];
   chart?: string;
   helm?: string;
-  format: 'text' | 'json';
+  format: 'text' | 'json' | 'sarif' | 'junit';
   output?: string;
   failOn: Severity;
+  kubeVersion?: string;
+  apiVersions: string[];
+  strict: boolean;
+  crd: string[];
+  schemaLocation: string[];
+  ignoreMissingSchemas?: boolean;
+  lint: boolean;
+  policies: boolean;
+  deep?: boolean;
+  releaseName?: string;
+  namespace?: string;
+  policyConfig?: string;
 }
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+const collectCsv = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('validate')
-    .description('check values files against the model, then lint the chart with real helm (exit 0 clean, 1 findings, 2 could not run)')
-    .option('-f, --values <file>', 'values file to check (repeatable); default: values.staging.yaml and values.production.yaml', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .description(
+      'render the chart with real helm for each values file (default: the umbrella chart with values.staging.yaml and values.production.yaml) or read manifests, then check values, helm lint, Kubernetes schemas (strict), removed APIs and policies (exit 0 clean, 1 findings, 2 could not run)',
+    )
+    .argument('[inputs...]', 'manifest files, directories or - (stdin) to validate instead of rendering a chart')
+    .option('-f, --values <file>', 'values file (repeatable; one render each)', collect, [] as string[])
     .option('--chart <dir>', 'chart directory (default charts/nexus)')
     .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('--kube-version <version>', 'target Kubernetes version: helm --kube-version and the removed/deprecated API table (default 1.36)')
+    .option('--api-versions <list>', 'API versions the target cluster serves (helm --api-versions; repeatable or comma-separated)', collectCsv, [] as string[])
+    .option('--no-strict', 'accept unknown fields (strict unknown-field checks are on by default)')
+    .option('--crd <file>', 'CRD manifest whose openAPIV3Schema validates its custom resources (repeatable)', collect, [] as string[])
+    .option('--schema-location <location>', 'kubeconform-style schema location: `default`, a directory or a URL template (repeatable, tried in order)', collect, [] as string[])
+    .option('--ignore-missing-schemas', 'report kinds without a schema as skipped instead of errors')
+    .option('--no-lint', 'skip helm lint')
+    .option('--no-policies', 'skip the policy stage')
+    .option('--deep', 'also check embedded configs with the real tools (promtool, amtool, postgres, redis-server)')
+    .option('--policy-config <file>', 'policy configuration (.nexus-policy.yaml)')
+    .option('--release-name <name>', 'release name for helm template', 'nexus')
+    .option('-n, --namespace <ns>', 'release namespace for helm template', 'nexus')
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(['error', 'warning', 'info']).default('warning'))
-    .action(async (opts: ValidateFlags) => {
-      const report = await validate({ valuesFiles: opts.values, chartDir: opts.chart, helmPath: opts.helm, version: TOOL_VERSION });
-      const text = opts.format === 'json' ? formatJson(report) : formatText(report, { color: io.color && !opts.output });
-      if (opts.output) writeFileSync(opts.output, text);
-      else io.out(text);
+    .action(async (inputs: string[], opts: ValidateFlags) => {
+      if (inputs.length && (opts.chart || opts.values.length)) {
+        throw new NexusError('pass either manifest inputs or --chart/-f, not both', { hint: 'validate rendered manifests with `nexus validate FILE…`, or a chart with `nexus validate --chart DIR -f values.yaml`' });
+      }
+      // Loaded here, not at the top: other subcommands never pay for the validator's imports.
+      const [{ validate }, { exitCodeFor }] = await Promise.all([import('../../validator/run.ts'), import('../../validator/report.ts')]);
+      const report = await validate({
+        version: TOOL_VERSION,
+        valuesFiles: opts.values,
+        ...(opts.chart ? { chartDir: opts.chart } : {}),
+        ...(inputs.length ? { manifests: inputs } : {}),
+        ...(opts.helm ? { helmPath: opts.helm } : {}),
+        ...(opts.kubeVersion ? { kubeVersion: opts.kubeVersion } : {}),
+        ...(opts.apiVersions.length ? { apiVersions: opts.apiVersions } : {}),
+        strict: opts.strict,
+        crdFiles: opts.crd,
+        schemaLocations: opts.schemaLocation,
+        ignoreMissingSchemas: !!opts.ignoreMissingSchemas,
+        lint: opts.lint,
+        policies: opts.policies,
+        deep: !!opts.deep,
+        ...(opts.policyConfig ? { policyConfig: opts.policyConfig } : {}),
+        releaseName: opts.releaseName,
+        namespace: opts.namespace,
+        ...(process.env.NEXUS_TIMING === '1' ? { onTiming: (phase: string, ms: number) => io.err(`timing: ${phase} ${ms.toFixed(0)} ms\n`) } : {}),
+      });
+      const text = await format(report, opts.format, io.color && !opts.output);
+      if (opts.output) {
+        try {
+          writeFileSync(opts.output, text);
+        } catch (err) {
+          throw new NexusError(`cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: 'check the --output path' });
+        }
+        if (opts.format !== 'text') {
+          const { summaryLine } = await import('../../validator/formatters/text.ts');
+          io.err(`${summaryLine(report)}\n`);
+        }
+      } else io.out(text);
       setExit(exitCodeFor(report, opts.failOn));
     });
+}
+
+async function format(report: import('../../validator/report.ts').Report, fmt: ValidateFlags['format'], color: boolean): Promise<string> {
+  switch (fmt) {
+    case 'json':
+      return (await import('../../validator/formatters/json.ts')).formatJson(report);
+    case 'sarif':
+      return (await import('../../validator/formatters/sarif.ts')).formatSarif(report);
+    case 'junit':
+      return (await import('../../validator/formatters/junit.ts')).formatJunit(report);
+    default:
+      return (await import('../../validator/formatters/text.ts')).formatText(report, { color });
+  }
 }

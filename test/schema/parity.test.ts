@@ -3,7 +3,7 @@
  * accept and reject the same inputs. Inputs are the defaults plus random mutations: wrong types,
  * unknown keys, out-of-range numbers, removed keys and random enum-ish strings.
  */
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, PlatformConfigBase, TIER_NAMES, TIER_SECTIONS } from '../../schema/index.ts';
@@ -48,8 +48,8 @@ const replacement: fc.Arbitrary<Json> = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true, min: -10, max: 10 }),
   fc.constantFrom('', 'latest', '250m', '1 core', '512Mi', 'ClusterIP', 'Off', 'Auto', 'production', 'transaction', 'x', '30s', '0 2 * * *', '/api'),
   fc.string({ maxLength: 8 }),
-  fc.constant([]),
-  fc.constant({}),
+  fc.constant([] as Json[]),
+  fc.constant({} as Json),
   fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }),
   fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }), fc.string({ maxLength: 4 }), { maxKeys: 2 }),
 );

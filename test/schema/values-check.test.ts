@@ -67,6 +67,7 @@ describe('values check', () => {
         'database: { auth: { existingSecret: db, password: hunter2 }, backup: { encryption: { existingSecret: k } } }',
         'cache: { auth: { existingSecret: r } }',
         'monitoring: { grafana: { admin: { existingSecret: g } } }',
+        'backend: { database: { existingSecret: db }, redis: { existingSecret: r } }',
       ].join('\n'),
     );
     expect(findings.map((f) => `${f.policyId} ${f.jsonPointer}`).sort()).toEqual([

@@ -4,6 +4,10 @@
  * Each checker lives in its own module here and is registered below.
  */
 import type { Finding, K8sResource } from '../types.ts';
+import { alertmanagerChecker } from './alertmanager.ts';
+import { postgresChecker } from './postgres.ts';
+import { prometheusChecker } from './prometheus.ts';
+import { redisChecker } from './redis.ts';
 
 export interface DeepChecker {
   id: string;
@@ -12,7 +16,7 @@ export interface DeepChecker {
   check(resources: K8sResource[]): Promise<Finding[]>;
 }
 
-export const DEEP_CHECKERS: DeepChecker[] = [];
+export const DEEP_CHECKERS: DeepChecker[] = [prometheusChecker, alertmanagerChecker, postgresChecker, redisChecker];
 
 export async function runDeepChecks(resources: K8sResource[]): Promise<Finding[]> {
   const results = await Promise.all(DEEP_CHECKERS.map((c) => c.check(resources)));

@@ -1,4 +1,4 @@
-/** Human report: findings grouped by resource (or file), colour only when asked (TTY and no NO_COLOR). */
+/** Human report: findings grouped by resource (or input), colour only when asked (TTY and no NO_COLOR). */
 import pc from 'picocolors';
 import type { Report } from '../report.ts';
 import type { Finding } from '../types.ts';
@@ -13,7 +13,8 @@ function location(f: Finding): string {
 }
 
 function groupKey(f: Finding): string {
-  if (f.kind) return `${f.source ? `[${f.source}] ` : ''}${f.kind}${f.namespace ? ` ${f.namespace}/` : ' '}${f.name ?? ''}`.trim();
+  if (f.kind) return `${f.source ? `[${f.source}] ` : ''}${f.kind} ${f.namespace ? `${f.namespace}/` : ''}${f.name ?? ''}`.trim();
+  if (f.docIndex !== undefined) return `${f.source ? `[${f.source}] ` : ''}document ${f.docIndex + 1}`;
   return f.source ?? f.file ?? '(input)';
 }
 
@@ -23,7 +24,9 @@ export function formatText(report: Report, options: TextOptions): string {
   const groups = new Map<string, Finding[]>();
   for (const f of report.findings) {
     const k = groupKey(f);
-    groups.set(k, [...(groups.get(k) ?? []), f]);
+    const list = groups.get(k);
+    if (list) list.push(f);
+    else groups.set(k, [f]);
   }
   let out = '';
   for (const [key, findings] of groups) {
@@ -31,15 +34,25 @@ export function formatText(report: Report, options: TextOptions): string {
     for (const f of findings) {
       const where = location(f);
       const ptr = f.jsonPointer ? ` ${c.dim(`at ${f.jsonPointer}`)}` : '';
-      out += `  ${where ? `${c.cyan(where)}: ` : ''}${sev(f)} ${c.dim(f.policyId)} ${f.message}${ptr}\n`;
+      const rendered = f.streamLine !== undefined && f.file !== f.source ? c.dim(` (rendered line ${f.streamLine})`) : '';
+      out += `  ${where ? `${c.cyan(where)}: ` : ''}${sev(f)} ${c.dim(f.policyId)} ${f.message}${ptr}${rendered}\n`;
       if (f.exemption) out += `    ${c.dim(`exempted (${f.exemption.via}): ${f.exemption.reason}`)}\n`;
       else if (f.hint) out += `    ${c.dim(`hint: ${f.hint}`)}\n`;
     }
   }
-  const s = report.summary;
-  const statusPart = s.resources ? `${s.resources} resources (${Object.entries(s.byStatus).map(([k, v]) => `${v} ${k}`).join(', ')}); ` : '';
-  const summary = `${statusPart}${s.bySeverity.error} errors, ${s.bySeverity.warning} warnings, ${s.bySeverity.info} info, ${s.skipped} skipped`;
-  const clean = s.bySeverity.error + s.bySeverity.warning + s.bySeverity.info === 0;
-  out += `${out ? '\n' : ''}${clean ? c.green('✓') : c.red('✗')} ${report.inputs.join(', ')}: ${summary}\n`;
+  out += `${out ? '\n' : ''}${summaryLine(report, c)}\n`;
   return out;
+}
+
+/** `✓ inputs: 42 resources (40 valid, 2 invalid, …); 2 errors, 0 warnings, 0 info, 1 skipped` */
+export function summaryLine(report: Report, c = pc.createColors(false)): string {
+  const s = report.summary;
+  const statuses = Object.entries(s.byStatus)
+    .filter(([k, v]) => v > 0 || k === 'valid' || k === 'invalid')
+    .map(([k, v]) => `${v} ${k}`)
+    .join(', ');
+  const statusPart = s.resources ? `${s.resources} resources (${statuses}); ` : '';
+  const summary = `${statusPart}${s.bySeverity.error} errors, ${s.bySeverity.warning} warnings, ${s.bySeverity.info} info, ${s.skipped} skipped`;
+  const clean = s.bySeverity.error + s.bySeverity.warning === 0;
+  return `${clean ? c.green('✓') : c.red('✗')} ${report.inputs.join(', ')}: ${summary}`;
 }

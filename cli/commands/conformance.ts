@@ -1,0 +1,122 @@
+/**
+ * `nexus conformance`: runs our Pod Security Standards checks over the upstream Pod Security Admission
+ * fixtures (`<level>/<version>/<pass|fail>/<check><n>.yaml`) and compares verdicts: pass/ must be
+ * allowed, fail/ denied (and, where index.json records it, denied with the upstream reason text).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { load } from 'js-yaml';
+import { evaluatePss } from '../../policies/pss/registry.ts';
+import { parseLevel, parseVersion } from '../../policies/pss/version.ts';
+import { podOf } from '../../policies/util/pod.ts';
+import { PROJECT_ROOT } from '../../util/paths.ts';
+import type { K8sResource } from '../../validator/types.ts';
+import type { CliIo } from '../io.ts';
+
+export const DEFAULT_CONFORMANCE_DIR = resolve(PROJECT_ROOT, '../shared/conformance/pod-security');
+
+interface IndexEntry {
+  file: string;
+  fixtureCheck?: string | null;
+  expectErrorSubstring?: string;
+}
+
+export interface ConformanceCase {
+  file: string;
+  level: string;
+  version: string;
+  expect: 'allowed' | 'denied';
+  check: string;
+  got: 'allowed' | 'denied' | 'error';
+  failing: string[];
+  ok: boolean;
+  why?: string;
+}
+
+function listFixtures(dir: string): string[] {
+  const out: string[] = [];
+  for (const level of readdirSync(dir).sort()) {
+    const lp = join(dir, level);
+    if (!statSync(lp).isDirectory() || !parseLevel(level)) continue;
+    for (const version of readdirSync(lp).sort()) {
+      for (const verdict of ['pass', 'fail']) {
+        const vp = join(lp, version, verdict);
+        if (!existsSync(vp)) continue;
+        for (const f of readdirSync(vp).sort()) if (f.endsWith('.yaml')) out.push(join(level, version, verdict, f));
+      }
+    }
+  }
+  return out;
+}
+
+export function runConformance(dir: string): ConformanceCase[] {
+  const index = new Map<string, IndexEntry>();
+  const indexFile = join(dir, 'index.json');
+  if (existsSync(indexFile)) {
+    const parsed = JSON.parse(readFileSync(indexFile, 'utf8')) as { fixtures?: IndexEntry[] };
+    for (const e of parsed.fixtures ?? []) index.set(e.file, e);
+  }
+  return listFixtures(dir).map((file): ConformanceCase => {
+    const [level, version, verdict, name] = file.split(/[\\/]/) as [string, string, string, string];
+    const expect = verdict === 'pass' ? 'allowed' : 'denied';
+    const entry = index.get(file.split('\\').join('/'));
+    const check = entry?.fixtureCheck ?? name.replace(/\d*\.yaml$/, '');
+    const base = { file, level, version, expect, check } as const;
+    const lvl = parseLevel(level);
+    const ver = parseVersion(version);
+    let object: unknown;
+    try {
+      object = load(readFileSync(join(dir, file), 'utf8'));
+    } catch (err) {
+      return { ...base, got: 'error', failing: [], ok: false, why: `YAML error: ${(err as Error).message.split('\n')[0]}` };
+    }
+    const resource = { source: file, docIndex: 0, line: 1, apiVersion: 'v1', kind: 'Pod', name: name, object: object as Record<string, unknown> } satisfies K8sResource;
+    const pod = podOf(resource);
+    if (!lvl || !ver || !pod) return { ...base, got: 'error', failing: [], ok: false, why: 'not a Pod, or unknown level/version in the path' };
+    const results = evaluatePss(pod, lvl, ver);
+    const got = results.length ? 'denied' : 'allowed';
+    const failing = results.map((r) => r.checkId);
+    if (got !== expect) return { ...base, got, failing, ok: false, why: got === 'denied' ? `denied by ${failing.join(', ')}` : 'allowed by every check' };
+    const sub = entry?.expectErrorSubstring;
+    if (expect === 'denied' && sub && !results.some((r) => r.violations.some((v) => `${v.data.reason} (${v.data.detail})`.includes(sub)))) {
+      return { ...base, got, failing, ok: false, why: `denied, but no reason contains upstream's "${sub}" (got: ${results.map((r) => r.violations[0]?.data.reason).join(', ')})` };
+    }
+    return { ...base, got, failing, ok: true };
+  });
+}
+
+export function registerConformance(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('conformance')
+    .description('check the Pod Security Standards policies against the upstream Pod Security Admission fixtures')
+    .option('--dir <dir>', 'fixture directory (<level>/<version>/<pass|fail>/*.yaml)', relative(process.cwd(), DEFAULT_CONFORMANCE_DIR) || '.')
+    .option('-v, --verbose', 'list every fixture, not only disagreements')
+    .action((opts: { dir: string; verbose?: boolean }) => {
+      const dir = resolve(opts.dir);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+        io.err(`error: conformance fixtures not found at ${opts.dir}\n  hint: pass --dir DIR (the pod-security fixture folder with <level>/<version>/<pass|fail>/*.yaml)\n`);
+        setExit(2);
+        return;
+      }
+      const cases = runConformance(dir);
+      if (cases.length === 0) {
+        io.err(`error: no fixtures under ${opts.dir}\n  hint: expected <level>/<version>/<pass|fail>/*.yaml\n`);
+        setExit(2);
+        return;
+      }
+      const bad = cases.filter((c) => !c.ok);
+      for (const c of opts.verbose ? cases : bad) {
+        io.out(`${c.ok ? 'ok  ' : 'FAIL'} ${c.file} (check ${c.check}, expected ${c.expect}, got ${c.got}${c.why ? `: ${c.why}` : ''})\n`);
+      }
+      const byLevel = new Map<string, [number, number]>();
+      for (const c of cases) {
+        const k = `${c.level}/${c.version}`;
+        const t = byLevel.get(k) ?? [0, 0];
+        byLevel.set(k, [t[0] + (c.ok ? 1 : 0), t[1] + 1]);
+      }
+      io.out(`${[...byLevel].map(([k, [a, n]]) => `${k}: ${a}/${n}`).join(', ')}\n`);
+      io.out(`Pod Security Admission conformance: ${cases.length - bad.length}/${cases.length}\n`);
+      if (bad.length) setExit(1);
+    });
+}

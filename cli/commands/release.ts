@@ -1,0 +1,76 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { resolveCredentials } from '../../release/credentials.ts';
+import { packageChart } from '../../release/package.ts';
+import { loadArchive, type LoadedArchive } from '../../release/publish.ts';
+import { checkAgainstOci, checkAgainstRepo, checkChangelog, type VersionCheckResult } from '../../release/version-check.ts';
+import { UMBRELLA_CHART_DIR } from '../../util/paths.ts';
+import { locateHelm } from '../../validator/helm.ts';
+import type { CliIo } from '../io.ts';
+import { addPackageOptions, runPackage, type PackageFlags } from './package.ts';
+import { addPublishOptions, addTargetOptions, runPublish, type PublishFlags } from './publish.ts';
+
+async function versionChecks(archive: LoadedArchive, flags: PublishFlags): Promise<VersionCheckResult[]> {
+  const results = [checkChangelog(archive)];
+  if (flags.repo) results.push(await checkAgainstRepo(archive, flags.repo, resolveCredentials('REPO', { username: flags.repoUsername, passwordFile: flags.repoPasswordFile })));
+  if (flags.oci) results.push(await checkAgainstOci(archive, flags.oci, resolveCredentials('OCI', { username: flags.ociUsername, passwordFile: flags.ociPasswordFile })));
+  return results;
+}
+
+function printChecks(archive: LoadedArchive, results: VersionCheckResult[], io: CliIo): boolean {
+  const ok = results.every((r) => r.ok);
+  const lines = results.map((r) => `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.target}: ${r.message}`);
+  (ok ? io.out : io.err)(`version check of ${archive.meta.name} ${archive.meta.version} (sha256:${archive.sha256}):\n${lines.join('\n')}\n`);
+  return ok;
+}
+
+export function registerRelease(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  addTargetOptions(
+    program
+      .command('version-check')
+      .description('fail when the chart content changed since its version was published (index.yaml or OCI tags), when the version does not increase, or when it has no changelog entry')
+      .argument('[archive]', 'a packaged chart; default: package --chart into a temp dir first (no gate)')
+      .option('--chart <dir>', 'chart directory (default charts/nexus)')
+      .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)'),
+  ).action(async (archivePath: string | undefined, flags: PublishFlags & { chart?: string }) => {
+    let tmp: string | undefined;
+    try {
+      let path = archivePath ? resolve(archivePath) : undefined;
+      if (!path) {
+        tmp = mkdtempSync(join(tmpdir(), 'nexus-version-check-'));
+        path = (await packageChart({ chartDir: resolve(flags.chart ?? UMBRELLA_CHART_DIR), destination: tmp, helm: await locateHelm(flags.helm) })).path;
+      }
+      const archive = loadArchive(path);
+      if (!printChecks(archive, await versionChecks(archive, flags), io)) setExit(1);
+    } finally {
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  addPublishOptions(
+    addPackageOptions(
+      program.command('release').description('validate → package (reproducible, optionally signed) → version check → publish to --repo and/or --oci'),
+    ),
+    '--public-keyring <file>',
+  ).action(async (flags: PackageFlags & Omit<PublishFlags, 'keyring'> & { publicKeyring?: string }) => {
+    const packaged = await runPackage(flags, io, setExit);
+    if (!packaged) return;
+    if (flags.force) {
+      io.err('refusing to publish an archive packaged with --force; it stays in the destination directory\n');
+      setExit(1);
+      return;
+    }
+    const archive = loadArchive(packaged.path);
+    if (!printChecks(archive, await versionChecks(archive, flags), io)) {
+      setExit(1);
+      return;
+    }
+    if (!flags.repo && !flags.oci) {
+      io.out('no --repo or --oci given: packaged only\n');
+      return;
+    }
+    await runPublish(packaged.path, { ...flags, keyring: flags.publicKeyring }, io);
+  });
+}

@@ -1,0 +1,61 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { NexusError } from '../../util/errors.ts';
+import type { CliIo } from '../io.ts';
+
+interface RenderFlags {
+  values: string[];
+  chart?: string;
+  helm?: string;
+  kubeVersion?: string;
+  apiVersions: string[];
+  releaseName: string;
+  namespace: string;
+  output?: string;
+}
+
+const collect = (v: string, prev: string[]) => [...prev, v];
+const collectCsv = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** `nexus render`: the manifests `nexus validate` checks, exactly as helm renders them (one values file). */
+export function registerRender(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('render')
+    .description('print the manifests helm renders for one values file, as `nexus validate` sees them (default: values.production.yaml on the umbrella chart)')
+    .option('-f, --values <file>', 'values file (repeatable: one render each, printed one after the other)', collect, [] as string[])
+    .option('--chart <dir>', 'chart directory (default charts/nexus)')
+    .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
+    .option('--kube-version <version>', 'helm --kube-version')
+    .option('--api-versions <list>', 'helm --api-versions (repeatable or comma-separated)', collectCsv, [] as string[])
+    .option('--release-name <name>', 'release name', 'nexus')
+    .option('-n, --namespace <ns>', 'release namespace', 'nexus')
+    .option('-o, --output <file>', 'write the manifests to a file instead of stdout')
+    .action(async (opts: RenderFlags) => {
+      const { renderOnly } = await import('../../validator/run.ts');
+      const renders = await renderOnly({
+        valuesFiles: opts.values.length ? opts.values : opts.chart ? [] : ['values.production.yaml'],
+        ...(opts.chart ? { chartDir: opts.chart } : {}),
+        ...(opts.helm ? { helmPath: opts.helm } : {}),
+        ...(opts.kubeVersion ? { kubeVersion: opts.kubeVersion } : {}),
+        ...(opts.apiVersions.length ? { apiVersions: opts.apiVersions } : {}),
+        releaseName: opts.releaseName,
+        namespace: opts.namespace,
+      });
+      let text = '';
+      for (const r of renders) {
+        if (r.failed) {
+          for (const f of r.failed) io.err(`${f.file ?? ''}${f.line ? `:${f.line}` : ''}: error: ${f.message}\n`);
+          setExit(1);
+          continue;
+        }
+        text += renders.length > 1 ? `# nexus render: ${r.source}\n${r.manifests}` : r.manifests;
+      }
+      if (opts.output) {
+        try {
+          writeFileSync(opts.output, text);
+        } catch (err) {
+          throw new NexusError(`cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+      } else io.out(text);
+    });
+}

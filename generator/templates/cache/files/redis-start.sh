@@ -1,0 +1,39 @@
+#!/bin/sh
+# Starts a Redis node. The master is whatever Sentinel says it is; with no Sentinel answering (a fresh
+# set) the seed node (ordinal 0) starts as master and every other node replicates from it. Runtime
+# settings (announce address, password, replicaof) go to a private include file, not the ConfigMap.
+# Environment: ANNOUNCE_HOST, SEED_HOST, MASTER_SET, SENTINEL_ADDRS ("host:port ..."), REDIS_PASSWORD,
+#   REDIS_PORT (6379), SEED_PORT (REDIS_PORT), REDIS_CONF, RUNTIME_DIR.
+set -eu
+. "$(dirname "$0")/redis-lib.sh"
+REDIS_CONF=${REDIS_CONF:-/etc/redis/redis.conf}
+RUNTIME_DIR=${RUNTIME_DIR:-/run/redis}
+REDIS_PORT=${REDIS_PORT:-6379}
+SEED_PORT=${SEED_PORT:-$REDIS_PORT}
+: "${ANNOUNCE_HOST:?ANNOUNCE_HOST is required}" "${SEED_HOST:?SEED_HOST is required}" "${MASTER_SET:?MASTER_SET is required}"
+
+if master=$(current_master); then
+  log "Sentinel reports master $master"
+else
+  master="$SEED_HOST $SEED_PORT"
+  log "no Sentinel answered: seed master is $master"
+fi
+set -- $master
+
+umask 077
+mkdir -p "$RUNTIME_DIR"
+{
+  echo "replica-announce-ip $ANNOUNCE_HOST"
+  echo "replica-announce-port $REDIS_PORT"
+  if [ -n "${REDIS_PASSWORD:-}" ]; then
+    echo "requirepass $(conf_quote "$REDIS_PASSWORD")"
+    echo "masterauth $(conf_quote "$REDIS_PASSWORD")"
+  fi
+  if [ "$1" = "$ANNOUNCE_HOST" ] && [ "$2" = "$REDIS_PORT" ]; then
+    log "starting as master"
+  else
+    log "starting as a replica of $1:$2"
+    echo "replicaof $1 $2"
+  fi
+} >"$RUNTIME_DIR/runtime.conf"
+exec redis-server "$REDIS_CONF" --include "$RUNTIME_DIR/runtime.conf"

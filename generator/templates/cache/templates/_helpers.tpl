@@ -1,0 +1,71 @@
+{{/*
+Cache-chart helpers.
+*/}}
+
+{{/* nexus.cache.secretName: the Secret with the password (auth.existingSecret, else `<fullname>`). */}}
+{{- define "nexus.cache.secretName" -}}
+{{- .Values.auth.existingSecret | default (include "nexus.fullname" .) -}}
+{{- end -}}
+
+{{/* nexus.cache.headless: the headless Service name (stable per-pod DNS names). */}}
+{{- define "nexus.cache.headless" -}}
+{{- printf "%s-headless" (include "nexus.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* nexus.cache.podHost: DNS name of pod ordinal N. Arguments (dict): context, ordinal. */}}
+{{- define "nexus.cache.podHost" -}}
+{{- $ctx := .context -}}
+{{- printf "%s-%d.%s.%s.svc.%s" (include "nexus.fullname" $ctx) (int .ordinal) (include "nexus.cache.headless" $ctx) (include "nexus.namespace" $ctx) $ctx.Values.clusterDomain -}}
+{{- end -}}
+
+{{/* nexus.cache.maxmemory: maxmemory in redis.conf units: the explicit value, else 80 % of the memory limit. */}}
+{{- define "nexus.cache.maxmemory" -}}
+{{- if not (kindIs "invalid" .Values.maxmemory) -}}
+{{- $mib := include "nexus.stateful.mebibytes" .Values.maxmemory | int64 -}}
+{{- printf "%dmb" $mib -}}
+{{- else -}}
+{{- $limits := .Values.resources.limits | default dict -}}
+{{- $mib := include "nexus.stateful.mebibytes" ($limits.memory | default "1Gi") | int64 -}}
+{{- printf "%dmb" (div (mul $mib 4) 5) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* nexus.cache.nodeEnv: the environment the redis and sentinel containers share. Argument: the root context. */}}
+{{- define "nexus.cache.nodeEnv" -}}
+{{- $s := .Values.sentinel -}}
+{{- $headless := include "nexus.cache.headless" . -}}
+{{- $sentinels := list -}}
+{{- range $i := until (int .Values.replicas) -}}
+{{- $sentinels = append $sentinels (printf "%s:%d" (include "nexus.cache.podHost" (dict "context" $ "ordinal" $i)) (int $s.port)) -}}
+{{- end -}}
+- name: POD_NAME
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+- name: ANNOUNCE_HOST
+  value: "$(POD_NAME).{{ $headless }}.{{ include "nexus.namespace" . }}.svc.{{ .Values.clusterDomain }}"
+- name: SEED_HOST
+  value: {{ include "nexus.cache.podHost" (dict "context" $ "ordinal" 0) | quote }}
+- name: MASTER_SET
+  value: {{ $s.masterSet | quote }}
+- name: SENTINEL_ADDRS
+  value: {{ ternary (join " " $sentinels) "" $s.enabled | quote }}
+- name: REDIS_PORT
+  value: {{ .Values.port | quote }}
+- name: SENTINEL_PORT
+  value: {{ $s.port | quote }}
+{{- if .Values.auth.enabled }}
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "nexus.cache.secretName" . }}
+      key: {{ .Values.auth.passwordKey }}
+{{- end }}
+{{- end -}}
+
+{{/* nexus.cache.externalSecrets: the `nexus.dev/external-secrets` annotation value (the password Secret unless rendered here). */}}
+{{- define "nexus.cache.externalSecrets" -}}
+{{- if and .Values.auth.enabled (not (and (not .Values.auth.existingSecret) .Values.auth.password)) -}}
+{{- include "nexus.cache.secretName" . -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,28 @@
+#!/bin/bash
+# Verify a dump in the backup volume: checksum, then (when it can be read) pg_restore --list and an
+# optional scratch restore. Encrypted dumps are read with DECRYPT_KEY_FILE; without a key only the
+# checksum is checked. Exits non-zero with an ERROR line on any failure.
+#   verify.sh FILE      (FILE: a path, or a name inside BACKUP_DIR)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -eq 1 ] || die "usage: verify.sh DUMP_FILE"
+file=$1
+[ -f "$file" ] || file="${BACKUP_DIR:-/backups}/$1"
+[ -f "$file" ] || die "no such dump: $1"
+
+check_checksum "$file"
+case "$file" in
+  *.gpg | *.age)
+    if [ -z "${DECRYPT_KEY_FILE:-}" ]; then
+      log "checksum of $file is correct; set DECRYPT_KEY_FILE to check its contents too"
+      exit 0
+    fi
+    ;;
+esac
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+decrypt_to "${DECRYPT_KEY_FILE:-}" "$file" "$work/dump"
+verify_dump "$work/dump"
+if is_true "${RESTORE_TEST:-false}"; then scratch_restore "$work/dump"; fi
+log "dump $(basename "$file") is valid"

@@ -1,0 +1,40 @@
+{{/*
+Database-chart helpers (names shared by several templates of this chart).
+*/}}
+
+{{/* nexus.database.secretName: the Secret with the passwords (auth.existingSecret, else `<fullname>`). */}}
+{{- define "nexus.database.secretName" -}}
+{{- .Values.auth.existingSecret | default (include "nexus.fullname" .) -}}
+{{- end -}}
+
+{{/* nexus.database.headless: the headless Service name. */}}
+{{- define "nexus.database.headless" -}}
+{{- printf "%s-headless" (include "nexus.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* nexus.database.primaryHost: the in-cluster DNS name of the primary (the client Service). */}}
+{{- define "nexus.database.primaryHost" -}}
+{{- printf "%s.%s.svc" (include "nexus.fullname" .) (include "nexus.namespace" .) -}}
+{{- end -}}
+
+{{/* nexus.database.sslmode: the libpq sslmode clients in this chart use towards PostgreSQL. */}}
+{{- define "nexus.database.sslmode" -}}
+{{- ternary "require" "prefer" .Values.tls.enabled -}}
+{{- end -}}
+
+{{/*
+nexus.database.externalSecrets: the `nexus.dev/external-secrets` annotation value for a pod: the
+credentials Secret unless this chart renders it (development inline password), plus the extra names.
+Arguments (dict): context, extra (list of Secret names; empty entries are skipped).
+*/}}
+{{- define "nexus.database.externalSecrets" -}}
+{{- $v := .context.Values -}}
+{{- $names := list -}}
+{{- if not (and (not $v.auth.existingSecret) $v.auth.password) -}}
+{{- $names = append $names (include "nexus.database.secretName" .context) -}}
+{{- end -}}
+{{- range .extra -}}
+{{- if . -}}{{- $names = append $names . -}}{{- end -}}
+{{- end -}}
+{{- $names | uniq | sortAlpha | join "," -}}
+{{- end -}}

@@ -1,0 +1,90 @@
+{{/*
+nexus.database.jobPod: the pod template spec shared by the backup CronJob and the restore Job. Both
+run the scripts from the `<fullname>-scripts` ConfigMap as a superuser over TCP, with the backup
+volume mounted at /backups.
+Arguments (dict): context, component ("backup" or "restore"), script, env (extra env YAML list, string),
+volumes / mounts (extra YAML list strings), externalSecrets (list of extra Secret names it reads).
+*/}}
+{{- define "nexus.database.jobPod" -}}
+{{- $ := .context -}}
+{{- $v := $.Values -}}
+metadata:
+  labels:
+    {{- include "nexus.labels" (dict "context" $ "component" .component "labels" $v.podLabels) | nindent 4 }}
+  annotations:
+    {{- include "nexus.checksum" (dict "context" $ "files" (list "scripts-configmap.yaml")) | nindent 4 }}
+    {{- with include "nexus.database.externalSecrets" (dict "context" $ "extra" (.externalSecrets | default list)) }}
+    nexus.dev/external-secrets: {{ . | quote }}
+    {{- end }}
+spec:
+  restartPolicy: Never
+  serviceAccountName: {{ include "nexus.serviceAccountName" (dict "context" $ "component" "postgresql" "serviceAccount" $v.serviceAccount "name" (include "nexus.fullname" $)) }}
+  automountServiceAccountToken: false
+  {{- with include "nexus.imagePullSecrets" (dict "context" $) }}
+  {{- . | nindent 2 }}
+  {{- end }}
+  securityContext:
+    {{- include "nexus.podSecurityContext" (dict "securityContext" $v.podSecurityContext) | nindent 4 }}
+  {{- with $v.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $v.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  containers:
+    - name: {{ .component }}
+      image: {{ include "nexus.image" (dict "image" $v.backup.image "context" $) | quote }}
+      imagePullPolicy: {{ $v.backup.image.pullPolicy }}
+      command: [/bin/bash, /scripts/{{ .script }}]
+      env:
+        - name: PGHOST
+          value: {{ include "nexus.database.primaryHost" $ | quote }}
+        - name: PGPORT
+          value: {{ $v.port | quote }}
+        - name: PGUSER
+          value: postgres
+        - name: PGPASSWORD
+          valueFrom:
+            secretKeyRef:
+              name: {{ include "nexus.database.secretName" $ }}
+              key: {{ $v.auth.adminPasswordKey }}
+        - name: PGSSLMODE
+          value: {{ include "nexus.database.sslmode" $ }}
+        - name: PGCONNECT_TIMEOUT
+          value: "10"
+        - name: BACKUP_DIR
+          value: /backups
+        - name: GNUPGHOME
+          value: /tmp/gnupg
+        {{- .env | nindent 8 }}
+      resources:
+        {{- include "nexus.resources" $v.backup.resources | nindent 8 }}
+      securityContext:
+        {{- include "nexus.containerSecurityContext" (dict "securityContext" $v.podSecurityContext) | nindent 8 }}
+      volumeMounts:
+        - name: scripts
+          mountPath: /scripts
+          readOnly: true
+        - name: backups
+          mountPath: /backups
+        - name: tmp
+          mountPath: /tmp
+        {{- with .mounts }}
+        {{- . | nindent 8 }}
+        {{- end }}
+  volumes:
+    - name: scripts
+      configMap:
+        name: {{ include "nexus.fullname" $ }}-scripts
+        defaultMode: 0555
+    - name: backups
+      persistentVolumeClaim:
+        claimName: {{ include "nexus.componentName" (dict "context" $ "component" "backups") }}
+    - name: tmp
+      emptyDir: {}
+    {{- with .volumes }}
+    {{- . | nindent 4 }}
+    {{- end }}
+{{- end -}}

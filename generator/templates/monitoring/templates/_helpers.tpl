@@ -1,0 +1,235 @@
+{{/*
+Helpers of the monitoring chart only (every name starts with nexus.monitoring.). The shared building
+blocks (names, labels, images, security contexts, NetworkPolicy) come from nexus-lib.
+*/}}
+
+{{/*
+nexus.monitoring.operatorApi: "true" when ServiceMonitor/PrometheusRule objects are rendered: operator
+mode, and monitoring.coreos.com/v1 is served (or operator.force). Argument: the root context.
+*/}}
+{{- define "nexus.monitoring.operatorApi" -}}
+{{- if and (eq .Values.mode "operator") (or .Values.operator.force (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1")) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/*
+nexus.monitoring.ruleFiles: the rendered rule files (files/rules/*.yaml through tpl) as a YAML map
+file name → content; empty when alertRules.enabled is off. Argument: the root context.
+*/}}
+{{- define "nexus.monitoring.ruleFiles" -}}
+{{- $root := . -}}
+{{- $out := dict -}}
+{{- if .Values.alertRules.enabled -}}
+{{- range $path, $_ := .Files.Glob "files/rules/*.yaml" -}}
+{{- $_ := set $out (base $path) (tpl ($root.Files.Get $path) $root) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/*
+nexus.monitoring.alertmanagerPeers: the AlertManager pod addresses (`host:port` lines joined by ","),
+one per replica, through the headless Service. Arguments (dict): context, port.
+*/}}
+{{- define "nexus.monitoring.alertmanagerPeers" -}}
+{{- $name := include "nexus.componentName" (dict "context" .context "component" "alertmanager") -}}
+{{- $ns := include "nexus.namespace" .context -}}
+{{- $peers := list -}}
+{{- range $i := until (int .context.Values.alertmanager.replicas) -}}
+{{- $peers = append $peers (printf "%s-%d.%s-headless.%s.svc:%v" $name $i $name $ns $.port) -}}
+{{- end -}}
+{{- join "," $peers -}}
+{{- end -}}
+
+{{/*
+nexus.monitoring.podScrapeRelabel: relabel_configs shared by the pod-discovery jobs: keep running pods
+of this release, label every series with namespace, pod, container and component, and honour the
+`job` given. Arguments (dict): context, job, keep (regex over "<component>;<port name>").
+*/}}
+{{- define "nexus.monitoring.podScrapeRelabel" -}}
+- source_labels: [__meta_kubernetes_pod_label_app_kubernetes_io_instance]
+  regex: {{ .context.Release.Name | quote }}
+  action: keep
+- source_labels: [__meta_kubernetes_pod_label_app_kubernetes_io_component, __meta_kubernetes_pod_container_port_name]
+  regex: {{ .keep | quote }}
+  action: {{ .action | default "keep" }}
+- source_labels: [__meta_kubernetes_pod_phase]
+  regex: Pending|Succeeded|Failed
+  action: drop
+- source_labels: [__meta_kubernetes_namespace]
+  target_label: namespace
+- source_labels: [__meta_kubernetes_pod_name]
+  target_label: pod
+- source_labels: [__meta_kubernetes_pod_container_name]
+  target_label: container
+- source_labels: [__meta_kubernetes_pod_label_app_kubernetes_io_component]
+  target_label: component
+{{- end -}}
+
+{{/*
+nexus.monitoring.prometheusConfig: prometheus.yml. Scrape jobs: Prometheus itself, one job per
+scrapeTargets entry (pod discovery in the release namespace, by component and container port name),
+`nexus-pods` for any other pod of the release with a port named `metrics`, kube-state-metrics (series
+filtered to this namespace), kubelets when clusterWideDiscovery, then extraScrapeConfigs.
+Argument: the root context.
+*/}}
+{{- define "nexus.monitoring.prometheusConfig" -}}
+{{- $v := .Values -}}
+{{- $ns := include "nexus.namespace" . -}}
+{{- $root := . -}}
+global:
+  scrape_interval: {{ $v.prometheus.scrapeInterval }}
+  scrape_timeout: {{ $v.prometheus.scrapeTimeout }}
+  evaluation_interval: {{ $v.prometheus.evaluationInterval }}
+  {{- with $v.prometheus.externalLabels }}
+  external_labels:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- if $v.alertmanager.enabled }}
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets:
+            {{- range splitList "," (include "nexus.monitoring.alertmanagerPeers" (dict "context" . "port" $v.alertmanager.port)) }}
+            - {{ . }}
+            {{- end }}
+{{- end }}
+rule_files:
+  - /etc/prometheus/rules/*.yaml
+scrape_configs:
+  - job_name: prometheus
+    static_configs:
+      - targets: ["localhost:{{ $v.prometheus.port }}"]
+        labels:
+          namespace: {{ $ns }}
+          component: prometheus
+{{- $named := list }}
+{{- range $v.scrapeTargets }}
+{{- $named = append $named (regexQuoteMeta .component) }}
+  - job_name: {{ .component }}
+    metrics_path: {{ .path }}
+    kubernetes_sd_configs:
+      - role: pod
+        namespaces:
+          names: [{{ $ns }}]
+    relabel_configs:
+      {{- include "nexus.monitoring.podScrapeRelabel" (dict "context" $root "keep" (printf "%s;%s" (regexQuoteMeta .component) (regexQuoteMeta .portName))) | nindent 6 }}
+{{- end }}
+  - job_name: nexus-pods
+    kubernetes_sd_configs:
+      - role: pod
+        namespaces:
+          names: [{{ $ns }}]
+    relabel_configs:
+      {{- include "nexus.monitoring.podScrapeRelabel" (dict "context" $root "keep" ".+;metrics") | nindent 6 }}
+      - source_labels: [__meta_kubernetes_pod_label_app_kubernetes_io_component]
+        regex: {{ printf "(%s)" (join "|" $named) | quote }}
+        action: drop
+{{- if $v.prometheus.kubeStateMetrics.enabled }}
+  - job_name: kube-state-metrics
+    honor_labels: true
+    static_configs:
+      - targets: [{{ $v.prometheus.kubeStateMetrics.target | quote }}]
+        labels:
+          component: kube-state-metrics
+    metric_relabel_configs:
+      - source_labels: [namespace]
+        regex: {{ $ns | quote }}
+        action: keep
+{{- end }}
+{{- if $v.prometheus.clusterWideDiscovery }}
+  - job_name: kubelet
+    # Kubelets serve /metrics on :10250 with the node's self-signed certificate; the SA token
+    # (ClusterRole nodes/metrics) authenticates. Only the release's kubelet_volume_stats_* are kept.
+    scheme: https
+    authorization:
+      credentials_file: /var/run/secrets/kubernetes.io/serviceaccount/token
+    tls_config:
+      insecure_skip_verify: true
+    kubernetes_sd_configs:
+      - role: node
+    relabel_configs:
+      - target_label: component
+        replacement: kubelet
+    metric_relabel_configs:
+      - source_labels: [__name__, namespace]
+        regex: {{ printf "kubelet_volume_stats_.+;%s" $ns | quote }}
+        action: keep
+{{- end }}
+{{- with $v.prometheus.extraScrapeConfigs }}
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+nexus.monitoring.receiverFile: where a receiver's secret key is mounted in AlertManager.
+Arguments (dict): name (paging|chat), receiver (values object).
+*/}}
+{{- define "nexus.monitoring.receiverFile" -}}
+/etc/alertmanager/secrets/{{ .name }}/{{ .receiver.key }}
+{{- end -}}
+
+{{/*
+nexus.monitoring.alertmanagerConfig: alertmanager.yml. critical → paging, warning (and anything
+else) → chat; a firing critical inhibits warnings that share alertmanager.inhibitEqual labels.
+Secrets are only referenced as mounted files. Argument: the root context.
+*/}}
+{{- define "nexus.monitoring.alertmanagerConfig" -}}
+{{- $am := .Values.alertmanager -}}
+route:
+  receiver: chat
+  group_by:
+    {{- toYaml $am.groupBy | nindent 4 }}
+  group_wait: {{ $am.groupWait }}
+  group_interval: {{ $am.groupInterval }}
+  repeat_interval: {{ $am.repeatInterval }}
+  routes:
+    - receiver: paging
+      matchers:
+        - severity="critical"
+    - receiver: chat
+      matchers:
+        - severity="warning"
+inhibit_rules:
+  - source_matchers:
+      - severity="critical"
+    target_matchers:
+      - severity="warning"
+    equal:
+      {{- toYaml $am.inhibitEqual | nindent 6 }}
+receivers:
+{{- range $name := list "paging" "chat" }}
+{{- $r := index $am.receivers $name }}
+  - name: {{ $name }}
+  {{- if $r.existingSecret }}
+  {{- $file := include "nexus.monitoring.receiverFile" (dict "name" $name "receiver" $r) }}
+  {{- if eq $r.type "pagerduty" }}
+    pagerduty_configs:
+      - routing_key_file: {{ $file }}
+        send_resolved: {{ $r.sendResolved }}
+  {{- else if eq $r.type "slack" }}
+    slack_configs:
+      - api_url_file: {{ $file }}
+        send_resolved: {{ $r.sendResolved }}
+        {{- with $r.channel }}
+        channel: {{ . | quote }}
+        {{- end }}
+  {{- else if eq $r.type "opsgenie" }}
+    opsgenie_configs:
+      - api_key_file: {{ $file }}
+        send_resolved: {{ $r.sendResolved }}
+  {{- else if eq $r.type "webhook" }}
+    {{- if not $r.url }}
+    {{- fail (printf "alertmanager.receivers.%s: type webhook needs a url" $name) }}
+    {{- end }}
+    webhook_configs:
+      - url: {{ $r.url | quote }}
+        send_resolved: {{ $r.sendResolved }}
+        http_config:
+          authorization:
+            credentials_file: {{ $file }}
+  {{- end }}
+  {{- end }}
+{{- end }}
+{{- end -}}

@@ -1,0 +1,81 @@
+{{/*
+Labels. Standard labels go on every object's metadata; selector labels are the immutable subset
+used in selectors (Deployment/StatefulSet selectors, Services, PDBs, NetworkPolicies). Selector
+labels never carry a version, so an upgrade never has to recreate a workload.
+*/}}
+
+{{/*
+nexus.selectorLabels: app.kubernetes.io/name, instance and component (component omitted when empty).
+Arguments (dict):
+  context    the root context
+  component  component label value, e.g. "frontend", "pgbouncer" (see the component list in the README)
+*/}}
+{{- define "nexus.selectorLabels" -}}
+{{- toYaml (include "nexus.selectorLabelsDict" . | fromYaml) -}}
+{{- end -}}
+
+{{/* nexus.selectorLabelsDict: nexus.selectorLabels as a YAML map (internal; parse with fromYaml). */}}
+{{- define "nexus.selectorLabelsDict" -}}
+{{- $labels := dict "app.kubernetes.io/name" (include "nexus.name" .context) "app.kubernetes.io/instance" .context.Release.Name -}}
+{{- if .component -}}
+{{- $_ := set $labels "app.kubernetes.io/component" .component -}}
+{{- end -}}
+{{- toYaml $labels -}}
+{{- end -}}
+
+{{/*
+nexus.labels: selector labels plus app.kubernetes.io/version, part-of=nexus, managed-by, helm.sh/chart
+and global.commonLabels. The standard labels win over commonLabels on a clash.
+Arguments (dict):
+  context    the root context
+  component  component label value
+  labels     extra labels (optional map), e.g. podLabels; the standard labels win on a clash
+*/}}
+{{- define "nexus.labels" -}}
+{{- $labels := include "nexus.selectorLabelsDict" . | fromYaml -}}
+{{- $_ := set $labels "helm.sh/chart" (include "nexus.chart" .context) -}}
+{{- $_ := set $labels "app.kubernetes.io/managed-by" .context.Release.Service -}}
+{{- $_ := set $labels "app.kubernetes.io/part-of" "nexus" -}}
+{{- with .context.Chart.AppVersion -}}
+{{- $_ := set $labels "app.kubernetes.io/version" (toString . | replace "+" "_" | trunc 63) -}}
+{{- end -}}
+{{- $common := (.context.Values.global | default dict).commonLabels | default dict -}}
+{{- toYaml (merge $labels (.labels | default dict) $common) -}}
+{{- end -}}
+
+{{/*
+nexus.annotations: global.commonAnnotations merged with extra annotations; renders nothing when both
+are empty. Arguments (dict): context, annotations (optional map; wins on a clash).
+Use: {{- with include "nexus.annotations" (dict "context" $) }}annotations: {{- . | nindent 4 }}{{ end }}
+*/}}
+{{- define "nexus.annotations" -}}
+{{- $common := (.context.Values.global | default dict).commonAnnotations | default dict -}}
+{{- $all := merge (deepCopy (.annotations | default dict)) $common -}}
+{{- if $all -}}
+{{- toYaml $all -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+nexus.metadata: a complete `metadata:` block (name, namespace, labels, annotations) for an object.
+Arguments (dict):
+  context      the root context
+  component    component label value
+  name         object name (optional; default nexus.resourceName)
+  annotations  extra annotations (optional map)
+  labels       extra labels (optional map)
+  namespaced   false for cluster-scoped objects (optional; default true)
+*/}}
+{{- define "nexus.metadata" -}}
+metadata:
+  name: {{ include "nexus.resourceName" . }}
+  {{- if not (and (hasKey . "namespaced") (not .namespaced)) }}
+  namespace: {{ include "nexus.namespace" .context }}
+  {{- end }}
+  labels:
+    {{- include "nexus.labels" . | nindent 4 }}
+  {{- with include "nexus.annotations" . }}
+  annotations:
+    {{- . | nindent 4 }}
+  {{- end }}
+{{- end -}}

@@ -1,0 +1,49 @@
+{{/*
+nexus.serviceMonitor: a monitoring.coreos.com/v1 ServiceMonitor for the component's Service, rendered
+when serviceMonitor.enabled and the API is served (or serviceMonitor.force / force is set).
+Arguments (dict):
+  context         the root context
+  component       component label value; the Service is selected by its selector labels
+  serviceMonitor  {enabled, force, interval, scrapeTimeout (optional), labels (optional)}
+  port            name of the Service port to scrape, e.g. "metrics"
+  path            metrics path (default /metrics)
+  name            optional object name (default nexus.resourceName)
+  force           optional; render without detecting the API
+*/}}
+{{- define "nexus.serviceMonitor" -}}
+{{- if and .serviceMonitor.enabled (or .force .serviceMonitor.force (.context.Capabilities.APIVersions.Has "monitoring.coreos.com/v1")) -}}
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+{{ include "nexus.metadata" (merge (dict "labels" (.serviceMonitor.labels | default dict)) .) }}
+spec:
+  selector:
+    matchLabels:
+      {{- include "nexus.selectorLabels" . | nindent 6 }}
+  namespaceSelector:
+    matchNames:
+      - {{ include "nexus.namespace" .context }}
+  endpoints:
+    - port: {{ .port }}
+      path: {{ .path | default "/metrics" }}
+      interval: {{ .serviceMonitor.interval | default "30s" }}
+      {{- with .serviceMonitor.scrapeTimeout }}
+      scrapeTimeout: {{ . }}
+      {{- end }}
+{{- end -}}
+{{- end -}}
+
+{{/*
+nexus.checksum: pod-template annotations `checksum/<file>: <sha256>` of other templates of the same
+chart, so a ConfigMap or Secret change rolls the pods.
+Arguments (dict):
+  context  the root context
+  files    list of template paths relative to templates/, e.g. (list "configmap.yaml")
+*/}}
+{{- define "nexus.checksum" -}}
+{{- $ctx := .context -}}
+{{- $out := dict -}}
+{{- range $file := .files -}}
+{{- $_ := set $out (printf "checksum/%s" ($file | trimSuffix ".yaml" | replace "/" "-")) (include (print $ctx.Template.BasePath "/" $file) $ctx | sha256sum) -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}

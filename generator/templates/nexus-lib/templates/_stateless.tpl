@@ -1,0 +1,132 @@
+{{/*
+Helpers for the stateless application tiers (the `stateless` template set: frontend, backend, and any
+tier added the same way). They take the tier chart's root context and read optional values sections,
+so a tier gains a feature by declaring its section in the schema.
+*/}}
+
+{{/*
+nexus.stateless.configEnv: the non-secret environment of a stateless tier as a YAML map: `env`, plus
+  - `database` section → DATABASE_HOST/PORT/NAME/USER/SSLMODE (host defaults to `<release>-database-pgbouncer`)
+  - `redis` section    → REDIS_HOST/PORT, and REDIS_SENTINEL_HOSTS/REDIS_SENTINEL_MASTER with Sentinel
+  - `metrics` section  → METRICS_PORT/METRICS_PATH when enabled
+  - `apiBasePath`      → API_BASE_PATH, and BACKEND_URL (default `http://<release>-backend:8000`)
+Values in `env` win. Argument: the root context.
+*/}}
+{{- define "nexus.stateless.configEnv" -}}
+{{- $env := dict -}}
+{{- with .Values.database -}}
+{{- $host := .host | default (printf "%s-pgbouncer" (include "nexus.tierFullname" (dict "context" $ "tier" "database"))) -}}
+{{- $_ := set $env "DATABASE_HOST" $host -}}
+{{- $_ := set $env "DATABASE_PORT" (toString (.port | int64)) -}}
+{{- $_ := set $env "DATABASE_NAME" .name -}}
+{{- $_ := set $env "DATABASE_USER" .user -}}
+{{- $_ := set $env "DATABASE_SSLMODE" .sslMode -}}
+{{- end -}}
+{{- with .Values.redis -}}
+{{- $host := .host | default (include "nexus.tierFullname" (dict "context" $ "tier" "cache")) -}}
+{{- $_ := set $env "REDIS_HOST" $host -}}
+{{- $_ := set $env "REDIS_PORT" (toString (.port | int64)) -}}
+{{- if .sentinel.enabled -}}
+{{- $_ := set $env "REDIS_SENTINEL_HOSTS" (printf "%s:%d" $host (.sentinel.port | int64)) -}}
+{{- $_ := set $env "REDIS_SENTINEL_MASTER" .sentinel.masterSet -}}
+{{- end -}}
+{{- end -}}
+{{- with .Values.metrics -}}
+{{- if .enabled -}}
+{{- $_ := set $env "METRICS_PORT" (toString (.port | int64)) -}}
+{{- $_ := set $env "METRICS_PATH" .path -}}
+{{- end -}}
+{{- end -}}
+{{- if .Values.apiBasePath -}}
+{{- $_ := set $env "API_BASE_PATH" .Values.apiBasePath -}}
+{{- $_ := set $env "BACKEND_URL" (.Values.backendUrl | default (printf "http://%s:8000" (include "nexus.tierFullname" (dict "context" $ "tier" "backend")))) -}}
+{{- end -}}
+{{- $all := merge (deepCopy (.Values.env | default dict)) $env -}}
+{{- range $key, $value := $all -}}
+{{- $_ := set $all $key (toString $value) -}}
+{{- end -}}
+{{- toYaml $all -}}
+{{- end -}}
+
+{{/*
+nexus.stateless.secretEnv: `env` list items that read credentials from Secrets (never inline):
+DATABASE_PASSWORD from database.existingSecret (default `<release>-database`) and REDIS_PASSWORD from
+redis.existingSecret (default `<release>-cache`). Renders nothing for a tier without those sections.
+Argument: the root context.
+*/}}
+{{- define "nexus.stateless.secretEnv" -}}
+{{- with .Values.database }}
+- name: DATABASE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret | default (include "nexus.tierFullname" (dict "context" $ "tier" "database")) }}
+      key: {{ .passwordKey }}
+{{- end }}
+{{- with .Values.redis }}
+- name: REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret | default (include "nexus.tierFullname" (dict "context" $ "tier" "cache")) }}
+      key: {{ .passwordKey }}
+{{- end }}
+{{- end -}}
+
+{{/*
+nexus.stateless.volumes / nexus.stateless.volumeMounts: one emptyDir per `writablePaths` entry
+(name → mount path), the writable places a read-only root filesystem still needs.
+Argument: the root context.
+*/}}
+{{- define "nexus.stateless.volumes" -}}
+{{- $volumes := list -}}
+{{- range $name, $path := .Values.writablePaths -}}
+{{- $volumes = append $volumes (dict "name" $name "emptyDir" dict) -}}
+{{- end -}}
+{{- if $volumes -}}
+{{- toYaml $volumes -}}
+{{- end -}}
+{{- end -}}
+
+{{/* nexus.stateless.volumeMounts: the matching volumeMounts (name → mountPath). Argument: the root context. */}}
+{{- define "nexus.stateless.volumeMounts" -}}
+{{- $mounts := list -}}
+{{- range $name, $path := .Values.writablePaths -}}
+{{- $mounts = append $mounts (dict "name" $name "mountPath" $path) -}}
+{{- end -}}
+{{- if $mounts -}}
+{{- toYaml $mounts -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+nexus.stateless.externalSecrets: the Secrets this tier reads that the release does not render (the
+explicitly set database.existingSecret / redis.existingSecret), comma-separated, for the pod-template
+annotation `nexus.dev/external-secrets` the validator's references-exist policy reads. The defaults
+(`<release>-database`, `<release>-cache`) are not listed: when used, the data tiers must render them.
+Argument: the root context.
+*/}}
+{{- define "nexus.stateless.externalSecrets" -}}
+{{- $names := list -}}
+{{- with .Values.database }}{{ with .existingSecret }}{{ $names = append $names . }}{{ end }}{{ end -}}
+{{- with .Values.redis }}{{ with .existingSecret }}{{ $names = append $names . }}{{ end }}{{ end -}}
+{{- $names | uniq | sortAlpha | join "," -}}
+{{- end -}}
+
+{{/*
+nexus.stateless.podAnnotations: the pod-template annotations of a stateless tier's pods as a YAML map:
+podAnnotations + global.commonAnnotations, `nexus.dev/external-secrets` when it reads external Secrets,
+and (with "checksums" true) the checksum of the tier's ConfigMap.
+Arguments (dict): context, checksums (bool).
+*/}}
+{{- define "nexus.stateless.podAnnotations" -}}
+{{- $ctx := .context -}}
+{{- $out := include "nexus.annotations" (dict "context" $ctx "annotations" $ctx.Values.podAnnotations) | fromYaml | default dict -}}
+{{- with include "nexus.stateless.externalSecrets" $ctx -}}
+{{- $_ := set $out "nexus.dev/external-secrets" . -}}
+{{- end -}}
+{{- if .checksums -}}
+{{- $out = merge $out (include "nexus.checksum" (dict "context" $ctx "files" (list "configmap.yaml")) | fromYaml) -}}
+{{- end -}}
+{{- if $out -}}
+{{- toYaml $out -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,68 @@
+/**
+ * `.nexus-policy.yaml`: which policies run, at which severity, which objects are exempt, the Pod
+ * Security level, and the settings some policies read. Validated with Zod; errors carry file:line:col.
+ */
+import { z } from 'zod';
+
+const severity = z.enum(['error', 'warning', 'info']);
+const pattern = z.string().min(1).describe('exact value, or a glob with `*`');
+
+export const PolicyOverrideSchema = z.union([
+  z.enum(['off', 'error', 'warning', 'info']).describe('`off` disables the policy; a severity enables it at that severity'),
+  z.strictObject({ enabled: z.boolean().optional(), severity: severity.optional() }),
+]);
+
+export const ExemptionSchema = z
+  .strictObject({
+    policies: z.array(z.string().min(1)).min(1).describe('policy ids (or `*` for all) this exemption covers'),
+    namespace: pattern.optional(),
+    kind: pattern.optional(),
+    name: pattern.optional(),
+    container: pattern.optional().describe('only findings about this container'),
+    reason: z.string().trim().min(1, 'an exemption needs a reason').describe('why the exemption is acceptable; shown in the report'),
+  });
+
+export const PolicyConfigSchema = z.strictObject({
+  pss: z
+    .strictObject({
+      level: z.enum(['privileged', 'baseline', 'restricted']).optional(),
+      version: z.string().regex(/^(latest|v?1\.\d+)$/, 'use `latest` or `v1.N`').optional(),
+    })
+    .optional(),
+  environment: z.string().min(1).optional().describe('environment of the render (e.g. production); the CLI may override it'),
+  settings: z
+    .strictObject({
+      requireCpuLimit: z.boolean().optional(),
+      requireDigestIn: z.array(z.string().min(1)).optional(),
+      forbidPlaintextSecretsIn: z.array(z.string().min(1)).optional(),
+      externalSecrets: z.array(z.string().min(1)).optional(),
+      externalConfigMaps: z.array(z.string().min(1)).optional(),
+      haMinReplicas: z.number().int().min(2).optional(),
+    })
+    .optional(),
+  policies: z.record(z.string(), PolicyOverrideSchema).optional(),
+  exemptions: z.array(ExemptionSchema).optional(),
+});
+
+export type PolicyConfig = z.infer<typeof PolicyConfigSchema>;
+export type Exemption = z.infer<typeof ExemptionSchema>;
+
+export const DEFAULT_SETTINGS = {
+  requireCpuLimit: false,
+  requireDigestIn: [] as string[],
+  forbidPlaintextSecretsIn: ['production'],
+  externalSecrets: [] as string[],
+  externalConfigMaps: [] as string[],
+  haMinReplicas: 2,
+};
+
+const globs = new Map<string, RegExp>();
+
+/** Glob with `*` only (anchored). */
+export function globMatch(pat: string, value: string | undefined): boolean {
+  if (value === undefined) return false;
+  if (!pat.includes('*')) return pat === value;
+  let re = globs.get(pat);
+  if (!re) globs.set(pat, (re = new RegExp(`^${pat.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)));
+  return re.test(value);
+}

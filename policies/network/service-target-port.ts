@@ -1,0 +1,42 @@
+import { definePolicy } from '../util/define.ts';
+import { obj, objs } from '../util/json.ts';
+import { appContainersOf } from '../util/pod.ts';
+import { serviceSelector } from '../util/render-index.ts';
+import type { Violation } from '../types.ts';
+
+export default definePolicy({
+  meta: {
+    id: 'service-target-port',
+    title: 'Service target ports exist on the pods',
+    category: 'network',
+    severity: 'error',
+    scope: 'render',
+    kinds: ['Service'],
+    description: 'Each Service port forwards to `targetPort` (default: `port`). A named targetPort must be the `name` of a container port of every selected pod template; a numeric one must be declared as a `containerPort` (same protocol). Otherwise traffic goes nowhere or to the wrong process.',
+    remediation: 'Use the container port\'s name as `targetPort`, or fix the number.',
+    references: ['https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports'],
+    messages: { missing: 'targetPort {{port}} is not a container port of {{workload}}' },
+    equivalents: ['kube-linter:invalid-target-ports (names only)', 'kube-score:service-targets-pod'],
+  },
+  check(r, ctx) {
+    const sel = serviceSelector(r.object);
+    if (!sel) return [];
+    const pods = ctx.index.selectPods(ctx.index.namespaceOf(r), sel);
+    if (pods.length === 0) return [];
+    const out: Violation[] = [];
+    objs(obj(r.object.spec)?.ports).forEach((p, i) => {
+      const target = p.targetPort ?? p.port;
+      const protocol = p.protocol ?? 'TCP';
+      if (target === undefined) return;
+      for (const e of pods) {
+        const ok = appContainersOf(e.pod).some((c) =>
+          objs(c.container.ports).some((cp) => (cp.protocol ?? 'TCP') === protocol && (typeof target === 'string' && !/^\d+$/.test(target) ? cp.name === target : Number(cp.containerPort) === Number(target))),
+        );
+        if (!ok) {
+          out.push({ messageId: 'missing', data: { port: String(target), workload: `${e.resource.kind}/${e.resource.name}` }, pointer: `/spec/ports/${i}/${p.targetPort === undefined ? 'port' : 'targetPort'}` });
+        }
+      }
+    });
+    return out;
+  },
+});

@@ -1,0 +1,44 @@
+import { definePssPolicy, violation, type PssCheckDef, type PssViolation } from '../pss/check.ts';
+import { obj } from '../util/json.ts';
+import { containersOf } from '../util/pod.ts';
+
+const def: PssCheckDef = {
+  id: 'hostProbesAndHostLifecycle',
+  level: 'baseline',
+  reason: 'probe or lifecycle host',
+  versions: [
+    {
+      min: 34,
+      check: (pod) => {
+        const out: PssViolation[] = [];
+        for (const c of containersOf(pod)) {
+          const handlers: [string, unknown][] = [
+            ['livenessProbe', c.container.livenessProbe],
+            ['readinessProbe', c.container.readinessProbe],
+            ['startupProbe', c.container.startupProbe],
+            ['lifecycle/postStart', obj(c.container.lifecycle)?.postStart],
+            ['lifecycle/preStop', obj(c.container.lifecycle)?.preStop],
+          ];
+          for (const [path, h] of handlers) {
+            for (const action of ['httpGet', 'tcpSocket'] as const) {
+              const host = obj(obj(h)?.[action])?.host;
+              if (typeof host === 'string' && host !== '') {
+                out.push(violation(def, `${c.pointer}/${path}/${action}/host`, `container "${c.name}" uses probe or lifecycle host "${host}"`, c.name));
+              }
+            }
+          }
+        }
+        return out;
+      },
+    },
+  ],
+};
+
+export default definePssPolicy(def, {
+  id: 'pss-host-probes-and-lifecycle',
+  title: 'Probes and lifecycle hooks must not target other hosts',
+  description: 'The kubelet runs HTTP and TCP probes and lifecycle hooks from the node; a `host` field turns it into a proxy to any address the node can reach (SSRF). Pod Security Standards baseline (policy v1.34+) forbids a non-empty `host` in `httpGet` and `tcpSocket` of liveness, readiness and startup probes and postStart/preStop hooks.',
+  remediation: 'Remove `host`: probes then target the pod IP.',
+  references: [],
+  equivalents: ['psa:hostProbesAndHostLifecycle'],
+});

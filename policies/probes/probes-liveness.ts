@@ -1,0 +1,27 @@
+import { definePolicy, POD_TEMPLATE_KINDS } from '../util/define.ts';
+import { appContainersOf, podOf } from '../util/pod.ts';
+
+export default definePolicy({
+  meta: {
+    id: 'probes-liveness',
+    title: 'Pods behind a Service have a liveness probe',
+    category: 'probes',
+    severity: 'warning',
+    scope: 'render',
+    kinds: POD_TEMPLATE_KINDS.filter((k) => k !== 'PodTemplate'),
+    description: 'A serving process that deadlocks keeps its pod Running forever unless a liveness probe restarts it. Each container of a pod that some Service of the render selects must have a `livenessProbe` (kube-score and Polaris require the same). Pods no Service targets are not judged.',
+    remediation: 'Add a `livenessProbe` that checks the process itself (not its dependencies), with a generous failureThreshold.',
+    references: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
+    messages: { missing: 'container "{{container}}" has no livenessProbe but Service "{{service}}" routes to it' },
+    equivalents: ['polaris:livenessProbeMissing', 'kube-linter:no-liveness-probe', 'kube-score:pod-probes'],
+  },
+  check(r, ctx) {
+    const pod = podOf(r);
+    if (!pod) return [];
+    const services = ctx.index.servicesSelecting(r);
+    if (services.length === 0) return [];
+    return appContainersOf(pod)
+      .filter((c) => c.container.livenessProbe === undefined || c.container.livenessProbe === null)
+      .map((c) => ({ messageId: 'missing', data: { container: c.name, service: services[0]!.name }, pointer: `${c.pointer}/livenessProbe`, container: c.name }));
+  },
+});

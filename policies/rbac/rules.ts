@@ -1,0 +1,28 @@
+/** Iterates the rules of a Role/ClusterRole with their pointers. */
+import type { K8sResource } from '../../validator/types.ts';
+import { arr, objs } from '../util/json.ts';
+
+export interface RuleView {
+  pointer: string;
+  verbs: string[];
+  resources: string[];
+  apiGroups: string[];
+}
+
+export const RBAC_ROLE_KINDS = ['Role', 'ClusterRole'] as const;
+
+export function rulesOf(r: K8sResource): RuleView[] {
+  const strings = (v: unknown) => arr(v).filter((x): x is string => typeof x === 'string');
+  return objs(r.object.rules).map((rule, i) => ({
+    pointer: `/rules/${i}`,
+    verbs: strings(rule.verbs),
+    resources: strings(rule.resources),
+    apiGroups: strings(rule.apiGroups),
+  }));
+}
+
+/** Does the rule grant `verb` on `resource` in the core group (wildcards included)? */
+export function grants(rule: RuleView, resource: string, verbs: readonly string[], group = ''): boolean {
+  const g = rule.apiGroups.length === 0 ? [''] : rule.apiGroups;
+  return (g.includes('*') || g.includes(group)) && (rule.resources.includes('*') || rule.resources.includes(resource)) && (rule.verbs.includes('*') || verbs.some((v) => rule.verbs.includes(v)));
+}

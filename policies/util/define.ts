@@ -1,0 +1,8 @@
+import type { Policy } from '../types.ts';
+
+/** Identity helper that gives a policy module its type (meta + pure check). */
+export function definePolicy(policy: Policy): Policy {
+  return policy;
+}
+
+export const POD_TEMPLATE_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob', 'PodTemplate'] as const;

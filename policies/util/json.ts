@@ -1,0 +1,37 @@
+/** Tolerant accessors for parsed Kubernetes JSON (the schema stage reports type errors; policies never throw). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Obj = Record<string, any>;
+
+export function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+export function obj(v: unknown): Obj | undefined {
+  return isObj(v) ? v : undefined;
+}
+export function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+export function objs(v: unknown): Obj[] {
+  return arr(v).filter(isObj);
+}
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+export function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+/** String-valued map (labels, annotations, matchLabels); non-string values are ignored. */
+export function strMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isObj(v)) return out;
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
+}
+/** RFC 6901 escaping of one reference token. */
+export function esc(token: string | number): string {
+  const t = String(token);
+  return t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t;
+}
+export function ptr(base: string, ...tokens: (string | number)[]): string {
+  return tokens.reduce<string>((p, t) => `${p}/${esc(t)}`, base);
+}

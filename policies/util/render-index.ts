@@ -1,0 +1,165 @@
+/**
+ * One pass over the render builds lookups that cross-resource policies use, so every check stays
+ * O(1)/O(matches) per resource instead of O(n) (no O(n²) scans): objects by kind/namespace/name,
+ * pod templates by namespace and by label, HPAs/VPAs by target, Services per pod.
+ */
+import type { K8sResource } from '../../validator/types.ts';
+import { obj, str, strMap, type Obj } from './json.ts';
+import { podOf, type PodView } from './pod.ts';
+import { isEmptySelector, mapSelector, matches, type Selector } from './selector.ts';
+
+export const CLUSTER_SCOPED_KINDS = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass',
+  'CustomResourceDefinition', 'PriorityClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
+  'APIService', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'VolumeSnapshotClass', 'ClusterIssuer', 'GatewayClass',
+  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ClusterServiceVersion', 'KongClusterPlugin',
+]);
+
+export interface PodEntry {
+  resource: K8sResource;
+  pod: PodView;
+  namespace: string;
+}
+
+export class RenderIndex {
+  readonly resources: readonly K8sResource[];
+  readonly defaultNamespace: string;
+  private readonly byKey = new Map<string, K8sResource>();
+  private readonly byKind = new Map<string, K8sResource[]>();
+  private readonly byKindNs = new Map<string, K8sResource[]>();
+  private readonly podsByNs = new Map<string, PodEntry[]>();
+  private readonly podsByLabel = new Map<string, PodEntry[]>();
+  private readonly podByResource = new Map<K8sResource, PodEntry>();
+  private readonly namespaceLabels = new Map<string, Record<string, string>>();
+  private readonly targets = new Map<string, K8sResource[]>();
+  private servicesByPod: Map<PodEntry, K8sResource[]> | undefined;
+
+  constructor(resources: readonly K8sResource[], defaultNamespace = 'default') {
+    this.resources = resources;
+    this.defaultNamespace = defaultNamespace;
+    for (const r of resources) {
+      const ns = this.namespaceOf(r);
+      this.byKey.set(`${r.kind}/${ns}/${r.name}`, r);
+      let list = this.byKind.get(r.kind);
+      if (!list) this.byKind.set(r.kind, (list = []));
+      list.push(r);
+      const kindNs = `${r.kind}/${ns}`;
+      let nsKindList = this.byKindNs.get(kindNs);
+      if (!nsKindList) this.byKindNs.set(kindNs, (nsKindList = []));
+      nsKindList.push(r);
+      if (r.kind === 'Namespace') this.namespaceLabels.set(r.name, { ...strMap(obj(r.object.metadata)?.labels), 'kubernetes.io/metadata.name': r.name });
+      const pod = podOf(r);
+      if (pod && r.kind !== 'PodTemplate') {
+        const entry: PodEntry = { resource: r, pod, namespace: ns };
+        this.podByResource.set(r, entry);
+        let nsList = this.podsByNs.get(ns);
+        if (!nsList) this.podsByNs.set(ns, (nsList = []));
+        nsList.push(entry);
+        for (const [k, v] of Object.entries(pod.labels)) {
+          const key = `${ns}\u0000${k}\u0000${v}`;
+          let l = this.podsByLabel.get(key);
+          if (!l) this.podsByLabel.set(key, (l = []));
+          l.push(entry);
+        }
+      }
+      if (r.kind === 'HorizontalPodAutoscaler' || r.kind === 'VerticalPodAutoscaler') {
+        const ref = obj(obj(r.object.spec)?.[r.kind === 'HorizontalPodAutoscaler' ? 'scaleTargetRef' : 'targetRef']);
+        const kind = str(ref?.kind);
+        const name = str(ref?.name);
+        if (kind && name) {
+          const key = `${r.kind}>${kind}/${ns}/${name}`;
+          let l = this.targets.get(key);
+          if (!l) this.targets.set(key, (l = []));
+          l.push(r);
+        }
+      }
+    }
+  }
+
+  namespaceOf(r: K8sResource): string {
+    if (CLUSTER_SCOPED_KINDS.has(r.kind)) return '';
+    return r.namespace || this.defaultNamespace;
+  }
+
+  get(kind: string, namespace: string, name: string): K8sResource | undefined {
+    return this.byKey.get(`${kind}/${namespace}/${name}`);
+  }
+
+  ofKind(kind: string): readonly K8sResource[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
+  /** Objects of `kind` in `namespace` ('' for cluster-scoped kinds). */
+  inNamespace(kind: string, namespace: string): readonly K8sResource[] {
+    return this.byKindNs.get(`${kind}/${namespace}`) ?? [];
+  }
+
+  /** True if the render contains a Namespace object with that name. */
+  hasNamespace(name: string): boolean {
+    return this.namespaceLabels.has(name);
+  }
+
+  namespaceLabelsOf(name: string): Record<string, string> | undefined {
+    return this.namespaceLabels.get(name);
+  }
+
+  namespaces(): string[] {
+    return [...this.namespaceLabels.keys()];
+  }
+
+  podEntry(r: K8sResource): PodEntry | undefined {
+    return this.podByResource.get(r);
+  }
+
+  podsIn(namespace: string): readonly PodEntry[] {
+    return this.podsByNs.get(namespace) ?? [];
+  }
+
+  /** Pod templates in `namespace` whose labels match `selector` (uses the label index when it can). */
+  selectPods(namespace: string, selector: Selector): PodEntry[] {
+    if (selector.invalid) return [];
+    if (isEmptySelector(selector)) return [...this.podsIn(namespace)];
+    let candidates: readonly PodEntry[] | undefined;
+    for (const [k, v] of Object.entries(selector.matchLabels)) {
+      const l = this.podsByLabel.get(`${namespace}\u0000${k}\u0000${v}`) ?? [];
+      if (!candidates || l.length < candidates.length) candidates = l;
+      if (l.length === 0) return [];
+    }
+    for (const r of selector.requirements) {
+      if (r.operator !== 'In') continue;
+      const l = r.values.flatMap((v) => this.podsByLabel.get(`${namespace}\u0000${r.key}\u0000${v}`) ?? []);
+      if (!candidates || l.length < candidates.length) candidates = l;
+    }
+    return (candidates ?? this.podsIn(namespace)).filter((e) => matches(selector, e.pod.labels));
+  }
+
+  /** HPAs (or VPAs) whose target is the given workload. */
+  autoscalersFor(kind: 'HorizontalPodAutoscaler' | 'VerticalPodAutoscaler', target: K8sResource): K8sResource[] {
+    return this.targets.get(`${kind}>${target.kind}/${this.namespaceOf(target)}/${target.name}`) ?? [];
+  }
+
+  /** Services whose `spec.selector` selects the pod template of `r` (computed once for the render). */
+  servicesSelecting(r: K8sResource): K8sResource[] {
+    if (!this.servicesByPod) {
+      this.servicesByPod = new Map();
+      for (const svc of this.ofKind('Service')) {
+        const sel = serviceSelector(svc.object);
+        if (!sel) continue;
+        for (const e of this.selectPods(this.namespaceOf(svc), sel)) {
+          let l = this.servicesByPod.get(e);
+          if (!l) this.servicesByPod.set(e, (l = []));
+          l.push(svc);
+        }
+      }
+    }
+    const e = this.podByResource.get(r);
+    return (e && this.servicesByPod.get(e)) ?? [];
+  }
+}
+
+/** A Service's selector; null when absent or empty (the Service then manages no endpoints). */
+export function serviceSelector(o: Obj): Selector | null {
+  const s = mapSelector(obj(o.spec)?.selector);
+  if (!s || Object.keys(s.matchLabels).length === 0) return null;
+  return s;
+}

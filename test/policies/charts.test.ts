@@ -1,0 +1,39 @@
+/**
+ * The committed environment renders pass every policy: zero findings at warning or above (exempted
+ * findings are allowed only with a reason). Real helm 4, with and without the CRD API groups the charts
+ * gate on, so ServiceMonitor/VPA/HTTPRoute objects are judged too.
+ */
+import { describe, expect, it } from 'vitest';
+import { evaluatePolicies } from '../../policies/engine.ts';
+import type { K8sResource } from '../../validator/types.ts';
+import { CRD_API_VERSIONS, ENV_FILES, renderChart } from '../charts/helpers.ts';
+
+async function resources(valuesFile: string, apiVersions: readonly string[]): Promise<K8sResource[]> {
+  const docs = await renderChart({ valuesFiles: [valuesFile], apiVersions, namespace: 'nexus' });
+  return docs.map((d, docIndex) => ({
+    source: valuesFile,
+    docIndex,
+    line: 1,
+    templateFile: d.source,
+    apiVersion: d.object.apiVersion,
+    kind: d.object.kind,
+    name: d.object.metadata.name,
+    ...(d.object.metadata.namespace ? { namespace: d.object.metadata.namespace } : {}),
+    object: d.object,
+  }));
+}
+
+describe.each(ENV_FILES.map((f) => [f]))('policies on the %s render', (valuesFile) => {
+  const environment = valuesFile.replace(/^values\.|\.yaml$/g, '');
+  it.each([
+    ['without CRDs', [] as readonly string[]],
+    ['with the CRD API groups', CRD_API_VERSIONS],
+  ])('has no finding at warning or above (%s)', async (_label, apiVersions) => {
+    const r = await resources(valuesFile, apiVersions);
+    expect(r.length).toBeGreaterThan(30);
+    const findings = evaluatePolicies(r, { environment, namespace: 'nexus' });
+    const blocking = findings.filter((f) => !f.exemption && f.severity !== 'info');
+    expect(blocking.map((f) => `${f.file} ${f.kind}/${f.name} ${f.policyId} ${f.jsonPointer}: ${f.message}`)).toEqual([]);
+    for (const f of findings.filter((x) => x.exemption)) expect(f.exemption!.reason.trim().length).toBeGreaterThan(10);
+  });
+});

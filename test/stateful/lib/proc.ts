@@ -1,0 +1,118 @@
+/**
+ * Real processes for the stateful tests: tool lookup with an install hint (never a silent skip),
+ * non-root execution where servers demand it, free loopback ports, and cleanup.
+ */
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const INSTALL_HINT = 'install the system tools with `bash scripts/install-system-deps.sh` (Debian packages: postgresql, postgresql-client, pgbouncer, redis-server, redis-sentinel, redis-tools, gnupg, age, openssl)';
+
+/** The newest /usr/lib/postgresql/<v>/bin. */
+export function pgBin(): string {
+  const base = '/usr/lib/postgresql';
+  const versions = existsSync(base) ? readdirSync(base).filter((v) => existsSync(join(base, v, 'bin', 'postgres'))).sort((a, b) => Number(a) - Number(b)) : [];
+  const newest = versions.at(-1);
+  if (!newest) throw new Error(`PostgreSQL server binaries not found under ${base}: ${INSTALL_HINT}`);
+  return join(base, newest, 'bin');
+}
+
+/** PATH with the PostgreSQL binaries first (initdb, pg_ctl are not on the default PATH). */
+export function toolPath(): string {
+  return `${pgBin()}:${process.env.PATH ?? '/usr/bin:/bin'}`;
+}
+
+export function requireTool(name: string): string {
+  const r = spawnSync('sh', ['-c', `command -v ${name}`], { env: { ...process.env, PATH: toolPath() }, encoding: 'utf8' });
+  const path = r.stdout.trim();
+  if (r.status !== 0 || !path) throw new Error(`\`${name}\` is not installed: ${INSTALL_HINT}`);
+  return path;
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+const NOBODY = 65534;
+
+/** PostgreSQL and PgBouncer refuse to run as root: run them as `nobody` when the tests run as root. */
+export function asServiceUser(cmd: string, args: string[]): [string, string[]] {
+  return isRoot() ? ['runuser', ['-u', 'nobody', '--', cmd, ...args]] : [cmd, args];
+}
+
+/** A temp dir the service user can write. */
+export function serviceTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  if (isRoot()) chownSync(dir, NOBODY, NOBODY);
+  return dir;
+}
+
+export function chownToService(path: string): void {
+  if (isRoot()) chownSync(path, NOBODY, NOBODY);
+}
+
+export function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; asService?: boolean } = {}): SpawnSyncReturns<string> {
+  const [c, a] = options.asService ? asServiceUser(cmd, args) : [cmd, args];
+  return spawnSync(c, a, { env: { ...process.env, PATH: toolPath(), ...options.env }, input: options.input, cwd: options.cwd, encoding: 'utf8', timeout: 90_000 });
+}
+
+/** run() that throws with the command's output when it fails. */
+export function runOk(cmd: string, args: string[], options: Parameters<typeof run>[2] = {}): string {
+  const r = run(cmd, args, options);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status ?? r.signal}:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Server {
+  proc: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+}
+
+/** Starts a long-running process, capturing its output; stop() kills it by PID and waits. */
+export function startServer(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; asService?: boolean; cwd?: string } = {}): Server {
+  const [c, a] = options.asService ? asServiceUser(cmd, args) : [cmd, args];
+  const proc = spawn(c, a, { env: { ...process.env, PATH: toolPath(), ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  return {
+    proc,
+    output: () => out,
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      // runuser forwards the signal to the server it runs.
+      proc.kill(signal);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}

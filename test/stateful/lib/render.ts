@@ -1,0 +1,34 @@
+/** Renders the umbrella chart with real helm and picks objects out of the stream. */
+import { join } from 'node:path';
+import { loadAll } from 'js-yaml';
+import type { HelmFlavour } from '../../../validator/helm.ts';
+import { PROJECT_ROOT } from '../../../util/paths.ts';
+import { helm } from '../../helpers/helm.ts';
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+export const CHART_DIR = join(PROJECT_ROOT, 'charts', 'nexus');
+export const ENV_FILES = { staging: join(PROJECT_ROOT, 'values.staging.yaml'), production: join(PROJECT_ROOT, 'values.production.yaml') } as const;
+export type EnvName = keyof typeof ENV_FILES;
+
+export async function render(env: EnvName, options: { flavour?: HelmFlavour; set?: string[] } = {}): Promise<K8sObject[]> {
+  const args = ['template', 'nexus', CHART_DIR, '--namespace', 'nexus-platform', '-f', ENV_FILES[env], ...(options.set ?? []).flatMap((s) => ['--set', s])];
+  const result = await helm(options.flavour ?? 'helm4', args);
+  if (result.code !== 0) throw new Error(`helm template (${env}) failed: ${result.stderr}`);
+  return (loadAll(result.stdout) as (K8sObject | null)[]).filter((d): d is K8sObject => d !== null && typeof d === 'object');
+}
+
+export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind}/${name} in the rendered chart (have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')})`);
+  return found;
+}
+
+export function configMapData(objects: K8sObject[], name: string): Record<string, string> {
+  return (find(objects, 'ConfigMap', name) as unknown as { data: Record<string, string> }).data;
+}

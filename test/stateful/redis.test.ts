@@ -1,0 +1,238 @@
+/**
+ * The generated redis.conf and sentinel.conf run real redis-server / redis-sentinel processes, and a
+ * 3-node set started with the chart's own start scripts fails over when its master is killed, keeping
+ * its data. Only cluster-only addresses and paths are rewritten (bind, port, dir, the seed host).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, requireTool, run, runOk, startServer, waitFor, type Server } from './lib/proc.ts';
+import { configMapData, render, type EnvName } from './lib/render.ts';
+
+const PASSWORD = 'redis "secret" pw';
+
+/** Rewrites whole config lines by their directive (first word); every listed directive must exist. */
+function rewrite(conf: string, replace: Record<string, string>): string {
+  const seen = new Set<string>();
+  const out = conf.split('\n').map((line) => {
+    const key = Object.keys(replace).find((k) => line.startsWith(`${k} `));
+    if (!key) return line;
+    seen.add(key);
+    return replace[key]!;
+  });
+  const missing = Object.keys(replace).filter((k) => !seen.has(k));
+  if (missing.length) throw new Error(`no \`${missing.join('`, `')}\` line to rewrite in:\n${conf}`);
+  return out.join('\n');
+}
+
+const cli = (port: number, args: string[], password = PASSWORD) => run('redis-cli', ['--raw', '-h', '127.0.0.1', '-p', String(port), ...args], { env: { REDISCLI_AUTH: password } });
+const cliOk = (port: number, args: string[]) => {
+  const r = cli(port, args);
+  if (r.status !== 0 || /^(ERR|NOAUTH|WRONGPASS)/m.test(r.stdout)) throw new Error(`redis-cli ${args.join(' ')}: ${r.stdout}${r.stderr}`);
+  return r.stdout.trim();
+};
+const configGet = (port: number, key: string) => cliOk(port, ['CONFIG', 'GET', key]).split('\n')[1];
+
+describe.each(['staging', 'production'] as EnvName[])('redis.conf and sentinel.conf for %s on real servers', (env) => {
+  const servers: Server[] = [];
+  const dirs: string[] = [];
+  let data: Record<string, string>;
+
+  beforeAll(async () => {
+    requireTool('redis-server');
+    requireTool('redis-sentinel');
+    requireTool('redis-cli');
+    data = configMapData(await render(env), 'nexus-cache-config');
+  });
+  afterAll(async () => {
+    for (const s of servers) await s.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('redis-server accepts redis.conf and reads the settings back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexus-redis-'));
+    dirs.push(dir);
+    const port = await freePort();
+    writeFileSync(join(dir, 'redis.conf'), rewrite(data['redis.conf']!, { bind: 'bind 127.0.0.1', port: `port ${port}`, dir: `dir ${dir}` }));
+    const server = startServer('redis-server', [join(dir, 'redis.conf'), '--requirepass', PASSWORD]);
+    servers.push(server);
+    await waitFor('redis-server', () => {
+      if (server.proc.exitCode !== null) throw new Error(`redis-server exited ${server.proc.exitCode}:\n${server.output()}`);
+      return cli(port, ['PING']).stdout.trim() === 'PONG';
+    });
+    const conf = data['redis.conf']!;
+    const directive = (k: string) => new RegExp(`^${k} (.+)$`, 'm').exec(conf)?.[1];
+    // maxmemory: 80 % of the 1Gi memory limit, in redis.conf's own unit.
+    expect(directive('maxmemory')).toBe('819mb');
+    expect(Number(configGet(port, 'maxmemory'))).toBe(819 * 1024 * 1024);
+    for (const key of ['maxmemory-policy', 'appendonly', 'appendfsync', 'min-replicas-to-write', 'min-replicas-max-lag', 'repl-diskless-sync', 'protected-mode']) {
+      expect(configGet(port, key), key).toBe(directive(key) === 'on' ? 'yes' : directive(key));
+    }
+    expect(configGet(port, 'save')).toBe(directive('save'));
+    await server.stop();
+  });
+
+  it('redis-sentinel accepts sentinel.conf and monitors with the configured quorum and timings', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexus-sentinel-'));
+    dirs.push(dir);
+    const port = await freePort();
+    const conf = data['sentinel.conf']!;
+    const monitor = /^sentinel monitor (\S+) (\S+) (\d+) (\d+)$/m.exec(conf)!;
+    expect(monitor, 'sentinel monitor line').toBeTruthy();
+    expect(monitor[2]).toBe('nexus-cache-0.nexus-cache-headless.nexus-platform.svc.cluster.local');
+    writeFileSync(join(dir, 'sentinel.conf'), rewrite(conf, { bind: 'bind 127.0.0.1', port: `port ${port}`, dir: `dir ${dir}`, [`sentinel monitor ${monitor[1]}`]: `sentinel monitor ${monitor[1]} 127.0.0.1 1 ${monitor[4]}` }));
+    const server = startServer('redis-sentinel', [join(dir, 'sentinel.conf')]);
+    servers.push(server);
+    const master = await waitFor('sentinel', () => {
+      if (server.proc.exitCode !== null) throw new Error(`redis-sentinel exited ${server.proc.exitCode}:\n${server.output()}`);
+      const r = run('redis-cli', ['--raw', '-h', '127.0.0.1', '-p', String(port), 'SENTINEL', 'MASTER', monitor[1]!]);
+      return r.status === 0 && r.stdout.includes('quorum') ? r.stdout.trim().split('\n') : undefined;
+    });
+    const field = (k: string) => master[master.indexOf(k) + 1];
+    expect(field('quorum')).toBe(monitor[4]);
+    expect(field('down-after-milliseconds')).toBe(/^sentinel down-after-milliseconds \S+ (\d+)$/m.exec(conf)![1]);
+    expect(field('failover-timeout')).toBe(/^sentinel failover-timeout \S+ (\d+)$/m.exec(conf)![1]);
+    expect(field('parallel-syncs')).toBe(/^sentinel parallel-syncs \S+ (\d+)$/m.exec(conf)![1]);
+    await server.stop();
+  });
+});
+
+describe('Redis + Sentinel failover with the generated configs and start scripts', () => {
+  const nodes: { redisPort: number; sentinelPort: number; redis?: Server; sentinel?: Server; dir: string }[] = [];
+  let masterSet = '';
+  let scriptsDir = '';
+
+  const nodeEnv = (i: number) => ({
+    ANNOUNCE_HOST: '127.0.0.1',
+    SEED_HOST: '127.0.0.1',
+    SEED_PORT: String(nodes[0]!.redisPort),
+    MASTER_SET: masterSet,
+    SENTINEL_ADDRS: nodes.map((n) => `127.0.0.1:${n.sentinelPort}`).join(' '),
+    REDIS_PASSWORD: PASSWORD,
+    REDIS_PORT: String(nodes[i]!.redisPort),
+    SENTINEL_PORT: String(nodes[i]!.sentinelPort),
+    REDIS_CONF: join(nodes[i]!.dir, 'redis.conf'),
+    SENTINEL_CONF: join(nodes[i]!.dir, 'sentinel.conf'),
+    RUNTIME_DIR: join(nodes[i]!.dir, 'run'),
+  });
+
+  const masterOf = (sentinelPort: number) => {
+    const r = cli(sentinelPort, ['SENTINEL', 'get-master-addr-by-name', masterSet]);
+    return r.status === 0 ? r.stdout.trim().split('\n').join(':') : '';
+  };
+
+  beforeAll(async () => {
+    requireTool('redis-server');
+    requireTool('redis-sentinel');
+    const objects = await render('production');
+    const data = configMapData(objects, 'nexus-cache-config');
+    const scripts = configMapData(objects, 'nexus-cache-scripts');
+    scriptsDir = mkdtempSync(join(tmpdir(), 'nexus-redis-scripts-'));
+    for (const [name, body] of Object.entries(scripts)) writeFileSync(join(scriptsDir, name), body, { mode: 0o755 });
+    const monitor = /^sentinel monitor (\S+) (\S+) (\d+) (\d+)$/m.exec(data['sentinel.conf']!)!;
+    masterSet = monitor[1]!;
+    for (let i = 0; i < 3; i++) nodes.push({ redisPort: await freePort(), sentinelPort: await freePort(), dir: mkdtempSync(join(tmpdir(), `nexus-redis-node${i}-`)) });
+    for (const [i, n] of nodes.entries()) {
+      mkdirSync(join(n.dir, 'data'));
+      writeFileSync(join(n.dir, 'redis.conf'), rewrite(data['redis.conf']!, { bind: 'bind 127.0.0.1', port: `port ${n.redisPort}`, dir: `dir ${join(n.dir, 'data')}` }));
+      writeFileSync(
+        join(n.dir, 'sentinel.conf'),
+        rewrite(data['sentinel.conf']!, {
+          bind: 'bind 127.0.0.1',
+          port: `port ${n.sentinelPort}`,
+          dir: `dir ${n.dir}`,
+          [`sentinel monitor ${masterSet}`]: `sentinel monitor ${masterSet} 127.0.0.1 ${nodes[0]!.redisPort} ${monitor[4]}`,
+        }),
+      );
+      // Start in StatefulSet order (OrderedReady): each node's Redis, then its Sentinel.
+      n.redis = startServer('/bin/sh', [join(scriptsDir, 'redis-start.sh')], { env: nodeEnv(i) });
+      await waitFor(`redis node ${i}`, () => {
+        if (n.redis!.proc.exitCode !== null) throw new Error(`redis node ${i} exited:\n${n.redis!.output()}`);
+        return run('/bin/sh', [join(scriptsDir, 'redis-probe.sh'), 'ready'], { env: nodeEnv(i) }).status === 0;
+      });
+      n.sentinel = startServer('/bin/sh', [join(scriptsDir, 'sentinel-start.sh')], { env: nodeEnv(i) });
+      await waitFor(`sentinel ${i}`, () => {
+        if (n.sentinel!.proc.exitCode !== null) throw new Error(`sentinel ${i} exited:\n${n.sentinel!.output()}`);
+        return run('/bin/sh', [join(scriptsDir, 'redis-probe.sh'), 'sentinel'], { env: nodeEnv(i) }).status === 0;
+      });
+    }
+  });
+
+  afterAll(async () => {
+    for (const n of nodes) {
+      await n.sentinel?.stop();
+      await n.redis?.stop();
+      rmSync(n.dir, { recursive: true, force: true });
+    }
+    if (scriptsDir) rmSync(scriptsDir, { recursive: true, force: true });
+  });
+
+  it('forms one master with two replicas watched by three Sentinels', async () => {
+    const seed = `127.0.0.1:${nodes[0]!.redisPort}`;
+    for (const n of nodes) await waitFor('every Sentinel to agree on the seed master', () => masterOf(n.sentinelPort) === seed);
+    await waitFor('two connected replicas', () => /connected_slaves:2/.test(cliOk(nodes[0]!.redisPort, ['INFO', 'replication'])));
+    await waitFor('Sentinels to discover each other', () => {
+      const r = cli(nodes[0]!.sentinelPort, ['SENTINEL', 'MASTER', masterSet]).stdout.trim().split('\n');
+      return r[r.indexOf('num-other-sentinels') + 1] === '2';
+    });
+    // Replicas refuse writes; auth is enforced.
+    expect(cli(nodes[1]!.redisPort, ['SET', 'k', 'v']).stdout).toMatch(/READONLY/);
+    expect(cli(nodes[0]!.redisPort, ['GET', 'k'], 'wrong').stdout).toMatch(/WRONGPASS|NOAUTH/);
+  });
+
+  it('elects a new master when the master is killed, and the data survives', async () => {
+    const master = nodes[0]!;
+    for (let i = 0; i < 200; i++) cliOk(master.redisPort, ['SET', `key:${i}`, `value-${i}`]);
+    cliOk(master.redisPort, ['RPUSH', 'queue', 'a', 'b', 'c']);
+    // Both replicas have acknowledged every write before the crash.
+    expect(cliOk(master.redisPort, ['WAIT', '2', '5000'])).toBe('2');
+
+    await master.redis!.stop('SIGKILL');
+    await master.sentinel!.stop('SIGKILL');
+    const started = Date.now();
+    const survivors = nodes.slice(1);
+    const newMaster = await waitFor(
+      'a new master',
+      () => {
+        const seen = masterOf(survivors[0]!.sentinelPort);
+        return seen && seen !== `127.0.0.1:${master.redisPort}` ? seen : undefined;
+      },
+      60_000,
+      250,
+    );
+    const failoverMs = Date.now() - started;
+    const port = Number(newMaster.split(':')[1]);
+    expect(survivors.map((n) => n.redisPort)).toContain(port);
+    await waitFor('the new master to take writes', () => cliOk(port, ['ROLE']).startsWith('master'));
+    await waitFor('every surviving Sentinel to report the new master', () => masterOf(survivors[1]!.sentinelPort) === newMaster, 30_000);
+    // Data survived.
+    expect(cliOk(port, ['GET', 'key:0'])).toBe('value-0');
+    expect(cliOk(port, ['GET', 'key:199'])).toBe('value-199');
+    expect(cliOk(port, ['DBSIZE'])).toBe('201');
+    expect(cliOk(port, ['LRANGE', 'queue', '0', '-1'])).toBe('a\nb\nc');
+    // The other survivor follows the new master, and writes work again (min-replicas-to-write is met).
+    const other = survivors.find((n) => n.redisPort !== port)!;
+    await waitFor('the other node to replicate from the new master', () => {
+      const info = cliOk(other.redisPort, ['INFO', 'replication']);
+      return info.includes(`master_port:${port}`) && info.includes('master_link_status:up');
+    }, 30_000);
+    cliOk(port, ['SET', 'after-failover', 'yes']);
+    expect(cliOk(port, ['WAIT', '1', '5000'])).toBe('1');
+    expect(cliOk(other.redisPort, ['GET', 'after-failover'])).toBe('yes');
+    console.log(`failover took ${failoverMs} ms`);
+  });
+
+  it('restarts the old master as a replica of the new one (the start script asks Sentinel)', async () => {
+    const old = nodes[0]!;
+    const newMaster = masterOf(nodes[1]!.sentinelPort);
+    old.redis = startServer('/bin/sh', [join(scriptsDir, 'redis-start.sh')], { env: nodeEnv(0) });
+    await waitFor('the old master to rejoin as a replica', () => {
+      if (old.redis!.proc.exitCode !== null) throw new Error(`redis node 0 exited:\n${old.redis!.output()}`);
+      const info = cli(old.redisPort, ['INFO', 'replication']).stdout;
+      return info.includes('role:slave') && info.includes(`master_port:${newMaster.split(':')[1]}`) && info.includes('master_link_status:up');
+    }, 30_000);
+    expect(old.redis.output()).toMatch(/Sentinel reports master 127\.0\.0\.1 \d+/);
+    expect(cliOk(old.redisPort, ['GET', 'after-failover'])).toBe('yes');
+  });
+});

@@ -1,0 +1,28 @@
+/** Cross-field rules of the stateful tiers (Zod only; values.schema.json cannot express them). */
+import { describe, expect, it } from 'vitest';
+import { PlatformConfig } from '../../schema/index.ts';
+
+const issues = (input: unknown) => {
+  const r = PlatformConfig.safeParse(input);
+  return r.success ? [] : r.error.issues.filter((i) => i.path[0] === 'database').map((i) => `${i.path.join('.')}: ${i.message}`);
+};
+
+describe('backup-restore-targets', () => {
+  it('needs a bucket and credentials for object storage', () => {
+    expect(issues({ database: { backup: { objectStorage: { enabled: true } } } })).toEqual([
+      'database.backup.objectStorage.bucket: object storage is on: set database.backup.objectStorage.bucket',
+      'database.backup.objectStorage.existingSecret: object storage is on: set database.backup.objectStorage.existingSecret to the Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    ]);
+    expect(issues({ database: { backup: { objectStorage: { enabled: true, bucket: 'b', existingSecret: 's' } } } })).toEqual([]);
+  });
+
+  it('needs the private key Secret to restore encrypted dumps', () => {
+    expect(issues({ database: { restore: { enabled: true } } })).toEqual(['database.restore.existingSecret: the dumps are encrypted: set database.restore.existingSecret to the Secret with the private key']);
+    expect(issues({ database: { restore: { enabled: true, existingSecret: 'k' } } })).toEqual([]);
+    expect(issues({ database: { restore: { enabled: true }, backup: { encryption: { enabled: false } } } })).toEqual([]);
+  });
+
+  it('rejects a restore dump name that is a path', () => {
+    expect(issues({ database: { restore: { dumpName: '../etc/passwd' } } })[0]).toMatch(/^database\.restore\.dumpName: must be a file name/);
+  });
+});

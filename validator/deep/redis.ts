@@ -1,0 +1,122 @@
+/**
+ * Deep check: every redis.conf and sentinel.conf embedded in the rendered chart is started by the real
+ * redis-server / redis-sentinel on 127.0.0.1 (Redis has no "check only" mode). Only cluster-only
+ * settings are rewritten: bind, port, dir, and the monitored master's address (cluster DNS does not
+ * resolve here). A config error makes the server exit with its "FATAL CONFIG FILE ERROR" report.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Finding, K8sResource } from '../types.ts';
+import type { DeepChecker } from './index.ts';
+import { embeddedFiles, findingAt, type EmbeddedFile } from './monitoring-tools.ts';
+import { freeLoopbackPort, locateServerTool, missingServerToolFinding, rewriteDirectives } from './stateful-tools.ts';
+
+export const REDIS_CONFIG_ID = 'deep/redis-conf';
+
+/** Sends PING; resolves true on any RESP reply (`+PONG`, or `-NOAUTH` when a password is set). */
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => socket.write('PING\r\n'));
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('data', (d) => {
+      socket.destroy();
+      resolve(/^[+-]/.test(d.toString()));
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+interface StartResult {
+  ok: boolean;
+  output: string;
+}
+
+/** Starts the server on the config; ok when it answers PING, not ok when it exits first (10 s max). */
+async function tryStart(bin: string, confPath: string, port: number): Promise<StartResult> {
+  const child = spawn(bin, [confPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  try {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !exited) {
+      if (await answersPing(port)) return { ok: true, output };
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return { ok: false, output: exited ? output : `${output}\n(no answer on 127.0.0.1:${port} within 10 s)` };
+  } finally {
+    if (!exited) {
+      child.kill('SIGKILL');
+      await exit;
+    }
+  }
+}
+
+/** The config error lines redis prints (between the FATAL banner and the end), without log noise. */
+function configError(output: string): string {
+  const fatal = output.indexOf('*** FATAL CONFIG FILE ERROR');
+  const text = fatal >= 0 ? output.slice(fatal) : output;
+  return text
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim())
+    .slice(0, 6)
+    .join('\n');
+}
+
+async function checkFile(file: EmbeddedFile, bin: string): Promise<Finding | undefined> {
+  const sentinel = file.key === 'sentinel.conf';
+  const dir = await mkdtemp(join(tmpdir(), 'nexus-redisconf-'));
+  try {
+    const port = await freeLoopbackPort();
+    const replace: Record<string, string> = { bind: 'bind 127.0.0.1', port: `port ${port}`, dir: `dir ${dir}`, daemonize: 'daemonize no', logfile: 'logfile ""' };
+    if (sentinel) {
+      // The monitored master is a cluster DNS name; point it at a loopback address (nothing listens there).
+      for (const m of file.content.matchAll(/^\s*sentinel monitor (\S+) \S+ \d+ (\d+)\s*$/gm)) {
+        replace[`sentinel monitor ${m[1]}`] = `sentinel monitor ${m[1]} 127.0.0.1 1 ${m[2]}`;
+      }
+    }
+    const path = join(dir, file.key);
+    await writeFile(path, rewriteDirectives(file.content, replace));
+    const result = await tryStart(bin, path, port);
+    if (result.ok) return undefined;
+    const label = `${file.resource.name}/${file.key}`;
+    return findingAt(file, REDIS_CONFIG_ID, `${sentinel ? 'redis-sentinel' : 'redis-server'} rejected ${label} (bind, port, dir${sentinel ? ' and the master address' : ''} rewritten for a local start):\n${configError(result.output).split(path).join(label)}`, 'fix the directive in the cache chart\'s config template and regenerate');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const redisChecker: DeepChecker = {
+  id: REDIS_CONFIG_ID,
+  requires: ['redis-server', 'redis-sentinel'],
+  async check(resources: K8sResource[]): Promise<Finding[]> {
+    const files = embeddedFiles(resources).filter((f) => f.key === 'redis.conf' || f.key === 'sentinel.conf');
+    if (files.length === 0) return [];
+    const findings: Finding[] = [];
+    for (const file of files) {
+      const tool = file.key === 'sentinel.conf' ? 'redis-sentinel' : 'redis-server';
+      const bin = locateServerTool(tool);
+      if (!bin) {
+        findings.push(missingServerToolFinding(REDIS_CONFIG_ID, tool, file.key));
+        continue;
+      }
+      const finding = await checkFile(file, bin);
+      if (finding) findings.push(finding);
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,246 @@
+/**
+ * The Kubernetes schema stage: every resource against its schema (type, required, enum, format),
+ * strict unknown-field checks, and removed/deprecated APIs for the target version.
+ *
+ * Where a kind's schema comes from, in order:
+ *  1. `--crd` files (the user's word wins);
+ *  2. each `--schema-location` in order, where `default` (also the implicit default when none is given)
+ *     means the built-ins: kubernetes-models' compiled validators (Kubernetes 1.36),
+ *     @kubernetes-models/prometheus-operator, and the bundled VPA and KongPlugin schemas.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PROJECT_ROOT } from '../../util/paths.ts';
+import type { Finding, K8sResource } from '../types.ts';
+import { ajvErrorsToProblems, unknownFieldProblem, type AjvLikeError, type SchemaProblem } from './ajv-findings.ts';
+import { loadCrdFile, type CrdSchema } from './crd.ts';
+import { apiLifecycleFinding, parseKubeMinor } from './deprecations.ts';
+import { compileJsonSchema, kubeToJsonSchema, type JsonSchema } from './json-schema.ts';
+import { createSchemaFetcher, renderLocation, templateData, type SchemaFetcher } from './schema-location.ts';
+import { findUnknownFields } from './strict.ts';
+import { kindKey, kubeTables } from './tables.ts';
+import { bundledValidators } from './validator-bundle.ts';
+
+export const DEFAULT_KUBE_VERSION = '1.36.0';
+
+export interface SchemaStageOptions {
+  /** Unknown fields are findings (default true). */
+  strict?: boolean;
+  /** Target Kubernetes version, e.g. `1.30` or `1.30.2` (default 1.36.0). */
+  kubeVersion?: string;
+  /** `--api-versions`: group/versions (or group/version/Kind) the target cluster serves. */
+  apiVersions?: string[];
+  crdFiles?: string[];
+  schemaLocations?: string[];
+  ignoreMissingSchemas?: boolean;
+  /** On-disk cache for downloaded schemas (default .cache/schemas). */
+  cacheDir?: string;
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: AjvLikeError[] | null };
+
+export interface KindValidator {
+  validate: Validate;
+  /** Field-table type for strict mode; undefined when the schema itself is closed (JSON schemas). */
+  fieldsType?: string;
+  origin: string;
+}
+
+const BUILTIN_JSON_SCHEMAS: Record<string, string> = {
+  'autoscaling.k8s.io/v1/VerticalPodAutoscaler': 'vpa.autoscaling.k8s.io-v1.schema.json',
+  'configuration.konghq.com/v1/KongPlugin': 'kongplugin.configuration.konghq.com-v1.schema.json',
+};
+
+const builtinCache = new Map<string, Promise<KindValidator | undefined>>();
+
+/** The built-in validator for a kind (lazily imported/compiled, shared across runs in one process). */
+export function builtinValidator(key: string, strict: boolean): Promise<KindValidator | undefined> {
+  const cacheKey = `${key}|${strict}`;
+  let p = builtinCache.get(cacheKey);
+  if (!p) {
+    p = loadBuiltin(key, strict);
+    builtinCache.set(cacheKey, p);
+  }
+  return p;
+}
+
+/** Loads the compiled validators of many kinds at once (one cached bundle) into the built-in cache. */
+export async function preloadBuiltins(keys: readonly string[], strict: boolean): Promise<void> {
+  const missing = keys.filter((k) => (kubeTables().kinds[k] || BUILTIN_JSON_SCHEMAS[k]) && !builtinCache.has(`${k}|${strict}`));
+  // The bundled CRD schemas are precompiled for strict runs only (the default).
+  const jsonSchemas = strict ? missing.filter((k) => BUILTIN_JSON_SCHEMAS[k]).map((key) => ({ key, schema: readBuiltinSchema(key) })) : [];
+  const bundled = await bundledValidators(missing.filter((k) => kubeTables().kinds[k]), jsonSchemas);
+  if (!bundled) return;
+  for (const [key, validate] of bundled) {
+    const entry = kubeTables().kinds[key];
+    builtinCache.set(
+      `${key}|${strict}`,
+      Promise.resolve(entry ? { validate: validate as Validate, ...(entry.fields ? { fieldsType: entry.fields } : {}), origin: entry.validator.split('/_schemas/')[0]! } : { validate: validate as Validate, origin: `nexus bundled schema ${BUILTIN_JSON_SCHEMAS[key]}` }),
+    );
+  }
+}
+
+function readBuiltinSchema(key: string): JsonSchema {
+  return JSON.parse(readFileSync(join(PROJECT_ROOT, 'validator', 'kube', 'crds', BUILTIN_JSON_SCHEMAS[key]!), 'utf8')) as JsonSchema;
+}
+
+async function loadBuiltin(key: string, strict: boolean): Promise<KindValidator | undefined> {
+  const entry = kubeTables().kinds[key];
+  if (entry) {
+    // By file URL: @kubernetes-models/prometheus-operator does not export its _schemas.
+    const mod = (await import(pathToFileURL(join(PROJECT_ROOT, 'node_modules', `${entry.validator}.js`)).href)) as { validate: Validate };
+    return { validate: mod.validate, ...(entry.fields ? { fieldsType: entry.fields } : {}), origin: entry.validator.split('/_schemas/')[0]! };
+  }
+  const file = BUILTIN_JSON_SCHEMAS[key];
+  if (file) {
+    const raw = readBuiltinSchema(key);
+    const schema = strict ? raw : (kubeToJsonSchema(stripClosed(raw), false) as JsonSchema);
+    return { validate: (await compileJsonSchema(schema)) as unknown as Validate, origin: `nexus bundled schema ${file}` };
+  }
+  return undefined;
+}
+
+/** Non-strict runs open the bundled closed schemas. */
+function stripClosed(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(stripClosed);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node).filter(([k, v]) => !(k === 'additionalProperties' && v === false)).map(([k, v]) => [k, stripClosed(v)]));
+}
+
+export function builtinKinds(): string[] {
+  return [...Object.keys(kubeTables().kinds), ...Object.keys(BUILTIN_JSON_SCHEMAS)].sort();
+}
+
+export interface SchemaStageResult {
+  findings: Finding[];
+  /** Resources no schema was found for, with --ignore-missing-schemas (reported as skipped). */
+  skipped: K8sResource[];
+  /** Which kinds were checked with which schema (for --verbose / JSON). */
+  origins: Record<string, string>;
+}
+
+function resourceContext(r: K8sResource): Partial<Finding> {
+  return {
+    source: r.source,
+    ...(r.file ? { file: r.file } : {}),
+    docIndex: r.docIndex,
+    ...(r.itemIndex !== undefined ? { itemIndex: r.itemIndex } : {}),
+    apiVersion: r.apiVersion,
+    kind: r.kind,
+    ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
+    name: r.name,
+  };
+}
+
+export function problemToFinding(r: K8sResource, p: SchemaProblem): Finding {
+  return { ...resourceContext(r), policyId: p.policyId, severity: p.severity, message: p.message, ...(p.jsonPointer !== undefined ? { jsonPointer: p.jsonPointer } : {}), ...(p.hint ? { hint: p.hint } : {}) } as Finding;
+}
+
+export class SchemaStage {
+  private readonly strict: boolean;
+  private readonly target: number;
+  private readonly kubeVersion: string;
+  private readonly served: Set<string>;
+  private readonly crds = new Map<string, CrdSchema>();
+  private readonly locations: string[];
+  private readonly fetcher: SchemaFetcher;
+  private readonly resolved = new Map<string, Promise<KindValidator | undefined>>();
+  private readonly models = kubeTables().models;
+  private readonly metaType = 'V1ObjectMeta';
+
+  constructor(private readonly options: SchemaStageOptions = {}) {
+    this.strict = options.strict ?? true;
+    this.kubeVersion = normalizeKubeVersion(options.kubeVersion ?? DEFAULT_KUBE_VERSION);
+    this.target = parseKubeMinor(this.kubeVersion);
+    this.served = new Set(options.apiVersions ?? []);
+    for (const f of options.crdFiles ?? []) for (const c of loadCrdFile(f, this.strict)) this.crds.set(c.key, c);
+    this.locations = options.schemaLocations?.length ? options.schemaLocations : ['default'];
+    this.fetcher = createSchemaFetcher(options.cacheDir ?? join(PROJECT_ROOT, '.cache', 'schemas'));
+  }
+
+  resolve(apiVersion: string, kind: string): Promise<KindValidator | undefined> {
+    const key = kindKey(apiVersion, kind);
+    let p = this.resolved.get(key);
+    if (!p) {
+      p = this.resolveUncached(apiVersion, kind, key);
+      this.resolved.set(key, p);
+    }
+    return p;
+  }
+
+  private async resolveUncached(apiVersion: string, kind: string, key: string): Promise<KindValidator | undefined> {
+    const crd = this.crds.get(key);
+    if (crd) return { validate: (await compileJsonSchema(crd.schema)) as unknown as Validate, origin: crd.origin };
+    for (const loc of this.locations) {
+      if (loc === 'default') {
+        const b = await builtinValidator(key, this.strict);
+        if (b) return b;
+        continue;
+      }
+      const where = renderLocation(loc, templateData(apiVersion, kind, this.kubeVersion, this.strict));
+      const schema = await this.fetcher.get(where);
+      if (schema) return { validate: (await compileJsonSchema(kubeToJsonSchema(schema, this.strict) as JsonSchema)) as unknown as Validate, origin: where };
+    }
+    return undefined;
+  }
+
+  /** Checks every resource; schemas of distinct kinds are resolved concurrently first. */
+  async check(resources: readonly K8sResource[]): Promise<SchemaStageResult> {
+    const kinds = new Map<string, { apiVersion: string; kind: string }>();
+    for (const r of resources) kinds.set(kindKey(r.apiVersion, r.kind), { apiVersion: r.apiVersion, kind: r.kind });
+    if (this.locations.includes('default')) await preloadBuiltins([...kinds.keys()].filter((k) => !this.crds.has(k)), this.strict);
+    const validators = new Map<string, KindValidator | undefined>();
+    await Promise.all([...kinds].map(async ([key, k]) => validators.set(key, await this.resolve(k.apiVersion, k.kind))));
+    const findings: Finding[] = [];
+    const skipped: K8sResource[] = [];
+    for (const r of resources) {
+      const v = validators.get(kindKey(r.apiVersion, r.kind));
+      const lifecycle = apiLifecycleFinding(r.apiVersion, r.kind, this.target, this.served);
+      if (lifecycle) findings.push(problemToFinding(r, lifecycle));
+      if (!v) {
+        if (this.options.ignoreMissingSchemas) skipped.push(r);
+        else
+          findings.push(
+            problemToFinding(r, {
+              policyId: 'kube-schema/missing-schema',
+              severity: 'error',
+              message: `no schema for ${r.apiVersion} ${r.kind}: it cannot be validated`,
+              jsonPointer: '/kind',
+              hint: 'pass its CRD with --crd FILE or a --schema-location, fix a misspelt apiVersion/kind, or use --ignore-missing-schemas to skip it',
+            }),
+          );
+        continue;
+      }
+      for (const p of this.checkOne(r.object, v)) findings.push(problemToFinding(r, p));
+    }
+    const origins: Record<string, string> = {};
+    for (const [k, v] of [...validators].sort(([a], [b]) => (a < b ? -1 : 1))) if (v) origins[k] = v.origin;
+    return { findings, skipped, origins };
+  }
+
+  /** Problems for one object (no positions). Deeply nested garbage is a finding, not a crash. */
+  checkOne(obj: Record<string, unknown>, v: KindValidator): SchemaProblem[] {
+    const problems: SchemaProblem[] = [];
+    try {
+      if (!v.validate(obj)) problems.push(...ajvErrorsToProblems(v.validate.errors ?? [], obj));
+      if (this.strict) {
+        if (v.fieldsType) {
+          for (const u of findUnknownFields(obj, v.fieldsType, this.models)) problems.push(unknownFieldProblem(u.pointer, u.key, u.allowed));
+        } else if (obj.metadata && typeof obj.metadata === 'object') {
+          for (const u of findUnknownFields(obj.metadata, this.metaType, this.models, '/metadata')) problems.push(unknownFieldProblem(u.pointer, u.key, u.allowed));
+        }
+      }
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      problems.push({ policyId: 'kube-schema/invalid', severity: 'error', message: 'object is nested too deeply to validate', jsonPointer: '' });
+    }
+    return problems;
+  }
+}
+
+export function normalizeKubeVersion(v: string): string {
+  const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v.trim());
+  if (!m) return v;
+  return `${m[1]}.${m[2]}.${m[3] ?? '0'}`;
+}

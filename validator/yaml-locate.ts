@@ -1,0 +1,102 @@
+/**
+ * The slow, precise path: positions inside one YAML document, computed with `yaml` (eemeli) only
+ * when a finding needs them.
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Position } from './types.ts';
+
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function escapePointerSegment(s: string | number): string {
+  return String(s).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * Returns a locator for JSON pointers into the document `text`, whose line 1 is line `baseLine` of
+ * the stream. A pointer to a missing key resolves to its nearest existing parent; to a present key
+ * resolves to the key (so unknown fields point at themselves).
+ */
+export function locateInYaml(text: string, baseLine: number): (pointer: string) => Position | undefined {
+  const lineCounter = new LineCounter();
+  let doc: ReturnType<typeof parseDocument> | undefined;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false });
+  } catch {
+    doc = undefined;
+  }
+  return (pointer) => {
+    if (!doc) return undefined;
+    const offset = offsetOf(doc.contents as Node | null, pointerSegments(pointer));
+    if (offset === undefined) return undefined;
+    const p = lineCounter.linePos(offset);
+    return { line: baseLine + p.line - 1, column: p.col };
+  };
+}
+
+function offsetOf(root: Node | null, path: string[]): number | undefined {
+  let node: unknown = root;
+  let offset = root?.range?.[0];
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    if (isMap(node)) {
+      // last wins, like the parsed value
+      let pair: unknown;
+      for (const p of node.items) if (isPair(p) && isScalar(p.key) && String(p.key.value) === seg) pair = p;
+      if (!isPair(pair)) return offset;
+      const keyNode = pair.key as Node;
+      if (i === path.length - 1) return keyNode.range?.[0] ?? offset;
+      const valueNode = pair.value as Node | null;
+      offset = valueNode?.range?.[0] ?? keyNode.range?.[0] ?? offset;
+      node = valueNode;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(seg)] as Node | undefined;
+      if (!item) return offset;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+export interface DuplicateKey {
+  key: string;
+  pointer: string;
+  line: number;
+  column: number;
+}
+
+/** Every repeated key in the document, with the pointer of the mapping entry (1-based line/column in `text`). */
+export function duplicateKeyPointers(text: string): DuplicateKey[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false });
+  const out: DuplicateKey[] = [];
+  const walk = (node: unknown, ptr: string, depth: number) => {
+    if (depth > 200) return;
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const p of node.items) {
+        if (!isPair(p) || !isScalar(p.key)) continue;
+        const key = String(p.key.value);
+        const child = `${ptr}/${escapePointerSegment(key)}`;
+        if (seen.has(key)) {
+          const pos = lineCounter.linePos((p.key as Node).range?.[0] ?? 0);
+          out.push({ key, pointer: child, line: pos.line, column: pos.col });
+        }
+        seen.add(key);
+        walk(p.value, child, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, `${ptr}/${i}`, depth + 1));
+    }
+  };
+  walk(doc.contents, '', 0);
+  return out;
+}
