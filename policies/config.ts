@@ -66,3 +66,18 @@ export function globMatch(pat: string, value: string | undefined): boolean {
   if (!re) globs.set(pat, (re = new RegExp(`^${pat.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)));
   return re.test(value);
 }
+
+/** JSON Schema (draft-07) of `.nexus-policy.yaml`, for editors (`# yaml-language-server: $schema=…`). */
+export function policyConfigJsonSchema(policyIds: readonly string[]): Record<string, unknown> {
+  const schema = z.toJSONSchema(PolicyConfigSchema, { target: 'draft-7', io: 'input' }) as Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
+  // Policy ids are known statically: offer them for completion and reject typos.
+  const policies = schema.properties?.policies;
+  if (policies) {
+    delete policies.additionalProperties;
+    policies.propertyNames = { enum: [...policyIds].sort() };
+    policies.additionalProperties = (PolicyOverrideJson ??= z.toJSONSchema(PolicyOverrideSchema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>);
+    delete (policies.additionalProperties as Record<string, unknown>).$schema;
+  }
+  return { ...schema, title: '.nexus-policy.yaml', description: 'Configuration of the nexus-charts policy engine (docs/policies.md).' };
+}
+let PolicyOverrideJson: Record<string, unknown> | undefined;

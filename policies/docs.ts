@@ -72,7 +72,7 @@ const PSS_DOC = `Each Pod Security Standards check is its own policy, with the e
 
 const CONFIG_DOC = `## Configuration: \`.nexus-policy.yaml\`
 
-Validated with a schema (unknown keys and unknown policy ids are errors, reported with file:line:col).
+Validated with a schema (unknown keys and unknown policy ids are errors, reported with file:line:col). Pass it with \`nexus validate --policy-config .nexus-policy.yaml\`. For completion in an editor, start the file with \`# yaml-language-server: $schema=docs/nexus-policy.schema.json\` (generated with this page).
 
 \`\`\`yaml
 pss:

@@ -75,6 +75,37 @@ function resolvePolicies(config: PolicyConfig, only: readonly string[] | undefin
   return out;
 }
 
+const NO_CONFIG: PolicyConfig = {};
+const defaultPlans = new Map<string, Plan>();
+
+interface Plan {
+  byKind: Map<string, Resolved[]>;
+  wildcard: Resolved[];
+}
+
+/** Enabled policies grouped by the kinds they check (`*` ones appended to every kind); memoized without a config. */
+function policiesByKind(config: PolicyConfig, only: readonly string[] | undefined, memo: boolean): Plan {
+  const key = only ? only.join('\u0000') : '';
+  const hit = memo ? defaultPlans.get(key) : undefined;
+  if (hit) return hit;
+  const byKind = new Map<string, Resolved[]>();
+  for (const p of resolvePolicies(config, only)) {
+    for (const k of p.policy.meta.kinds) {
+      let l = byKind.get(k);
+      if (!l) byKind.set(k, (l = []));
+      l.push(p);
+    }
+  }
+  const wildcard = byKind.get('*') ?? [];
+  // In policy-id order, so findings come out nearly sorted and the final sort is cheap.
+  const byId = (a: Resolved, b: Resolved) => cmp(a.policy.meta.id, b.policy.meta.id);
+  for (const [k, l] of byKind) if (k !== '*') l.push(...wildcard);
+  for (const l of byKind.values()) l.sort(byId);
+  const plan = { byKind, wildcard };
+  if (memo) defaultPlans.set(key, plan);
+  return plan;
+}
+
 /** The reason of a `nexus.dev/ignore-<id>` annotation on the object, else on its pod template. */
 function annotationReason(r: K8sResource, policyId: string): string | undefined {
   const key = IGNORE_ANNOTATION_PREFIX + policyId;
@@ -155,11 +186,12 @@ function toFinding(r: K8sResource, policy: Policy, severity: Severity, v: Violat
   return f;
 }
 
+/** Stream order (source, document, position), then policy id, pointer and message. */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    cmp(a.source ?? '', b.source ?? '') ||
-    cmp(a.file ?? '', b.file ?? '') ||
+    (a.source === b.source ? 0 : cmp(a.source ?? '', b.source ?? '')) ||
     (a.docIndex ?? 0) - (b.docIndex ?? 0) ||
+    (a.itemIndex ?? -1) - (b.itemIndex ?? -1) ||
     (a.line ?? 0) - (b.line ?? 0) ||
     (a.column ?? 0) - (b.column ?? 0) ||
     cmp(a.policyId, b.policyId) ||
@@ -170,8 +202,7 @@ export function compareFindings(a: Finding, b: Finding): number {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function evaluatePolicies(resources: K8sResource[], options: PolicyRunOptions = {}): Finding[] {
-  const config: PolicyConfig = options.config ?? (options.configFile ? loadPolicyConfig(options.configFile, POLICY_IDS) : {});
-  const policies = resolvePolicies(config, options.only);
+  const config: PolicyConfig = options.config ?? (options.configFile ? loadPolicyConfig(options.configFile, POLICY_IDS) : NO_CONFIG);
   const index = new RenderIndex(resources, options.namespace ?? 'default');
   const settings = settingsOf(config);
   const environment = options.environment ?? config.environment;
@@ -196,16 +227,7 @@ export function evaluatePolicies(resources: K8sResource[], options: PolicyRunOpt
   };
   const ctx: CheckContext = { index, settings, environment, pssFor, policyIds: POLICY_IDS };
 
-  const byKind = new Map<string, Resolved[]>();
-  for (const p of policies) {
-    for (const k of p.policy.meta.kinds) {
-      let l = byKind.get(k);
-      if (!l) byKind.set(k, (l = []));
-      l.push(p);
-    }
-  }
-  const wildcard = byKind.get('*') ?? [];
-  for (const [k, l] of byKind) if (k !== '*') l.push(...wildcard);
+  const { byKind, wildcard } = policiesByKind(config, options.only, options.config === undefined && !options.configFile);
   const exemptions = config.exemptions ?? [];
   const positions = options.positions ?? 'auto';
   const findings: Finding[] = [];

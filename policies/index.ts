@@ -11,7 +11,7 @@ import cronjobConcurrency from './jobs/cronjob-concurrency.ts';
 import cronjobHistoryLimits from './jobs/cronjob-history-limits.ts';
 import jobDeadline from './jobs/job-deadline.ts';
 import jobTtl from './jobs/job-ttl.ts';
-import exemptionAnnotations from './meta/exemption-annotations.ts';
+import exemptionAnnotations from './policy/exemption-annotations.ts';
 import ingressBackendExists from './network/ingress-backend-exists.ts';
 import ingressTls from './network/ingress-tls.ts';
 import networkPolicyCoverage from './network/network-policy-coverage.ts';

@@ -20,6 +20,7 @@ export const BackendSection = z
       env: { LOG_LEVEL: 'info', WEB_CONCURRENCY: '2', PYTHONUNBUFFERED: '1' },
       writablePaths: { tmp: '/tmp' },
       uid: 1001,
+      metrics: { enabled: true, port: 9090, path: '/metrics' },
       networkPolicy: {
         allowFrom: [{ tier: 'frontend' }],
         allowTo: [
@@ -29,22 +30,6 @@ export const BackendSection = z
         ],
       },
     }),
-    metrics: z
-      .strictObject({
-        enabled: z.boolean().default(true).describe('Expose Prometheus metrics on a dedicated port.'),
-        port: port().default(9090).describe('Metrics port.'),
-        path: z.string().startsWith('/').default('/metrics').describe('Metrics path.'),
-        serviceMonitor: z
-          .strictObject({
-            enabled: z.boolean().default(false).describe('Create a ServiceMonitor (when monitoring.coreos.com/v1 is served, or forced).'),
-            force: z.boolean().default(false).describe('Render the ServiceMonitor without detecting the API.'),
-            interval: promDuration().default('30s').describe('Scrape interval.'),
-          })
-          .prefault({})
-          .describe('Prometheus Operator ServiceMonitor.'),
-      })
-      .prefault({})
-      .describe('Application metrics.'),
     database: z
       .strictObject({
         host: z.string().default('').describe('Database host; empty uses the release\'s PgBouncer service (or PostgreSQL when pooling is off).'),

@@ -19,6 +19,9 @@ export const FrontendSection = z
       env: { NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', PORT: '3000', HOSTNAME: '0.0.0.0' },
       writablePaths: { tmp: '/tmp', 'next-cache': '/app/.next/cache' },
       uid: 1001,
+      // Next.js exports metrics through its instrumentation hook with the OpenTelemetry Prometheus
+      // exporter, which serves its own port (9464 by default), not a page route.
+      metrics: { enabled: true, port: 9464, path: '/metrics' },
       networkPolicy: { allowFrom: [], allowTo: [{ tier: 'backend' }] },
     }),
     apiBasePath: z.string().startsWith('/').default('/api').describe('Path under which the browser reaches the backend (through the gateway); rendered as `API_BASE_PATH`.'),

@@ -43,13 +43,13 @@ const scrapeTarget = z
   .describe('A component of this release to scrape (pod discovery in the release namespace).');
 
 /**
- * What the other tiers expose: a container port named `metrics`. The frontend serves a Next.js route
- * (`/api/metrics`); it is scraped once its pods name the port that serves it `metrics`, so a tier without
- * metrics never shows up as a target that is down.
+ * What the other tiers expose: a container port named `metrics`. The frontend serves it from the
+ * OpenTelemetry Prometheus exporter (port 9464, `/metrics`); a tier whose metrics are off has no such
+ * port, so it never shows up as a target that is down.
  */
 const DEFAULT_SCRAPE_TARGETS: z.output<typeof scrapeTarget>[] = [
   { component: 'backend', portName: 'metrics', path: '/metrics' },
-  { component: 'frontend', portName: 'metrics', path: '/api/metrics' },
+  { component: 'frontend', portName: 'metrics', path: '/metrics' },
   { component: 'postgresql', portName: 'metrics', path: '/metrics' },
   { component: 'pgbouncer', portName: 'metrics', path: '/metrics' },
   { component: 'redis', portName: 'metrics', path: '/metrics' },

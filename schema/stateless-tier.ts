@@ -3,7 +3,7 @@
  * Adding a tier = a section built with `statelessTier(...)` plus a generator entry (see README).
  */
 import { z } from 'zod';
-import { openObject, port, stringMap } from './primitives.ts';
+import { openObject, port, promDuration, stringMap } from './primitives.ts';
 import {
   autoscaling,
   image,
@@ -36,6 +36,8 @@ export interface StatelessTierDefaults {
   /** Writable emptyDir mounts a read-only root filesystem needs (`/tmp`, caches). */
   writablePaths: Record<string, string>;
   uid: number;
+  /** Prometheus metrics on a dedicated container port named `metrics` (scraped by the monitoring tier). */
+  metrics: { enabled: boolean; port: number; path: string };
   /** Which other tiers may call this one, and which it calls (see statelessNetworkPolicy). */
   networkPolicy: { allowFrom: PeerDefaults[]; allowTo: (PeerDefaults & { ports?: number[] })[] };
 }
@@ -72,6 +74,24 @@ export const statelessNetworkPolicy = (d: StatelessTierDefaults['networkPolicy']
     .prefault({})
     .describe('Network policy for this tier (rendered by the umbrella chart).');
 
+const metrics = (d: StatelessTierDefaults['metrics']) =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(d.enabled).describe('Expose Prometheus metrics on a dedicated container port named `metrics` (Prometheus scrapes it; the NetworkPolicy admits only Prometheus).'),
+      port: port().default(d.port).describe('Metrics port; the app reads it from `METRICS_PORT`.'),
+      path: z.string().startsWith('/').default(d.path).describe('Metrics path; the app reads it from `METRICS_PATH`.'),
+      serviceMonitor: z
+        .strictObject({
+          enabled: z.boolean().default(false).describe('Create a ServiceMonitor (when monitoring.coreos.com/v1 is served, or forced).'),
+          force: z.boolean().default(false).describe('Render the ServiceMonitor without detecting the API.'),
+          interval: promDuration().default('30s').describe('Scrape interval.'),
+        })
+        .prefault({})
+        .describe('Prometheus Operator ServiceMonitor.'),
+    })
+    .prefault({})
+    .describe('Application metrics.');
+
 export function statelessTierShape(d: StatelessTierDefaults) {
   return {
     enabled: z.boolean().default(true).describe(`Deploy the ${d.title} tier.`),
@@ -94,6 +114,7 @@ export function statelessTierShape(d: StatelessTierDefaults) {
     topologySpread: topologySpread(),
     podSecurityContext: podSecurity({ runAsUser: d.uid, runAsGroup: d.uid, fsGroup: d.uid }),
     serviceAccount: serviceAccount(),
+    metrics: metrics(d.metrics),
     networkPolicy: statelessNetworkPolicy(d.networkPolicy),
     terminationGracePeriodSeconds: z.number().int().min(0).default(30).describe('Seconds a pod gets to drain before it is killed.'),
     ...podPlacement(),

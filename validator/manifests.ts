@@ -122,7 +122,15 @@ export interface ParseOptions {
 
 /** Parses one manifest stream. Never throws for bad YAML: problems become findings. */
 export function parseManifests(text: string, options: ParseOptions): ParsedStream {
-  const docs = splitDocuments(text);
+  return parseDocuments(splitDocuments(text), options);
+}
+
+/** The fast-path load of one document (js-yaml); replaced by preloaded results from the parse worker. */
+export type DocLoader = (doc: StreamDocument) => unknown;
+
+export const loadDocument: DocLoader = (doc) => jsyaml.load(doc.text, { schema: SCHEMA });
+
+export function parseDocuments(docs: StreamDocument[], options: ParseOptions, load: DocLoader = loadDocument): ParsedStream {
   const resources: K8sResource[] = [];
   const findings: Finding[] = [];
   const problems: ParsedStream['problems'] = [];
@@ -136,12 +144,15 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
     }
     const base = { source: options.source, file: fileOf(doc), docIndex: doc.index, ...(doc.templateFile ? {} : {}) };
     const fail = (policyId: string, message: string, pos: Position | undefined, extra: Partial<Finding> = {}) => {
-      findings.push({ policyId, severity: 'error', message, ...base, line: pos?.line ?? doc.line, ...(pos ? { column: pos.column } : {}), streamLine: pos?.line ?? doc.line, ...extra });
+      const streamLine = pos?.line ?? doc.line;
+      // In a render the stream is not a file: the template is reported, and the rendered line beside it.
+      const at = doc.templateFile ? {} : { line: streamLine, ...(pos ? { column: pos.column } : {}) };
+      findings.push({ policyId, severity: 'error', message, ...base, ...at, streamLine, ...extra });
     };
     let value: unknown;
     const before = findings.length;
     try {
-      value = jsyaml.load(doc.text, { schema: SCHEMA });
+      value = load(doc);
     } catch (err) {
       const e = err as { reason?: string; mark?: { line: number; column: number }; message?: string };
       const pos = e.mark ? { line: doc.line + e.mark.line, column: e.mark.column + 1 } : undefined;

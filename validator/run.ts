@@ -84,6 +84,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   if (kubeVersion && /^v?1\.\d+$/.test(kubeVersion)) kubeVersion = `${kubeVersion}.0`;
 
   let policyEnvironments = new Map<string, string | undefined>();
+  let pendingLints: Promise<Finding[][]> | undefined;
   if (options.manifests?.length) {
     for (const m of await readManifestInputs(options.manifests, options.readStdin ?? readProcessStdin)) {
       streams.push({ source: m.source, text: m.text });
@@ -99,16 +100,16 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     // Read every values file first: a file we cannot parse stops the run (exit 2) before helm is spawned.
     const located: LocatedYaml[] = valuesFiles.map((f) => readValuesFile(display(f)));
     const helm = helmForRun(options.helmPath);
-    // `helm version` proves the binary works (else exit 2); it runs alongside the renders, not before them.
-    const probe = locateHelm(options.helmPath);
-    probe.catch(() => undefined);
     const apiVersions = options.apiVersions ?? (isNexus ? NEXUS_DEFAULT_API_VERSIONS : undefined);
     const renderOpts = { releaseName: options.releaseName, namespace: options.namespace, kubeVersion, apiVersions };
     const sets = valuesFiles.length ? valuesFiles.map((f) => ({ files: [f], label: display(f) })) : [{ files: [] as string[], label: `${display(chartDir)} (defaults)` }];
     // Spawn every helm process now; the values check runs while they work.
     const renders = Promise.all(sets.map((s) => helmTemplate(helm, chartDir, s.files, s.label, renderOpts)));
     const lints = options.lint === false ? Promise.resolve([] as Finding[][]) : Promise.all(sets.map((s) => helmLint(helm, chartDir, s.files, kubeVersion ? ['--kube-version', kubeVersion] : [], s.label)));
-    lints.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    // Awaited at the end (lint runs while we parse and check); these keep an early failure from being "unhandled".
+    lints.catch(() => undefined);
+    renders.catch(() => undefined);
+    pendingLints = lints;
     if (isNexus && located.length) {
       const { checkValues } = await import('./values-check.ts');
       for (const l of located) findings.push(...checkValues(l));
@@ -116,11 +117,10 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     const environments = located.map((l) => envOf(l.value));
     lap('values check');
     const rendered = await renders;
-    await probe;
+    // A render that failed may mean a broken helm rather than a broken chart: `helm version` tells them
+    // apart (a broken helm is exit 2). A successful render proves helm works, so the probe is skipped.
+    if (rendered.some((r) => r.failed)) await locateHelm(options.helmPath);
     lap('helm template (wait)');
-    const linted = await lints;
-    lap('helm lint (wait)');
-    for (const l of linted) findings.push(...l);
     rendered.forEach((r: Render, i) => {
       inputs.push(r.source);
       if (r.failed) findings.push(...r.failed);
@@ -193,6 +193,10 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     findings.push(...(await runDeepChecks(resources)));
   }
 
+  if (pendingLints) {
+    for (const l of await pendingLints) findings.push(...l);
+    lap('helm lint (wait)');
+  }
   resolvePositions(findings, resources);
   lap('positions');
   const results = resourceResults(resources, problems, findings, skipped);

@@ -44,12 +44,13 @@ export function templateLineIn(lines: readonly string[], pointer: string): numbe
   return found;
 }
 
-/** The template line for a pointer in a template file on disk (first content line if no key matches). */
+/** The template line for a pointer in a template file on disk (its first top-level key if no key matches). */
 export function templateLine(file: string, pointer: string): number | undefined {
   const lines = linesOf(file);
   if (!lines) return undefined;
   const hit = templateLineIn(lines, pointer);
   if (hit !== undefined) return hit;
-  const first = lines.findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('{{/*') && !l.trimStart().startsWith('#'));
+  // No key of the pointer is in this file (it comes from an include): point at the first YAML key.
+  const first = lines.findIndex((l) => /^["']?[A-Za-z][\w./-]*["']?\s*:/.test(l));
   return first >= 0 ? first + 1 : 1;
 }

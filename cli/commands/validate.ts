@@ -49,8 +49,8 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .option('--no-policies', 'skip the policy stage')
     .option('--deep', 'also check embedded configs with the real tools (promtool, amtool, postgres, redis-server)')
     .option('--policy-config <file>', 'policy configuration (.nexus-policy.yaml)')
-    .option('--release-name <name>', 'release name for helm template', 'nexus')
-    .option('-n, --namespace <ns>', 'release namespace for helm template', 'nexus')
+    .option('--release-name <name>', 'release name for helm template (default nexus)')
+    .option('-n, --namespace <ns>', 'release namespace for helm template and for objects without one (default nexus when rendering a chart)')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(['error', 'warning', 'info']).default('warning'))
@@ -76,8 +76,8 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         policies: opts.policies,
         deep: !!opts.deep,
         ...(opts.policyConfig ? { policyConfig: opts.policyConfig } : {}),
-        releaseName: opts.releaseName,
-        namespace: opts.namespace,
+        ...(opts.releaseName ? { releaseName: opts.releaseName } : {}),
+        ...(opts.namespace ? { namespace: opts.namespace } : {}),
         ...(process.env.NEXUS_TIMING === '1' ? { onTiming: (phase: string, ms: number) => io.err(`timing: ${phase} ${ms.toFixed(0)} ms\n`) } : {}),
       });
       const text = await format(report, opts.format, io.color && !opts.output);

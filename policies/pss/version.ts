@@ -25,7 +25,3 @@ export function parseVersion(v: string | undefined): PssVersion | undefined {
 export function minorOf(v: PssVersion): number {
   return v === 'latest' ? LATEST_MINOR : Math.min(v.minor, LATEST_MINOR);
 }
-
-export function formatVersion(v: PssVersion): string {
-  return v === 'latest' ? 'latest' : `v1.${v.minor}`;
-}

@@ -1,6 +1,6 @@
 /** Where the pod spec lives in each workload kind, and container iteration in PSA order. */
 import type { K8sResource } from '../../validator/types.ts';
-import { isObj, obj, objs, ptr, strMap, type Obj } from './json.ts';
+import { obj, objs, ptr, strMap, type Obj } from './json.ts';
 
 export interface PodView {
   /** `spec` of the pod (or of the pod template). */
@@ -20,10 +20,6 @@ export interface ContainerView {
   pointer: string;
   type: 'initContainers' | 'containers' | 'ephemeralContainers';
 }
-
-/** Kinds whose objects carry a pod spec (PSA evaluates exactly these). */
-export const POD_KINDS = ['Pod', 'PodTemplate', 'ReplicationController', 'ReplicaSet', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'] as const;
-export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'] as const;
 
 const cache = new WeakMap<object, PodView | null>();
 
@@ -98,8 +94,4 @@ export function appContainersOf(pod: PodView): readonly ContainerView[] {
 
 export function securityContext(c: ContainerView): Obj | undefined {
   return obj(c.container.securityContext);
-}
-
-export function isPodObject(v: unknown): v is Obj {
-  return isObj(v);
 }

@@ -253,7 +253,7 @@ describe('smoke tests and network rules', () => {
         const who = peer.podSelector?.matchLabels?.['app.kubernetes.io/component'] ?? `ns:${peer.namespaceSelector?.matchLabels?.['kubernetes.io/metadata.name']}`;
         return `${who}:${r.ports.map((p) => p.port).join('/')}`;
       });
-    expect(flows(np('frontend').ingress)).toEqual(['ns:kong:3000', 'smoke-test:3000']);
+    expect(flows(np('frontend').ingress)).toEqual(['ns:kong:3000', 'smoke-test:3000', 'prometheus:9464']);
     expect(flows(np('frontend').egress)).toEqual(['backend:8000']);
     expect(flows(np('backend').ingress)).toEqual(['ns:kong:8000', 'smoke-test:8000', 'frontend:8000', 'prometheus:9090']);
     expect(flows(np('backend').egress)).toEqual(['pgbouncer:6432', 'postgresql:5432', 'redis:6379/26379']);

@@ -73,7 +73,7 @@ describe('prometheus.yml', () => {
     expect(jobs.get('prometheus')!.static_configs![0]!.targets).toEqual(['localhost:9090']);
     const expected: Record<string, [string, string]> = {
       backend: ['backend;metrics', '/metrics'],
-      frontend: ['frontend;metrics', '/api/metrics'],
+      frontend: ['frontend;metrics', '/metrics'],
       postgresql: ['postgresql;metrics', '/metrics'],
       pgbouncer: ['pgbouncer;metrics', '/metrics'],
       redis: ['redis;metrics', '/metrics'],

@@ -99,6 +99,18 @@ describe('promtool test rules (synthetic series)', () => {
     expect(result.stdout).toContain('SUCCESS');
   });
 
+  it('every alert has a unit test where it fires and one where it stays silent', () => {
+    interface UnitFile { tests: { alert_rule_test?: { alertname: string; exp_alerts: unknown[] }[] }[] }
+    const checks = DEFAULT_UNIT_TESTS.flatMap((f) => (jsyaml.load(unitTest(f)) as UnitFile).tests.flatMap((t) => t.alert_rule_test ?? []));
+    const alerts = [...new Set(groupsOf(configMapData(defaults, names.rules)).flatMap((g) => g.rules).flatMap((r) => (r.alert ? [r.alert] : [])))].sort();
+    const firing = new Set(checks.filter((c) => c.exp_alerts.length > 0).map((c) => c.alertname));
+    const silent = new Set(checks.filter((c) => c.exp_alerts.length === 0).map((c) => c.alertname));
+    expect(alerts.filter((a) => !firing.has(a)), 'alerts never shown to fire').toEqual([]);
+    // Where no explicit silent check exists, the firing test's other series (healthy pods, other PVCs) must not alert.
+    const silentByOtherSeries = ['NexusPersistentVolumeFilling', 'NexusCertificateExpiring', 'NexusPodNotReady', 'NexusPostgresqlReplicationLag'];
+    expect(alerts.filter((a) => !silent.has(a) && !silentByOtherSeries.includes(a)), 'alerts never shown to stay silent').toEqual([]);
+  });
+
   it('custom thresholds from values silence what the defaults fire (250 ms under 300 ms, 27 h under 48 h)', async () => {
     const promtool = tool('promtool');
     const file = 'custom-thresholds.promtool.yaml';

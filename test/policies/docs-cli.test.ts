@@ -23,18 +23,37 @@ describe('nexus docs', () => {
     const w = await run(['--out', file]);
     expect(w.code).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(renderPolicyDocs(POLICIES));
+    expect(JSON.parse(readFileSync(join(dir, 'nexus-policy.schema.json'), 'utf8')).properties.policies.propertyNames.enum).toEqual(POLICIES.map((p) => p.meta.id).sort());
     expect((await run(['--check', '--out', file])).code).toBe(0);
   });
   it('detects a hand edit as drift', async () => {
     writeFileSync(file, `${readFileSync(file, 'utf8')}\nhand edit\n`);
     const r = await run(['--check', '--out', file]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/stale.*\n.*npm run docs/);
+    expect(r.err).toMatch(/policies\.md is stale[^]*npm run docs/);
   });
   it('documents every policy id and the configuration', () => {
     const text = renderPolicyDocs(POLICIES);
     for (const p of POLICIES) expect(text).toContain(`### ${p.meta.id}\n`);
     expect(text).toContain('## Configuration: `.nexus-policy.yaml`');
     expect(text).toContain('nexus.dev/external-secrets');
+  });
+});
+
+describe('the documented .nexus-policy.yaml example', () => {
+  const example = /## Configuration[^]*?```yaml\n([^]*?)```/.exec(renderPolicyDocs(POLICIES))![1]!;
+  it('is accepted by the config loader', async () => {
+    const { parsePolicyConfig } = await import('../../policies/config-file.ts');
+    const { POLICY_IDS } = await import('../../policies/index.ts');
+    const c = parsePolicyConfig(example, 'example.yaml', POLICY_IDS);
+    expect(c.exemptions?.[0]?.reason).toMatch(/OPS-123/);
+  });
+  it('is valid against the generated JSON Schema, which rejects unknown ids', async () => {
+    const { Ajv } = await import('ajv');
+    const { parse } = await import('yaml');
+    const { policyConfigJsonSchema } = await import('../../policies/config.ts');
+    const validate = new Ajv({ strict: false }).compile(policyConfigJsonSchema(POLICIES.map((p) => p.meta.id)));
+    expect(validate(parse(example)), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ policies: { 'ha-spraed': 'off' } })).toBe(false);
   });
 });

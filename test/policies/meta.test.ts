@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderPolicyDocs } from '../../policies/docs.ts';
+import { policyDocFiles } from '../../cli/commands/docs.ts';
 import { POLICIES } from '../../policies/index.ts';
 import { CATEGORIES } from '../../policies/types.ts';
 import { PROJECT_ROOT } from '../../util/paths.ts';
@@ -32,7 +32,7 @@ describe('policy registry and modules', () => {
 
   it('registers every policy module, and every registered policy has its module <category>/<id>.ts', () => {
     const modules = policyModules().map((f) => `${basename(dirname(f))}/${basename(f, '.ts')}`).sort();
-    const registered = POLICIES.map((p) => `${p.meta.category === 'policy' ? 'meta' : p.meta.category}/${p.meta.id}`).sort();
+    const registered = POLICIES.map((p) => `${p.meta.category}/${p.meta.id}`).sort();
     expect(registered).toEqual(modules);
   });
 
@@ -54,9 +54,10 @@ describe('policy registry and modules', () => {
     for (const d of readdirSync(FIXTURES_DIR)) expect(ids.has(d), `fixtures/${d} has no policy`).toBe(true);
   });
 
-  it('keeps docs/policies.md in step with the metadata (run `npm run docs`)', () => {
-    const file = join(PROJECT_ROOT, 'docs', 'policies.md');
-    expect(existsSync(file), 'docs/policies.md is missing: run `npm run docs`').toBe(true);
-    expect(readFileSync(file, 'utf8')).toBe(renderPolicyDocs(POLICIES));
+  it('keeps docs/policies.md and docs/nexus-policy.schema.json in step with the metadata (run `npm run docs`)', () => {
+    for (const f of policyDocFiles(join(PROJECT_ROOT, 'docs', 'policies.md'))) {
+      expect(existsSync(f.path), `${f.path} is missing: run \`npm run docs\``).toBe(true);
+      expect(readFileSync(f.path, 'utf8'), `${f.path} is stale: run \`npm run docs\``).toBe(f.text);
+    }
   });
 });

@@ -7,6 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type Postgres } from './lib/postgres.ts';
 import { requireTool, run, runOk } from './lib/proc.ts';
@@ -32,6 +33,7 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
   let restoreEnv: Record<string, string>;
   let ageBackupEnv: Record<string, string>;
   let fresh = '';
+  let exporterQueries = '';
 
   /** A fingerprint of the whole application database: schema plus every row, in order. */
   const fingerprint = () => {
@@ -48,6 +50,7 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     const staging = await render('staging', { set: ['database.restore.enabled=true', 'database.restore.existingSecret=nexus-backup-private-key'] });
     const withAge = await render('staging', { set: ['database.backup.encryption.method=age'] });
     const data = configMapData(staging, 'nexus-database-config');
+    exporterQueries = data['exporter-queries.yaml']!;
     backupEnv = containerEnv(find(staging, 'CronJob', 'nexus-database-backup'));
     restoreEnv = containerEnv(find(staging, 'Job', 'nexus-database-restore'));
     ageBackupEnv = containerEnv(find(withAge, 'CronJob', 'nexus-database-backup'));
@@ -87,6 +90,8 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
 
   afterAll(async () => {
     await pg?.stop();
+    // Stop the gpg-agents gpg started for the test keyrings, then drop the files.
+    if (keys) for (const home of ['gnupg', 'gnupg-job']) run('gpgconf', ['--homedir', join(keys.dir, home), '--kill', 'gpg-agent']);
     for (const d of [scriptsDir, backupDir, keys?.dir]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
@@ -127,11 +132,17 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     expect(files).not.toContain('nexus-20200101T020000Z.dump.gpg.sha256');
     expect(files).toContain('nexus-20200106T020000Z.dump.gpg');
     expect(files).toContain('unrelated-file.txt');
+    expect(readdirSync(join(backupDir, '.partial')), 'no plaintext or partial files left behind').toEqual([]);
     // The success marker: a Prometheus textfile and the exporter's table, both with the finish time.
     const prom = readFileSync(join(backupDir, 'metrics', 'nexus_backup.prom'), 'utf8');
     const ts = Number(/^nexus_backup_last_success_timestamp_seconds\{database="nexus"\} (\d+)$/m.exec(prom)?.[1]);
     expect(Math.abs(ts * 1000 - now)).toBeLessThan(120_000);
     expect(pg.psql("SELECT extract(epoch FROM last_success)::bigint || '|' || artifact FROM nexus_backup_status WHERE database = 'nexus'")).toBe(`${ts}|${fresh}`);
+    // The postgres_exporter custom query (metric prefix `nexus_backup`) reads the same marker.
+    const queries = load(exporterQueries) as Record<string, { query: string; metrics: Record<string, { usage: string }>[] }>;
+    expect(queries.nexus_backup!.metrics.map((m) => Object.keys(m)[0])).toContain('last_success_timestamp_seconds');
+    const row = pg.psql(queries.nexus_backup!.query, 'postgres').split('|');
+    expect(row.slice(0, 2)).toEqual(['nexus', String(ts)]);
   });
 
   it('verifies a good encrypted dump with the private key', () => {
@@ -188,6 +199,7 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     expect(r.stderr).toMatch(/created database nexus owned by nexus/);
     expect(pg.psql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'nexus'")).toBe('nexus');
     expect(fingerprint()).toEqual(before);
+    expect(readdirSync(join(backupDir, '.partial')), 'the decrypted copy is removed').toEqual([]);
   });
 
   it('refuses to restore a dump it cannot decrypt', () => {

@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HelmFlavour } from '../../validator/helm.ts';
 import { helm, HELM_FLAVOURS } from '../helpers/helm.ts';
+import { postgresChecker } from '../../validator/deep/postgres.ts';
+import { intendedFromValues, parsePgConf, pgValueInBase } from './lib/pg-values.ts';
 import { CHART_DIR, ENV_FILES, find, render, type EnvName, type K8sObject } from './lib/render.ts';
 
 type Any = any; // rendered Kubernetes objects are walked structurally
@@ -200,5 +202,26 @@ describe('values that change the stateful shape', () => {
     expect(conf).toMatch(/^work_mem = '32MB'$/m);
     expect(conf).toMatch(/^max_parallel_workers = 8$/m);
     expect(conf).toMatch(/^max_parallel_workers_per_gather = 4$/m);
+  });
+
+  // Limits at the edges of every clamp: tiny (floors), fractional, huge (caps), millicores, no CPU limit.
+  it.each([
+    { memory: '256Mi', cpu: '500m' },
+    { memory: '1.5Gi', cpu: '1' },
+    { memory: '3000M', cpu: '3' },
+    { memory: '64Gi', cpu: '16' },
+    { memory: '128Gi', cpu: null },
+  ])('derives the documented tuning for limits $memory / $cpu', async ({ memory, cpu }) => {
+    const set = [`database.resources.limits.memory=${memory}`, cpu === null ? 'database.resources.limits.cpu=null' : `database.resources.limits.cpu=${cpu}`];
+    const objects = await render('staging', { set });
+    const conf = parsePgConf((find(objects, 'ConfigMap', 'nexus-database-config') as Any).data['postgresql.conf']);
+    const intended = intendedFromValues({ database: { resources: { limits: { memory, cpu } } } });
+    for (const [name, expected] of Object.entries(intended)) {
+      const actual = /[a-zA-Z]$/.test(conf[name]!) ? pgValueInBase(conf[name]!, 'B') : Number(conf[name]);
+      expect(actual, `${name} = ${conf[name]}`).toBe(expected);
+    }
+    // And the real server accepts the file (postgres -C parses every setting).
+    const resources = objects.map((o, i) => ({ source: 'test', docIndex: i, line: 1, apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, object: o as unknown as Record<string, unknown> }));
+    expect(await postgresChecker.check(resources)).toEqual([]);
   });
 });

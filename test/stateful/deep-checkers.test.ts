@@ -4,8 +4,8 @@
  * ConfigMap key, quoting the server's complaint.
  */
 import { describe, expect, it } from 'vitest';
-import { postgresChecker, POSTGRES_CONFIG_ID } from '../../validator/deep/postgres.ts';
-import { redisChecker, REDIS_CONFIG_ID } from '../../validator/deep/redis.ts';
+import { createPostgresChecker, postgresChecker, POSTGRES_CONFIG_ID } from '../../validator/deep/postgres.ts';
+import { createRedisChecker, redisChecker, REDIS_CONFIG_ID } from '../../validator/deep/redis.ts';
 import type { K8sResource } from '../../validator/types.ts';
 import { render, type K8sObject } from './lib/render.ts';
 
@@ -51,5 +51,19 @@ describe('deep checkers for postgresql.conf, redis.conf and sentinel.conf', () =
     const redis = findings.find((f) => f.jsonPointer === '/data/redis.conf')!;
     expect(redis.message).toMatch(/FATAL CONFIG FILE ERROR/);
     expect(redis.message).toMatch(/maxmemory-policy sometimes/);
+  });
+
+  it('report a missing server binary as an error that says how to install it', async () => {
+    const resources = asResources(await render('staging'));
+    const none = () => undefined;
+    const pg = await createPostgresChecker(none).check(resources);
+    const redis = await createRedisChecker(none).check(resources);
+    expect(pg).toHaveLength(1);
+    expect(redis).toHaveLength(2);
+    for (const f of [...pg, ...redis]) {
+      expect(f.severity).toBe('error');
+      expect(f.message).toMatch(/is not installed/);
+      expect(f.hint).toContain('bash scripts/install-system-deps.sh');
+    }
   });
 });

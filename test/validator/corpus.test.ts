@@ -88,3 +88,17 @@ describe('removed API depends on the target version', () => {
     expect(r.findings.map((f) => f.policyId)).toEqual(['kube-api/deprecated']);
   });
 });
+
+describe('strictness and missing schemas', () => {
+  it('--no-strict accepts unknown fields (built-in tables and bundled CRD schemas) but still checks types', async () => {
+    const files = ['unknown-spec-replica.yaml', 'unknown-vpa-field.yaml', 'unknown-servicemonitor-endpoint.yaml', 'type-replicas-string.yaml'].map((f) => join(FIXTURES, 'invalid', f));
+    const r = await validate({ version: 't', manifests: files, policies: false, strict: false });
+    expect(r.findings.map((f) => `${f.policyId} ${f.jsonPointer}`)).toEqual(['kube-schema/invalid-type /spec/replicas']);
+  });
+
+  it('--ignore-missing-schemas reports unknown kinds as skipped, not as errors', async () => {
+    const r = await validate({ version: 't', manifests: [join(FIXTURES, 'invalid', 'unknown-kind.yaml')], policies: false, ignoreMissingSchemas: true });
+    expect(r.findings).toEqual([]);
+    expect(r.summary.byStatus.skipped).toBe(1);
+  });
+});

@@ -1,7 +1,10 @@
 /** Parsing manifest streams: document split, positions, `# Source:`, List expansion, bad documents. */
 import { describe, expect, it } from 'vitest';
 import { parseManifests, splitDocuments } from '../../validator/manifests.ts';
-import { templateLineIn } from '../../validator/template-lines.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { templateLine, templateLineIn } from '../../validator/template-lines.ts';
 
 const HELM = `---
 # Source: nexus/charts/frontend/templates/service.yaml
@@ -104,5 +107,14 @@ describe('template lines', () => {
     expect(templateLineIn(tpl, '/spec/template/spec/containers/0/resources/limits/cpu')).toBe(11);
     expect(templateLineIn(tpl, '/metadata/name')).toBe(4);
     expect(templateLineIn(tpl, '/status')).toBeUndefined();
+  });
+
+  it('falls back to the first top-level key when no key of the pointer is in the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexus-tpl-'));
+    const file = join(dir, 'svc.yaml');
+    writeFileSync(file, '{{- /* a comment\nspanning lines */ -}}\n{{- $x := 1 -}}\napiVersion: v1\nkind: Service\n{{ include "lib.metadata" . }}\n');
+    expect(templateLine(file, '/metadata/labels/app')).toBe(4);
+    expect(templateLine(join(dir, 'missing.yaml'), '/spec')).toBeUndefined();
+    rmSync(dir, { recursive: true });
   });
 });

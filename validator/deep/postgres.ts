@@ -13,13 +13,14 @@ import { locateServerTool, missingServerToolFinding } from './stateful-tools.ts'
 
 export const POSTGRES_CONFIG_ID = 'deep/postgresql-conf';
 
-export const postgresChecker: DeepChecker = {
+/** The checker, with the binary lookup injectable (tests pass a lookup that finds nothing). */
+export const createPostgresChecker = (locate: (tool: string) => string | undefined = locateServerTool): DeepChecker => ({
   id: POSTGRES_CONFIG_ID,
   requires: ['postgres'],
   async check(resources: K8sResource[]): Promise<Finding[]> {
     const files = embeddedFiles(resources).filter((f) => f.key === 'postgresql.conf');
     if (files.length === 0) return [];
-    const postgres = locateServerTool('postgres');
+    const postgres = locate('postgres');
     if (!postgres) return [missingServerToolFinding(POSTGRES_CONFIG_ID, 'postgres (PostgreSQL server)', 'postgresql.conf')];
     const findings: Finding[] = [];
     for (const file of files) {
@@ -42,4 +43,6 @@ export const postgresChecker: DeepChecker = {
     }
     return findings;
   },
-};
+});
+
+export const postgresChecker = createPostgresChecker();

@@ -100,7 +100,8 @@ async function checkFile(file: EmbeddedFile, bin: string): Promise<Finding | und
   }
 }
 
-export const redisChecker: DeepChecker = {
+/** The checker, with the binary lookup injectable (tests pass a lookup that finds nothing). */
+export const createRedisChecker = (locate: (tool: string) => string | undefined = locateServerTool): DeepChecker => ({
   id: REDIS_CONFIG_ID,
   requires: ['redis-server', 'redis-sentinel'],
   async check(resources: K8sResource[]): Promise<Finding[]> {
@@ -109,7 +110,7 @@ export const redisChecker: DeepChecker = {
     const findings: Finding[] = [];
     for (const file of files) {
       const tool = file.key === 'sentinel.conf' ? 'redis-sentinel' : 'redis-server';
-      const bin = locateServerTool(tool);
+      const bin = locate(tool);
       if (!bin) {
         findings.push(missingServerToolFinding(REDIS_CONFIG_ID, tool, file.key));
         continue;
@@ -119,4 +120,6 @@ export const redisChecker: DeepChecker = {
     }
     return findings;
   },
-};
+});
+
+export const redisChecker = createRedisChecker();

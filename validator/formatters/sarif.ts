@@ -87,7 +87,6 @@ export function formatSarif(report: Report): string {
             rules,
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: 'file:///' } },
         results,
         columnKind: 'unicodeCodePoints',
       },

@@ -24,7 +24,12 @@ const MiB = 1024 * 1024;
 
 /** Expected values, memory in bytes, counts as numbers. */
 export function intendedPgSettings(valuesFile: string): Record<string, number> {
-  const config = PlatformConfig.parse(parse(readFileSync(valuesFile, 'utf8')) ?? {});
+  return intendedFromValues(parse(readFileSync(valuesFile, 'utf8')) ?? {});
+}
+
+/** The same from values given as data (merged over the defaults by the Zod model). */
+export function intendedFromValues(values: unknown): Record<string, number> {
+  const config = PlatformConfig.parse(values);
   const db = config.database;
   const mem = Math.floor(quantityBytes(db.resources.limits.memory ?? db.resources.requests.memory ?? '1Gi') / MiB);
   const cores = Math.max(1, Math.floor(quantityCores(db.resources.limits.cpu ?? db.resources.requests.cpu ?? '1')));

@@ -34,9 +34,12 @@ export function requireTool(name: string): string {
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 const NOBODY = 65534;
 
-/** PostgreSQL and PgBouncer refuse to run as root: run them as `nobody` when the tests run as root. */
-export function asServiceUser(cmd: string, args: string[]): [string, string[]] {
-  return isRoot() ? ['runuser', ['-u', 'nobody', '--', cmd, ...args]] : [cmd, args];
+/**
+ * PostgreSQL and PgBouncer refuse to run as root: when the tests run as root, the process itself is
+ * spawned as `nobody` (no wrapper process, so signals reach the server and nothing is orphaned).
+ */
+function identity(asService: boolean | undefined): { uid?: number; gid?: number } {
+  return asService && isRoot() ? { uid: NOBODY, gid: NOBODY } : {};
 }
 
 /** A temp dir the service user can write. */
@@ -51,8 +54,7 @@ export function chownToService(path: string): void {
 }
 
 export function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string; asService?: boolean } = {}): SpawnSyncReturns<string> {
-  const [c, a] = options.asService ? asServiceUser(cmd, args) : [cmd, args];
-  return spawnSync(c, a, { env: { ...process.env, PATH: toolPath(), ...options.env }, input: options.input, cwd: options.cwd, encoding: 'utf8', timeout: 90_000 });
+  return spawnSync(cmd, args, { ...identity(options.asService), env: { ...process.env, PATH: toolPath(), ...options.env }, input: options.input, cwd: options.cwd, encoding: 'utf8', timeout: 90_000 });
 }
 
 /** run() that throws with the command's output when it fails. */
@@ -82,8 +84,7 @@ export interface Server {
 
 /** Starts a long-running process, capturing its output; stop() kills it by PID and waits. */
 export function startServer(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; asService?: boolean; cwd?: string } = {}): Server {
-  const [c, a] = options.asService ? asServiceUser(cmd, args) : [cmd, args];
-  const proc = spawn(c, a, { env: { ...process.env, PATH: toolPath(), ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(cmd, args, { ...identity(options.asService), env: { ...process.env, PATH: toolPath(), ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
@@ -93,7 +94,6 @@ export function startServer(cmd: string, args: string[], options: { env?: NodeJS
     output: () => out,
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
-      // runuser forwards the signal to the server it runs.
       proc.kill(signal);
       const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
       await exited;

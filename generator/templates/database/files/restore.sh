@@ -23,7 +23,9 @@ file="$BACKUP_DIR/$dump"
 [ -f "$file" ] || die "no such dump: $file"
 
 check_checksum "$file"
-work=$(mktemp -d)
+# Work on the backup volume, not the pod's ephemeral storage: a decrypted dump is as big as the dump.
+mkdir -p "${BACKUP_DIR:-/backups}/.partial"
+work=$(mktemp -d "${BACKUP_DIR:-/backups}/.partial/restore.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 decrypt_to "${DECRYPT_KEY_FILE:-}" "$file" "$work/dump"
 verify_dump "$work/dump"

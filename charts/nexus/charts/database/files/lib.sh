@@ -42,6 +42,12 @@ encrypt_to() {
   esac
 }
 
+# gpg_cleanup HOME: stop the gpg-agent a private-key operation started, then remove the keyring.
+gpg_cleanup() {
+  gpgconf --homedir "$1" --kill gpg-agent >/dev/null 2>&1 || true
+  rm -rf "$1"
+}
+
 # decrypt_to KEY_FILE IN OUT: decrypt an artifact by its suffix (.gpg or .age); plain files are copied.
 decrypt_to() {
   local key=$1 in=$2 out=$3
@@ -51,10 +57,12 @@ decrypt_to() {
       [ -s "$key" ] || die "$in is encrypted: a private key is needed (DECRYPT_KEY_FILE)"
       local home
       home=$(mktemp -d)
-      gpg --batch --quiet --homedir "$home" --import "$key" 2>/dev/null || { rm -rf "$home"; die "cannot import the private key $key"; }
-      gpg --batch --quiet --homedir "$home" --pinentry-mode loopback --passphrase '' --output "$out" --decrypt "$in" ||
-        { rm -rf "$home"; die "gpg could not decrypt $in (corrupted, or encrypted to another key)"; }
-      rm -rf "$home"
+      gpg --batch --quiet --homedir "$home" --import "$key" 2>/dev/null || { gpg_cleanup "$home"; die "cannot import the private key $key"; }
+      if ! gpg --batch --quiet --homedir "$home" --pinentry-mode loopback --passphrase '' --output "$out" --decrypt "$in"; then
+        gpg_cleanup "$home"
+        die "gpg could not decrypt $in (corrupted, or encrypted to another key)"
+      fi
+      gpg_cleanup "$home"
       ;;
     *.age)
       require_tools age

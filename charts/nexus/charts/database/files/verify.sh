@@ -21,7 +21,9 @@ case "$file" in
     fi
     ;;
 esac
-work=$(mktemp -d)
+# Work on the backup volume, not the pod's ephemeral storage: a decrypted dump is as big as the dump.
+mkdir -p "${BACKUP_DIR:-/backups}/.partial"
+work=$(mktemp -d "${BACKUP_DIR:-/backups}/.partial/verify.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 decrypt_to "${DECRYPT_KEY_FILE:-}" "$file" "$work/dump"
 verify_dump "$work/dump"
