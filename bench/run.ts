@@ -14,8 +14,8 @@
  * cannot inflate much).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mixedCorpus, toStream } from './corpus.ts';
@@ -95,8 +95,8 @@ function endToEnd(runs: number, cmd: string, args: string[]): E2E {
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
     const r = gnuTime
-      ? spawnSync('/usr/bin/time', ['-f', 'NEXUS_BENCH %U %S %M', cmd, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-      : spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+      ? spawnSync('/usr/bin/time', ['-f', 'NEXUS_BENCH %U %S %M', cmd, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } })
+      : spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: '1' } });
     const ms = performance.now() - t;
     const m = /NEXUS_BENCH ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr ?? '');
     samples.push({ ms, code: r.status, ...(m ? { cpuMs: (Number(m[1]) + Number(m[2])) * 1000, rssMb: Number(m[3]) / 1024 } : {}) });
@@ -130,6 +130,19 @@ if (process.argv[2] === '--child') {
         `${label.padEnd(23)}${fmt(r.docs).padStart(7)}${fmt((r.docs / r.coldMs) * 1000).padStart(13)}${fmt((r.docs / r.warmMs) * 1000).padStart(13)}${fmt((r.docs / r.warmCpuMs) * 1000).padStart(12)}${`${fmt(r.p50us)} µs`.padStart(10)}${`${fmt(r.rssMb)} MB`.padStart(11)}${fmt(r.findings).padStart(10)}`,
       );
     }
+  }
+  if (want('cli')) {
+    // Like the kubeconform measurement: a whole CLI process (start-up, parse, schema, strict, report) on a file.
+    const dir = mkdtempSync(join(tmpdir(), 'nexus-bench-'));
+    const file = join(dir, 'corpus.yaml');
+    writeFileSync(file, toStream(mixedCorpus(4000)));
+    spawnSync(process.execPath, ['bin/nexus.mjs', 'validate', '--no-policies', file], { cwd: ROOT }); // warm the caches (bundles)
+    console.log(`\nwhole CLI process on a 4,000-document file (2,000 Deployments + 2,000 Services), median of 3 runs:`);
+    for (const [label, extra] of [['nexus validate --no-policies (schema + strict)', ['--no-policies']], ['nexus validate (+ policies; 7,200 findings located)', []]] as const) {
+      const e = endToEnd(3, process.execPath, ['bin/nexus.mjs', 'validate', ...extra, file]);
+      console.log(`  ${label.padEnd(46)} wall ${`${fmt(e.ms)} ms`.padStart(9)} = ${fmt((4000 / e.ms) * 1000)} docs/s${e.cpuMs !== undefined ? `   CPU ${fmt(e.cpuMs)} ms   peak RSS ${fmt(e.rssMb!)} MB` : ''}   exit ${e.code}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
   }
   if (want('e2e')) {
     spawnSync(process.execPath, ['bin/nexus.mjs', '--version'], { cwd: ROOT }); // build the CLI bundle once

@@ -232,6 +232,16 @@ function resourceKey(source: string | undefined, docIndex: number | undefined, k
 function resolvePositions(findings: Finding[], resources: K8sResource[]): void {
   const byKey = new Map<string, K8sResource>();
   for (const r of resources) byKey.set(resourceKey(r.source, r.docIndex, r.kind, r.name), r);
+  // n-th document of its kind from the same template in the same render (for multi-document templates)
+  const ordinal = new Map<K8sResource, number>();
+  const seen = new Map<string, number>();
+  for (const r of resources) {
+    if (!r.templateFile) continue;
+    const k = `${r.source}\u0000${r.templateFile}\u0000${r.kind}`;
+    const n = seen.get(k) ?? 0;
+    ordinal.set(r, n);
+    seen.set(k, n + 1);
+  }
   for (const f of findings) {
     if (f.docIndex === undefined) continue;
     const r = byKey.get(resourceKey(f.source, f.docIndex, f.kind, f.name));
@@ -242,7 +252,7 @@ function resolvePositions(findings: Finding[], resources: K8sResource[]): void {
     const pointer = f.jsonPointer ?? '';
     const pos = r.locate?.(pointer);
     if (pos) f.streamLine = pos.line;
-    const tline = r.templateFile && r.file ? templateLine(resolve(process.cwd(), r.file), pointer) : undefined;
+    const tline = r.templateFile && r.file ? templateLine(resolve(process.cwd(), r.file), pointer, { kind: r.kind, ordinal: ordinal.get(r) ?? 0 }) : undefined;
     if (tline !== undefined) {
       f.file = r.file;
       f.line = tline;

@@ -26,14 +26,13 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** 1-based line in `lines` for `pointer`, or undefined when no key of the pointer appears. */
-export function templateLineIn(lines: readonly string[], pointer: string): number | undefined {
-  let from = 0;
+/** 1-based line in `lines` (from index `from` to `to`) for `pointer`, or undefined when no key of the pointer appears. */
+export function templateLineIn(lines: readonly string[], pointer: string, from = 0, to = lines.length): number | undefined {
   let found: number | undefined;
   for (const seg of pointerSegments(pointer)) {
     if (/^\d+$/.test(seg)) continue;
     const re = new RegExp(`^\\s*(?:-\\s+)?["']?${escapeRe(seg)}["']?\\s*:`);
-    for (let i = from; i < lines.length; i++) {
+    for (let i = from; i < to; i++) {
       if (re.test(lines[i]!)) {
         found = i + 1;
         from = i + 1;
@@ -44,13 +43,56 @@ export function templateLineIn(lines: readonly string[], pointer: string): numbe
   return found;
 }
 
-/** The template line for a pointer in a template file on disk (its first top-level key if no key matches). */
-export function templateLine(file: string, pointer: string): number | undefined {
+const TOP_KEY = /^["']?[A-Za-z][\w./-]*["']?\s*:/;
+
+/** Line ranges of the documents a template writes literally (split at `---`), with their literal `kind:`. */
+function segmentsOf(lines: readonly string[]): Array<{ from: number; to: number; kind?: string }> {
+  const out: Array<{ from: number; to: number; kind?: string }> = [];
+  let from = 0;
+  const close = (to: number) => {
+    let kind: string | undefined;
+    for (let i = from; i < to; i++) {
+      const m = /^kind:\s*["']?([A-Za-z]+)["']?\s*$/.exec(lines[i]!);
+      if (m) {
+        kind = m[1];
+        break;
+      }
+    }
+    out.push({ from, to, ...(kind ? { kind } : {}) });
+  };
+  lines.forEach((l, i) => {
+    if (/^---\s*$/.test(l)) {
+      close(i);
+      from = i + 1;
+    }
+  });
+  close(lines.length);
+  return out;
+}
+
+export interface TemplateDoc {
+  kind: string;
+  /** 0-based index among the documents of this kind rendered from this template (in stream order). */
+  ordinal: number;
+}
+
+/**
+ * The template line for a pointer in a template file on disk. When the template writes several
+ * documents, the search is narrowed to the one with the same literal `kind:` (the n-th of that kind);
+ * when no key of the pointer is in the file (it comes from an include), the document's first top-level key.
+ */
+export function templateLine(file: string, pointer: string, doc?: TemplateDoc): number | undefined {
   const lines = linesOf(file);
   if (!lines) return undefined;
-  const hit = templateLineIn(lines, pointer);
+  let from = 0;
+  let to = lines.length;
+  if (doc) {
+    const same = segmentsOf(lines).filter((s) => s.kind === doc.kind);
+    const seg = same[Math.min(doc.ordinal, same.length - 1)];
+    if (seg) ({ from, to } = seg);
+  }
+  const hit = templateLineIn(lines, pointer, from, to);
   if (hit !== undefined) return hit;
-  // No key of the pointer is in this file (it comes from an include): point at the first YAML key.
-  const first = lines.findIndex((l) => /^["']?[A-Za-z][\w./-]*["']?\s*:/.test(l));
-  return first >= 0 ? first + 1 : 1;
+  for (let i = from; i < to; i++) if (TOP_KEY.test(lines[i]!)) return i + 1;
+  return from + 1;
 }

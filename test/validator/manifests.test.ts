@@ -78,9 +78,9 @@ describe('parseManifests', () => {
     const p = parseManifests(bomb, { source: 's' });
     expect(p.findings.map((f) => f.policyId)).toEqual(['yaml/alias-bomb']);
     expect(p.resources).toEqual([]);
-    const ok = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: &l {x: y}, annotations: *l}\n', { source: 's' });
+    const ok = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: &l {x: z}, annotations: *l}\n', { source: 's' });
     expect(ok.findings).toEqual([]);
-    expect(ok.resources[0]!.object.metadata).toEqual({ name: 'a', labels: { x: 'y' }, annotations: { x: 'y' } });
+    expect(ok.resources[0]!.object.metadata).toEqual({ name: 'a', labels: { x: 'z' }, annotations: { x: 'z' } });
   });
 
   it('turns syntax errors, scalars, lists and missing kinds into findings for that document only', () => {
@@ -94,9 +94,10 @@ describe('parseManifests', () => {
     expect(p.resources.map((r) => r.name)).toEqual(['ok']);
   });
 
-  it('does not turn dates or yes/no into other types (Kubernetes JSON view)', () => {
-    const p = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {d: 2024-01-01, y: yes}\n', { source: 's' });
-    expect(p.resources[0]!.object.data).toEqual({ d: '2024-01-01', y: 'yes' });
+  it('reads scalars as Kubernetes does (sigs.k8s.io/yaml): dates stay strings, yes/no/on/off are booleans', () => {
+    const p = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {d: 2024-01-01, a: yes, b: off, q: "yes", n0: ~, i: 8080, f: 1.5, s: yesterday, on: 1}\n', { source: 's' });
+    // keys too: go-yaml v2 reads `on:` as the boolean true, which becomes the JSON key "true"
+    expect(p.resources[0]!.object.data).toEqual({ d: '2024-01-01', a: true, b: false, q: 'yes', n0: null, i: 8080, f: 1.5, s: 'yesterday', true: 1 });
   });
 });
 
@@ -115,6 +116,19 @@ describe('template lines', () => {
     writeFileSync(file, '{{- /* a comment\nspanning lines */ -}}\n{{- $x := 1 -}}\napiVersion: v1\nkind: Service\n{{ include "lib.metadata" . }}\n');
     expect(templateLine(file, '/metadata/labels/app')).toBe(4);
     expect(templateLine(join(dir, 'missing.yaml'), '/spec')).toBeUndefined();
+    rmSync(dir, { recursive: true });
+  });
+
+  it('narrows multi-document templates to the document of the same kind (n-th of that kind)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexus-tpl-'));
+    const file = join(dir, 'rbac.yaml');
+    const tpl = ['apiVersion: v1', 'kind: ServiceAccount', 'metadata:', '  name: sa', '---', 'apiVersion: rbac.authorization.k8s.io/v1', 'kind: Role', 'metadata:', '  name: r', 'rules:', '  - verbs: [get]', '---', 'apiVersion: rbac.authorization.k8s.io/v1', 'kind: RoleBinding', 'metadata:', '  name: a', '---', 'apiVersion: rbac.authorization.k8s.io/v1', 'kind: RoleBinding', 'metadata:', '  name: b', 'roleRef:', '  kind: Role'];
+    writeFileSync(file, `${tpl.join('\n')}\n`);
+    expect(templateLine(file, '/metadata/name', { kind: 'Role', ordinal: 0 })).toBe(9);
+    expect(templateLine(file, '/rules/0/verbs', { kind: 'Role', ordinal: 0 })).toBe(11);
+    expect(templateLine(file, '/metadata/name', { kind: 'RoleBinding', ordinal: 1 })).toBe(21);
+    expect(templateLine(file, '/subjects', { kind: 'RoleBinding', ordinal: 0 })).toBe(13);
+    expect(templateLine(file, '/metadata/name')).toBe(4);
     rmSync(dir, { recursive: true });
   });
 });
