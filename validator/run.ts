@@ -53,8 +53,12 @@ export interface ValidateOptions {
   policies?: boolean;
   /** Run the deep checks (real tools). */
   deep?: boolean;
-  /** Policy config file (`.nexus-policy.yaml`). */
+  /** Policy config file; default: `.nexus-policy.yaml` in the working directory, if present. */
   policyConfig?: string;
+  /** Pod Security Standards level; default: the config, then the rendered Namespace's enforce label, then restricted. */
+  pssLevel?: 'privileged' | 'baseline' | 'restricted';
+  /** Pod Security Standards version (`latest`, `v1.36`). */
+  pssVersion?: string;
   /** Called with each phase's wall time (ms), for the benchmark and NEXUS_TIMING. */
   onTiming?: (phase: string, ms: number) => void;
 }
@@ -158,13 +162,13 @@ export async function validate(options: ValidateOptions): Promise<Report> {
 
   const rules = new Map<string, RuleMeta>(STAGE_RULES.map((r) => [r.id, r]));
   if (options.policies !== false && resources.length) {
-    const loaded = await loadPolicies().catch((err: NodeJS.ErrnoException) => {
-      // Only while the policy modules are being written: a missing module is reported, not fatal.
-      if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
-      findings.push({ policyId: 'policies/unavailable', severity: 'info', message: `policy stage skipped: ${err.message.split('\n')[0]}` });
-      return { evaluatePolicies: () => [], POLICIES: [] } as PolicyModules;
-    });
-    const { evaluatePolicies, POLICIES } = loaded;
+    // Loaded on demand (static specifiers, so the CLI bundle includes them): --no-policies never pays.
+    const [{ evaluatePolicies }, { POLICIES }, { DEFAULT_CONFIG_FILE }] = await Promise.all([
+      import('../policies/engine.ts'),
+      import('../policies/index.ts'),
+      import('../policies/config-file.ts'),
+    ]);
+    const policyConfig = options.policyConfig ?? discoverPolicyConfig(DEFAULT_CONFIG_FILE);
     for (const p of POLICIES) {
       rules.set(p.meta.id, { id: p.meta.id, title: p.meta.title, description: p.meta.description, severity: p.meta.severity, remediation: p.meta.remediation, category: p.meta.category, ...(p.meta.references[0] ? { helpUri: p.meta.references[0] } : {}) });
     }
@@ -182,7 +186,9 @@ export async function validate(options: ValidateOptions): Promise<Report> {
           ...(kubeVersion ? { kubeVersion } : {}),
           ...(env ? { environment: env } : {}),
           ...(options.namespace ? { namespace: options.namespace } : options.manifests?.length ? {} : { namespace: 'nexus' }),
-          ...(options.policyConfig ? { configFile: options.policyConfig } : {}),
+          ...(policyConfig ? { configFile: policyConfig } : {}),
+          ...(options.pssLevel ? { pssLevel: options.pssLevel } : {}),
+          ...(options.pssVersion ? { pssVersion: options.pssVersion } : {}),
         }),
       );
     }
@@ -205,15 +211,10 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   return buildReport({ version: options.version, inputs, findings, resources: results, rules: usedRules });
 }
 
-interface PolicyModules {
-  evaluatePolicies: (resources: K8sResource[], options: Record<string, unknown>) => Finding[];
-  POLICIES: ReadonlyArray<{ meta: { id: string; title: string; description: string; severity: Finding['severity']; remediation: string; category: string; references: readonly string[] } }>;
-}
-
-/** The policy engine and registry (issue 7). Static specifiers, so that the CLI bundle includes them. */
-async function loadPolicies(): Promise<PolicyModules> {
-  const [e, i] = await Promise.all([import('../policies/engine.ts'), import('../policies/index.ts')]);
-  return { evaluatePolicies: e.evaluatePolicies as PolicyModules['evaluatePolicies'], POLICIES: (i as Partial<PolicyModules>).POLICIES ?? [] };
+/** Like ESLint's config lookup: a `.nexus-policy.yaml` in the working directory applies unless one is named. */
+function discoverPolicyConfig(fileName: string): string | undefined {
+  const candidate = resolve(fileName);
+  return existsSync(candidate) ? candidate : undefined;
 }
 
 function envOf(values: unknown): string | undefined {

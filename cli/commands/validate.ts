@@ -24,6 +24,8 @@ interface ValidateFlags {
   releaseName?: string;
   namespace?: string;
   policyConfig?: string;
+  pssLevel?: 'privileged' | 'baseline' | 'restricted';
+  pssVersion?: string;
 }
 
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -48,7 +50,9 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .option('--no-lint', 'skip helm lint')
     .option('--no-policies', 'skip the policy stage')
     .option('--deep', 'also check embedded configs with the real tools (promtool, amtool, postgres, redis-server)')
-    .option('--policy-config <file>', 'policy configuration (.nexus-policy.yaml)')
+    .option('--policy-config <file>', 'policy configuration (default: .nexus-policy.yaml in the working directory, if present)')
+    .addOption(new Option('--pss-level <level>', 'Pod Security Standards level (default: the config, then the rendered Namespace\'s enforce label, then restricted)').choices(['privileged', 'baseline', 'restricted']))
+    .option('--pss-version <version>', 'Pod Security Standards version, `latest` or e.g. `v1.36`')
     .option('--release-name <name>', 'release name for helm template (default nexus)')
     .option('-n, --namespace <ns>', 'release namespace for helm template and for objects without one (default nexus when rendering a chart)')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit']).default('text'))
@@ -57,6 +61,9 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .action(async (inputs: string[], opts: ValidateFlags) => {
       if (inputs.length && (opts.chart || opts.values.length)) {
         throw new NexusError('pass either manifest inputs or --chart/-f, not both', { hint: 'validate rendered manifests with `nexus validate FILE…`, or a chart with `nexus validate --chart DIR -f values.yaml`' });
+      }
+      if (opts.pssVersion && !/^(latest|v1\.\d+)$/.test(opts.pssVersion)) {
+        throw new NexusError(`--pss-version must be \`latest\` or a version such as \`v1.36\`, not \`${opts.pssVersion}\``, { hint: 'use the value of a namespace\'s pod-security.kubernetes.io/enforce-version label' });
       }
       // Loaded here, not at the top: other subcommands never pay for the validator's imports.
       const [{ validate }, { exitCodeFor }] = await Promise.all([import('../../validator/run.ts'), import('../../validator/report.ts')]);
@@ -76,6 +83,8 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         policies: opts.policies,
         deep: !!opts.deep,
         ...(opts.policyConfig ? { policyConfig: opts.policyConfig } : {}),
+        ...(opts.pssLevel ? { pssLevel: opts.pssLevel } : {}),
+        ...(opts.pssVersion ? { pssVersion: opts.pssVersion } : {}),
         ...(opts.releaseName ? { releaseName: opts.releaseName } : {}),
         ...(opts.namespace ? { namespace: opts.namespace } : {}),
         ...(process.env.NEXUS_TIMING === '1' ? { onTiming: (phase: string, ms: number) => io.err(`timing: ${phase} ${ms.toFixed(0)} ms\n`) } : {}),

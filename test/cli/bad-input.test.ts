@@ -2,7 +2,9 @@
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../util/paths.ts';
 import { runNexus, STACK_FRAME } from '../helpers/cli.ts';
 
 let dir: string;
@@ -96,5 +98,14 @@ describe('nexus validate on bad input', () => {
     const r = runNexus(['validate', '--no-such-flag']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown option/);
+  });
+});
+
+describe('output to a closed pipe', () => {
+  it('`nexus render | head -1` stops quietly instead of crashing on EPIPE', () => {
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `node ${JSON.stringify(join(PROJECT_ROOT, 'bin', 'nexus.mjs'))} render | head -1`], { encoding: 'utf8', cwd: PROJECT_ROOT });
+    expect(r.stdout).toBe('---\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
   });
 });
