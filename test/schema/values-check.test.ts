@@ -85,3 +85,14 @@ describe('values check', () => {
     expect(PlatformConfig.safeParse(defaultConfig()).success).toBe(true);
   });
 });
+
+describe('documentation of the Zod-only rules', () => {
+  it('the README lists every cross-field rule (Helm cannot enforce them, so users must be told)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { CROSS_FIELD_RULES } = await import('../../schema/index.ts');
+    const { PROJECT_ROOT } = await import('../../util/paths.ts');
+    const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    for (const rule of CROSS_FIELD_RULES) expect(readme, rule.id).toContain(`- \`${rule.id}\`: `);
+  });
+});
