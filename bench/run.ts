@@ -15,7 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mixedCorpus, toStream } from './corpus.ts';
@@ -113,7 +113,7 @@ if (process.argv[2] === '--child') {
 } else {
   const only = process.argv.slice(2);
   const want = (s: string) => only.length === 0 || only.includes(s);
-  console.log(`nexus validator benchmark · node ${process.version} · ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) · load ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(`nexus validator benchmark · node ${process.version} · ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}) · load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log('corpus: Deployments and Services alternating, as helm renders them (with # Source: comments)\n');
   console.log('scenario                 docs  cold docs/s  warm docs/s  CPU docs/s   p50/doc   peak RSS  findings');
   const modes: Array<[Mode, string]> = [
@@ -146,7 +146,7 @@ if (process.argv[2] === '--child') {
   }
   if (want('e2e')) {
     spawnSync(process.execPath, ['bin/nexus.mjs', '--version'], { cwd: ROOT }); // build the CLI bundle once
-    spawnSync(process.execPath, ['bin/nexus.mjs', 'validate'], { cwd: ROOT }); // and the validator bundle
+    spawnSync(process.execPath, ['bin/nexus.mjs', 'validate'], { cwd: ROOT }); // and warm the caches (validator chunks, helm)
     console.log(`\nend to end: both environments, 2 helm template + 2 helm lint included (median of 3 runs)`);
     const line = (label: string, e: E2E) =>
       console.log(`  ${label.padEnd(42)} wall ${`${fmt(e.ms)} ms`.padStart(9)}${e.cpuMs !== undefined ? `   CPU ${fmt(e.cpuMs)} ms   peak RSS ${fmt(e.rssMb!)} MB` : ''}   exit ${e.code}`);

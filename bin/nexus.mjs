@@ -2,7 +2,10 @@
 // The one user-facing bin. It runs the TypeScript sources through a cached esbuild bundle
 // (.cache/cli/nexus.mjs): loading tsx costs ~0.6 s per start, the bundle ~0.05 s. The bundle is
 // rebuilt whenever any source is newer, so the command always runs the code you see.
-import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+// The bundle is code-split: each command's `await import(...)` becomes its own chunk, and the npm
+// packages a chunk needs (zod, yaml, handlebars...) load only when that chunk does. In a single-file
+// bundle esbuild hoists every external import to the top, so `nexus --version` would load them all.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -11,7 +14,8 @@ const SOURCE_DIRS = ['cli', 'schema', 'generator', 'validator', 'policies', 'rel
 const bundle = join(root, '.cache', 'cli', 'nexus.mjs');
 
 function newestSourceMtime() {
-  let newest = statSync(join(root, 'package.json')).mtimeMs;
+  // This file counts too: a change to the build options below must rebuild the bundle.
+  let newest = Math.max(statSync(join(root, 'package.json')).mtimeMs, statSync(fileURLToPath(import.meta.url)).mtimeMs);
   const walk = (dir) => {
     let entries;
     try {
@@ -30,6 +34,27 @@ function newestSourceMtime() {
   return newest;
 }
 
+/**
+ * Removes build directories superseded more than an hour ago (best effort): a process started from an
+ * older build may still be loading its chunks lazily. The build being replaced is touched first, so
+ * its age counts from the moment it stopped being current, not from when it was built.
+ */
+function removeOldBuilds(current, previous) {
+  const dir = dirname(bundle);
+  if (previous) {
+    try {
+      utimesSync(join(dir, previous), new Date(), new Date());
+    } catch {}
+  }
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory() || !e.name.startsWith('build-') || e.name === current) continue;
+    const p = join(dir, e.name);
+    try {
+      if (Date.now() - statSync(p).mtimeMs > 3_600_000) rmSync(p, { recursive: true, force: true });
+    } catch {}
+  }
+}
+
 async function ensureBundle() {
   let built = 0;
   try {
@@ -38,22 +63,34 @@ async function ensureBundle() {
   if (built >= newestSourceMtime()) return true;
   try {
     const { build } = await import('esbuild');
-    mkdirSync(dirname(bundle), { recursive: true });
-    const tmp = `${bundle}.tmp-${process.pid}`;
+    // Each build gets its own directory of chunks; the small entry file that points at it is renamed
+    // into place atomically, so concurrent starts never load a half-written or mixed bundle.
+    const buildName = `build-${Date.now()}-${process.pid}`;
+    const outdir = join(dirname(bundle), buildName);
+    mkdirSync(outdir, { recursive: true });
     await build({
-      entryPoints: [join(root, 'cli', 'main.ts')],
-      outfile: tmp,
+      entryPoints: { main: join(root, 'cli', 'main.ts') },
+      outdir,
       bundle: true,
+      splitting: true,
       platform: 'node',
       format: 'esm',
       target: 'node20',
+      outExtension: { '.js': '.mjs' },
       packages: 'external',
       logLevel: 'silent',
-      // Sources compute paths from import.meta.url one level below the root; the bundle sits two
-      // levels down, so it is told the root explicitly.
+      // Sources compute paths from import.meta.url one level below the root; the bundle sits deeper,
+      // so it is told the root explicitly.
       define: { 'process.env.NEXUS_BUNDLED_ROOT': JSON.stringify(root) },
     });
-    renameSync(tmp, bundle); // atomic: concurrent starts never load a half-written bundle
+    let previous;
+    try {
+      previous = /build-[\w-]+/.exec(readFileSync(bundle, 'utf8'))?.[0];
+    } catch {}
+    const tmp = `${bundle}.tmp-${process.pid}`;
+    writeFileSync(tmp, `export * from './${buildName}/main.mjs';\n`);
+    renameSync(tmp, bundle);
+    removeOldBuilds(buildName, previous);
     return true;
   } catch {
     return false;

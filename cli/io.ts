@@ -7,12 +7,14 @@ export interface CliIo {
 
 /**
  * A reader that goes away (`nexus render | head`) is not an error: like other Unix tools we stop
- * writing quietly instead of crashing on EPIPE.
+ * writing quietly instead of crashing on EPIPE. Any other write error (a full disk behind `>`) ends
+ * the run with exit 2 and one line, not an uncaught exception's stack trace.
  */
 function quietOnBrokenPipe(stream: NodeJS.WriteStream): void {
   stream.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    if (stream !== process.stderr) process.stderr.write(`error: cannot write the output: ${err.code ?? err.message}\n`);
+    process.exit(2);
   });
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { port, quantity, resourceName } from './primitives.ts';
-import { image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
+import { CLAIM_TEMPLATE_SIZE_NOTE, image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
 export const CacheSection = z
   .strictObject({
@@ -32,13 +32,13 @@ export const CacheSection = z
       })
       .prefault({})
       .describe('Authentication.'),
-    maxmemory: quantity().nullable().default(null).describe('maxmemory; null derives 80 % of the memory limit.'),
+    maxmemory: quantity().nullable().default(null).describe('Redis maxmemory (a quantity such as `800Mi`); null derives 80 % of `resources.limits.memory` (of 1Gi when no limit is set).'),
     maxmemoryPolicy: z.enum(['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu', 'allkeys-random', 'volatile-random', 'volatile-ttl']).default('allkeys-lru').describe('Eviction policy.'),
     persistence: z
       .strictObject({
-        enabled: z.boolean().default(true).describe('Keep data on a PVC (AOF + RDB). Off: an emptyDir, so a restarted node resyncs from the master.'),
-        size: quantity().default('8Gi').describe('Volume size.'),
-        storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`.'),
+        enabled: z.boolean().default(true).describe('Keep data on a PVC (AOF + RDB). Off: an emptyDir, so a restarted node resyncs from the master. Fixed at install: switching it changes the immutable volumeClaimTemplates.'),
+        size: quantity().default('8Gi').describe(`Volume size. ${CLAIM_TEMPLATE_SIZE_NOTE}`),
+        storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`, then the cluster default. Set it before the first install: changing it later fails the upgrade (a PVC\'s class is immutable).'),
         accessModes: z.array(z.enum(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'])).min(1).default(['ReadWriteOnce']).describe('PVC access modes.'),
       })
       .prefault({})

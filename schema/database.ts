@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { cronSchedule, port, quantity, resourceName } from './primitives.ts';
-import { image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
+import { CLAIM_TEMPLATE_SIZE_NOTE, image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
-const storage = (d: { size: string }, what: string) =>
+const storage = (d: { size: string; claimTemplate: boolean }, what: string) =>
   z
     .strictObject({
-      size: quantity().default(d.size).describe(`Size of the ${what} volume.`),
-      storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`, then the cluster default.'),
+      size: quantity()
+        .default(d.size)
+        .describe(`Size of the volume for ${what}. ${d.claimTemplate ? CLAIM_TEMPLATE_SIZE_NOTE : 'A plain PVC: raising the size expands it in place when the StorageClass allows expansion.'}`),
+      storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`, then the cluster default. Set it before the first install: changing it later fails the upgrade (a PVC\'s class is immutable).'),
       accessModes: z.array(z.enum(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'])).min(1).default(['ReadWriteOnce']).describe('PVC access modes.'),
     })
     .prefault({})
@@ -33,7 +35,7 @@ export const DatabaseSection = z
       .prefault({})
       .describe('Credentials, by reference to an existing Secret.'),
     resources: resources({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } }),
-    storage: storage({ size: '50Gi' }, 'the database'),
+    storage: storage({ size: '50Gi', claimTemplate: true }, 'the database'),
     tuning: z
       .strictObject({
         maxConnections: z
@@ -129,7 +131,7 @@ export const DatabaseSection = z
           })
           .prefault({})
           .describe('Dump verification.'),
-        storage: storage({ size: '100Gi' }, 'backups'),
+        storage: storage({ size: '100Gi', claimTemplate: false }, 'backups'),
         objectStorage: z
           .strictObject({
             enabled: z.boolean().default(false).describe('Also upload dumps to S3-compatible object storage.'),

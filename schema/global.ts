@@ -13,7 +13,7 @@ export const GlobalSection = z
       .regex(/^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: 'must be a DNS domain such as `nexus.example.com`' })
       .default('')
       .describe('Public DNS name of the platform; the gateway routes it.'),
-    storageClass: z.string().default('').describe('StorageClass for every PVC that sets none; empty uses the cluster default.'),
+    storageClass: z.string().default('').describe('StorageClass for every PVC that sets none; empty uses the cluster default. Set it before the first install: changing it later fails the upgrade (a PVC\'s class and a StatefulSet\'s volumeClaimTemplates are immutable).'),
     commonLabels: stringMap().default({}).describe('Labels added to every object (never to selectors).'),
     commonAnnotations: stringMap().default({}).describe('Annotations added to every object.'),
   })

@@ -5,13 +5,13 @@
  */
 import { z } from 'zod';
 import { port, promDuration, quantity, resourceName, stringMap, openObject } from './primitives.ts';
-import { image, naming, networkPolicy, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
+import { CLAIM_TEMPLATE_SIZE_NOTE, image, naming, networkPolicy, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
 const storage = (size: string, what: string) =>
   z
     .strictObject({
-      size: quantity().default(size).describe(`Size of the ${what} volume.`),
-      storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`.'),
+      size: quantity().default(size).describe(`Size of the ${what} volume. ${CLAIM_TEMPLATE_SIZE_NOTE}`),
+      storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`, then the cluster default. Set it before the first install: changing it later fails the upgrade (a PVC\'s class is immutable).'),
     })
     .prefault({})
     .describe(`Persistent storage for ${what}.`);

@@ -248,6 +248,18 @@ export const podPlacement = () => ({
 });
 
 export const naming = () => ({
-  nameOverride: z.string().max(63).default('').describe('Replaces the chart name in resource names.'),
-  fullnameOverride: z.string().max(63).default('').describe('Replaces the full `<release>-<chart>` resource name prefix.'),
+  nameOverride: z
+    .string()
+    .max(63)
+    .default('')
+    .describe('Replaces the chart name in resource names and in the `app.kubernetes.io/name` label. That label is part of every selector, so set it before the first install: changing it later fails the upgrade (selectors are immutable).'),
+  fullnameOverride: z
+    .string()
+    .max(63)
+    .default('')
+    .describe('Replaces the full `<release>-<chart>` resource name prefix. Defaults in other tier charts (the backend\'s database/redis hosts and Secret names, the frontend\'s BACKEND_URL) still assume `<release>-<chart>`: set them explicitly.'),
 });
+
+/** Description suffix for the size of a StatefulSet's volumeClaimTemplate. */
+export const CLAIM_TEMPLATE_SIZE_NOTE =
+  'StatefulSet volumeClaimTemplates are immutable: to grow the volume, expand the PVCs themselves (the StorageClass must allow expansion), then delete the StatefulSet with `--cascade=orphan` and upgrade with the new size.';

@@ -13,8 +13,3 @@ export function suggestKey(input: string, candidates: readonly string[]): string
   const limit = Math.max(1, Math.min(3, Math.floor(input.length / 3)));
   return distance(input, best) <= limit ? best : undefined;
 }
-
-export function didYouMean(input: string, candidates: readonly string[]): string {
-  const s = suggestKey(input, candidates);
-  return s ? `did you mean \`${s}\`?` : `allowed keys: ${[...candidates].sort().join(', ')}`;
-}

@@ -56,8 +56,10 @@ export function parseHelmError(stderr: string): HelmMessage[] {
   const text = stderr.replace(/\r/g, '').trim();
   if (!text) return [];
   const body = text.replace(/^Error:\s*/m, '');
-  // Schema errors list one problem per line under a header; keep each line as its own message.
-  const lines = body.split('\n').filter((l) => l.trim() !== '' && !/^(WARNING|walk\.go|install\.go):?/.test(l.trim()));
+  // Schema errors list one problem per line under a header; keep each line as its own message. Log
+  // noise before the error is dropped: helm 3's `WARNING:`/`walk.go:` lines and helm 4's slog lines
+  // (`level=INFO msg="warning: cannot overwrite table…"`), which would otherwise hide the header.
+  const lines = body.split('\n').filter((l) => l.trim() !== '' && !/^(WARNING|walk\.go|install\.go):?|^level=(DEBUG|INFO|WARN) /.test(l.trim()));
   if (lines.length > 1 && /specifications of the schema|schema\(s\)/.test(lines[0]!)) {
     const out: HelmMessage[] = [];
     let chart = '';

@@ -53,7 +53,6 @@ export interface ParsedStream {
   findings: Finding[];
   /** Per-document outcomes for documents that are not resources (for the report's status counts). */
   problems: Array<{ docIndex: number; status: 'error' | 'empty'; templateFile?: string; line: number }>;
-  documents: number;
 }
 
 function isDocMarker(text: string, i: number): boolean {
@@ -143,15 +142,7 @@ export interface ParseOptions {
 
 /** Parses one manifest stream. Never throws for bad YAML: problems become findings. */
 export function parseManifests(text: string, options: ParseOptions): ParsedStream {
-  return parseDocuments(splitDocuments(text), options);
-}
-
-/** The fast-path load of one document (js-yaml); replaced by preloaded results from the parse worker. */
-export type DocLoader = (doc: StreamDocument) => unknown;
-
-export const loadDocument: DocLoader = (doc) => jsyaml.load(doc.text, { schema: SCHEMA });
-
-export function parseDocuments(docs: StreamDocument[], options: ParseOptions, load: DocLoader = loadDocument): ParsedStream {
+  const docs = splitDocuments(text);
   const resources: K8sResource[] = [];
   const findings: Finding[] = [];
   const problems: ParsedStream['problems'] = [];
@@ -163,7 +154,7 @@ export function parseDocuments(docs: StreamDocument[], options: ParseOptions, lo
       if (docs.length > 1 || doc.text.trim() !== '') problems.push({ docIndex: doc.index, status: 'empty', line: doc.line, ...(doc.templateFile ? { templateFile: doc.templateFile } : {}) });
       continue;
     }
-    const base = { source: options.source, file: fileOf(doc), docIndex: doc.index, ...(doc.templateFile ? {} : {}) };
+    const base = { source: options.source, file: fileOf(doc), docIndex: doc.index };
     const fail = (policyId: string, message: string, pos: Position | undefined, extra: Partial<Finding> = {}) => {
       const streamLine = pos?.line ?? doc.line;
       // In a render the stream is not a file: the template is reported, and the rendered line beside it.
@@ -173,7 +164,7 @@ export function parseDocuments(docs: StreamDocument[], options: ParseOptions, lo
     let value: unknown;
     const before = findings.length;
     try {
-      value = load(doc);
+      value = jsyaml.load(doc.text, { schema: SCHEMA });
     } catch (err) {
       const e = err as { reason?: string; mark?: { line: number; column: number }; message?: string };
       const pos = e.mark ? { line: doc.line + e.mark.line, column: e.mark.column + 1 } : undefined;
@@ -205,7 +196,10 @@ export function parseDocuments(docs: StreamDocument[], options: ParseOptions, lo
       problems.push({ docIndex: doc.index, status: 'empty', line: doc.line });
       continue;
     }
-    if (mightHaveAliases(doc.text) && expandedSize(value, Math.min(MAX_EXPANDED_NODES, 1000 + doc.text.length * 20)) > Math.min(MAX_EXPANDED_NODES, 1000 + doc.text.length * 20)) {
+    // js-yaml shares aliased nodes instead of copying them, so a bomb costs nothing until something
+    // walks the value; count its expanded size first (only when the text can contain an alias at all).
+    const expansionLimit = Math.min(MAX_EXPANDED_NODES, 1000 + doc.text.length * 20);
+    if (mightHaveAliases(doc.text) && expandedSize(value, expansionLimit) > expansionLimit) {
       fail('yaml/alias-bomb', 'aliases expand this document far beyond its size (a YAML "billion laughs" bomb?); it was not expanded', { line: doc.line, column: 1 }, { hint: 'write the values out instead of nesting aliases' });
       problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
       continue;
@@ -236,7 +230,7 @@ export function parseDocuments(docs: StreamDocument[], options: ParseOptions, lo
       for (let i = before; i < findings.length; i++) Object.assign(findings[i]!, { apiVersion: r.apiVersion, kind: r.kind, name: r.name, ...(r.namespace !== undefined ? { namespace: r.namespace } : {}) });
     } else problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
   }
-  return { resources, findings, problems, documents: docs.length };
+  return { resources, findings, problems };
 }
 
 function lazyLocator(doc: StreamDocument): (pointer: string) => Position | undefined {

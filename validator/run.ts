@@ -63,6 +63,13 @@ export interface ValidateOptions {
   onTiming?: (phase: string, ms: number) => void;
 }
 
+/** A document that yielded no resource (empty, or unparseable): counted in the report's resources. */
+interface Problem {
+  source: string;
+  docIndex: number;
+  status: ResourceStatus;
+}
+
 interface Stream {
   source: string;
   text: string;
@@ -77,7 +84,6 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     options.onTiming?.(phase, now - mark);
     mark = now;
   };
-  const display = (f: string) => relative(process.cwd(), f) || f;
   const findings: Finding[] = [];
   const streams: Stream[] = [];
   const inputs: string[] = [];
@@ -87,7 +93,6 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   }
   if (kubeVersion && /^v?1\.\d+$/.test(kubeVersion)) kubeVersion = `${kubeVersion}.0`;
 
-  let policyEnvironments = new Map<string, string | undefined>();
   let pendingLints: Promise<Finding[][]> | undefined;
   if (options.manifests?.length) {
     for (const m of await readManifestInputs(options.manifests, options.readStdin ?? readProcessStdin)) {
@@ -95,18 +100,11 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       inputs.push(m.source);
     }
   } else {
-    const chartDir = resolve(options.chartDir ?? UMBRELLA_CHART_DIR);
-    if (!existsSync(join(chartDir, 'Chart.yaml'))) {
-      throw new NexusError(`no chart at ${display(chartDir)} (Chart.yaml is missing)`, { location: { file: display(chartDir) }, hint: 'run `npm run generate`, or pass --chart DIR' });
-    }
-    const isNexus = chartDir === resolve(UMBRELLA_CHART_DIR);
-    const valuesFiles = (options.valuesFiles?.length ? options.valuesFiles : isNexus ? ENVIRONMENT_VALUES.map((f) => join(PROJECT_ROOT, f)) : []).map((f) => resolve(f));
+    const { chartDir, isNexus, valuesFiles, apiVersions, sets } = chartRun(options);
     // Read every values file first: a file we cannot parse stops the run (exit 2) before helm is spawned.
     const located: LocatedYaml[] = valuesFiles.map((f) => readValuesFile(display(f)));
     const helm = helmForRun(options.helmPath);
-    const apiVersions = options.apiVersions ?? (isNexus ? NEXUS_DEFAULT_API_VERSIONS : undefined);
     const renderOpts = { releaseName: options.releaseName, namespace: options.namespace, kubeVersion, apiVersions };
-    const sets = valuesFiles.length ? valuesFiles.map((f) => ({ files: [f], label: display(f) })) : [{ files: [] as string[], label: `${display(chartDir)} (defaults)` }];
     // Spawn every helm process now; the values check runs while they work.
     const renders = Promise.all(sets.map((s) => helmTemplate(helm, chartDir, s.files, s.label, renderOpts)));
     const lints = options.lint === false ? Promise.resolve([] as Finding[][]) : Promise.all(sets.map((s) => helmLint(helm, chartDir, s.files, kubeVersion ? ['--kube-version', kubeVersion] : [], s.label)));
@@ -130,18 +128,17 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       if (r.failed) findings.push(...r.failed);
       else streams.push({ source: r.source, text: r.manifests, environment: environments[i], chartDir });
     });
-    policyEnvironments = new Map(streams.map((s) => [s.source, s.environment]));
   }
 
   // Parse (fast path, no positions).
   const resources: K8sResource[] = [];
-  const problems: Array<{ source: string; docIndex: number; status: ResourceStatus; file: string; line: number }> = [];
+  const problems: Problem[] = [];
   for (const s of streams) {
     const chartDir = s.chartDir;
     const parsed = parseManifests(s.text, { source: s.source, file: s.source, ...(chartDir ? { templatePath: (p: string) => chartFile(chartDir, p) } : {}) });
     resources.push(...parsed.resources);
     findings.push(...parsed.findings);
-    for (const p of parsed.problems) problems.push({ source: s.source, docIndex: p.docIndex, status: p.status, file: s.source, line: p.line });
+    for (const p of parsed.problems) problems.push({ source: s.source, docIndex: p.docIndex, status: p.status });
   }
 
   lap('parse');
@@ -172,6 +169,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     for (const p of POLICIES) {
       rules.set(p.meta.id, { id: p.meta.id, title: p.meta.title, description: p.meta.description, severity: p.meta.severity, remediation: p.meta.remediation, category: p.meta.category, ...(p.meta.references[0] ? { helpUri: p.meta.references[0] } : {}) });
     }
+    const envBySource = new Map(streams.map((s) => [s.source, s.environment]));
     const bySource = new Map<string, K8sResource[]>();
     for (const r of resources) {
       if (skipped.has(r)) continue;
@@ -180,7 +178,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       else bySource.set(r.source, [r]);
     }
     for (const [source, list] of bySource) {
-      const env = policyEnvironments.get(source);
+      const env = envBySource.get(source);
       findings.push(
         ...evaluatePolicies(list, {
           ...(kubeVersion ? { kubeVersion } : {}),
@@ -269,7 +267,7 @@ function resolvePositions(findings: Finding[], resources: K8sResource[]): void {
   }
 }
 
-function resourceResults(resources: K8sResource[], problems: Array<{ source: string; docIndex: number; status: ResourceStatus; file: string; line: number }>, findings: Finding[], skipped: Set<K8sResource>): ResourceResult[] {
+function resourceResults(resources: K8sResource[], problems: Problem[], findings: Finding[], skipped: Set<K8sResource>): ResourceResult[] {
   const worst = new Map<string, ResourceStatus>();
   for (const f of findings) {
     if (f.exemption || f.docIndex === undefined) continue;
@@ -288,19 +286,32 @@ function resourceResults(resources: K8sResource[], problems: Array<{ source: str
     ...(r.file ? { file: r.file } : {}),
     status: skipped.has(r) ? 'skipped' : (worst.get(resourceKey(r.source, r.docIndex, r.kind, r.name)) ?? 'valid'),
   }));
-  for (const p of problems) out.push({ source: p.source, docIndex: p.docIndex, apiVersion: '', kind: '', name: '', file: p.file, status: p.status });
+  for (const p of problems) out.push({ source: p.source, docIndex: p.docIndex, apiVersion: '', kind: '', name: '', file: p.source, status: p.status });
   return out;
+}
+
+const display = (f: string) => relative(process.cwd(), f) || f;
+
+/**
+ * The chart, values files and renders of a chart run (validate and render). The umbrella chart
+ * defaults to the environment values files and the CRD API versions its templates gate on; any other
+ * chart to its own defaults.
+ */
+function chartRun(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'apiVersions'>) {
+  const chartDir = resolve(options.chartDir ?? UMBRELLA_CHART_DIR);
+  if (!existsSync(join(chartDir, 'Chart.yaml'))) {
+    throw new NexusError(`no chart at ${display(chartDir)} (Chart.yaml is missing)`, { location: { file: display(chartDir) }, hint: 'run `npm run generate`, or pass --chart DIR' });
+  }
+  const isNexus = chartDir === resolve(UMBRELLA_CHART_DIR);
+  const valuesFiles = (options.valuesFiles?.length ? options.valuesFiles : isNexus ? ENVIRONMENT_VALUES.map((f) => join(PROJECT_ROOT, f)) : []).map((f) => resolve(f));
+  const apiVersions = options.apiVersions ?? (isNexus ? NEXUS_DEFAULT_API_VERSIONS : undefined);
+  const sets = valuesFiles.length ? valuesFiles.map((f) => ({ files: [f], label: display(f) })) : [{ files: [] as string[], label: `${display(chartDir)} (defaults)` }];
+  return { chartDir, isNexus, valuesFiles, apiVersions, sets };
 }
 
 /** For `nexus render`: the manifests of one render, exactly as helm printed them. */
 export async function renderOnly(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'helmPath' | 'releaseName' | 'namespace' | 'kubeVersion' | 'apiVersions'>): Promise<Render[]> {
-  const chartDir = resolve(options.chartDir ?? UMBRELLA_CHART_DIR);
-  if (!existsSync(join(chartDir, 'Chart.yaml'))) throw new NexusError(`no chart at ${chartDir} (Chart.yaml is missing)`, { hint: 'pass --chart DIR' });
-  const isNexus = chartDir === resolve(UMBRELLA_CHART_DIR);
-  const valuesFiles = (options.valuesFiles?.length ? options.valuesFiles : isNexus ? ENVIRONMENT_VALUES.map((f) => join(PROJECT_ROOT, f)) : []).map((f) => resolve(f));
+  const { chartDir, apiVersions, sets } = chartRun(options);
   const helm = helmForRun(options.helmPath);
-  const apiVersions = options.apiVersions ?? (isNexus ? NEXUS_DEFAULT_API_VERSIONS : undefined);
-  const sets = valuesFiles.length ? valuesFiles.map((f) => ({ files: [f], label: relative(process.cwd(), f) })) : [{ files: [] as string[], label: 'defaults' }];
   return Promise.all(sets.map((s) => helmTemplate(helm, chartDir, s.files, s.label, { releaseName: options.releaseName, namespace: options.namespace, kubeVersion: options.kubeVersion, apiVersions })));
 }
-

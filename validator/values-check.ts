@@ -9,8 +9,6 @@ import { suggestKey } from '../util/suggest.ts';
 import type { Finding } from './types.ts';
 import type { LocatedYaml } from './yaml-source.ts';
 
-export { readValuesFile } from './values-file.ts';
-
 function describeReceived(input: unknown): string {
   if (input === null) return 'null';
   if (Array.isArray(input)) return 'a list';

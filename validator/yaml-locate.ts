@@ -1,6 +1,6 @@
 /**
  * The slow, precise path: positions inside one YAML document, computed with `yaml` (eemeli) only
- * when a finding needs them.
+ * when a finding needs them. JSON pointer helpers (RFC 6901) live here too.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { Position } from './types.ts';
@@ -32,25 +32,30 @@ export function locateInYaml(text: string, baseLine: number): (pointer: string) 
   }
   return (pointer) => {
     if (!doc) return undefined;
-    const offset = offsetOf(doc.contents as Node | null, pointerSegments(pointer));
+    const offset = offsetOfPath(doc.contents as Node | null, pointerSegments(pointer), true);
     if (offset === undefined) return undefined;
     const p = lineCounter.linePos(offset);
     return { line: baseLine + p.line - 1, column: p.col };
   };
 }
 
-function offsetOf(root: Node | null, path: string[]): number | undefined {
+/**
+ * Source offset of the node at `path` under `root` (also used by yaml-source.ts for values files).
+ * A missing key or index resolves to its nearest existing parent. With `wantKey`, a path whose last
+ * segment is a mapping key resolves to the key itself (so an unknown field points at its name), else
+ * to its value. Repeated keys: the last one wins, like the parsed value.
+ */
+export function offsetOfPath(root: Node | null, path: readonly PropertyKey[], wantKey: boolean): number | undefined {
   let node: unknown = root;
   let offset = root?.range?.[0];
   for (let i = 0; i < path.length; i++) {
-    const seg = path[i]!;
+    const seg = String(path[i]);
     if (isMap(node)) {
-      // last wins, like the parsed value
       let pair: unknown;
       for (const p of node.items) if (isPair(p) && isScalar(p.key) && String(p.key.value) === seg) pair = p;
       if (!isPair(pair)) return offset;
       const keyNode = pair.key as Node;
-      if (i === path.length - 1) return keyNode.range?.[0] ?? offset;
+      if (wantKey && i === path.length - 1) return keyNode.range?.[0] ?? offset;
       const valueNode = pair.value as Node | null;
       offset = valueNode?.range?.[0] ?? keyNode.range?.[0] ?? offset;
       node = valueNode;

@@ -2,10 +2,11 @@
  * YAML with positions, for files a human edits (values files). Malformed input becomes a NexusError
  * naming file:line:col; positions of any path can be looked up afterwards.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, type Node } from 'yaml';
 import jsyaml from 'js-yaml';
 import { NexusError } from '../util/errors.ts';
 import type { Position } from './types.ts';
+import { offsetOfPath } from './yaml-locate.ts';
 
 export interface LocatedYaml {
   file: string;
@@ -75,33 +76,7 @@ export function parseLocatedYamlPrecise(file: string, text: string): LocatedYaml
     file,
     value,
     positionOf(path, options = {}) {
-      return pos(offsetOf(doc, path, options.key ?? false));
+      return pos(offsetOfPath(doc.contents as Node | null, path, options.key ?? false) ?? 0);
     },
   };
-}
-
-function offsetOf(doc: Document, path: readonly PropertyKey[], wantKey: boolean): number {
-  let node: unknown = doc.contents;
-  let offset = (doc.contents as Node | null)?.range?.[0] ?? 0;
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
-      if (!pair) return offset;
-      const keyNode = pair.key as Node;
-      if (last && wantKey) return keyNode.range?.[0] ?? offset;
-      const valueNode = pair.value as Node | null;
-      offset = valueNode?.range?.[0] ?? keyNode.range?.[0] ?? offset;
-      node = valueNode;
-    } else if (isSeq(node)) {
-      const item = node.items[Number(seg)] as Node | undefined;
-      if (!item) return offset;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else {
-      return offset;
-    }
-  }
-  return offset;
 }

@@ -6,10 +6,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { load } from 'js-yaml';
-import { evaluatePss } from '../../policies/pss/registry.ts';
-import { parseLevel, parseVersion } from '../../policies/pss/version.ts';
-import { podOf } from '../../policies/util/pod.ts';
 import { PROJECT_ROOT } from '../../util/paths.ts';
 import type { K8sResource } from '../../validator/types.ts';
 import type { CliIo } from '../io.ts';
@@ -34,7 +30,7 @@ export interface ConformanceCase {
   why?: string;
 }
 
-function listFixtures(dir: string): string[] {
+function listFixtures(dir: string, parseLevel: (s: string) => unknown): string[] {
   const out: string[] = [];
   for (const level of readdirSync(dir).sort()) {
     const lp = join(dir, level);
@@ -50,14 +46,21 @@ function listFixtures(dir: string): string[] {
   return out;
 }
 
-export function runConformance(dir: string): ConformanceCase[] {
+export async function runConformance(dir: string): Promise<ConformanceCase[]> {
+  // Loaded here, not at the top: other subcommands never pay for js-yaml and the PSS checks.
+  const [{ load }, { evaluatePss }, { parseLevel, parseVersion }, { podOf }] = await Promise.all([
+    import('js-yaml'),
+    import('../../policies/pss/registry.ts'),
+    import('../../policies/pss/version.ts'),
+    import('../../policies/util/pod.ts'),
+  ]);
   const index = new Map<string, IndexEntry>();
   const indexFile = join(dir, 'index.json');
   if (existsSync(indexFile)) {
     const parsed = JSON.parse(readFileSync(indexFile, 'utf8')) as { fixtures?: IndexEntry[] };
     for (const e of parsed.fixtures ?? []) index.set(e.file, e);
   }
-  return listFixtures(dir).map((file): ConformanceCase => {
+  return listFixtures(dir, parseLevel).map((file): ConformanceCase => {
     const [level, version, verdict, name] = file.split(/[\\/]/) as [string, string, string, string];
     const expect = verdict === 'pass' ? 'allowed' : 'denied';
     const entry = index.get(file.split('\\').join('/'));
@@ -92,14 +95,14 @@ export function registerConformance(program: Command, io: CliIo, setExit: (code:
     .description('check the Pod Security Standards policies against the upstream Pod Security Admission fixtures')
     .option('--dir <dir>', 'fixture directory (<level>/<version>/<pass|fail>/*.yaml)', relative(process.cwd(), DEFAULT_CONFORMANCE_DIR) || '.')
     .option('-v, --verbose', 'list every fixture, not only disagreements')
-    .action((opts: { dir: string; verbose?: boolean }) => {
+    .action(async (opts: { dir: string; verbose?: boolean }) => {
       const dir = resolve(opts.dir);
       if (!existsSync(dir) || !statSync(dir).isDirectory()) {
         io.err(`error: conformance fixtures not found at ${opts.dir}\n  hint: pass --dir DIR (the pod-security fixture folder with <level>/<version>/<pass|fail>/*.yaml)\n`);
         setExit(2);
         return;
       }
-      const cases = runConformance(dir);
+      const cases = await runConformance(dir);
       if (cases.length === 0) {
         io.err(`error: no fixtures under ${opts.dir}\n  hint: expected <level>/<version>/<pass|fail>/*.yaml\n`);
         setExit(2);

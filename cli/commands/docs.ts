@@ -5,22 +5,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { policyConfigJsonSchema } from '../../policies/config.ts';
-import { renderPolicyDocs } from '../../policies/docs.ts';
-import { POLICIES } from '../../policies/index.ts';
 import { PROJECT_ROOT } from '../../util/paths.ts';
 import type { CliIo } from '../io.ts';
 
-export const POLICY_DOCS_FILE = join(PROJECT_ROOT, 'docs', 'policies.md');
-export const POLICY_CONFIG_SCHEMA_NAME = 'nexus-policy.schema.json';
-
-/** The generated files: the reference and, in the same folder, the JSON Schema of `.nexus-policy.yaml`. */
-export function policyDocFiles(docsFile: string): Array<{ path: string; text: string }> {
-  return [
-    { path: docsFile, text: renderPolicyDocs(POLICIES) },
-    { path: join(dirname(docsFile), POLICY_CONFIG_SCHEMA_NAME), text: `${JSON.stringify(policyConfigJsonSchema(POLICIES.map((p) => p.meta.id)), null, 2)}\n` },
-  ];
-}
+const POLICY_DOCS_FILE = join(PROJECT_ROOT, 'docs', 'policies.md');
 
 export function registerDocs(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -28,7 +16,9 @@ export function registerDocs(program: Command, io: CliIo, setExit: (code: number
     .description('generate docs/policies.md from the policy metadata; --check reports drift instead')
     .option('--check', 'exit 1 if docs/policies.md differs from a fresh render')
     .option('--out <file>', 'output file', POLICY_DOCS_FILE)
-    .action((opts: { check?: boolean; out: string }) => {
+    .action(async (opts: { check?: boolean; out: string }) => {
+      // Loaded here, not at the top: other subcommands never pay for loading every policy.
+      const { policyDocFiles, POLICY_COUNT } = await import('./docs-files.ts');
       const files = policyDocFiles(opts.out);
       const shown = (p: string) => relative(process.cwd(), p) || p;
       if (opts.check) {
@@ -39,7 +29,7 @@ export function registerDocs(program: Command, io: CliIo, setExit: (code: number
           setExit(1);
           return;
         }
-        io.out(`${files.map((f) => shown(f.path)).join(' and ')} are up to date (${POLICIES.length} policies)\n`);
+        io.out(`${files.map((f) => shown(f.path)).join(' and ')} are up to date (${POLICY_COUNT} policies)\n`);
         return;
       }
       mkdirSync(dirname(opts.out), { recursive: true });
@@ -48,6 +38,6 @@ export function registerDocs(program: Command, io: CliIo, setExit: (code: number
         writeFileSync(tmp, f.text);
         renameSync(tmp, f.path);
       }
-      io.out(`wrote ${files.map((f) => shown(f.path)).join(' and ')} (${POLICIES.length} policies)\n`);
+      io.out(`wrote ${files.map((f) => shown(f.path)).join(' and ')} (${POLICY_COUNT} policies)\n`);
     });
 }

@@ -1,8 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { generateCharts } from '../../generator/index.ts';
-import { loadTemplateSources, loadVersions } from '../../generator/sources.ts';
-import { findDrift, writeOutputAtomically } from '../../generator/write.ts';
 import { CHARTS_DIR } from '../../util/paths.ts';
 import type { CliIo } from '../io.ts';
 
@@ -12,7 +9,13 @@ export function registerGenerate(program: Command, io: CliIo, setExit: (code: nu
     .description('write charts/ from the schema and generator/templates (atomic); --check reports drift instead')
     .option('--check', 'exit 1 and list the files that differ instead of writing')
     .option('--out <dir>', 'output directory', CHARTS_DIR)
-    .action((opts: { check?: boolean; out: string }) => {
+    .action(async (opts: { check?: boolean; out: string }) => {
+      // Loaded here, not at the top: other subcommands never pay for the generator's imports.
+      const [{ generateCharts }, { loadTemplateSources, loadVersions }, { findDrift, writeOutputAtomically }] = await Promise.all([
+        import('../../generator/index.ts'),
+        import('../../generator/sources.ts'),
+        import('../../generator/write.ts'),
+      ]);
       const outDir = resolve(opts.out);
       const files = generateCharts(loadTemplateSources(), loadVersions());
       if (opts.check) {

@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { describeBlocking, releaseGate } from '../../release/gate.ts';
-import { packageChart, type PackageResult } from '../../release/package.ts';
+import type { PackageResult } from '../../release/package.ts';
 import type { SignOptions } from '../../release/sign.ts';
 import { NexusError } from '../../util/errors.ts';
 import { ENVIRONMENT_VALUES, PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../../util/paths.ts';
-import { locateHelm } from '../../validator/helm.ts';
+import { collect } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 import { TOOL_VERSION } from '../version.ts';
 
@@ -25,7 +24,7 @@ export function addPackageOptions(cmd: Command): Command {
   return cmd
     .option('--chart <dir>', 'chart directory (default charts/nexus)')
     .option('-d, --destination <dir>', 'where to write the archive', 'dist')
-    .option('-f, --values <file>', 'values file the gate validates (repeatable); default: values.staging.yaml and values.production.yaml', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('-f, --values <file>', 'values file the gate validates (repeatable); default: values.staging.yaml and values.production.yaml', collect, [] as string[])
     .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
     .option('--sign', 'write a .prov signed with GnuPG (RSA key; helm 3 rejects ed25519)')
     .option('--key <name>', 'signing key name, e-mail or fingerprint (default $NEXUS_SIGN_KEY)')
@@ -48,6 +47,12 @@ const LOUD = '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!
 export async function runPackage(flags: PackageFlags, io: CliIo, setExit: (code: number) => void): Promise<PackageResult | undefined> {
   const chartDir = resolve(flags.chart ?? UMBRELLA_CHART_DIR);
   const sign = signOptionsFrom(flags);
+  // Loaded here, not at the top: other subcommands never pay for the release modules' imports.
+  const [{ describeBlocking, releaseGate }, { packageChart }, { locateHelm }] = await Promise.all([
+    import('../../release/gate.ts'),
+    import('../../release/package.ts'),
+    import('../../validator/helm.ts'),
+  ]);
   const valuesFiles = flags.values.length ? flags.values : ENVIRONMENT_VALUES.map((f) => resolve(PROJECT_ROOT, f));
   let gateProblem: string | undefined;
   try {

@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { resolveCredentials } from '../../release/credentials.ts';
-import { publishChart, type PublishOutcome } from '../../release/publish.ts';
-import { locateHelm } from '../../validator/helm.ts';
+import type { PublishOutcome } from '../../release/publish.ts';
 import type { CliIo } from '../io.ts';
 
 export interface PublishFlags {
@@ -41,6 +39,12 @@ export function printOutcomes(outcomes: PublishOutcome[], io: CliIo): void {
 }
 
 export async function runPublish(archive: string, flags: PublishFlags, io: CliIo): Promise<void> {
+  // Loaded here, not at the top: other subcommands never pay for the release modules' imports.
+  const [{ resolveCredentials }, { publishChart }, { locateHelm }] = await Promise.all([
+    import('../../release/credentials.ts'),
+    import('../../release/publish.ts'),
+    import('../../validator/helm.ts'),
+  ]);
   const helm = await locateHelm(flags.helm);
   const outcomes = await publishChart({
     archive: resolve(archive),

@@ -2,17 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { resolveCredentials } from '../../release/credentials.ts';
-import { packageChart } from '../../release/package.ts';
-import { loadArchive, type LoadedArchive } from '../../release/publish.ts';
-import { checkAgainstOci, checkAgainstRepo, checkChangelog, type VersionCheckResult } from '../../release/version-check.ts';
+import type { LoadedArchive } from '../../release/publish.ts';
+import type { VersionCheckResult } from '../../release/version-check.ts';
 import { UMBRELLA_CHART_DIR } from '../../util/paths.ts';
-import { locateHelm } from '../../validator/helm.ts';
 import type { CliIo } from '../io.ts';
 import { addPackageOptions, runPackage, type PackageFlags } from './package.ts';
 import { addPublishOptions, addTargetOptions, runPublish, type PublishFlags } from './publish.ts';
 
 async function versionChecks(archive: LoadedArchive, flags: PublishFlags): Promise<VersionCheckResult[]> {
+  const [{ resolveCredentials }, { checkAgainstOci, checkAgainstRepo, checkChangelog }] = await Promise.all([import('../../release/credentials.ts'), import('../../release/version-check.ts')]);
   const results = [checkChangelog(archive)];
   if (flags.repo) results.push(await checkAgainstRepo(archive, flags.repo, resolveCredentials('REPO', { username: flags.repoUsername, passwordFile: flags.repoPasswordFile })));
   if (flags.oci) results.push(await checkAgainstOci(archive, flags.oci, resolveCredentials('OCI', { username: flags.ociUsername, passwordFile: flags.ociPasswordFile })));
@@ -26,6 +24,9 @@ function printChecks(archive: LoadedArchive, results: VersionCheckResult[], io: 
   return ok;
 }
 
+/** Loaded on first use, not at the top: other subcommands never pay for the release modules' imports. */
+const releaseModules = () => Promise.all([import('../../release/package.ts'), import('../../release/publish.ts'), import('../../validator/helm.ts')]);
+
 export function registerRelease(program: Command, io: CliIo, setExit: (code: number) => void): void {
   addTargetOptions(
     program
@@ -35,6 +36,7 @@ export function registerRelease(program: Command, io: CliIo, setExit: (code: num
       .option('--chart <dir>', 'chart directory (default charts/nexus)')
       .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)'),
   ).action(async (archivePath: string | undefined, flags: PublishFlags & { chart?: string }) => {
+    const [{ packageChart }, { loadArchive }, { locateHelm }] = await releaseModules();
     let tmp: string | undefined;
     try {
       let path = archivePath ? resolve(archivePath) : undefined;
@@ -57,6 +59,7 @@ export function registerRelease(program: Command, io: CliIo, setExit: (code: num
   ).action(async (flags: PackageFlags & Omit<PublishFlags, 'keyring'> & { publicKeyring?: string }) => {
     const packaged = await runPackage(flags, io, setExit);
     if (!packaged) return;
+    const [, { loadArchive }] = await releaseModules();
     if (flags.force) {
       io.err('refusing to publish an archive packaged with --force; it stays in the destination directory\n');
       setExit(1);

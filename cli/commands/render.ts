@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { NexusError } from '../../util/errors.ts';
+import { formatLocation, NexusError } from '../../util/errors.ts';
+import { collect, collectCsv } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 
 interface RenderFlags {
@@ -13,9 +14,6 @@ interface RenderFlags {
   namespace: string;
   output?: string;
 }
-
-const collect = (v: string, prev: string[]) => [...prev, v];
-const collectCsv = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 /** `nexus render`: the manifests `nexus validate` checks, exactly as helm renders them (one values file). */
 export function registerRender(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -44,7 +42,10 @@ export function registerRender(program: Command, io: CliIo, setExit: (code: numb
       let text = '';
       for (const r of renders) {
         if (r.failed) {
-          for (const f of r.failed) io.err(`${f.file ?? ''}${f.line ? `:${f.line}` : ''}: error: ${f.message}\n`);
+          for (const f of r.failed) {
+            const where = formatLocation(f);
+            io.err(`${where ? `${where}: ` : ''}error: ${f.message}\n`);
+          }
           setExit(1);
           continue;
         }

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { NexusError } from '../../util/errors.ts';
 import type { Severity } from '../../validator/types.ts';
+import { collect, collectCsv } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 import { TOOL_VERSION } from '../version.ts';
 
@@ -27,9 +28,6 @@ interface ValidateFlags {
   pssLevel?: 'privileged' | 'baseline' | 'restricted';
   pssVersion?: string;
 }
-
-const collect = (v: string, prev: string[]) => [...prev, v];
-const collectCsv = (v: string, prev: string[]) => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { policyDocFiles } from '../../cli/commands/docs.ts';
+import { policyDocFiles } from '../../cli/commands/docs-files.ts';
 import { POLICIES } from '../../policies/index.ts';
 import { CATEGORIES } from '../../policies/types.ts';
 import { PROJECT_ROOT } from '../../util/paths.ts';

@@ -36,6 +36,11 @@ describe('helm template errors', () => {
       'values do not match the schema of chart frontend: image: tag is required',
     ]);
   });
+  it('still splits schema errors when helm 4 logs slog lines before them', () => {
+    // As helm 4.1.4 prints it for `frontend.image: 5` (a scalar over a chart's default mapping).
+    const err = 'level=INFO msg="warning: cannot overwrite table with non table for nexus.frontend.image (map[tag:1.0.0])"\nError: values don\'t meet the specifications of the schema(s) in the following chart(s):\nnexus:\n- at \'/frontend/image\': got number, want object\n';
+    expect(parseHelmError(err).map((m) => m.message)).toEqual(["values do not match the schema of chart nexus: at '/frontend/image': got number, want object"]);
+  });
   it('locates execution errors', () => {
     expect(parseHelmError('Error: execution error at (nexus/charts/backend/templates/secret.yaml:7:5): set auth.existingSecret in production\n')).toEqual([
       { level: 'error', message: 'execution error at (nexus/charts/backend/templates/secret.yaml:7:5): set auth.existingSecret in production', file: 'nexus/charts/backend/templates/secret.yaml', line: 7, column: 5 },

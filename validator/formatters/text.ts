@@ -1,15 +1,11 @@
 /** Human report: findings grouped by resource (or input), colour only when asked (TTY and no NO_COLOR). */
 import pc from 'picocolors';
+import { formatLocation } from '../../util/errors.ts';
 import type { Report } from '../report.ts';
 import type { Finding } from '../types.ts';
 
 export interface TextOptions {
   color: boolean;
-}
-
-function location(f: Finding): string {
-  if (!f.file) return '';
-  return `${f.file}${f.line !== undefined ? `:${f.line}` : ''}${f.line !== undefined && f.column !== undefined ? `:${f.column}` : ''}`;
 }
 
 function groupKey(f: Finding): string {
@@ -32,7 +28,7 @@ export function formatText(report: Report, options: TextOptions): string {
   for (const [key, findings] of groups) {
     out += `${c.bold(key)}\n`;
     for (const f of findings) {
-      const where = location(f);
+      const where = formatLocation(f);
       const ptr = f.jsonPointer ? ` ${c.dim(`at ${f.jsonPointer}`)}` : '';
       const rendered = f.streamLine !== undefined && f.file !== f.source ? c.dim(` (rendered line ${f.streamLine})`) : '';
       out += `  ${where ? `${c.cyan(where)}: ` : ''}${sev(f)} ${c.dim(f.policyId)} ${f.message}${ptr}${rendered}\n`;

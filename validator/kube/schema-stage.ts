@@ -108,15 +108,11 @@ function stripClosed(node: unknown): unknown {
   return Object.fromEntries(Object.entries(node).filter(([k, v]) => !(k === 'additionalProperties' && v === false)).map(([k, v]) => [k, stripClosed(v)]));
 }
 
-export function builtinKinds(): string[] {
-  return [...Object.keys(kubeTables().kinds), ...Object.keys(BUILTIN_JSON_SCHEMAS)].sort();
-}
-
 export interface SchemaStageResult {
   findings: Finding[];
   /** Resources no schema was found for, with --ignore-missing-schemas (reported as skipped). */
   skipped: K8sResource[];
-  /** Which kinds were checked with which schema (for --verbose / JSON). */
+  /** Which kinds were checked with which schema. Nothing reads it yet (there is no --verbose); handy when debugging. */
   origins: Record<string, string>;
 }
 

@@ -48,13 +48,13 @@ true
 {{- end -}}
 {{- end -}}
 
-{{/* nexus.umbrella.ports: NetworkPolicy `ports` items (TCP) from a list of numbers. */}}
+{{/* nexus.umbrella.ports: nexus.networkPolicy.ports (TCP) from a list of numbers (values may arrive as floats). */}}
 {{- define "nexus.umbrella.ports" -}}
 {{- $ports := list -}}
 {{- range . -}}
-{{- $ports = append $ports (dict "protocol" "TCP" "port" (. | int64)) -}}
+{{- $ports = append $ports (. | int64) -}}
 {{- end -}}
-{{- toYaml $ports -}}
+{{- include "nexus.networkPolicy.ports" (dict "ports" $ports) -}}
 {{- end -}}
 
 {{/*

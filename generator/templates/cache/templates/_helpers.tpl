@@ -9,7 +9,7 @@ Cache-chart helpers.
 
 {{/* nexus.cache.headless: the headless Service name (stable per-pod DNS names). */}}
 {{- define "nexus.cache.headless" -}}
-{{- printf "%s-headless" (include "nexus.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- include "nexus.headlessName" (dict "context" . "name" (include "nexus.fullname" .)) -}}
 {{- end -}}
 
 {{/* nexus.cache.podHost: DNS name of pod ordinal N. Arguments (dict): context, ordinal. */}}
@@ -59,7 +59,7 @@ Cache-chart helpers.
   valueFrom:
     secretKeyRef:
       name: {{ include "nexus.cache.secretName" . }}
-      key: {{ .Values.auth.passwordKey }}
+      key: {{ .Values.auth.passwordKey | quote }}
 {{- end }}
 {{- end -}}
 

@@ -160,36 +160,14 @@ Argument: the root context of the database chart.
 
 {{/*
 nexus.stateful.peers: NetworkPolicy peers (list items) for pods of this release with the given
-components, selected by app.kubernetes.io/instance + app.kubernetes.io/component only.
+components: one nexus.networkPolicy.peer per component (instance + component labels only).
 Arguments (dict): context, components (list).
 */}}
 {{- define "nexus.stateful.peers" -}}
 {{- $ctx := .context -}}
-{{- range $component := .components }}
-- podSelector:
-    matchLabels:
-      app.kubernetes.io/instance: {{ $ctx.Release.Name | quote }}
-      app.kubernetes.io/component: {{ $component | quote }}
+{{- $items := list -}}
+{{- range $component := .components -}}
+{{- $items = append $items (include "nexus.networkPolicy.peer" (dict "context" $ctx "component" $component)) -}}
 {{- end -}}
-{{- end -}}
-
-{{/*
-nexus.stateful.antiAffinity: the pod `affinity:` block: the user's affinity when set, else a soft
-anti-affinity that spreads the component's pods over nodes.
-Arguments (dict): context, component, affinity.
-*/}}
-{{- define "nexus.stateful.antiAffinity" -}}
-affinity:
-{{- if .affinity }}
-  {{- toYaml .affinity | nindent 2 }}
-{{- else }}
-  podAntiAffinity:
-    preferredDuringSchedulingIgnoredDuringExecution:
-      - weight: 100
-        podAffinityTerm:
-          topologyKey: kubernetes.io/hostname
-          labelSelector:
-            matchLabels:
-              {{- include "nexus.selectorLabels" (dict "context" .context "component" .component) | nindent 14 }}
-{{- end }}
+{{- join "\n" $items -}}
 {{- end -}}

@@ -10,7 +10,7 @@ Database-chart helpers (names shared by several templates of this chart).
 
 {{/* nexus.database.headless: the headless Service name. */}}
 {{- define "nexus.database.headless" -}}
-{{- printf "%s-headless" (include "nexus.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- include "nexus.headlessName" (dict "context" . "name" (include "nexus.fullname" .)) -}}
 {{- end -}}
 
 {{/* nexus.database.primaryHost: the in-cluster DNS name of the primary (the client Service). */}}

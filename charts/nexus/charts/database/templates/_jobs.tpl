@@ -26,13 +26,8 @@ spec:
   {{- end }}
   securityContext:
     {{- include "nexus.podSecurityContext" (dict "securityContext" $v.podSecurityContext) | nindent 4 }}
-  {{- with $v.nodeSelector }}
-  nodeSelector:
-    {{- toYaml . | nindent 4 }}
-  {{- end }}
-  {{- with $v.tolerations }}
-  tolerations:
-    {{- toYaml . | nindent 4 }}
+  {{- with include "nexus.podPlacement" (dict "nodeSelector" $v.nodeSelector "tolerations" $v.tolerations) }}
+  {{- . | nindent 2 }}
   {{- end }}
   containers:
     - name: {{ .component }}
@@ -50,7 +45,7 @@ spec:
           valueFrom:
             secretKeyRef:
               name: {{ include "nexus.database.secretName" $ }}
-              key: {{ $v.auth.adminPasswordKey }}
+              key: {{ $v.auth.adminPasswordKey | quote }}
         - name: PGSSLMODE
           value: {{ include "nexus.database.sslmode" $ }}
         - name: PGCONNECT_TIMEOUT
@@ -78,7 +73,7 @@ spec:
   volumes:
     - name: scripts
       configMap:
-        name: {{ include "nexus.fullname" $ }}-scripts
+        name: {{ include "nexus.suffixedName" (dict "name" (include "nexus.fullname" $) "suffix" "scripts") }}
         defaultMode: 0555
     - name: backups
       persistentVolumeClaim:

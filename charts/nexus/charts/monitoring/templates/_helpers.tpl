@@ -34,11 +34,13 @@ nexus.monitoring.alertmanagerPeers: the AlertManager pod addresses (`host:port` 
 one per replica, through the headless Service. Arguments (dict): context, port.
 */}}
 {{- define "nexus.monitoring.alertmanagerPeers" -}}
-{{- $name := include "nexus.componentName" (dict "context" .context "component" "alertmanager") -}}
+{{- $ctx := dict "context" .context "component" "alertmanager" -}}
+{{- $name := include "nexus.componentName" $ctx -}}
+{{- $headless := include "nexus.headlessName" $ctx -}}
 {{- $ns := include "nexus.namespace" .context -}}
 {{- $peers := list -}}
 {{- range $i := until (int .context.Values.alertmanager.replicas) -}}
-{{- $peers = append $peers (printf "%s-%d.%s-headless.%s.svc:%v" $name $i $name $ns $.port) -}}
+{{- $peers = append $peers (printf "%s-%d.%s.%s.svc:%v" $name $i $headless $ns $.port) -}}
 {{- end -}}
 {{- join "," $peers -}}
 {{- end -}}

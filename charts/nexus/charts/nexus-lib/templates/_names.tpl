@@ -81,3 +81,33 @@ Arguments (dict): context, component, name (optional; wins when set).
 {{- include "nexus.componentName" . -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+nexus.suffixedName: `<name>-<suffix>` for an object derived from another (its ConfigMaps, its headless
+Service). Past 63 characters the name is cut and an 8-character hash of `name` is kept before the
+suffix, so siblings (`-config`, `-scripts`, `-rules`) never collapse into one name.
+Arguments (dict): name (already a valid name), suffix.
+*/}}
+{{- define "nexus.suffixedName" -}}
+{{- $full := printf "%s-%s" .name .suffix -}}
+{{- if le (len $full) 63 -}}
+{{- $full -}}
+{{- else -}}
+{{- printf "%s-%s-%s" (.name | trunc (int (sub 53 (len .suffix))) | trimSuffix "-") (sha256sum .name | trunc 8) .suffix -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+nexus.headlessName: the headless Service of a StatefulSet, `<name>-headless` cut to 63 characters like
+every name (a StatefulSet's serviceName is immutable, so names already deployed must stay). Only when
+that cut would leave just `<name>`, the client Service's name, it falls back to nexus.suffixedName.
+Arguments (dict): as nexus.resourceName (context, component, name).
+*/}}
+{{- define "nexus.headlessName" -}}
+{{- $base := include "nexus.resourceName" . -}}
+{{- $name := printf "%s-headless" $base | trunc 63 | trimSuffix "-" -}}
+{{- if eq $name $base -}}
+{{- $name = include "nexus.suffixedName" (dict "name" $base "suffix" "headless") -}}
+{{- end -}}
+{{- $name -}}
+{{- end -}}

@@ -26,14 +26,16 @@ Arguments (dict): context, component.
 {{- end -}}
 
 {{/*
-nexus.networkPolicy.ports: a `ports:` list of TCP ports.
+nexus.networkPolicy.ports: the items of a `ports:` list (no key, no leading newline; "" for no ports).
 Arguments (dict): ports (list of port numbers or names), protocol (optional, default TCP).
+Use: ports: {{- include "nexus.networkPolicy.ports" (dict "ports" (list 6379)) | nindent 8 }}
 */}}
 {{- define "nexus.networkPolicy.ports" -}}
 {{- $protocol := .protocol | default "TCP" -}}
-{{- range .ports }}
+{{- range $i, $port := .ports -}}
+{{- if $i }}{{ "\n" }}{{ end -}}
 - protocol: {{ $protocol }}
-  port: {{ . }}
+  port: {{ $port }}
 {{- end -}}
 {{- end -}}
 

@@ -60,15 +60,15 @@ Argument: the root context.
 - name: DATABASE_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ .existingSecret | default (include "nexus.tierFullname" (dict "context" $ "tier" "database")) }}
-      key: {{ .passwordKey }}
+      name: {{ .existingSecret | default (include "nexus.tierFullname" (dict "context" $ "tier" "database")) | quote }}
+      key: {{ .passwordKey | quote }}
 {{- end }}
 {{- with .Values.redis }}
 - name: REDIS_PASSWORD
   valueFrom:
     secretKeyRef:
-      name: {{ .existingSecret | default (include "nexus.tierFullname" (dict "context" $ "tier" "cache")) }}
-      key: {{ .passwordKey }}
+      name: {{ .existingSecret | default (include "nexus.tierFullname" (dict "context" $ "tier" "cache")) | quote }}
+      key: {{ .passwordKey | quote }}
 {{- end }}
 {{- end -}}
 
