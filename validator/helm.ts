@@ -57,16 +57,25 @@ export function resolveHelmPath(explicit?: string, flavour: HelmFlavour = 'helm4
 }
 
 export function runHelm(helm: Pick<Helm, 'bin' | 'env'>, args: string[], options: { cwd?: string; input?: string; timeoutMs?: number } = {}): Promise<HelmResult> {
+  const timeout = options.timeoutMs ?? 120_000;
+  const maxBuffer = 512 * 1024 * 1024;
   return new Promise((resolvePromise, reject) => {
     const child = execFile(
       helm.bin,
       args,
-      { cwd: options.cwd ?? PROJECT_ROOT, env: helm.env, maxBuffer: 512 * 1024 * 1024, timeout: options.timeoutMs ?? 120_000 },
+      { cwd: options.cwd ?? PROJECT_ROOT, env: helm.env, maxBuffer, timeout },
       (error, stdout, stderr) => {
-        if (error && typeof (error as NodeJS.ErrnoException).code === 'string') {
-          reject(
-            new NexusError(`cannot run helm at ${helm.bin}: ${(error as NodeJS.ErrnoException).code}`, { hint: INSTALL_HINT, cause: error }),
-          );
+        const failure = error as (NodeJS.ErrnoException & { killed?: boolean; signal?: string | null }) | null;
+        if (failure?.killed && failure.signal === 'SIGTERM') {
+          reject(new NexusError(`helm ${args[0] ?? ''} did not finish within ${timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`} and was stopped`, { hint: 'a chart with many objects or a slow disk? rerun; if it persists, render the chart with `helm template` to see where it hangs', cause: error }));
+          return;
+        }
+        if (failure?.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+          reject(new NexusError(`helm ${args[0] ?? ''} wrote more than ${maxBuffer / 1024 / 1024} MiB of output`, { hint: 'the render is unexpectedly large; check the values for a runaway loop or replica count', cause: error }));
+          return;
+        }
+        if (failure && typeof failure.code === 'string') {
+          reject(new NexusError(`cannot run helm at ${helm.bin}: ${failure.code}`, { hint: INSTALL_HINT, cause: error }));
           return;
         }
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

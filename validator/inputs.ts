@@ -32,8 +32,10 @@ export async function readManifestInputs(paths: string[], readStdin: () => Promi
     let st;
     try {
       st = statSync(p);
-    } catch {
-      throw new NexusError(`input not found: ${p}`, { location: { file: p }, hint: 'pass manifest files, directories, or - for stdin' });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new NexusError(`input not found: ${p}`, { location: { file: p }, hint: 'pass manifest files, directories, or - for stdin' });
+      throw new NexusError(`cannot read ${p}: ${code ?? (err as Error).message}`, { location: { file: p }, hint: code === 'EACCES' ? 'check the permissions of the path' : undefined });
     }
     const files = st.isDirectory() ? listDir(p) : [p];
     if (st.isDirectory() && files.length === 0) throw new NexusError(`no *.yaml, *.yml or *.json files in directory ${p}`, { location: { file: p } });
