@@ -4,6 +4,7 @@
  * resource is a <failure>; exempted findings are listed in <skipped>-free system-out. Pure.
  */
 import type { Report, ResourceResult } from '../report.ts';
+import { formatLocation } from '../../util/errors.ts';
 import type { Finding } from '../types.ts';
 
 function esc(s: string): string {
@@ -21,12 +22,8 @@ function key(source: string | undefined, docIndex: number | undefined, kind: str
   return `${source ?? ''}\u0000${docIndex ?? ''}\u0000${kind ?? ''}\u0000${name ?? ''}`;
 }
 
-function where(f: Finding): string {
-  return f.file ? `${f.file}${f.line !== undefined ? `:${f.line}` : ''}${f.column !== undefined ? `:${f.column}` : ''}` : '';
-}
-
 function failure(f: Finding): string {
-  const body = [where(f), f.jsonPointer ? `at ${f.jsonPointer}` : '', f.hint ? `hint: ${f.hint}` : ''].filter(Boolean).join('\n');
+  const body = [formatLocation(f), f.jsonPointer ? `at ${f.jsonPointer}` : '', f.hint ? `hint: ${f.hint}` : ''].filter(Boolean).join('\n');
   return `      <failure message="${esc(`${f.policyId}: ${f.message}`)}" type="${esc(`${f.severity}:${f.policyId}`)}">${esc(body)}</failure>\n`;
 }
 
