@@ -65,7 +65,7 @@ export const statelessNetworkPolicy = (d: StatelessTierDefaults['networkPolicy']
       fromIngressController: z.boolean().default(true).describe('Allow the ingress controller (see `security.networkPolicies.ingressController`) to reach the container port while the gateway is enabled.'),
       allowFrom: z.array(z.strictObject(peerFields)).default(d.allowFrom.map((p) => ({ component: '', ...p }))).describe('Release tiers whose pods may call this tier\'s container port.'),
       allowTo: z
-        .array(z.strictObject({ ...peerFields, ports: z.array(port()).default([]).describe('Destination pod ports; empty means the peer tier\'s `containerPort`.') }))
+        .array(z.strictObject({ ...peerFields, ports: z.array(port()).default([]).describe('Destination pod ports; empty means the peer tier\'s `containerPort` (the backend\'s migration hook, which cannot see other charts, uses `database.port` for database peers).') }))
         .default(d.allowTo.map((p) => ({ component: '', ports: [], ...p })))
         .describe('Release tiers this tier may call (egress).'),
       extraIngress: z.array(openObject()).default([]).describe('Extra NetworkPolicy ingress rules, appended verbatim.'),
