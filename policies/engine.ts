@@ -186,8 +186,12 @@ function toFinding(r: K8sResource, policy: Policy, severity: Severity, v: Violat
   return f;
 }
 
-/** Stream order (source, document, position), then policy id, pointer and message. */
-export function compareFindings(a: Finding, b: Finding): number {
+/**
+ * Stream order (source, document, position), then policy id, pointer and message: the order the policy
+ * stage hands to its callers. Deliberately not validator/report.ts `compareFindings`, which orders the
+ * whole report by file and line first (across stages); buildReport re-sorts with that one.
+ */
+function compareByStream(a: Finding, b: Finding): number {
   return (
     (a.source === b.source ? 0 : cmp(a.source ?? '', b.source ?? '')) ||
     (a.docIndex ?? 0) - (b.docIndex ?? 0) ||
@@ -242,5 +246,5 @@ export function evaluatePolicies(resources: K8sResource[], options: PolicyRunOpt
       for (const v of violations) findings.push(toFinding(r, policy, severity, v, reason, positions, exemptions, index));
     }
   }
-  return findings.sort(compareFindings);
+  return findings.sort(compareByStream);
 }

@@ -97,9 +97,5 @@ export const POLICIES: readonly Policy[] = [
 
 export const POLICY_IDS: ReadonlySet<string> = new Set(POLICIES.map((p) => p.meta.id));
 
-export function policyById(id: string): Policy | undefined {
-  return POLICIES.find((p) => p.meta.id === id);
-}
-
 export type { Policy, PolicyMeta, Category } from './types.ts';
 export { CATEGORIES } from './types.ts';

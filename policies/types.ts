@@ -1,6 +1,8 @@
 /**
  * The vocabulary of policies: metadata (docs, SARIF rules), violations and the context a check sees.
- * Pure: no I/O. A policy is one module `<category>/<policy-id>.ts` exporting `meta` + a pure `check`.
+ * Pure: no I/O. A policy is one module `<category>/<policy-id>.ts` whose default export
+ * (`definePolicy`/`definePssPolicy`) holds `meta` and a pure `check`; a check shared by several policies
+ * lives in the category's `util.ts`.
  */
 import type { K8sResource, Severity } from '../validator/types.ts';
 import type { RenderIndex } from './util/render-index.ts';

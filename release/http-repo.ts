@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NexusError } from '../util/errors.ts';
 import { basicAuth, type Credentials } from './credentials.ts';
+import { describeFetchError } from './fetch-error.ts';
 import { writeFileAtomic } from './package.ts';
 
 export interface RepoStore {
@@ -37,11 +38,6 @@ export class DirStore implements RepoStore {
       throw new NexusError(`cannot write ${name} into ${this.location}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
     }
   }
-}
-
-function describeFetchError(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err as Error).message;
 }
 
 export class UrlStore implements RepoStore {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NexusError } from '../util/errors.ts';
 import { basicAuth, type Credentials } from './credentials.ts';
+import { describeFetchError } from './fetch-error.ts';
 import { helmOrThrow, type HelmRunner } from './helm-exec.ts';
 
 export const CHART_LAYER = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
@@ -47,11 +48,6 @@ export interface PublishedChart {
   provDigest?: string;
 }
 
-function fetchCause(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err as Error).message;
-}
-
 /** A minimal distribution-API reader with Basic and Bearer-token auth (ghcr.io, Docker Hub, distribution). */
 export class RegistryClient {
   private token?: string;
@@ -72,7 +68,7 @@ export class RegistryClient {
     try {
       return await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
     } catch (err) {
-      throw new NexusError(`OCI registry ${this.ref.host} is unreachable: ${fetchCause(err)}`, {
+      throw new NexusError(`OCI registry ${this.ref.host} is unreachable: ${describeFetchError(err)}`, {
         hint: `check the host and port in ${this.ref.url}${this.ref.plainHttp ? '' : ' (HTTPS is required for non-loopback registries)'}; nothing was published`,
         cause: err,
       });

@@ -10,7 +10,7 @@
  * imported into a throw-away GNUPGHOME; the passphrase comes from a file, never from argv.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { NexusError } from '../util/errors.ts';
@@ -109,9 +109,4 @@ export async function verifyChart(helm: HelmRunner, tgzPath: string, publicKeyri
     hint: 'the archive or its .prov was changed after signing, or the keyring lacks the signer\'s public key; re-run `nexus package --sign`',
   });
   return signerOf(out) ?? 'unknown signer';
-}
-
-export function readProv(tgzPath: string): string | undefined {
-  const prov = `${tgzPath}.prov`;
-  return existsSync(prov) ? readFileSync(prov, 'utf8') : undefined;
 }

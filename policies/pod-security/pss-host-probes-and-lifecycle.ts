@@ -1,6 +1,6 @@
 import { definePssPolicy, violation, type PssCheckDef, type PssViolation } from '../pss/check.ts';
 import { obj } from '../util/json.ts';
-import { containersOf } from '../util/pod.ts';
+import { containersOf, handlersOf } from '../util/pod.ts';
 
 const def: PssCheckDef = {
   id: 'hostProbesAndHostLifecycle',
@@ -12,14 +12,7 @@ const def: PssCheckDef = {
       check: (pod) => {
         const out: PssViolation[] = [];
         for (const c of containersOf(pod)) {
-          const handlers: [string, unknown][] = [
-            ['livenessProbe', c.container.livenessProbe],
-            ['readinessProbe', c.container.readinessProbe],
-            ['startupProbe', c.container.startupProbe],
-            ['lifecycle/postStart', obj(c.container.lifecycle)?.postStart],
-            ['lifecycle/preStop', obj(c.container.lifecycle)?.preStop],
-          ];
-          for (const [path, h] of handlers) {
+          for (const [path, h] of handlersOf(c)) {
             for (const action of ['httpGet', 'tcpSocket'] as const) {
               const host = obj(obj(h)?.[action])?.host;
               if (typeof host === 'string' && host !== '') {

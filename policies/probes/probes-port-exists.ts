@@ -1,6 +1,6 @@
 import { definePolicy, POD_TEMPLATE_KINDS } from '../util/define.ts';
 import { obj, objs } from '../util/json.ts';
-import { containersOf, podOf } from '../util/pod.ts';
+import { containersOf, handlersOf, podOf } from '../util/pod.ts';
 import type { Violation } from '../types.ts';
 
 export default definePolicy({
@@ -28,14 +28,7 @@ export default definePolicy({
       const k = c.container;
       if (!k.livenessProbe && !k.readinessProbe && !k.startupProbe && !k.lifecycle) continue;
       const names = new Set(objs(k.ports).map((p) => p.name).filter((n) => typeof n === 'string'));
-      const handlers: [string, unknown][] = [
-        ['livenessProbe', c.container.livenessProbe],
-        ['readinessProbe', c.container.readinessProbe],
-        ['startupProbe', c.container.startupProbe],
-        ['lifecycle/postStart', obj(c.container.lifecycle)?.postStart],
-        ['lifecycle/preStop', obj(c.container.lifecycle)?.preStop],
-      ];
-      for (const [path, h] of handlers) {
+      for (const [path, h] of handlersOf(c)) {
         for (const action of ['httpGet', 'tcpSocket', 'grpc'] as const) {
           const port = obj(obj(h)?.[action])?.port;
           const pointer = `${c.pointer}/${path}/${action}/port`;

@@ -1,5 +1,5 @@
 import { definePolicy, POD_TEMPLATE_KINDS } from '../util/define.ts';
-import { appContainersOf, podOf } from '../util/pod.ts';
+import { missingProbeCheck } from './util.ts';
 
 export default definePolicy({
   meta: {
@@ -15,13 +15,5 @@ export default definePolicy({
     messages: { missing: 'container "{{container}}" has no readinessProbe but Service "{{service}}" routes to it' },
     equivalents: ['polaris:readinessProbeMissing', 'kube-linter:no-readiness-probe', 'kube-score:pod-probes'],
   },
-  check(r, ctx) {
-    const pod = podOf(r);
-    if (!pod) return [];
-    const services = ctx.index.servicesSelecting(r);
-    if (services.length === 0) return [];
-    return appContainersOf(pod)
-      .filter((c) => c.container.readinessProbe === undefined || c.container.readinessProbe === null)
-      .map((c) => ({ messageId: 'missing', data: { container: c.name, service: services[0]!.name }, pointer: `${c.pointer}/readinessProbe`, container: c.name }));
-  },
+  check: missingProbeCheck('readinessProbe'),
 });

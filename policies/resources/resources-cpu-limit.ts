@@ -1,6 +1,5 @@
 import { definePolicy, POD_TEMPLATE_KINDS } from '../util/define.ts';
-import { obj } from '../util/json.ts';
-import { containersOf, podOf } from '../util/pod.ts';
+import { missingLimitCheck } from './util.ts';
 
 export default definePolicy({
   meta: {
@@ -18,15 +17,5 @@ export default definePolicy({
     messages: { missing: 'container "{{container}}" has no CPU limit' },
     equivalents: ['polaris:cpuLimitsMissing', 'kube-linter:unset-cpu-requirements', 'kube-score:container-resources'],
   },
-  check(r) {
-    const pod = podOf(r);
-    if (!pod) return [];
-    return containersOf(pod)
-      .filter((c) => c.type !== 'ephemeralContainers')
-      .filter((c) => {
-        const v = obj(obj(c.container.resources)?.limits)?.cpu;
-        return v === undefined || v === null || v === '';
-      })
-      .map((c) => ({ messageId: 'missing', data: { container: c.name }, pointer: `${c.pointer}/resources/limits/cpu`, container: c.name }));
-  },
+  check: missingLimitCheck('cpu'),
 });

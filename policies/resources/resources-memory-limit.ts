@@ -1,6 +1,5 @@
 import { definePolicy, POD_TEMPLATE_KINDS } from '../util/define.ts';
-import { obj } from '../util/json.ts';
-import { containersOf, podOf } from '../util/pod.ts';
+import { missingLimitCheck } from './util.ts';
 
 export default definePolicy({
   meta: {
@@ -16,15 +15,5 @@ export default definePolicy({
     messages: { missing: 'container "{{container}}" has no memory limit' },
     equivalents: ['polaris:memoryLimitsMissing', 'kube-linter:unset-memory-requirements', 'kube-score:container-resources'],
   },
-  check(r) {
-    const pod = podOf(r);
-    if (!pod) return [];
-    return containersOf(pod)
-      .filter((c) => c.type !== 'ephemeralContainers')
-      .filter((c) => {
-        const v = obj(obj(c.container.resources)?.limits)?.memory;
-        return v === undefined || v === null || v === '';
-      })
-      .map((c) => ({ messageId: 'missing', data: { container: c.name }, pointer: `${c.pointer}/resources/limits/memory`, container: c.name }));
-  },
+  check: missingLimitCheck('memory'),
 });

@@ -1,3 +1,5 @@
+import { escapePointerSegment } from '../../validator/yaml-locate.ts';
+
 /** Tolerant accessors for parsed Kubernetes JSON (the schema stage reports type errors; policies never throw). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
@@ -27,11 +29,7 @@ export function strMap(v: unknown): Record<string, string> {
   for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
   return out;
 }
-/** RFC 6901 escaping of one reference token. */
-export function esc(token: string | number): string {
-  const t = String(token);
-  return t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t;
-}
+/** `base` extended by the RFC 6901-escaped `tokens`. */
 export function ptr(base: string, ...tokens: (string | number)[]): string {
-  return tokens.reduce<string>((p, t) => `${p}/${esc(t)}`, base);
+  return tokens.reduce<string>((p, t) => `${p}/${escapePointerSegment(t)}`, base);
 }

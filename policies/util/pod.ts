@@ -95,3 +95,18 @@ export function appContainersOf(pod: PodView): readonly ContainerView[] {
 export function securityContext(c: ContainerView): Obj | undefined {
   return obj(c.container.securityContext);
 }
+
+/**
+ * The probes and lifecycle hooks of a container, each with its pointer suffix (`livenessProbe`,
+ * `lifecycle/postStart`...), in a fixed order; absent ones are `undefined`.
+ */
+export function handlersOf(c: ContainerView): [path: string, handler: unknown][] {
+  const lifecycle = obj(c.container.lifecycle);
+  return [
+    ['livenessProbe', c.container.livenessProbe],
+    ['readinessProbe', c.container.readinessProbe],
+    ['startupProbe', c.container.startupProbe],
+    ['lifecycle/postStart', lifecycle?.postStart],
+    ['lifecycle/preStop', lifecycle?.preStop],
+  ];
+}

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { runMain } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'nexus-conformance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,12 +17,7 @@ put('baseline/v1.37/pass/base.yaml', pod('  containers: [{name: c, image: x}]\n'
 put('baseline/v1.37/fail/hostnamespaces0.yaml', pod('  hostPID: true\n  containers: [{name: c, image: x}]\n'));
 put('restricted/v1.37/fail/runasuser0.yaml', pod('  securityContext: {runAsNonRoot: true, runAsUser: 0, seccompProfile: {type: RuntimeDefault}}\n  containers: [{name: c, image: x, securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL]}}}]\n'));
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['conformance', ...args], { out: (s) => (out += s), err: (s) => (err += s), color: false });
-  return { code, out, err };
-}
+const run = (args: string[]) => runMain(['conformance', ...args]);
 
 describe('nexus conformance', () => {
   it('reports full agreement', async () => {

@@ -2,19 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../../cli/main.ts';
+import { runMain } from '../helpers/cli.ts';
 import { renderPolicyDocs } from '../../policies/docs.ts';
 import { POLICIES } from '../../policies/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'nexus-docs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await main(['docs', ...args], { out: (s) => (out += s), err: (s) => (err += s), color: false });
-  return { code, out, err };
-}
+const run = (args: string[]) => runMain(['docs', ...args]);
 
 describe('nexus docs', () => {
   const file = join(dir, 'policies.md');

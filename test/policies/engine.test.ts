@@ -107,10 +107,8 @@ describe('policy engine', () => {
     const a = evaluatePolicies(forward);
     const b = evaluatePolicies(backward);
     expect(a.length).toBeGreaterThan(10);
-    const key = (f: (typeof a)[number]) => `${f.name}|${f.policyId}|${f.jsonPointer}|${f.message}`;
-    expect(new Set(b.map(key))).toEqual(new Set(a.map(key)));
+    expect(b).toEqual(a);
     // Within one input, order is by document, line, policy id, pointer.
-    expect(evaluatePolicies(forward)).toEqual(a);
     const docIdx = a.map((f) => f.docIndex!);
     expect(docIdx).toEqual([...docIdx].sort((x, y) => x - y));
   });

@@ -15,10 +15,8 @@ describe.each(POLICIES.map((p) => [p.meta.id]))('policy %s', (id) => {
       if (fx.kind === 'pass') expect(got, findings.map((f) => f.message).join('\n')).toEqual([]);
       else {
         expect(got).toEqual(want);
-        for (const f of findings) {
-          expect(f.policyId).toBe(id);
-          expect(f.message).not.toMatch(/\{\{/);
-        }
+        // (runFixture keeps only this policy's findings, so their id needs no check here.)
+        for (const f of findings) expect(f.message, 'every placeholder of the message is filled').not.toMatch(/\{\{/);
       }
     });
   }

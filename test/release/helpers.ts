@@ -6,10 +6,10 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, normalize } from 'node:path';
+import { dirname, join, normalize, sep } from 'node:path';
 import { PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../../util/paths.ts';
+import { freeLoopbackPort as freePort } from '../../validator/deep/stateful-tools.ts';
 import { BUNDLED_HELM, type HelmFlavour } from '../../validator/helm.ts';
 
 export interface Run {
@@ -72,16 +72,7 @@ export function copyChart(dest: string, edit?: { version?: string; appendToReadm
   return dir;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createNetServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface GpgKey {
   name: string;
@@ -164,7 +155,9 @@ export async function startRegistry(dir: string, options: { htpasswd?: string } 
     if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGTERM');
     await waitForExit(child);
   };
-  for (let i = 0; i < 100; i++) {
+  // Generous: on a loaded 2-core machine the registry can take several seconds to listen.
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
     const ok = await fetch(`http://127.0.0.1:${port}/v2/`).then((r) => r.ok || r.status === 401, () => false);
     if (ok) return { port, host: `127.0.0.1:${port}`, stop };
     if (child.exitCode !== null) break;
@@ -190,7 +183,7 @@ export async function startFileServer(root: string, options: { put?: boolean; fa
   const server: Server = createServer((req, res) => {
     const name = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
     const file = normalize(join(root, name));
-    if (!file.startsWith(root)) {
+    if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(403).end();
       return;
     }

@@ -149,7 +149,7 @@ describe('nexus publish --oci', () => {
 
     const anonymous = await nexus(['publish', current.path, '--oci', ref, '--keyring', key.pubring], { NEXUS_OCI_USERNAME: '', NEXUS_OCI_PASSWORD: '' });
     expect(anonymous.code).toBe(2);
-    expect(anonymous.stderr).toMatch(/HTTP 401|incomplete registry credentials/);
+    expect(anonymous.stderr).toMatch(/HTTP 401/); // empty variables mean no credentials at all
 
     const passwordFile = join(work, 'oci-password');
     writeFileSync(passwordFile, 'pa55-w0rd\n');

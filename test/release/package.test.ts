@@ -59,20 +59,14 @@ describe('the validation gate', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('packages exactly when validate passes (the gate follows `nexus validate`, whatever the chart holds today)', async () => {
+  it('packages when validate passes (CI keeps the committed staging values valid)', async () => {
     const validated = await nexus(['validate', '-f', STAGING]);
-    expect([0, 1], validated.stderr).toContain(validated.code);
+    expect(validated.code, `nexus validate -f values.staging.yaml must pass: ${validated.stdout}${validated.stderr}`).toBe(0);
     const out = join(work, 'gated');
     const r = await nexus(['package', '-f', STAGING, '--destination', out]);
-    if (validated.code === 0) {
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`packaged .*${ARCHIVE}\\n  sha256:[0-9a-f]{64}`));
-      expect(readdirSync(out)).toEqual([ARCHIVE]);
-    } else {
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/refusing to package .*validate found \d+ error/);
-      expect(existsSync(out)).toBe(false);
-    }
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`packaged .*${ARCHIVE}\\n  sha256:[0-9a-f]{64}`));
+    expect(readdirSync(out)).toEqual([ARCHIVE]);
   });
 
   it('--force packages anyway, and says so loudly', async () => {
@@ -158,6 +152,7 @@ describe('the archive', () => {
     const r = await helm('helm3', ['package', snapshot, '--destination', dir], env);
     expect(r.code, r.stderr).toBe(0);
     const py = await exec('python3', ['-c', 'import sys,tarfile; print(max(m.mtime for m in tarfile.open(sys.argv[1])))', join(dir, ARCHIVE)]);
+    expect(py.code, `python3 reads the archive's mtimes: ${py.stderr}`).toBe(0);
     expect(Number(py.stdout.trim())).toBeGreaterThanOrEqual(before - 1);
 
     const h3a = await build(join(work, 'h3a'), { flavour: 'helm3', chartDir: snapshot });

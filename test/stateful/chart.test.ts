@@ -7,7 +7,7 @@ import type { HelmFlavour } from '../../validator/helm.ts';
 import { helm, HELM_FLAVOURS } from '../helpers/helm.ts';
 import { postgresChecker } from '../../validator/deep/postgres.ts';
 import { intendedFromValues, parsePgConf, pgValueInBase } from './lib/pg-values.ts';
-import { CHART_DIR, ENV_FILES, find, render, type EnvName, type K8sObject } from './lib/render.ts';
+import { asResources, CHART_DIR, ENV_FILES, find, render, type EnvName, type K8sObject } from './lib/render.ts';
 
 type Any = any; // rendered Kubernetes objects are walked structurally
 const podSpec = (o: K8sObject): Any => (o.kind === 'CronJob' ? (o as Any).spec.jobTemplate.spec.template.spec : (o as Any).spec.template.spec);
@@ -221,7 +221,6 @@ describe('values that change the stateful shape', () => {
       expect(actual, `${name} = ${conf[name]}`).toBe(expected);
     }
     // And the real server accepts the file (postgres -C parses every setting).
-    const resources = objects.map((o, i) => ({ source: 'test', docIndex: i, line: 1, apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, object: o as unknown as Record<string, unknown> }));
-    expect(await postgresChecker.check(resources)).toEqual([]);
+    expect(await postgresChecker.check(asResources(objects))).toEqual([]);
   });
 });

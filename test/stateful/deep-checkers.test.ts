@@ -6,11 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createPostgresChecker, postgresChecker, POSTGRES_CONFIG_ID } from '../../validator/deep/postgres.ts';
 import { createRedisChecker, redisChecker, REDIS_CONFIG_ID } from '../../validator/deep/redis.ts';
-import type { K8sResource } from '../../validator/types.ts';
-import { render, type K8sObject } from './lib/render.ts';
-
-const asResources = (objects: K8sObject[]): K8sResource[] =>
-  objects.map((o, i) => ({ source: 'test', docIndex: i, line: 1, apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, object: o as unknown as Record<string, unknown> }));
+import { asResources, configMapData, render, type K8sObject } from './lib/render.ts';
 
 function withData(objects: K8sObject[], name: string, key: string, edit: (s: string) => string): K8sObject[] {
   return objects.map((o) => {
@@ -24,7 +20,11 @@ function withData(objects: K8sObject[], name: string, key: string, edit: (s: str
 describe('deep checkers for postgresql.conf, redis.conf and sentinel.conf', () => {
   it('accept the generated configs of both environments', async () => {
     for (const env of ['staging', 'production'] as const) {
-      const resources = asResources(await render(env));
+      const objects = await render(env);
+      // The configs are in the render, so an empty result means they passed, not that nothing was checked.
+      expect(Object.keys(configMapData(objects, 'nexus-database-config')), env).toContain('postgresql.conf');
+      expect(Object.keys(configMapData(objects, 'nexus-cache-config')), env).toEqual(expect.arrayContaining(['redis.conf', 'sentinel.conf']));
+      const resources = asResources(objects);
       expect(await postgresChecker.check(resources)).toEqual([]);
       expect(await redisChecker.check(resources)).toEqual([]);
     }

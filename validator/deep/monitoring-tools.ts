@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { PROJECT_ROOT } from '../../util/paths.ts';
 import type { Finding, K8sResource } from '../types.ts';
+import { escapePointerSegment } from '../yaml-locate.ts';
 
 export const DEBIAN_TOOLS_DIR = join(PROJECT_ROOT, '.tools', 'debian', 'usr', 'bin');
 
@@ -55,8 +56,6 @@ export interface EmbeddedFile {
   jsonPointer: string;
 }
 
-const pointerEscape = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-
 /** Every data key of ConfigMaps (plain) and Secrets (base64 `data`, plain `stringData`). */
 export function embeddedFiles(resources: K8sResource[]): EmbeddedFile[] {
   const out: EmbeddedFile[] = [];
@@ -66,7 +65,7 @@ export function embeddedFiles(resources: K8sResource[]): EmbeddedFile[] {
       const data = obj[field];
       if (!data || typeof data !== 'object') return;
       for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-        if (typeof value === 'string') out.push({ resource, key, content: decode(value), jsonPointer: `/${field}/${pointerEscape(key)}` });
+        if (typeof value === 'string') out.push({ resource, key, content: decode(value), jsonPointer: `/${field}/${escapePointerSegment(key)}` });
       }
     };
     if (resource.kind === 'ConfigMap' && resource.apiVersion === 'v1') add('data', (v) => v);

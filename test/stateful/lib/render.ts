@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import type { HelmFlavour } from '../../../validator/helm.ts';
+import type { K8sResource } from '../../../validator/types.ts';
 import { PROJECT_ROOT } from '../../../util/paths.ts';
 import { helm } from '../../helpers/helm.ts';
 
@@ -31,4 +32,9 @@ export function find(objects: K8sObject[], kind: string, name: string): K8sObjec
 
 export function configMapData(objects: K8sObject[], name: string): Record<string, string> {
   return (find(objects, 'ConfigMap', name) as unknown as { data: Record<string, string> }).data;
+}
+
+/** Rendered objects as the validator's resources (what the deep checkers take). */
+export function asResources(objects: K8sObject[]): K8sResource[] {
+  return objects.map((o, i) => ({ source: 'test', docIndex: i, line: 1, apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, object: o as unknown as Record<string, unknown> }));
 }
