@@ -57,6 +57,22 @@ Use: {{- with include "nexus.annotations" (dict "context" $) }}annotations: {{- 
 {{- end -}}
 
 {{/*
+nexus.podAnnotations: the annotations of a pod template, as a YAML map body ("" when there are none).
+Arguments (dict): context ($), files (templates under templates/ whose checksum rolls the pods),
+extra (map of annotations the chart computes, e.g. `nexus.dev/external-secrets`).
+On a clash the checksums win, then extra, then the user's podAnnotations, then
+global.commonAnnotations: a user value can never mask a checksum (config changes must roll the pods),
+and one key is never written twice.
+*/}}
+{{- define "nexus.podAnnotations" -}}
+{{- $ctx := .context -}}
+{{- $user := include "nexus.annotations" (dict "context" $ctx "annotations" $ctx.Values.podAnnotations) | fromYaml | default dict -}}
+{{- $all := include "nexus.checksum" (dict "context" $ctx "files" (.files | default list)) | fromYaml | default dict -}}
+{{- $all = merge $all (.extra | default dict) $user -}}
+{{- with $all }}{{ toYaml . }}{{ end -}}
+{{- end -}}
+
+{{/*
 nexus.metadata: a complete `metadata:` block (name, namespace, labels, annotations) for an object.
 Arguments (dict):
   context      the root context

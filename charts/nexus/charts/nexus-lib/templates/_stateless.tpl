@@ -120,14 +120,7 @@ Arguments (dict): context, checksums (bool).
 */}}
 {{- define "nexus.stateless.podAnnotations" -}}
 {{- $ctx := .context -}}
-{{- $out := include "nexus.annotations" (dict "context" $ctx "annotations" $ctx.Values.podAnnotations) | fromYaml | default dict -}}
-{{- with include "nexus.stateless.externalSecrets" $ctx -}}
-{{- $_ := set $out "nexus.dev/external-secrets" . -}}
-{{- end -}}
-{{- if .checksums -}}
-{{- $out = merge $out (include "nexus.checksum" (dict "context" $ctx "files" (list "configmap.yaml")) | fromYaml) -}}
-{{- end -}}
-{{- if $out -}}
-{{- toYaml $out -}}
-{{- end -}}
+{{- $extra := dict -}}
+{{- with include "nexus.stateless.externalSecrets" $ctx }}{{ $_ := set $extra "nexus.dev/external-secrets" . }}{{ end -}}
+{{- include "nexus.podAnnotations" (dict "context" $ctx "files" (ternary (list "configmap.yaml") list .checksums) "extra" $extra) -}}
 {{- end -}}
