@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { port, quantity, resourceName } from './primitives.ts';
-import { CLAIM_TEMPLATE_SIZE_NOTE, image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
+import { accessModesField, CLAIM_TEMPLATE_SIZE_NOTE, exporterSidecar, image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount, storageClassField } from './workload.ts';
 
 export const CacheSection = z
   .strictObject({
@@ -38,21 +38,19 @@ export const CacheSection = z
       .strictObject({
         enabled: z.boolean().default(true).describe('Keep data on a PVC (AOF + RDB). Off: an emptyDir, so a restarted node resyncs from the master. Fixed at install: switching it changes the immutable volumeClaimTemplates.'),
         size: quantity().default('8Gi').describe(`Volume size. ${CLAIM_TEMPLATE_SIZE_NOTE}`),
-        storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`, then the cluster default. Set it before the first install: changing it later fails the upgrade (a PVC\'s class is immutable).'),
-        accessModes: z.array(z.enum(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'])).min(1).default(['ReadWriteOnce']).describe('PVC access modes.'),
+        storageClass: storageClassField(),
+        accessModes: accessModesField(),
       })
       .prefault({})
       .describe('Persistence.'),
     resources: resources({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
-    metrics: z
-      .strictObject({
-        enabled: z.boolean().default(true).describe('Run a redis_exporter sidecar.'),
-        image: image({ repository: 'oliver006/redis_exporter', tag: 'v1.62.0' }),
-        port: port().default(9121).describe('Exporter port.'),
-        resources: resources({ requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
-      })
-      .prefault({})
-      .describe('redis_exporter sidecar.'),
+    metrics: exporterSidecar({
+      enabled: 'Run a redis_exporter sidecar.',
+      image: { repository: 'oliver006/redis_exporter', tag: 'v1.62.0' },
+      port: 9121,
+      resources: { requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+      describe: 'redis_exporter sidecar.',
+    }),
     pdb: pdb({ enabled: true, maxUnavailable: 1 }),
     podSecurityContext: podSecurity({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 }),
     serviceAccount: serviceAccount(),

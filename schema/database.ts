@@ -1,18 +1,6 @@
 import { z } from 'zod';
 import { cronSchedule, port, quantity, resourceName } from './primitives.ts';
-import { CLAIM_TEMPLATE_SIZE_NOTE, image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
-
-const storage = (d: { size: string; claimTemplate: boolean }, what: string) =>
-  z
-    .strictObject({
-      size: quantity()
-        .default(d.size)
-        .describe(`Size of the volume for ${what}. ${d.claimTemplate ? CLAIM_TEMPLATE_SIZE_NOTE : 'A plain PVC: raising the size expands it in place when the StorageClass allows expansion.'}`),
-      storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`, then the cluster default. Set it before the first install: changing it later fails the upgrade (a PVC\'s class is immutable).'),
-      accessModes: z.array(z.enum(['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'])).min(1).default(['ReadWriteOnce']).describe('PVC access modes.'),
-    })
-    .prefault({})
-    .describe(`Persistent storage for ${what}.`);
+import { exporterSidecar, image, naming, networkPolicy, pdb, persistentStorage, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
 /** postgresql.conf setting value: numbers or strings as PostgreSQL writes them (`256MB`, `on`). */
 const pgSetting = z.union([z.string(), z.number(), z.boolean()]);
@@ -35,7 +23,7 @@ export const DatabaseSection = z
       .prefault({})
       .describe('Credentials, by reference to an existing Secret.'),
     resources: resources({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } }),
-    storage: storage({ size: '50Gi', claimTemplate: true }, 'the database'),
+    storage: persistentStorage({ size: '50Gi', claimTemplate: true }, 'the database'),
     tuning: z
       .strictObject({
         maxConnections: z
@@ -87,15 +75,13 @@ export const DatabaseSection = z
           .default({})
           .describe('Extra `[pgbouncer]` settings; they win over the generated ones (e.g. `max_prepared_statements: 200` on PgBouncer >= 1.21 for asyncpg).'),
         podSecurityContext: podSecurity({ runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 }),
-        metrics: z
-          .strictObject({
-            enabled: z.boolean().default(true).describe('Run a pgbouncer_exporter sidecar (reads SHOW STATS/POOLS as the application user, a PgBouncer `stats_users` member).'),
-            image: image({ repository: 'quay.io/prometheuscommunity/pgbouncer-exporter', tag: 'v0.9.0' }),
-            port: port().default(9127).describe('Exporter port.'),
-            resources: resources({ requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
-          })
-          .prefault({})
-          .describe('pgbouncer_exporter sidecar.'),
+        metrics: exporterSidecar({
+          enabled: 'Run a pgbouncer_exporter sidecar (reads SHOW STATS/POOLS as the application user, a PgBouncer `stats_users` member).',
+          image: { repository: 'quay.io/prometheuscommunity/pgbouncer-exporter', tag: 'v0.9.0' },
+          port: 9127,
+          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
+          describe: 'pgbouncer_exporter sidecar.',
+        }),
         resources: resources({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
         pdb: pdb({ enabled: true, minAvailable: 1 }),
       })
@@ -131,7 +117,7 @@ export const DatabaseSection = z
           })
           .prefault({})
           .describe('Dump verification.'),
-        storage: storage({ size: '100Gi', claimTemplate: false }, 'backups'),
+        storage: persistentStorage({ size: '100Gi', claimTemplate: false }, 'backups'),
         objectStorage: z
           .strictObject({
             enabled: z.boolean().default(false).describe('Also upload dumps to S3-compatible object storage.'),
@@ -153,15 +139,13 @@ export const DatabaseSection = z
       })
       .prefault({})
       .describe('Restore from a backup.'),
-    metrics: z
-      .strictObject({
-        enabled: z.boolean().default(true).describe('Run a postgres_exporter sidecar.'),
-        image: image({ repository: 'quay.io/prometheuscommunity/postgres-exporter', tag: 'v0.15.0' }),
-        port: port().default(9187).describe('Exporter port.'),
-        resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } }),
-      })
-      .prefault({})
-      .describe('postgres_exporter sidecar (also exports `nexus_backup_last_success_timestamp_seconds` from the backup marker table).'),
+    metrics: exporterSidecar({
+      enabled: 'Run a postgres_exporter sidecar.',
+      image: { repository: 'quay.io/prometheuscommunity/postgres-exporter', tag: 'v0.15.0' },
+      port: 9187,
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      describe: 'postgres_exporter sidecar (also exports `nexus_backup_last_success_timestamp_seconds` from the backup marker table).',
+    }),
     shmSizeLimit: quantity().default('1Gi').describe('Size limit of the memory-backed /dev/shm (parallel queries need more than the 64 MB container default).'),
     pdb: pdb({ enabled: true, maxUnavailable: 1 }),
     podSecurityContext: podSecurity({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 }),

@@ -4,17 +4,8 @@
  * Grafana with the platform dashboard. Receiver secrets and the Grafana admin are referenced, never inlined.
  */
 import { z } from 'zod';
-import { port, promDuration, quantity, resourceName, stringMap, openObject } from './primitives.ts';
-import { CLAIM_TEMPLATE_SIZE_NOTE, image, naming, networkPolicy, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
-
-const storage = (size: string, what: string) =>
-  z
-    .strictObject({
-      size: quantity().default(size).describe(`Size of the ${what} volume. ${CLAIM_TEMPLATE_SIZE_NOTE}`),
-      storageClass: z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`, then the cluster default. Set it before the first install: changing it later fails the upgrade (a PVC\'s class is immutable).'),
-    })
-    .prefault({})
-    .describe(`Persistent storage for ${what}.`);
+import { openObject, port, promDuration, resourceName, stringMap } from './primitives.ts';
+import { image, naming, networkPolicy, persistentStorage, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
 export const RECEIVER_TYPES = ['pagerduty', 'slack', 'opsgenie', 'webhook'] as const;
 
@@ -105,7 +96,7 @@ export const MonitoringSection = z
           })
           .prefault({})
           .describe('NetworkPolicy egress Prometheus needs for Kubernetes service discovery.'),
-        storage: storage('50Gi', 'Prometheus'),
+        storage: persistentStorage({ size: '50Gi', claimTemplate: true, accessModes: false }, 'Prometheus'),
         resources: resources({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } }),
         podSecurityContext: podSecurity({ runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 }),
       })
@@ -137,7 +128,7 @@ export const MonitoringSection = z
         image: image({ repository: 'quay.io/prometheus/alertmanager', tag: 'v0.27.0' }),
         port: port().default(9093).describe('AlertManager HTTP port.'),
         replicas: z.number().int().min(1).default(1).describe('AlertManager replicas (clustered when more than one).'),
-        storage: storage('2Gi', 'AlertManager'),
+        storage: persistentStorage({ size: '2Gi', claimTemplate: true, accessModes: false }, 'AlertManager'),
         resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } }),
         podSecurityContext: podSecurity({ runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 }),
         groupBy: z.array(z.string()).default(['alertname', 'namespace', 'severity']).describe('Labels alerts are grouped by.'),

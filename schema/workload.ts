@@ -263,3 +263,39 @@ export const naming = () => ({
 /** Description suffix for the size of a StatefulSet's volumeClaimTemplate. */
 export const CLAIM_TEMPLATE_SIZE_NOTE =
   'StatefulSet volumeClaimTemplates are immutable: to grow the volume, expand the PVCs themselves (the StorageClass must allow expansion), then delete the StatefulSet with `--cascade=orphan` and upgrade with the new size.';
+
+const PVC_ACCESS_MODES = ['ReadWriteOnce', 'ReadWriteOncePod', 'ReadWriteMany', 'ReadOnlyMany'] as const;
+
+/** The StorageClass of a PVC: immutable once created, hence the warning. */
+export const storageClassField = () =>
+  z.string().default('').describe('StorageClass; empty falls back to `global.storageClass`, then the cluster default. Set it before the first install: changing it later fails the upgrade (a PVC\'s class is immutable).');
+
+export const accessModesField = () => z.array(z.enum(PVC_ACCESS_MODES)).min(1).default(['ReadWriteOnce']).describe('PVC access modes.');
+
+/**
+ * A persistent volume: size, StorageClass and (unless the template fixes them) access modes.
+ * `claimTemplate` says whether it is a StatefulSet volumeClaimTemplate, whose size an upgrade cannot change.
+ */
+export const persistentStorage = (d: { size: string; claimTemplate: boolean; accessModes?: boolean }, what: string) =>
+  z
+    .strictObject({
+      size: quantity()
+        .default(d.size)
+        .describe(`Size of the volume for ${what}. ${d.claimTemplate ? CLAIM_TEMPLATE_SIZE_NOTE : 'A plain PVC: raising the size expands it in place when the StorageClass allows expansion.'}`),
+      storageClass: storageClassField(),
+      ...(d.accessModes === false ? {} : { accessModes: accessModesField() }),
+    })
+    .prefault({})
+    .describe(`Persistent storage for ${what}.`);
+
+/** A Prometheus exporter sidecar (postgres_exporter, pgbouncer_exporter, redis_exporter). */
+export const exporterSidecar = (d: { image: ImageDefaults; port: number; resources: ResourceDefaults; enabled: string; describe: string }) =>
+  z
+    .strictObject({
+      enabled: z.boolean().default(true).describe(d.enabled),
+      image: image(d.image),
+      port: port().default(d.port).describe('Exporter port (the container port named `metrics`).'),
+      resources: resources(d.resources),
+    })
+    .prefault({})
+    .describe(d.describe);
