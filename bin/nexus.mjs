@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const SOURCE_DIRS = ['cli', 'schema', 'generator', 'validator', 'policies', 'release', 'util'];
+const SOURCE_DIRS = ['core', 'cli', 'schema', 'generator', 'validator', 'policies', 'release', 'util'];
 const bundle = join(root, '.cache', 'cli', 'nexus.mjs');
 
 function newestSourceMtime() {

@@ -5,7 +5,7 @@
  * and returns findings sorted deterministically. Exempted findings are returned with `exemption` set
  * (reported as skipped, never hidden).
  */
-import type { Finding, K8sResource, Severity } from '../validator/types.ts';
+import type { Finding, K8sResource, Severity } from '../core/types.ts';
 import { DEFAULT_SETTINGS, globMatch, type Exemption, type PolicyConfig } from './config.ts';
 import { loadPolicyConfig } from './config-file.ts';
 import { POLICIES, POLICY_IDS } from './index.ts';

@@ -4,7 +4,7 @@
  * (`definePolicy`/`definePssPolicy`) holds `meta` and a pure `check`; a check shared by several policies
  * lives in the category's `util.ts`.
  */
-import type { K8sResource, Severity } from '../validator/types.ts';
+import type { K8sResource, Severity } from '../core/types.ts';
 import type { RenderIndex } from './util/render-index.ts';
 import type { ActiveChecks } from './pss/registry.ts';
 import type { PssLevel, PssVersion } from './pss/version.ts';

@@ -4,7 +4,7 @@
  */
 import { exitCodeFor, type Report } from '../validator/report.ts';
 import { validate } from '../validator/run.ts';
-import type { Finding } from '../validator/types.ts';
+import type { Finding } from '../core/types.ts';
 
 export interface GateResult {
   passed: boolean;

@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { runHelm, type Helm } from './helm.ts';
 import { parseLintOutput } from './helm-messages.ts';
 import { chartFile } from './render.ts';
-import type { Finding } from './types.ts';
+import type { Finding } from '../core/types.ts';
 
 export async function helmLint(helm: Pick<Helm, 'bin' | 'env'>, chartDir: string, valuesFiles: string[], extraArgs: string[] = [], source?: string): Promise<Finding[]> {
   const args = ['lint', chartDir, '--strict', ...valuesFiles.flatMap((f) => ['-f', f]), ...extraArgs];

@@ -8,7 +8,7 @@
  * a missing kind) become findings for that document; the rest of the stream is still checked.
  */
 import jsyaml from 'js-yaml';
-import type { Finding, K8sResource, Position } from './types.ts';
+import type { Finding, K8sResource, Position } from '../core/types.ts';
 import { locateInYaml, duplicateKeyPointers } from './yaml-locate.ts';
 
 const T = (jsyaml as unknown as { types: Record<'null' | 'int' | 'float' | 'merge', jsyaml.Type> }).types;

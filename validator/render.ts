@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runHelm, type Helm } from './helm.ts';
 import { parseHelmError } from './helm-messages.ts';
-import type { Finding } from './types.ts';
+import type { Finding } from '../core/types.ts';
 
 export interface RenderOptions {
   releaseName?: string;

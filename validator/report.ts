@@ -1,6 +1,6 @@
 /** The report: sorted findings, per-resource results and a summary. Pure; formatters render it. */
 import type { RuleMeta } from './rules.ts';
-import type { Finding, ResourceStatus, Severity } from './types.ts';
+import type { Finding, ResourceStatus, Severity } from '../core/types.ts';
 
 export interface ResourceResult {
   source: string;

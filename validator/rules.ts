@@ -1,5 +1,5 @@
 /** Rule metadata of the validator's own stages (SARIF `tool.driver.rules`, docs). Policies bring their own. */
-import type { Severity } from './types.ts';
+import type { Severity } from '../core/types.ts';
 
 export interface RuleMeta {
   id: string;

@@ -20,7 +20,7 @@ import { chartFile, helmTemplate, type Render } from './render.ts';
 import { buildReport, type Report, type ResourceResult } from './report.ts';
 import { fallbackRule, STAGE_RULES, type RuleMeta } from './rules.ts';
 import { templateLine } from './template-lines.ts';
-import type { Finding, K8sResource, ResourceStatus } from './types.ts';
+import type { Finding, K8sResource, ResourceStatus } from '../core/types.ts';
 import { readValuesFile } from './values-file.ts';
 import type { LocatedYaml } from './yaml-source.ts';
 

@@ -5,7 +5,7 @@
  * a value that comes from `toYaml .Values…`, that is the line that includes it).
  */
 import { readFileSync } from 'node:fs';
-import { pointerSegments } from './yaml-locate.ts';
+import { pointerSegments } from '../core/json-pointer.ts';
 
 const cache = new Map<string, string[] | null>();
 

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { knownKeysAt } from '../schema/introspect.ts';
 import { PlatformConfig } from '../schema/index.ts';
 import { suggestKey } from '../util/suggest.ts';
-import type { Finding } from './types.ts';
+import type { Finding } from '../core/types.ts';
 import type { LocatedYaml } from './yaml-source.ts';
 
 function describeReceived(input: unknown): string {

@@ -1,23 +1,10 @@
 /**
  * The slow, precise path: positions inside one YAML document, computed with `yaml` (eemeli) only
- * when a finding needs them. JSON pointer helpers (RFC 6901) live here too.
+ * when a finding needs them.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import type { Position } from './types.ts';
-
-export function pointerSegments(pointer: string): string[] {
-  if (pointer === '' || pointer === '/') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-/** RFC 6901 escaping of one reference token (`~` → `~0`, `/` → `~1`). */
-export function escapePointerSegment(token: string | number): string {
-  const t = String(token);
-  return t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t;
-}
+import { escapePointerSegment, pointerSegments } from '../core/json-pointer.ts';
+import type { Position } from '../core/types.ts';
 
 /**
  * Returns a locator for JSON pointers into the document `text`, whose line 1 is line `baseLine` of

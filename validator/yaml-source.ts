@@ -5,7 +5,7 @@
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import jsyaml from 'js-yaml';
 import { NexusError } from '../util/errors.ts';
-import type { Position } from './types.ts';
+import type { Position } from '../core/types.ts';
 import { offsetOfPath } from './yaml-locate.ts';
 
 export interface LocatedYaml {

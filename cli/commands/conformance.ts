@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PROJECT_ROOT } from '../../util/paths.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import type { CliIo } from '../io.ts';
 
 export const DEFAULT_CONFORMANCE_DIR = resolve(PROJECT_ROOT, '../shared/conformance/pod-security');

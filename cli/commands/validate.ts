@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { NexusError } from '../../util/errors.ts';
-import type { Severity } from '../../validator/types.ts';
+import type { Severity } from '../../core/types.ts';
 import { collect, collectCsv } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 import { TOOL_VERSION } from '../version.ts';

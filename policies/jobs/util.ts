@@ -1,4 +1,4 @@
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { obj, type Obj } from '../util/json.ts';
 
 /** The Job spec of a Job or of a CronJob's jobTemplate, with its pointer. */

@@ -1,7 +1,7 @@
 import { definePolicy } from '../util/define.ts';
 import { obj, objs } from '../util/json.ts';
 import type { CheckContext, Violation } from '../types.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 
 function servicePortOk(svc: K8sResource, port: unknown): boolean {
   if (port === undefined || port === null) return true;

@@ -3,7 +3,7 @@
  * (`min` = first minor version it applies to; the newest one not above the requested version wins).
  * A restricted check may override baseline checks (upstream `OverrideCheckIDs`).
  */
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import type { CheckContext, Policy, PolicyMeta, Violation } from '../types.ts';
 import { podOf, type PodView } from '../util/pod.ts';
 import type { PssLevel } from './version.ts';

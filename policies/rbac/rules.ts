@@ -1,5 +1,5 @@
 /** Iterates the rules of a Role/ClusterRole with their pointers. */
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { arr, objs } from '../util/json.ts';
 
 export interface RuleView {

@@ -1,6 +1,6 @@
 import { definePolicy } from '../util/define.ts';
 import { arr, obj, objs } from '../util/json.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 
 function hpaResources(hpa: K8sResource): Set<string> {
   const spec = obj(hpa.object.spec);

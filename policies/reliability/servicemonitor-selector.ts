@@ -1,7 +1,7 @@
 import { definePolicy } from '../util/define.ts';
 import { arr, obj, objs, strMap } from '../util/json.ts';
 import { describeSelector, matches, parseLabelSelector } from '../util/selector.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import type { Violation } from '../types.ts';
 
 export default definePolicy({

@@ -1,4 +1,4 @@
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import type { RenderIndex } from '../util/render-index.ts';
 import { obj } from '../util/json.ts';
 

@@ -1,4 +1,4 @@
-import { escapePointerSegment } from '../../validator/yaml-locate.ts';
+import { escapePointerSegment } from '../../core/json-pointer.ts';
 
 /** Tolerant accessors for parsed Kubernetes JSON (the schema stage reports type errors; policies never throw). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,5 +1,5 @@
 /** Where the pod spec lives in each workload kind, and container iteration in PSA order. */
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { obj, objs, ptr, strMap, type Obj } from './json.ts';
 
 export interface PodView {

@@ -3,7 +3,7 @@
  * O(1)/O(matches) per resource instead of O(n) (no O(n²) scans): objects by kind/namespace/name,
  * pod templates by namespace and by label, HPAs/VPAs by target, Services per pod.
  */
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { obj, str, strMap, type Obj } from './json.ts';
 import { podOf, type PodView } from './pod.ts';
 import { isEmptySelector, mapSelector, matches, type Selector } from './selector.ts';

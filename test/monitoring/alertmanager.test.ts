@@ -5,7 +5,7 @@
 import jsyaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alertmanagerChecker, ALERTMANAGER_CONFIG_ID } from '../../validator/deep/alertmanager.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { configMapData, names, render, tool, writeTemp } from './render.ts';
 
 const configOf = (resources: K8sResource[]) => configMapData(resources, names.alertmanager)['alertmanager.yml']!;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HELM_FLAVOURS, helm } from '../helpers/helm.ts';
 import { UMBRELLA_CHART_DIR, PROJECT_ROOT } from '../../util/paths.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { find, monitoringObjects, names, RELEASE, render } from './render.ts';
 
 const ENVIRONMENTS = ['values.staging.yaml', 'values.production.yaml'];

@@ -8,7 +8,7 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import jsyaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prometheusChecker } from '../../validator/deep/prometheus.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { configMapData, monitoringObjects, names, render } from './render.ts';
 
 const OPERATOR_VALUES = ['monitoring:', '  mode: operator', '  operator:', '    prometheusUrl: http://prometheus-operated.monitoring.svc:9090', '    labels: {release: kube-prometheus-stack}'].join('\n');

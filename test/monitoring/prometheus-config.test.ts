@@ -5,7 +5,7 @@
 import jsyaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkableConfig, prometheusChecker, PROMETHEUS_CONFIG_ID } from '../../validator/deep/prometheus.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { configMapData, names, NAMESPACE, RELEASE, render, tool, writeTemp } from './render.ts';
 
 interface Relabel {

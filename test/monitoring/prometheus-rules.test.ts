@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import jsyaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prometheusChecker, PROMETHEUS_RULES_ID } from '../../validator/deep/prometheus.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { configMapData, names, render, tool, writeTemp } from './render.ts';
 
 const UNIT_TESTS_DIR = join(import.meta.dirname, 'promtool');

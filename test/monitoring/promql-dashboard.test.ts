@@ -6,7 +6,7 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import jsyaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { configMapData, names, render } from './render.ts';
 
 interface Rule {

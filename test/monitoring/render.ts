@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseManifests } from '../../validator/manifests.ts';
 import type { HelmFlavour } from '../../validator/helm.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { locateTool, runTool, MONITORING_TOOLS_HINT, type ToolResult } from '../../validator/deep/monitoring-tools.ts';
 import { helm } from '../helpers/helm.ts';
 import { UMBRELLA_CHART_DIR, PROJECT_ROOT } from '../../util/paths.ts';

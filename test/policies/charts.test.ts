@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicies } from '../../policies/engine.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { CRD_API_VERSIONS, ENV_FILES, renderChart } from '../charts/helpers.ts';
 
 async function resources(valuesFile: string, apiVersions: readonly string[]): Promise<K8sResource[]> {

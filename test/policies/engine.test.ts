@@ -3,7 +3,7 @@ import { evaluatePolicies } from '../../policies/engine.ts';
 import { parsePolicyConfig } from '../../policies/config-file.ts';
 import { POLICY_IDS } from '../../policies/index.ts';
 import { NexusError } from '../../util/errors.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 import { toResources } from './policy-tester.ts';
 
 const deployment = (name: string, ns: string | undefined, extra = '', podAnnotations = '') => `

@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { evaluatePolicies, type PolicyRunOptions } from '../../policies/engine.ts';
-import type { Finding, K8sResource } from '../../validator/types.ts';
+import type { Finding, K8sResource } from '../../core/types.ts';
 
 export const FIXTURES_DIR = join(import.meta.dirname, 'fixtures');
 

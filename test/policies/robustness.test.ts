@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluatePolicies } from '../../policies/engine.ts';
 import { POLICIES } from '../../policies/index.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 
 const kinds = [...new Set(POLICIES.flatMap((p) => p.meta.kinds).filter((k) => k !== '*')), 'Namespace', 'ServiceAccount', 'Secret'];
 const keys = ['spec', 'template', 'jobTemplate', 'containers', 'initContainers', 'ephemeralContainers', 'securityContext', 'capabilities', 'add', 'drop', 'ports', 'volumes', 'selector', 'matchLabels', 'matchExpressions', 'rules', 'verbs', 'resources', 'env', 'valueFrom', 'secretKeyRef', 'name', 'metadata', 'labels', 'annotations', 'podSelector', 'ingress', 'from', 'tls', 'scaleTargetRef', 'metrics', 'data', 'image', 'readinessProbe', 'httpGet', 'port', 'host', 'minAvailable', 'maxUnavailable', 'replicas', 'sysctls', 'type'];

@@ -7,7 +7,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Finding, K8sResource } from '../types.ts';
+import type { Finding, K8sResource } from '../../core/types.ts';
 import type { DeepChecker } from './index.ts';
 import { embeddedFiles, findingAt, locateTool, missingToolFinding, runTool, toolMessage, type EmbeddedFile } from './monitoring-tools.ts';
 

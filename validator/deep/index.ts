@@ -3,7 +3,7 @@
  * config and rules, AlertManager config) checked with the real tools. Run by `nexus validate --deep`.
  * Each checker lives in its own module here and is registered below.
  */
-import type { Finding, K8sResource } from '../types.ts';
+import type { Finding, K8sResource } from '../../core/types.ts';
 import { alertmanagerChecker } from './alertmanager.ts';
 import { postgresChecker } from './postgres.ts';
 import { prometheusChecker } from './prometheus.ts';

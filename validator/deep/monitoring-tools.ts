@@ -7,8 +7,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { PROJECT_ROOT } from '../../util/paths.ts';
-import type { Finding, K8sResource } from '../types.ts';
-import { escapePointerSegment } from '../yaml-locate.ts';
+import type { Finding, K8sResource } from '../../core/types.ts';
+import { escapePointerSegment } from '../../core/json-pointer.ts';
 
 export const DEBIAN_TOOLS_DIR = join(PROJECT_ROOT, '.tools', 'debian', 'usr', 'bin');
 

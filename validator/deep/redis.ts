@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Finding, K8sResource } from '../types.ts';
+import type { Finding, K8sResource } from '../../core/types.ts';
 import type { DeepChecker } from './index.ts';
 import { embeddedFiles, findingAt, type EmbeddedFile } from './monitoring-tools.ts';
 import { freeLoopbackPort, locateServerTool, missingServerToolFinding, rewriteDirectives } from './stateful-tools.ts';

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import type { Finding } from '../types.ts';
+import type { Finding } from '../../core/types.ts';
 
 export const STATEFUL_TOOLS_HINT =
   'run `bash scripts/install-system-deps.sh` (Debian packages postgresql, redis-server and redis-sentinel), or put the binaries on PATH';

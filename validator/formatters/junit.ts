@@ -5,7 +5,7 @@
  */
 import type { Report, ResourceResult } from '../report.ts';
 import { formatLocation } from '../../util/errors.ts';
-import type { Finding } from '../types.ts';
+import type { Finding } from '../../core/types.ts';
 
 function esc(s: string): string {
   // XML 1.0 forbids most control characters even when escaped.

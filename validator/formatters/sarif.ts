@@ -4,7 +4,7 @@
  * in `properties` and `logicalLocations`. Pure and deterministic.
  */
 import type { Report } from '../report.ts';
-import type { Finding, Severity } from '../types.ts';
+import type { Finding, Severity } from '../../core/types.ts';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 

@@ -2,7 +2,7 @@
 import pc from 'picocolors';
 import { formatLocation } from '../../util/errors.ts';
 import type { Report } from '../report.ts';
-import type { Finding } from '../types.ts';
+import type { Finding } from '../../core/types.ts';
 
 export interface TextOptions {
   color: boolean;

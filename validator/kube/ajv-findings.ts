@@ -4,8 +4,8 @@
  * type, format and oneOf errors, which is one problem.
  */
 import { suggestKey } from '../../util/suggest.ts';
-import type { Finding } from '../types.ts';
-import { escapePointerSegment, pointerSegments } from '../yaml-locate.ts';
+import type { Finding } from '../../core/types.ts';
+import { escapePointerSegment, pointerSegments } from '../../core/json-pointer.ts';
 
 export interface AjvLikeError {
   instancePath: string;

@@ -4,7 +4,7 @@
  * deprecation-guide) and the release notes of 1.16–1.36. `nexus validate --kube-version X` reports an
  * API removed at or before X as an error and a deprecated one as a warning.
  */
-import type { Finding } from '../types.ts';
+import type { Finding } from '../../core/types.ts';
 
 export interface ApiLifecycle {
   apiVersion: string;

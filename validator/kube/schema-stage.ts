@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../../util/paths.ts';
-import type { Finding, K8sResource } from '../types.ts';
+import type { Finding, K8sResource } from '../../core/types.ts';
 import { ajvErrorsToProblems, unknownFieldProblem, type AjvLikeError, type SchemaProblem } from './ajv-findings.ts';
 import { loadCrdFile, type CrdSchema } from './crd.ts';
 import { apiLifecycleFinding, parseKubeMinor } from './deprecations.ts';

@@ -5,7 +5,7 @@
  * like `spec.replica` would otherwise deploy a single replica without a word.
  */
 import { suggestKey } from '../../util/suggest.ts';
-import { escapePointerSegment } from '../yaml-locate.ts';
+import { escapePointerSegment } from '../../core/json-pointer.ts';
 
 export interface UnknownField {
   pointer: string;

@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { loadAll } from 'js-yaml';
 import type { HelmFlavour } from '../../../validator/helm.ts';
-import type { K8sResource } from '../../../validator/types.ts';
+import type { K8sResource } from '../../../core/types.ts';
 import { PROJECT_ROOT } from '../../../util/paths.ts';
 import { helm } from '../../helpers/helm.ts';
 

@@ -1,6 +1,7 @@
 /**
- * The shared vocabulary of the validator and the policies. Kept free of I/O so that policies/,
- * formatters and tests can import it.
+ * The shared vocabulary of the bottom layer: what a Kubernetes resource and a finding are. Both
+ * policies/ (which judge resources) and validator/ (which runs policies and its own stages) import it;
+ * core/ imports nothing of theirs, so the dependency arrows run one way. Free of I/O.
  */
 
 export type Severity = 'error' | 'warning' | 'info';
