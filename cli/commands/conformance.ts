@@ -1,125 +1,108 @@
 /**
- * `nexus conformance`: runs our Pod Security Standards checks over the upstream Pod Security Admission
- * fixtures (`<level>/<version>/<pass|fail>/<check><n>.yaml`) and compares verdicts: pass/ must be
- * allowed, fail/ denied (and, where index.json records it, denied with the upstream reason text).
+ * `nexus conformance`: replays the conformance corpora (`../shared/conformance/<corpus>`) through our
+ * checks and prints each suite's agreement figure, e.g. `Pod Security Admission conformance: 148/148`
+ * and `apiserver: 227/511`. The suites live in validator/conformance/ (registry.ts).
+ *
+ * Exit codes: 0 when every figure is at or above its committed baseline (validator/conformance/
+ * baseline.json), 1 when one dropped below it, 2 when a corpus could not be read.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PROJECT_ROOT } from '../../util/paths.ts';
-import type { K8sResource } from '../../core/types.ts';
+import { collectCsv } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 
-export const DEFAULT_CONFORMANCE_DIR = resolve(PROJECT_ROOT, '../shared/conformance/pod-security');
+export const DEFAULT_CONFORMANCE_ROOT = resolve(PROJECT_ROOT, '../shared/conformance');
 
-interface IndexEntry {
-  file: string;
-  fixtureCheck?: string | null;
-  expectErrorSubstring?: string;
+interface ConformanceFlags {
+  root: string;
+  suite: string[];
+  dir?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+  baseline?: string;
+  updateBaseline?: boolean;
 }
 
-export interface ConformanceCase {
-  file: string;
-  level: string;
-  version: string;
-  expect: 'allowed' | 'denied';
-  check: string;
-  got: 'allowed' | 'denied' | 'error';
-  failing: string[];
-  ok: boolean;
-  why?: string;
-}
-
-function listFixtures(dir: string, parseLevel: (s: string) => unknown): string[] {
-  const out: string[] = [];
-  for (const level of readdirSync(dir).sort()) {
-    const lp = join(dir, level);
-    if (!statSync(lp).isDirectory() || !parseLevel(level)) continue;
-    for (const version of readdirSync(lp).sort()) {
-      for (const verdict of ['pass', 'fail']) {
-        const vp = join(lp, version, verdict);
-        if (!existsSync(vp)) continue;
-        for (const f of readdirSync(vp).sort()) if (f.endsWith('.yaml')) out.push(join(level, version, verdict, f));
-      }
-    }
-  }
-  return out;
-}
-
-export async function runConformance(dir: string): Promise<ConformanceCase[]> {
-  // Loaded here, not at the top: other subcommands never pay for js-yaml and the PSS checks.
-  const [{ load }, { evaluatePss }, { parseLevel, parseVersion }, { podOf }] = await Promise.all([
-    import('js-yaml'),
-    import('../../policies/pss/registry.ts'),
-    import('../../policies/pss/version.ts'),
-    import('../../policies/util/pod.ts'),
-  ]);
-  const index = new Map<string, IndexEntry>();
-  const indexFile = join(dir, 'index.json');
-  if (existsSync(indexFile)) {
-    const parsed = JSON.parse(readFileSync(indexFile, 'utf8')) as { fixtures?: IndexEntry[] };
-    for (const e of parsed.fixtures ?? []) index.set(e.file, e);
-  }
-  return listFixtures(dir, parseLevel).map((file): ConformanceCase => {
-    const [level, version, verdict, name] = file.split(/[\\/]/) as [string, string, string, string];
-    const expect = verdict === 'pass' ? 'allowed' : 'denied';
-    const entry = index.get(file.split('\\').join('/'));
-    const check = entry?.fixtureCheck ?? name.replace(/\d*\.yaml$/, '');
-    const base = { file, level, version, expect, check } as const;
-    const lvl = parseLevel(level);
-    const ver = parseVersion(version);
-    let object: unknown;
-    try {
-      object = load(readFileSync(join(dir, file), 'utf8'));
-    } catch (err) {
-      return { ...base, got: 'error', failing: [], ok: false, why: `YAML error: ${(err as Error).message.split('\n')[0]}` };
-    }
-    const resource = { source: file, docIndex: 0, line: 1, apiVersion: 'v1', kind: 'Pod', name: name, object: object as Record<string, unknown> } satisfies K8sResource;
-    const pod = podOf(resource);
-    if (!lvl || !ver || !pod) return { ...base, got: 'error', failing: [], ok: false, why: 'not a Pod, or unknown level/version in the path' };
-    const results = evaluatePss(pod, lvl, ver);
-    const got = results.length ? 'denied' : 'allowed';
-    const failing = results.map((r) => r.checkId);
-    if (got !== expect) return { ...base, got, failing, ok: false, why: got === 'denied' ? `denied by ${failing.join(', ')}` : 'allowed by every check' };
-    const sub = entry?.expectErrorSubstring;
-    if (expect === 'denied' && sub && !results.some((r) => r.violations.some((v) => `${v.data.reason} (${v.data.detail})`.includes(sub)))) {
-      return { ...base, got, failing, ok: false, why: `denied, but no reason contains upstream's "${sub}" (got: ${results.map((r) => r.violations[0]?.data.reason).join(', ')})` };
-    }
-    return { ...base, got, failing, ok: true };
-  });
-}
+const rel = (p: string) => relative(process.cwd(), p) || '.';
 
 export function registerConformance(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('conformance')
-    .description('check the Pod Security Standards policies against the upstream Pod Security Admission fixtures')
-    .option('--dir <dir>', 'fixture directory (<level>/<version>/<pass|fail>/*.yaml)', relative(process.cwd(), DEFAULT_CONFORMANCE_DIR) || '.')
-    .option('-v, --verbose', 'list every fixture, not only disagreements')
-    .action(async (opts: { dir: string; verbose?: boolean }) => {
-      const dir = resolve(opts.dir);
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-        io.err(`error: conformance fixtures not found at ${opts.dir}\n  hint: pass --dir DIR (the pod-security fixture folder with <level>/<version>/<pass|fail>/*.yaml)\n`);
+    .description('replay the conformance corpora (upstream Pod Security Admission fixtures, real kube-apiserver verdicts) and print how often we agree; fails when a figure drops below the committed baseline')
+    .option('--root <dir>', 'conformance root holding one folder per corpus', rel(DEFAULT_CONFORMANCE_ROOT))
+    .option('--suite <ids>', 'run only these suites (repeatable or comma-separated)', collectCsv, [] as string[])
+    .option('--dir <dir>', "the corpus folder of the one suite selected with --suite (instead of <root>/<corpus>)")
+    .option('-v, --verbose', 'list every case, and break each figure down (by verdict and kind for apiserver)')
+    .option('-q, --quiet', 'print only the figures, not the disagreements')
+    .option('--baseline <file>', 'baseline file', rel(resolve(PROJECT_ROOT, 'validator/conformance/baseline.json')))
+    .option('--update-baseline', 'raise the baseline to the figures of this run (never lowers one)')
+    .action(async (opts: ConformanceFlags) => {
+      const [{ SUITES }, { breakdownBy }, baselineMod] = await Promise.all([import('../../validator/conformance/registry.ts'), import('../../validator/conformance/types.ts'), import('../../validator/conformance/baseline.ts')]);
+      const known = SUITES.map((s) => s.id);
+      const unknown = opts.suite.filter((s) => !known.includes(s));
+      if (unknown.length) {
+        io.err(`error: unknown suite ${unknown.map((s) => `\`${s}\``).join(', ')}\n  hint: suites: ${known.join(', ')}\n`);
         setExit(2);
         return;
       }
-      const cases = await runConformance(dir);
-      if (cases.length === 0) {
-        io.err(`error: no fixtures under ${opts.dir}\n  hint: expected <level>/<version>/<pass|fail>/*.yaml\n`);
+      const selected = opts.suite.length ? SUITES.filter((s) => opts.suite.includes(s.id)) : SUITES;
+      if (opts.dir !== undefined && selected.length !== 1) {
+        io.err(`error: --dir names the corpus of one suite\n  hint: add --suite ${known.join('|')}\n`);
         setExit(2);
         return;
       }
-      const bad = cases.filter((c) => !c.ok);
-      for (const c of opts.verbose ? cases : bad) {
-        io.out(`${c.ok ? 'ok  ' : 'FAIL'} ${c.file} (check ${c.check}, expected ${c.expect}, got ${c.got}${c.why ? `: ${c.why}` : ''})\n`);
+      let baseline;
+      try {
+        baseline = baselineMod.readBaseline(resolve(opts.baseline!));
+      } catch (err) {
+        io.err(`error: cannot read the baseline ${opts.baseline}: ${(err as Error).message}\n  hint: fix the JSON, or restore it with git\n`);
+        setExit(2);
+        return;
       }
-      const byLevel = new Map<string, [number, number]>();
-      for (const c of cases) {
-        const k = `${c.level}/${c.version}`;
-        const t = byLevel.get(k) ?? [0, 0];
-        byLevel.set(k, [t[0] + (c.ok ? 1 : 0), t[1] + 1]);
+      const figures = [];
+      for (const suite of selected) {
+        const dir = resolve(opts.dir ?? resolve(opts.root, suite.corpus));
+        if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+          io.err(`error: ${suite.id}: corpus not found at ${rel(dir)}\n  hint: pass --root DIR (the folder holding ${SUITES.map((s) => `${s.corpus}/`).join(' and ')}), or --suite ${suite.id} --dir DIR\n`);
+          setExit(2);
+          continue;
+        }
+        let run;
+        try {
+          run = await suite.run(dir);
+        } catch (err) {
+          io.err(`error: ${suite.id}: cannot run the corpus at ${rel(dir)}: ${(err as Error).message}\n`);
+          setExit(2);
+          continue;
+        }
+        if (run.cases.length === 0) {
+          io.err(`error: ${suite.id}: no cases under ${rel(dir)}\n  hint: is this the ${suite.corpus} corpus?\n`);
+          setExit(2);
+          continue;
+        }
+        if (!opts.quiet) for (const c of opts.verbose ? run.cases : run.cases.filter((x) => !x.ok)) io.out(`${c.ok ? 'ok  ' : 'FAIL'} ${suite.id} ${c.id} (${c.detail})\n`);
+        for (const line of run.summary ?? []) io.out(`${line}\n`);
+        for (const f of run.figures) {
+          // With --update-baseline the run is judged against the raised baseline it is about to write.
+          const v = baselineMod.compareWithBaseline(f, opts.updateBaseline ? baselineMod.raisedBaseline(baseline, [f]) : baseline);
+          const notes = f.agreed < f.total ? [`${((100 * f.agreed) / f.total).toFixed(1)} %`] : [];
+          if (v.baseline && v.status === 'pass') notes.push(`baseline ${v.baseline.agreed}/${v.baseline.total}${v.above ? ': above it, raise it with --update-baseline' : ''}`);
+          io.out(`${f.label}: ${f.agreed}/${f.total}${notes.length ? ` (${notes.join(', ')})` : ''}${v.status === 'fail' ? ` FAILED: ${v.reason}` : ''}\n`);
+          if (v.status === 'fail') setExit(1);
+          figures.push(f);
+        }
+        if (opts.verbose) {
+          for (const key of suite.breakdown) io.out(`  by ${key}: ${breakdownBy(run.cases, key).map((b) => `${b.value} ${b.agreed}/${b.total}`).join(', ')}\n`);
+        }
       }
-      io.out(`${[...byLevel].map(([k, [a, n]]) => `${k}: ${a}/${n}`).join(', ')}\n`);
-      io.out(`Pod Security Admission conformance: ${cases.length - bad.length}/${cases.length}\n`);
-      if (bad.length) setExit(1);
+      if (opts.updateBaseline && figures.length) {
+        const next = baselineMod.raisedBaseline(baseline, figures);
+        if (baselineMod.formatBaseline(next) !== baselineMod.formatBaseline(baseline)) {
+          baselineMod.writeBaseline(resolve(opts.baseline!), next);
+          io.out(`baseline raised: ${opts.baseline}\n`);
+        } else io.out('baseline unchanged\n');
+      }
     });
 }
