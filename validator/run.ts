@@ -23,6 +23,7 @@ import { templateLine } from './template-lines.ts';
 import type { Finding, K8sResource, ResourceStatus } from '../core/types.ts';
 import { readValuesFile } from './values-file.ts';
 import type { LocatedYaml } from './yaml-source.ts';
+import type { PreviousRelease } from './upgrade/source.ts';
 
 /** CRD-backed API groups the NEXUS charts gate on `.Capabilities.APIVersions.Has`; the default run renders them. */
 export const NEXUS_DEFAULT_API_VERSIONS = ['monitoring.coreos.com/v1', 'autoscaling.k8s.io/v1', 'configuration.konghq.com/v1'];
@@ -59,6 +60,20 @@ export interface ValidateOptions {
   pssLevel?: 'privileged' | 'baseline' | 'restricted';
   /** Pod Security Standards version (`latest`, `v1.36`). */
   pssVersion?: string;
+  /**
+   * `--upgrade-from`: also check that the upgrade from this previous release would be accepted by the
+   * API server (a manifest, a chart directory or .tgz, an oci:// reference or a chart repository; see
+   * validator/upgrade/source.ts).
+   */
+  upgradeFrom?: string;
+  /** Version of the published chart to upgrade from (default: the highest one below the new chart's). */
+  upgradeFromVersion?: string;
+  /** How the upgrade writes objects: `merge` (Helm's patch or server-side apply, default) or `replace` (`--force`). */
+  upgradeStrategy?: 'merge' | 'replace';
+  /** StorageClasses with allowVolumeExpansion (besides StorageClass objects in the render). */
+  expandableStorageClasses?: string[];
+  /** The cluster's default StorageClass (the class of claims created without one). */
+  defaultStorageClass?: string;
   /** Called with each phase's wall time (ms), for the benchmark and NEXUS_TIMING. */
   onTiming?: (phase: string, ms: number) => void;
 }
@@ -94,11 +109,14 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   if (kubeVersion && /^v?1\.\d+$/.test(kubeVersion)) kubeVersion = `${kubeVersion}.0`;
 
   let pendingLints: Promise<Finding[][]> | undefined;
+  let previous: Promise<PreviousRelease> | undefined;
   if (options.manifests?.length) {
+    if (options.upgradeFrom === '-' && options.manifests.includes('-')) throw new NexusError('stdin can hold the new manifests or the previous ones, not both', { hint: 'write one of them to a file' });
     for (const m of await readManifestInputs(options.manifests, options.readStdin ?? readProcessStdin)) {
       streams.push({ source: m.source, text: m.text });
       inputs.push(m.source);
     }
+    if (options.upgradeFrom) previous = startPrevious(options, kubeVersion, [], options.apiVersions);
   } else {
     const { chartDir, isNexus, valuesFiles, apiVersions, sets } = chartRun(options);
     // Read every values file first: a file we cannot parse stops the run (exit 2) before helm is spawned.
@@ -112,6 +130,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     lints.catch(() => undefined);
     renders.catch(() => undefined);
     pendingLints = lints;
+    if (options.upgradeFrom) previous = startPrevious(options, kubeVersion, sets, apiVersions, chartDir);
     if (isNexus && located.length) {
       const { checkValues } = await import('./values-check.ts');
       for (const l of located) findings.push(...checkValues(l));
@@ -158,6 +177,10 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   lap('schema');
 
   const rules = new Map<string, RuleMeta>(STAGE_RULES.map((r) => [r.id, r]));
+  if (previous) {
+    for (const meta of await upgradeStage(await previous, streams, resources, findings, options, kubeVersion)) rules.set(meta.id, meta);
+    lap('upgrade');
+  }
   if (options.policies !== false && resources.length) {
     // Loaded on demand (static specifiers, so the CLI bundle includes them): --no-policies never pays.
     const [{ evaluatePolicies }, { POLICIES }, { DEFAULT_CONFIG_FILE }] = await Promise.all([
@@ -207,6 +230,74 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   for (const f of findings) if (!rules.has(f.policyId)) rules.set(f.policyId, fallbackRule(f.policyId, f.severity));
   const usedRules = [...rules.values()].filter((r) => findings.some((f) => f.policyId === r.id) || r.category === 'kube-schema' || r.category === 'kube-api');
   return buildReport({ version: options.version, inputs, findings, resources: results, rules: usedRules });
+}
+
+/** Starts loading (and rendering) the previous release now, so that it overlaps the new render. */
+function startPrevious(options: ValidateOptions, kubeVersion: string | undefined, sets: readonly { files: string[]; label: string }[], apiVersions: string[] | undefined, chartDir?: string): Promise<PreviousRelease> {
+  const p = import('./upgrade/source.ts').then(async ({ loadPrevious }) => {
+    const chart = chartDir ? await chartIdentity(chartDir) : undefined;
+    return loadPrevious({
+      ref: options.upgradeFrom!,
+      ...(options.upgradeFromVersion ? { version: options.upgradeFromVersion } : {}),
+      ...(chart ? { chart } : {}),
+      sets,
+      renderOptions: { releaseName: options.releaseName, namespace: options.namespace, kubeVersion, apiVersions },
+      helm: () => helmForRun(options.helmPath),
+      readStdin: options.readStdin ?? readProcessStdin,
+    });
+  });
+  p.catch(() => undefined);
+  return p;
+}
+
+async function chartIdentity(chartDir: string): Promise<{ name: string; version: string } | undefined> {
+  const { readChartMeta } = await import('../release/package.ts');
+  try {
+    const meta = readChartMeta(chartDir);
+    return { name: meta.name, version: meta.version };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Pairs the previous release with the new renders and runs the upgrade rules; returns the metadata of
+ * the rules (for the report). Manifest inputs are one pool; each chart render pairs with the previous
+ * render made with the same values file.
+ */
+async function upgradeStage(prev: PreviousRelease, streams: Stream[], resources: K8sResource[], findings: Finding[], options: ValidateOptions, kubeVersion: string | undefined): Promise<RuleMeta[]> {
+  const { checkUpgrade, upgradeRuleMetas } = await import('./upgrade/stage.ts');
+  findings.push(...prev.findings);
+  const parsed = new Map<string, K8sResource[]>();
+  const previousFor = (label: string): K8sResource[] | undefined => {
+    const key = prev.streams.has(label) ? label : prev.streams.has('*') ? '*' : undefined;
+    if (key === undefined) return undefined;
+    let list = parsed.get(key);
+    if (!list) {
+      list = [];
+      for (const s of prev.streams.get(key)!) list.push(...parseManifests(s.text, { source: s.source, file: s.source }).resources);
+      parsed.set(key, list);
+    }
+    return list;
+  };
+  const stageOptions = {
+    namespace: options.namespace ?? (options.manifests?.length ? 'default' : 'nexus'),
+    ...(kubeVersion ? { kubeVersion } : {}),
+    strategy: options.upgradeStrategy ?? 'merge',
+    expandableStorageClasses: options.expandableStorageClasses ?? [],
+    ...(options.defaultStorageClass !== undefined ? { defaultStorageClass: options.defaultStorageClass } : {}),
+    previousLabel: prev.label,
+  } as const;
+  const groups = options.manifests?.length ? [{ label: '*', list: resources }] : streams.map((s) => ({ label: s.source, list: resources.filter((r) => r.source === s.source) }));
+  for (const g of groups) {
+    const before = previousFor(g.label);
+    if (before) findings.push(...checkUpgrade(before, g.list, stageOptions).findings);
+  }
+  const K8S = 'https://kubernetes.io/docs/reference/using-api/api-concepts/#patch-and-apply';
+  return [
+    { id: 'upgrade/previous-render', title: 'Previous release could not be rendered', description: 'The chart of the release being upgraded from could not be rendered with these values, so the upgrade was not checked.', severity: 'error', category: 'upgrade', remediation: 'Pass the deployed manifest instead (`helm get manifest RELEASE`).' },
+    ...upgradeRuleMetas().map((m) => ({ id: m.id, title: m.title, description: m.description, severity: 'error' as const, category: 'upgrade', remediation: m.remediation, helpUri: m.references[0] ?? K8S })),
+  ];
 }
 
 /** Like ESLint's config lookup: a `.nexus-policy.yaml` in the working directory applies unless one is named. */

@@ -27,6 +27,11 @@ interface ValidateFlags {
   policyConfig?: string;
   pssLevel?: 'privileged' | 'baseline' | 'restricted';
   pssVersion?: string;
+  upgradeFrom?: string;
+  upgradeFromVersion?: string;
+  upgradeStrategy?: 'merge' | 'replace';
+  expandableStorageClass: string[];
+  defaultStorageClass?: string;
 }
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -51,6 +56,14 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .option('--policy-config <file>', 'policy configuration (default: .nexus-policy.yaml in the working directory, if present)')
     .addOption(new Option('--pss-level <level>', 'Pod Security Standards level (default: the config, then the rendered Namespace\'s enforce label, then restricted)').choices(['privileged', 'baseline', 'restricted']))
     .option('--pss-version <version>', 'Pod Security Standards version, `latest` or e.g. `v1.36`')
+    .option(
+      '--upgrade-from <old>',
+      'also check the upgrade from the release it replaces, as the API server would judge each update: a manifest file or directory (a render, or `helm get manifest RELEASE` output; - for stdin), a chart directory or .tgz, oci://HOST/PATH/CHART[:VERSION], or a chart repository URL or directory (REPO#CHART); charts are rendered with the same values and flags',
+    )
+    .option('--upgrade-from-version <version>', 'version of the published chart to upgrade from (default: the highest published version below the new chart\'s)')
+    .addOption(new Option('--upgrade-strategy <strategy>', 'how the upgrade writes objects: merge (helm upgrade, kubectl apply, server-side apply) or replace (helm upgrade --force)').choices(['merge', 'replace']).default('merge'))
+    .option('--expandable-storage-class <name>', 'StorageClass whose allowVolumeExpansion is true on the target cluster, for PVC resizes (repeatable or comma-separated)', collectCsv, [] as string[])
+    .option('--default-storage-class <name>', "the target cluster's default StorageClass (the class of claims created without one)")
     .option('--release-name <name>', 'release name for helm template (default nexus)')
     .option('-n, --namespace <ns>', 'release namespace for helm template and for objects without one (default nexus when rendering a chart)')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit']).default('text'))
@@ -85,6 +98,9 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         ...(opts.pssVersion ? { pssVersion: opts.pssVersion } : {}),
         ...(opts.releaseName ? { releaseName: opts.releaseName } : {}),
         ...(opts.namespace ? { namespace: opts.namespace } : {}),
+        ...(opts.upgradeFrom ? { upgradeFrom: opts.upgradeFrom, upgradeStrategy: opts.upgradeStrategy ?? 'merge', expandableStorageClasses: opts.expandableStorageClass } : {}),
+        ...(opts.upgradeFromVersion ? { upgradeFromVersion: opts.upgradeFromVersion } : {}),
+        ...(opts.defaultStorageClass !== undefined ? { defaultStorageClass: opts.defaultStorageClass } : {}),
         ...(process.env.NEXUS_TIMING === '1' ? { onTiming: (phase: string, ms: number) => io.err(`timing: ${phase} ${ms.toFixed(0)} ms\n`) } : {}),
       });
       const text = await format(report, opts.format, io.color && !opts.output);

@@ -1,0 +1,25 @@
+/** Shared check of ConfigMaps and Secrets marked `immutable: true` (ValidateConfigMapUpdate, ValidateSecretUpdate). */
+import { differences } from '../equality.ts';
+import { fieldPath, isObject, type JsonObject } from '../json.ts';
+import type { UpdateViolation } from '../types.ts';
+
+export function immutableDataViolations(kind: 'ConfigMap' | 'Secret', live: JsonObject, next: JsonObject, fields: readonly string[]): UpdateViolation[] {
+  if (live.immutable !== true) return [];
+  const hint = `An immutable ${kind} can only be deleted and re-created. Publish new content under a new name (e.g. suffixed with a hash of the data, like kustomize's ${kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator'}) and point the workloads at it; the rollout then picks it up and the old one can go.`;
+  const out: UpdateViolation[] = [];
+  if (next.immutable !== true) {
+    out.push({ path: ['immutable'], message: `immutable changes from true to ${JSON.stringify(next.immutable ?? null)}: field is immutable when \`immutable\` is set`, hint });
+  }
+  for (const field of fields) {
+    const a = isObject(live[field]) ? live[field] : {};
+    const b = isObject(next[field]) ? next[field] : {};
+    // reflect.DeepEqual on the maps: one finding per added, removed or changed key.
+    const keys = differences(a, b, 10).map((p) => p.slice(0, 1));
+    for (const rel of keys) {
+      const key = String(rel[0] ?? '');
+      const what = !(key in a) ? 'is added' : !(key in b) ? 'is removed' : 'changes';
+      out.push({ path: key ? [field, key] : [field], message: `${fieldPath(key ? [field, key] : [field])} ${what}: field is immutable when \`immutable\` is set`, hint });
+    }
+  }
+  return out;
+}
