@@ -96,10 +96,11 @@ export function manifestPointer(manifest: unknown, path: Path): string {
 /** The object the server holds before the upgrade and the one it validates after the patch. */
 export function updatePair(typeKey: string, previous: JsonObject, manifest: JsonObject, facts: ClusterFacts, strategy: UpgradeStrategy): { live: JsonObject; next: JsonObject } {
   const live = clone(previous);
-  applyServerDefaults(typeKey, live);
   populateLive(typeKey, live, facts);
+  applyServerDefaults(typeKey, live);
   const builtIn = !typeKey.includes('.') || /\.k8s\.io\//.test(typeKey);
-  const next = strategy === 'replace' ? clone(manifest) : threeWayMerge(previous, manifest, live, builtIn);
+  // The merge shares unchanged subtrees with its inputs: give it copies, so that `live` stays as it was.
+  const next = strategy === 'replace' ? clone(manifest) : threeWayMerge(clone(previous), clone(manifest), clone(live), builtIn);
   applyServerDefaults(typeKey, next);
   serverUpdate(typeKey, next, live);
   return { live, next };

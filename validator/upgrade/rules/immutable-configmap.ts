@@ -11,5 +11,5 @@ export default defineUpgradeRule({
     upstream: 'ValidateConfigMapUpdate (pkg/apis/core/validation)',
     references: ['https://kubernetes.io/docs/concepts/configuration/configmap/#configmap-immutable'],
   },
-  check: ({ live, next }) => immutableDataViolations('ConfigMap', live, next, ['data', 'binaryData']),
+  check: ({ live, next, manifest }) => immutableDataViolations('ConfigMap', live, next, manifest, ['data', 'binaryData']),
 });

@@ -3,7 +3,7 @@ import { differences } from '../equality.ts';
 import { fieldPath, isObject, type JsonObject } from '../json.ts';
 import type { UpdateViolation } from '../types.ts';
 
-export function immutableDataViolations(kind: 'ConfigMap' | 'Secret', live: JsonObject, next: JsonObject, fields: readonly string[]): UpdateViolation[] {
+export function immutableDataViolations(kind: 'ConfigMap' | 'Secret', live: JsonObject, next: JsonObject, manifest: JsonObject, fields: readonly string[]): UpdateViolation[] {
   if (live.immutable !== true) return [];
   const hint = `An immutable ${kind} can only be deleted and re-created. Publish new content under a new name (e.g. suffixed with a hash of the data, like kustomize's ${kind === 'ConfigMap' ? 'configMapGenerator' : 'secretGenerator'}) and point the workloads at it; the rollout then picks it up and the old one can go.`;
   const out: UpdateViolation[] = [];
@@ -18,7 +18,9 @@ export function immutableDataViolations(kind: 'ConfigMap' | 'Secret', live: Json
     for (const rel of keys) {
       const key = String(rel[0] ?? '');
       const what = !(key in a) ? 'is added' : !(key in b) ? 'is removed' : 'changes';
-      out.push({ path: key ? [field, key] : [field], message: `${fieldPath(key ? [field, key] : [field])} ${what}: field is immutable when \`immutable\` is set`, hint });
+      // A Secret key the manifest writes as stringData is reported there.
+      const written = field === 'data' && isObject(manifest.stringData) && key in manifest.stringData ? 'stringData' : field;
+      out.push({ path: key ? [written, key] : [field], message: `${fieldPath(key ? [written, key] : [field])} ${what}: field is immutable when \`immutable\` is set`, hint });
     }
   }
   return out;

@@ -11,5 +11,5 @@ export default defineUpgradeRule({
     upstream: 'ValidateSecretUpdate (pkg/apis/core/validation)',
     references: ['https://kubernetes.io/docs/concepts/configuration/secret/#secret-immutable'],
   },
-  check: ({ live, next }) => immutableDataViolations('Secret', live, next, ['data']),
+  check: ({ live, next, manifest }) => immutableDataViolations('Secret', live, next, manifest, ['data']),
 });
