@@ -4,7 +4,7 @@
  * object), and kinds that moved between groups keep their storage (`extensions` Deployments are
  * `apps` Deployments). Pure.
  */
-import type { K8sResource } from '../types.ts';
+import type { K8sResource } from '../../core/types.ts';
 
 /** Built-in cluster-scoped kinds, by `group/kind` (`core` for the core group). */
 const CLUSTER_SCOPED = new Set([
@@ -68,7 +68,7 @@ export function isClusterScoped(typeKey: string): boolean {
 }
 
 /** The object's identity; `defaultNamespace` is where Helm (or kubectl -n) puts objects without one. */
-export function identityOf(r: Pick<K8sResource, 'apiVersion' | 'kind' | 'name' | 'namespace'>, defaultNamespace: string): string {
+export function identityOf(r: Pick<K8sResource, 'apiVersion' | 'kind' | 'name'> & { namespace?: string | undefined }, defaultNamespace: string): string {
   const typeKey = typeKeyOf(r.apiVersion, r.kind);
   const ns = isClusterScoped(typeKey) ? '' : r.namespace || defaultNamespace;
   return `${typeKey}\u0000${ns}\u0000${r.name}`;

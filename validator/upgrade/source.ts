@@ -15,7 +15,7 @@ import { NexusError } from '../../util/errors.ts';
 import type { Helm } from '../helm.ts';
 import { readManifestInputs } from '../inputs.ts';
 import { helmTemplate, type RenderOptions } from '../render.ts';
-import type { Finding } from '../types.ts';
+import type { Finding } from '../../core/types.ts';
 
 export interface RenderSet {
   files: string[];

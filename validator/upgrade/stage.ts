@@ -10,8 +10,8 @@
  *   rules = the kind's ValidateXxxUpdate checks (rules/), comparing live and next.
  * Helm hooks are skipped: Helm deletes and re-creates them instead of updating them. Pure.
  */
-import type { Finding, K8sResource } from '../types.ts';
-import { escapePointerSegment } from '../yaml-locate.ts';
+import type { Finding, K8sResource } from '../../core/types.ts';
+import { escapePointerSegment } from '../../core/json-pointer.ts';
 import { applyServerDefaults } from './defaults.ts';
 import { identityOf, typeKeyOf } from './identity.ts';
 import { clone, isObject, type JsonObject, type Path } from './json.ts';

@@ -1,5 +1,5 @@
 /** The vocabulary of the upgrade rules: what a rule sees and what it reports. Pure. */
-import type { Severity } from '../types.ts';
+import type { Severity } from '../../core/types.ts';
 import type { JsonObject, Path } from './json.ts';
 import type { ClusterFacts } from './server.ts';
 

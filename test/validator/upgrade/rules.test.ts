@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseManifests } from '../../../validator/manifests.ts';
-import type { K8sResource } from '../../../validator/types.ts';
+import type { K8sResource } from '../../../core/types.ts';
 import { UPGRADE_RULES } from '../../../validator/upgrade/rules/index.ts';
 import { checkUpgrade, type UpgradeStageOptions } from '../../../validator/upgrade/stage.ts';
 
