@@ -84,3 +84,11 @@ describe('upgrade rules: meta', () => {
     expect(new Set(UPGRADE_RULES.map((r) => r.meta.id)).size).toBe(UPGRADE_RULES.length);
   });
 });
+
+describe('upgrade rules: README', () => {
+  it('lists every upgrade rule', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Upgrade safety'), readme.indexOf('## Policies'));
+    expect(UPGRADE_RULES.map((r) => r.meta.id).filter((id) => !section.includes(`\`${id}\``))).toEqual([]);
+  });
+});
