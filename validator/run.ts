@@ -23,7 +23,6 @@ import { templateLine } from './template-lines.ts';
 import type { Finding, K8sResource, ResourceStatus } from '../core/types.ts';
 import { readValuesFile } from './values-file.ts';
 import type { LocatedYaml } from './yaml-source.ts';
-import type { PreviousRelease } from './upgrade/source.ts';
 
 /** CRD-backed API groups the NEXUS charts gate on `.Capabilities.APIVersions.Has`; the default run renders them. */
 export const NEXUS_DEFAULT_API_VERSIONS = ['monitoring.coreos.com/v1', 'autoscaling.k8s.io/v1', 'configuration.konghq.com/v1'];
@@ -109,14 +108,15 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   if (kubeVersion && /^v?1\.\d+$/.test(kubeVersion)) kubeVersion = `${kubeVersion}.0`;
 
   let pendingLints: Promise<Finding[][]> | undefined;
-  let previous: Promise<PreviousRelease> | undefined;
+  let previous: Promise<import('./upgrade/source.ts').PreviousRelease> | undefined;
   if (options.manifests?.length) {
     if (options.upgradeFrom === '-' && options.manifests.includes('-')) throw new NexusError('stdin can hold the new manifests or the previous ones, not both', { hint: 'write one of them to a file' });
     for (const m of await readManifestInputs(options.manifests, options.readStdin ?? readProcessStdin)) {
       streams.push({ source: m.source, text: m.text });
       inputs.push(m.source);
     }
-    if (options.upgradeFrom) previous = startPrevious(options, kubeVersion, [], options.apiVersions);
+    if (options.upgradeFrom) previous = import('./upgrade/pipeline.ts').then((m) => m.loadPreviousRelease(options, kubeVersion, [], options.apiVersions));
+    previous?.catch(() => undefined);
   } else {
     const { chartDir, isNexus, valuesFiles, apiVersions, sets } = chartRun(options);
     // Read every values file first: a file we cannot parse stops the run (exit 2) before helm is spawned.
@@ -130,7 +130,9 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     lints.catch(() => undefined);
     renders.catch(() => undefined);
     pendingLints = lints;
-    if (options.upgradeFrom) previous = startPrevious(options, kubeVersion, sets, apiVersions, chartDir);
+    // Rendered now, so that the previous release's helm processes overlap the new ones.
+    if (options.upgradeFrom) previous = import('./upgrade/pipeline.ts').then((m) => m.loadPreviousRelease(options, kubeVersion, sets, apiVersions, chartDir));
+    previous?.catch(() => undefined);
     if (isNexus && located.length) {
       const { checkValues } = await import('./values-check.ts');
       for (const l of located) findings.push(...checkValues(l));
@@ -178,7 +180,8 @@ export async function validate(options: ValidateOptions): Promise<Report> {
 
   const rules = new Map<string, RuleMeta>(STAGE_RULES.map((r) => [r.id, r]));
   if (previous) {
-    for (const meta of await upgradeStage(await previous, streams, resources, findings, options, kubeVersion)) rules.set(meta.id, meta);
+    const { upgradeStage } = await import('./upgrade/pipeline.ts');
+    for (const meta of upgradeStage(await previous, streams, resources, findings, options, kubeVersion)) rules.set(meta.id, meta);
     lap('upgrade');
   }
   if (options.policies !== false && resources.length) {
@@ -230,74 +233,6 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   for (const f of findings) if (!rules.has(f.policyId)) rules.set(f.policyId, fallbackRule(f.policyId, f.severity));
   const usedRules = [...rules.values()].filter((r) => findings.some((f) => f.policyId === r.id) || r.category === 'kube-schema' || r.category === 'kube-api');
   return buildReport({ version: options.version, inputs, findings, resources: results, rules: usedRules });
-}
-
-/** Starts loading (and rendering) the previous release now, so that it overlaps the new render. */
-function startPrevious(options: ValidateOptions, kubeVersion: string | undefined, sets: readonly { files: string[]; label: string }[], apiVersions: string[] | undefined, chartDir?: string): Promise<PreviousRelease> {
-  const p = import('./upgrade/source.ts').then(async ({ loadPrevious }) => {
-    const chart = chartDir ? await chartIdentity(chartDir) : undefined;
-    return loadPrevious({
-      ref: options.upgradeFrom!,
-      ...(options.upgradeFromVersion ? { version: options.upgradeFromVersion } : {}),
-      ...(chart ? { chart } : {}),
-      sets,
-      renderOptions: { releaseName: options.releaseName, namespace: options.namespace, kubeVersion, apiVersions },
-      helm: () => helmForRun(options.helmPath),
-      readStdin: options.readStdin ?? readProcessStdin,
-    });
-  });
-  p.catch(() => undefined);
-  return p;
-}
-
-async function chartIdentity(chartDir: string): Promise<{ name: string; version: string } | undefined> {
-  const { readChartMeta } = await import('../release/package.ts');
-  try {
-    const meta = readChartMeta(chartDir);
-    return { name: meta.name, version: meta.version };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Pairs the previous release with the new renders and runs the upgrade rules; returns the metadata of
- * the rules (for the report). Manifest inputs are one pool; each chart render pairs with the previous
- * render made with the same values file.
- */
-async function upgradeStage(prev: PreviousRelease, streams: Stream[], resources: K8sResource[], findings: Finding[], options: ValidateOptions, kubeVersion: string | undefined): Promise<RuleMeta[]> {
-  const { checkUpgrade, upgradeRuleMetas } = await import('./upgrade/stage.ts');
-  findings.push(...prev.findings);
-  const parsed = new Map<string, K8sResource[]>();
-  const previousFor = (label: string): K8sResource[] | undefined => {
-    const key = prev.streams.has(label) ? label : prev.streams.has('*') ? '*' : undefined;
-    if (key === undefined) return undefined;
-    let list = parsed.get(key);
-    if (!list) {
-      list = [];
-      for (const s of prev.streams.get(key)!) list.push(...parseManifests(s.text, { source: s.source, file: s.source }).resources);
-      parsed.set(key, list);
-    }
-    return list;
-  };
-  const stageOptions = {
-    namespace: options.namespace ?? (options.manifests?.length ? 'default' : 'nexus'),
-    ...(kubeVersion ? { kubeVersion } : {}),
-    strategy: options.upgradeStrategy ?? 'merge',
-    expandableStorageClasses: options.expandableStorageClasses ?? [],
-    ...(options.defaultStorageClass !== undefined ? { defaultStorageClass: options.defaultStorageClass } : {}),
-    previousLabel: prev.label,
-  } as const;
-  const groups = options.manifests?.length ? [{ label: '*', list: resources }] : streams.map((s) => ({ label: s.source, list: resources.filter((r) => r.source === s.source) }));
-  for (const g of groups) {
-    const before = previousFor(g.label);
-    if (before) findings.push(...checkUpgrade(before, g.list, stageOptions).findings);
-  }
-  const K8S = 'https://kubernetes.io/docs/reference/using-api/api-concepts/#patch-and-apply';
-  return [
-    { id: 'upgrade/previous-render', title: 'Previous release could not be rendered', description: 'The chart of the release being upgraded from could not be rendered with these values, so the upgrade was not checked.', severity: 'error', category: 'upgrade', remediation: 'Pass the deployed manifest instead (`helm get manifest RELEASE`).' },
-    ...upgradeRuleMetas().map((m) => ({ id: m.id, title: m.title, description: m.description, severity: 'error' as const, category: 'upgrade', remediation: m.remediation, helpUri: m.references[0] ?? K8S })),
-  ];
 }
 
 /** Like ESLint's config lookup: a `.nexus-policy.yaml` in the working directory applies unless one is named. */
