@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CHARTS_DIR } from '../../util/paths.ts';
 import type { CliIo } from '../io.ts';
@@ -6,19 +6,26 @@ import type { CliIo } from '../io.ts';
 export function registerGenerate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('generate')
-    .description('write charts/ from the schema and generator/templates (atomic); --check reports drift instead')
+    .description('write charts/ from the schema and generator/templates (atomic, crash-safe); --check reports drift instead')
     .option('--check', 'exit 1 and list the files that differ instead of writing')
     .option('--out <dir>', 'output directory', CHARTS_DIR)
     .action(async (opts: { check?: boolean; out: string }) => {
       // Loaded here, not at the top: other subcommands never pay for the generator's imports.
-      const [{ generateCharts }, { loadTemplateSources, loadVersions }, { findDrift, writeOutputAtomically }] = await Promise.all([
+      const [{ generateCharts }, { loadTemplateSources, loadVersions }, { findDrift, recoverInterruptedWrites, writeOutputAtomically }] = await Promise.all([
         import('../../generator/index.ts'),
         import('../../generator/sources.ts'),
         import('../../generator/write.ts'),
       ]);
       const outDir = resolve(opts.out);
+      const shown = relative(process.cwd(), outDir) || '.';
       const files = generateCharts(loadTemplateSources(), loadVersions());
+      // An interrupted earlier run is finished (or undone) before anything else.
+      const recoveries = opts.check ? recoverInterruptedWrites(outDir, files) : [];
+      const report = (rs: { top: string; action: string }[]) => {
+        for (const r of rs) io.err(`note: an interrupted \`nexus generate\` left ${shown}/${r.top} mid-swap; ${r.action === 'completed' ? 'completed the swap' : 'restored the previous tree'}\n`);
+      };
       if (opts.check) {
+        report(recoveries);
         const drift = findDrift(outDir, files);
         const lines = [
           ...drift.changed.map((p) => `  changed: ${p}`),
@@ -33,7 +40,7 @@ export function registerGenerate(program: Command, io: CliIo, setExit: (code: nu
         io.out(`charts are up to date (${files.length} files)\n`);
         return;
       }
-      writeOutputAtomically(outDir, files);
+      report(writeOutputAtomically(outDir, files));
       io.out(`generated ${files.length} files in ${opts.out}\n`);
     });
 }
