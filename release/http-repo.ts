@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { NexusError } from '../util/errors.ts';
 import { basicAuth, type Credentials } from './credentials.ts';
 import { describeFetchError } from './fetch-error.ts';
-import { writeFileAtomic } from './package.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
 
 export interface RepoStore {
   /** For messages: the directory or URL. */

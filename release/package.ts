@@ -3,11 +3,12 @@
  * The validation gate lives in gate.ts; this module only builds.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { NexusError } from '../util/errors.ts';
+import { writeFileAtomic } from '../util/atomic-write.ts';
+import { fsError, NexusError } from '../util/errors.ts';
 import { canonicalizeChartArchive, readChartArchive } from './archive.ts';
 import { helmOrThrow, type HelmRunner } from './helm-exec.ts';
 import { clearSign, provenanceMessage, type SignOptions } from './sign.ts';
@@ -33,13 +34,6 @@ export interface PackageResult {
 
 export function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-/** Atomic write: a reader never sees half a file, and a failure leaves the old file in place. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 export function readChartMeta(chartDir: string): ChartMeta {
@@ -111,7 +105,11 @@ export async function packageChart(options: PackageOptions): Promise<PackageResu
     const entries = readChartArchive(canonical).map((e) => e.path);
     const subcharts = checkSubcharts(meta.name, meta, entries);
 
-    mkdirSync(options.destination, { recursive: true });
+    try {
+      mkdirSync(options.destination, { recursive: true });
+    } catch (err) {
+      throw fsError(err, 'create the destination directory', options.destination);
+    }
     const fileName = `${meta.name}-${meta.version}.tgz`;
     const path = resolve(options.destination, fileName);
     const sha256 = sha256Hex(canonical);
@@ -123,10 +121,11 @@ export async function packageChart(options: PackageOptions): Promise<PackageResu
       writeFileSync(join(staged, fileName), canonical);
       prov = await clearSign(await provenanceMessage(options.helm, join(staged, fileName), sha256), options.sign);
     }
-    writeFileAtomic(path, canonical);
+    // A stale .prov from an earlier build would not match the new archive: it goes first.
     const provPath = `${path}.prov`;
+    rmSync(provPath, { force: true });
+    writeFileAtomic(path, canonical);
     if (prov !== undefined) writeFileAtomic(provPath, prov);
-    else rmSync(provPath, { force: true }); // a stale .prov from an earlier build would not match
     return { path, provPath: prov !== undefined ? provPath : undefined, sha256, name: meta.name, version: meta.version, entries, subcharts };
   } finally {
     rmSync(work, { recursive: true, force: true });

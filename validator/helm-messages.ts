@@ -53,7 +53,8 @@ export function parseLintOutput(output: string): HelmMessage[] {
 
 /** `helm template` stderr on failure: `Error: …` possibly followed by detail lines. */
 export function parseHelmError(stderr: string): HelmMessage[] {
-  const text = stderr.replace(/\r/g, '').trim();
+  // helm's advice to rerun with --debug is about helm's own CLI, not ours: dropped.
+  const text = stderr.replace(/\r/g, '').replace(/^Use --debug flag to render out invalid YAML\s*$/m, '').trim();
   if (!text) return [];
   const body = text.replace(/^Error:\s*/m, '');
   // Schema errors list one problem per line under a header; keep each line as its own message. Log
@@ -71,4 +72,13 @@ export function parseHelmError(stderr: string): HelmMessage[] {
     if (out.length) return out;
   }
   return [withPosition('error', lines.join('\n'))];
+}
+
+/**
+ * Whether helm's complaint means the chart itself is broken (could not run, exit 2) rather than that
+ * these values are wrong (a finding, exit 1): a template that does not parse, a missing template or
+ * dependency, an unreadable Chart.yaml. `fail`/`required` messages and schema errors are about values.
+ */
+export function isBrokenChart(message: string): boolean {
+  return /^(?:parse error at|template: [^:]+:\d+: (?:function "[^"]+" not defined|unexpected|unclosed)|.*no template "[^"]+" associated with template|.*found in Chart\.yaml, but missing in charts\/ directory|.*Chart\.yaml file is missing|.*validation: chart\.metadata)/.test(message);
 }

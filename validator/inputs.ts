@@ -1,7 +1,8 @@
 /** Manifest inputs: files, directories (recursively: *.yaml, *.yml, *.json) and `-` (stdin). */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { NexusError } from '../util/errors.ts';
+import { fsError, NexusError } from '../util/errors.ts';
+import { decodeUtf8 } from '../util/utf8.ts';
 
 export interface ManifestInput {
   /** Label and file for findings: the path relative to the cwd, or `-`. */
@@ -26,7 +27,11 @@ export async function readManifestInputs(paths: string[], readStdin: () => Promi
   const out: ManifestInput[] = [];
   for (const p of paths) {
     if (p === '-') {
-      out.push({ source: '-', text: await readStdin() });
+      const text = await readStdin();
+      if (!hasDocument(text)) {
+        throw new NexusError('stdin holds no YAML document (it is empty, or only comments)', { location: { file: '-' }, hint: 'pipe manifests in (`helm template … | nexus validate -`), or pass files instead of -' });
+      }
+      out.push({ source: '-', text });
       continue;
     }
     let st;
@@ -35,28 +40,41 @@ export async function readManifestInputs(paths: string[], readStdin: () => Promi
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw new NexusError(`input not found: ${p}`, { location: { file: p }, hint: 'pass manifest files, directories, or - for stdin' });
-      throw new NexusError(`cannot read ${p}: ${code ?? (err as Error).message}`, { location: { file: p }, hint: code === 'EACCES' ? 'check the permissions of the path' : undefined });
+      throw fsError(err, 'read', p);
     }
     const files = st.isDirectory() ? listDir(p) : [p];
     if (st.isDirectory() && files.length === 0) throw new NexusError(`no *.yaml, *.yml or *.json files in directory ${p}`, { location: { file: p } });
     for (const f of files) {
       let text: string;
+      const source = relative(process.cwd(), f) || f;
       try {
-        text = readFileSync(f, 'utf8');
+        text = decodeUtf8(readFileSync(f), source);
       } catch (err) {
-        throw new NexusError(`cannot read ${f}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { location: { file: f } });
+        throw fsError(err, 'read', f);
       }
-      out.push({ source: relative(process.cwd(), f) || f, text });
+      out.push({ source, text });
     }
   }
   return out;
 }
 
+/** Whether `text` has any YAML content: something besides blank lines, comments and document markers. */
+function hasDocument(text: string): boolean {
+  return text.split('\n').some((l) => !/^\s*(#.*)?$/.test(l) && !/^(---|\.\.\.)\s*(#.*)?$/.test(l));
+}
+
+/** All of stdin, strictly decoded (invalid UTF-8 is an error with its position). */
 export function readProcessStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    process.stdin.on('end', () => {
+      try {
+        resolve(decodeUtf8(Buffer.concat(chunks), '-'));
+      } catch (err) {
+        reject(err);
+      }
+    });
     process.stdin.on('error', reject);
   });
 }

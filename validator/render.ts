@@ -2,8 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runHelm, type Helm } from './helm.ts';
-import { parseHelmError } from './helm-messages.ts';
 import type { Finding } from '../core/types.ts';
+import { NexusError } from '../util/errors.ts';
+import { isBrokenChart, parseHelmError } from './helm-messages.ts';
 
 export interface RenderOptions {
   releaseName?: string;
@@ -59,6 +60,14 @@ export async function helmTemplate(helm: Pick<Helm, 'bin' | 'env'>, chartDir: st
   if (result.code === 0) return { source, manifests: result.stdout };
   const messages = parseHelmError(result.stderr || result.stdout);
   const chartRel = relative(process.cwd(), chartDir) || '.';
+  const broken = messages.find((m) => isBrokenChart(m.message));
+  if (broken) {
+    // Not a finding about these values: the chart cannot be rendered at all (exit 2).
+    throw new NexusError(`the chart cannot be rendered: ${broken.message}`, {
+      location: { file: broken.file ? chartFile(chartDir, broken.file) : chartRel, ...(broken.line !== undefined ? { line: broken.line } : {}), ...(broken.column !== undefined ? { column: broken.column } : {}) },
+      hint: 'fix the template at that position (a broken chart is not a values problem)',
+    });
+  }
   const failed: Finding[] = (messages.length ? messages : [{ level: 'error' as const, message: `helm template exited ${result.code}` }]).map((m) => ({
     policyId: 'helm/template',
     severity: 'error',

@@ -1,23 +1,23 @@
 /** Reading a values file (YAML with positions). Kept apart from the Zod check so that helm can be
  * spawned before zod and the model are loaded. */
 import { readFileSync, statSync } from 'node:fs';
-import { NexusError } from '../util/errors.ts';
+import { fsError, NexusError } from '../util/errors.ts';
+import { decodeUtf8 } from '../util/utf8.ts';
 import { parseLocatedYaml, type LocatedYaml } from './yaml-source.ts';
 
 /** Reads and parses a values file; anything that stops us from checking it is a NexusError (exit 2). */
 export function readValuesFile(file: string): LocatedYaml {
-  let text: string;
+  let bytes: Buffer;
   try {
     if (statSync(file).isDirectory()) throw new NexusError(`${file} is a directory, not a values file`, { location: { file }, hint: 'pass a YAML file with -f' });
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
-    if (err instanceof NexusError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new NexusError(code === 'ENOENT' ? `values file not found: ${file}` : `cannot read values file ${file}: ${code ?? (err as Error).message}`, {
-      location: { file },
-      hint: code === 'ENOENT' ? 'check the path (values files are relative to the current directory)' : 'check the file permissions',
-    });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new NexusError(`values file not found: ${file}`, { location: { file }, hint: 'check the path (values files are relative to the current directory)' });
+    }
+    throw fsError(err, 'read the values file', file);
   }
+  const text = decodeUtf8(bytes, file);
   const located = parseLocatedYaml(file, text);
   if (located.value === null || located.value === undefined) {
     throw new NexusError('values file is empty (no YAML document, or only comments)', {

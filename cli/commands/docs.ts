@@ -2,9 +2,11 @@
  * `nexus docs`: writes docs/policies.md (and the editor schema of .nexus-policy.yaml beside it) from the
  * policy metadata; `--check` reports drift (exit 1) instead.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { fsError } from '../../util/errors.ts';
 import { PROJECT_ROOT } from '../../util/paths.ts';
 import type { CliIo } from '../io.ts';
 
@@ -32,12 +34,12 @@ export function registerDocs(program: Command, io: CliIo, setExit: (code: number
         io.out(`${files.map((f) => shown(f.path)).join(' and ')} are up to date (${POLICY_COUNT} policies)\n`);
         return;
       }
-      mkdirSync(dirname(opts.out), { recursive: true });
-      for (const f of files) {
-        const tmp = `${f.path}.tmp-${process.pid}`;
-        writeFileSync(tmp, f.text);
-        renameSync(tmp, f.path);
+      try {
+        mkdirSync(dirname(opts.out), { recursive: true });
+      } catch (err) {
+        throw fsError(err, 'create the directory', dirname(opts.out));
       }
+      for (const f of files) writeFileAtomic(f.path, f.text);
       io.out(`wrote ${files.map((f) => shown(f.path)).join(' and ')} (${POLICY_COUNT} policies)\n`);
     });
 }

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { formatLocation, NexusError } from '../../util/errors.ts';
+import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { formatLocation } from '../../util/errors.ts';
 import { collect, collectCsv } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 
@@ -40,23 +40,25 @@ export function registerRender(program: Command, io: CliIo, setExit: (code: numb
         namespace: opts.namespace,
       });
       let text = '';
+      let failed = false;
       for (const r of renders) {
         if (r.failed) {
           for (const f of r.failed) {
             const where = formatLocation(f);
             io.err(`${where ? `${where}: ` : ''}error: ${f.message}\n`);
           }
-          setExit(1);
+          failed = true;
           continue;
         }
         text += renders.length > 1 ? `# nexus render: ${r.source}\n${r.manifests}` : r.manifests;
       }
-      if (opts.output) {
-        try {
-          writeFileSync(opts.output, text);
-        } catch (err) {
-          throw new NexusError(`cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-      } else io.out(text);
+      if (failed) {
+        // A failed render writes nothing: an earlier good render in --output stays as it was.
+        if (opts.output) io.err(`nothing written to ${opts.output}\n`);
+        setExit(1);
+        return;
+      }
+      if (opts.output) writeFileAtomic(opts.output, text, { what: 'the manifests' });
+      else io.out(text);
     });
 }

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { NexusError } from '../../util/errors.ts';
 import type { Severity } from '../../core/types.ts';
 import { collect, collectCsv } from '../flags.ts';
@@ -105,11 +105,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
       });
       const text = await format(report, opts.format, io.color && !opts.output);
       if (opts.output) {
-        try {
-          writeFileSync(opts.output, text);
-        } catch (err) {
-          throw new NexusError(`cannot write ${opts.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: 'check the --output path' });
-        }
+        writeFileAtomic(opts.output, text, { what: 'the report' });
         if (opts.format !== 'text') {
           const { summaryLine } = await import('../../validator/formatters/text.ts');
           io.err(`${summaryLine(report)}\n`);

@@ -3,7 +3,7 @@
  * the NEXUS_FAULT hook, not by timing) between each pair of steps, and the next run completes or
  * undoes the swap, never loses the chart, and leaves no `.nexus.*` folders behind.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,24 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCharts } from '../../generator/index.ts';
 import { loadTemplateSources, loadVersions } from '../../generator/sources.ts';
 import { findDrift, writeOutputAtomically } from '../../generator/write.ts';
-import { PROJECT_ROOT } from '../../util/paths.ts';
+import { nexusAsync } from '../helpers/cli.ts';
 import { fullDiskDir, readOnlyDir } from '../helpers/fs-faults.ts';
 
 const files = generateCharts(loadTemplateSources(), loadVersions());
-const BIN = join(PROJECT_ROOT, 'bin', 'nexus.mjs');
+const generate = (out: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) => nexusAsync(['generate', '--out', out, ...args], { env });
 let root: string;
-
-/** The real CLI in a child process (async: a blocked test worker misses vitest's heartbeats). */
-function generate(out: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'generate', '--out', out, ...args], { env: { ...process.env, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 /** An output folder holding an "old" generation: the real files plus a marker the new one lacks. */
 function previousGeneration(): string {
