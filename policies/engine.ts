@@ -40,9 +40,10 @@ export interface PolicyRunOptions {
    * ancestor that exists). Locating re-parses a document with positions, which costs more than all
    * policies together. Default `auto`: only for resources without a `templateFile` (for rendered
    * resources the validator maps pointers to template lines itself). `false`: findings carry the
-   * document's first line.
+   * document's first line. `caller`: findings carry no line; the caller locates them together with
+   * its other stages' findings (validator/run.ts), so that each document is indexed once.
    */
-  positions?: boolean | 'auto';
+  positions?: boolean | 'auto' | 'caller';
 }
 
 interface Resolved {
@@ -158,14 +159,15 @@ function locate(r: K8sResource, pointer: string): { line: number; column?: numbe
   return { line: r.line };
 }
 
-function toFinding(r: K8sResource, policy: Policy, severity: Severity, v: Violation, reason: string | undefined, positions: boolean | 'auto', exemptions: readonly Exemption[], index: RenderIndex): Finding {
-  const pos = positions === true || (positions === 'auto' && !r.templateFile) ? locate(r, v.pointer) : { line: r.line };
+function toFinding(r: K8sResource, policy: Policy, severity: Severity, v: Violation, reason: string | undefined, positions: NonNullable<PolicyRunOptions['positions']>, exemptions: readonly Exemption[], index: RenderIndex): Finding {
+  const pos = positions === 'caller' ? undefined : positions === true || (positions === 'auto' && !r.templateFile) ? locate(r, v.pointer) : { line: r.line };
   const f: Finding = {
     policyId: policy.meta.id,
     severity,
     message: render(policy.meta.messages[v.messageId] ?? v.messageId, v.data),
     file: r.file ?? r.templateFile ?? r.source,
-    line: pos.line,
+    // Undefined for `caller` (JSON output omits it until the caller sets it, in this key position).
+    line: pos?.line,
     source: r.source,
     docIndex: r.docIndex,
     apiVersion: r.apiVersion,
@@ -173,7 +175,7 @@ function toFinding(r: K8sResource, policy: Policy, severity: Severity, v: Violat
     name: r.name,
     jsonPointer: v.pointer,
   };
-  if (pos.column !== undefined) f.column = pos.column;
+  if (pos?.column !== undefined) f.column = pos.column;
   if (r.namespace) f.namespace = r.namespace;
   if (r.itemIndex !== undefined) f.itemIndex = r.itemIndex;
   const hint = v.hint ?? policy.meta.remediation;

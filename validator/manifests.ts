@@ -2,38 +2,17 @@
  * Manifest streams → K8sResource[]. The hot path splits the stream on document markers (a `---` or
  * `...` at column 0 always ends a document in YAML, so the split is exact) and parses each document
  * with js-yaml (about 10x faster than `yaml`). Positions cost nothing until a finding needs them:
- * `K8sResource.locate` re-parses only that document with `yaml` (eemeli), once, on first use.
+ * `K8sResource.locate` indexes only that document (yaml-positions.ts: one more js-yaml parse, with
+ * positions) and keeps the index while the document's findings are being located.
  *
  * Problems in one document (syntax, duplicate keys, alias bombs, a scalar where an object belongs,
  * a missing kind) become findings for that document; the rest of the stream is still checked.
  */
 import jsyaml from 'js-yaml';
 import type { Finding, K8sResource, Position } from '../core/types.ts';
-import { locateInYaml, duplicateKeyPointers } from './yaml-locate.ts';
-
-const T = (jsyaml as unknown as { types: Record<'null' | 'int' | 'float' | 'merge', jsyaml.Type> }).types;
-
-/**
- * Booleans as Kubernetes reads them. kubectl, helm and the API machinery convert YAML with
- * sigs.k8s.io/yaml (go-yaml v2, YAML 1.1), where `yes`, `no`, `on`, `off`, `y` and `n` are booleans:
- * an unquoted `value: yes` in an env var is rejected by the API server, so it must be a type error here too.
- */
-const BOOL_TRUE = new Set(['true', 'True', 'TRUE', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'y', 'Y']);
-const BOOL_FALSE = new Set(['false', 'False', 'FALSE', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'n', 'N']);
-const YAML11_BOOL = new jsyaml.Type('tag:yaml.org,2002:bool', {
-  kind: 'scalar',
-  resolve: (data: string | null) => data !== null && (BOOL_TRUE.has(data) || BOOL_FALSE.has(data)),
-  construct: (data: string) => BOOL_TRUE.has(data),
-  predicate: (v: unknown) => typeof v === 'boolean',
-  represent: { lowercase: (v: unknown) => (v ? 'true' : 'false') },
-  defaultStyle: 'lowercase',
-});
-
-/**
- * The document schema: null, YAML 1.1 booleans, int, float and merge keys (`<<`); no timestamps or
- * binary (they stay strings, as in the JSON Kubernetes sees).
- */
-const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [T.null, YAML11_BOOL, T.int, T.float, T.merge] });
+import { duplicateKeyPointers } from './yaml-locate.ts';
+import { PositionIndexCache, positionIndex } from './yaml-positions.ts';
+import { MANIFEST_SCHEMA as SCHEMA } from './yaml-schema.ts';
 
 /** Expansion limit for documents with aliases: a document may not expand beyond this many nodes. */
 const MAX_EXPANDED_NODES = 1_000_000;
@@ -233,12 +212,11 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
   return { resources, findings, problems };
 }
 
+/** Indexes of the documents located most recently (findings are located document by document). */
+const recentIndexes = new PositionIndexCache<StreamDocument>();
+
 function lazyLocator(doc: StreamDocument): (pointer: string) => Position | undefined {
-  let cache: ((p: string) => Position | undefined) | undefined;
-  return (pointer) => {
-    cache ??= locateInYaml(doc.text, doc.line);
-    return cache(pointer);
-  };
+  return (pointer) => recentIndexes.get(doc, () => positionIndex(doc.text, doc.line)).locate(pointer);
 }
 
 function toResource(

@@ -213,6 +213,8 @@ export async function validate(options: ValidateOptions): Promise<Report> {
           ...(policyConfig ? { configFile: policyConfig } : {}),
           ...(options.pssLevel ? { pssLevel: options.pssLevel } : {}),
           ...(options.pssVersion ? { pssVersion: options.pssVersion } : {}),
+          // Located below with every other stage's findings: one index per document.
+          positions: 'caller',
         }),
       );
     }
@@ -251,8 +253,9 @@ function resourceKey(source: string | undefined, docIndex: number | undefined, k
 }
 
 /**
- * Fills in positions for findings that point into a resource: the stream line via the lazy locator,
- * and for rendered templates the template file and its line (see template-lines.ts).
+ * Fills in positions for findings that point into a resource: the stream line via the resource's
+ * locator, and for rendered templates the template file and its line (see template-lines.ts). Every
+ * stage's findings of one document are located together, so each document is indexed once.
  */
 function resolvePositions(findings: Finding[], resources: K8sResource[]): void {
   const byKey = new Map<string, K8sResource>();
@@ -267,29 +270,37 @@ function resolvePositions(findings: Finding[], resources: K8sResource[]): void {
     ordinal.set(r, n);
     seen.set(k, n + 1);
   }
+  const byResource = new Map<K8sResource, Finding[]>();
   for (const f of findings) {
     if (f.docIndex === undefined) continue;
     const r = byKey.get(resourceKey(f.source, f.docIndex, f.kind, f.name));
-    if (!r) continue;
     // Stages that set a position themselves keep it, unless the resource came from a render: then the
     // reported file is the template, and its line must be a template line, not a stream line.
-    if (f.line !== undefined && !r.templateFile) continue;
-    const pointer = f.jsonPointer ?? '';
-    const pos = r.locate?.(pointer);
-    if (pos) f.streamLine = pos.line;
-    const tline = r.templateFile && r.file ? templateLine(resolve(process.cwd(), r.file), pointer, { kind: r.kind, ordinal: ordinal.get(r) ?? 0 }) : undefined;
-    if (tline !== undefined) {
-      f.file = r.file;
-      f.line = tline;
-      delete f.column;
-    } else {
-      f.file = r.source;
-      if (pos) {
-        f.line = pos.line;
-        f.column = pos.column;
-      } else f.line = r.line;
+    if (!r || (f.line !== undefined && !r.templateFile)) continue;
+    const list = byResource.get(r);
+    if (list) list.push(f);
+    else byResource.set(r, [f]);
+  }
+  for (const [r, list] of byResource) {
+    const templatePath = r.templateFile && r.file ? resolve(process.cwd(), r.file) : undefined;
+    for (const f of list) {
+      const pointer = f.jsonPointer ?? '';
+      const pos = r.locate?.(pointer);
+      if (pos) f.streamLine = pos.line;
+      const tline = templatePath ? templateLine(templatePath, pointer, { kind: r.kind, ordinal: ordinal.get(r) ?? 0 }) : undefined;
+      if (tline !== undefined) {
+        f.file = r.file;
+        f.line = tline;
+        delete f.column;
+      } else {
+        f.file = r.source;
+        if (pos) {
+          f.line = pos.line;
+          f.column = pos.column;
+        } else f.line = r.line;
+      }
+      if (f.itemIndex === undefined && r.itemIndex !== undefined) f.itemIndex = r.itemIndex;
     }
-    if (f.itemIndex === undefined && r.itemIndex !== undefined) f.itemIndex = r.itemIndex;
   }
 }
 

@@ -8,6 +8,15 @@ import { readFileSync } from 'node:fs';
 import { pointerSegments } from '../core/json-pointer.ts';
 
 const cache = new Map<string, string[] | null>();
+const segmentCache = new Map<string, Array<{ from: number; to: number; kind?: string }>>();
+const keyPatterns = new Map<string, RegExp>();
+
+/** The pattern of a template line that writes key `seg` (compiled once per key: findings repeat keys). */
+function keyPattern(seg: string): RegExp {
+  let re = keyPatterns.get(seg);
+  if (!re) keyPatterns.set(seg, (re = new RegExp(`^\\s*(?:-\\s+)?["']?${escapeRe(seg)}["']?\\s*:`)));
+  return re;
+}
 
 function linesOf(file: string): string[] | null {
   let lines = cache.get(file);
@@ -31,7 +40,7 @@ export function templateLineIn(lines: readonly string[], pointer: string, from =
   let found: number | undefined;
   for (const seg of pointerSegments(pointer)) {
     if (/^\d+$/.test(seg)) continue;
-    const re = new RegExp(`^\\s*(?:-\\s+)?["']?${escapeRe(seg)}["']?\\s*:`);
+    const re = keyPattern(seg);
     for (let i = from; i < to; i++) {
       if (re.test(lines[i]!)) {
         found = i + 1;
@@ -87,7 +96,9 @@ export function templateLine(file: string, pointer: string, doc?: TemplateDoc): 
   let from = 0;
   let to = lines.length;
   if (doc) {
-    const same = segmentsOf(lines).filter((s) => s.kind === doc.kind);
+    let segments = segmentCache.get(file);
+    if (!segments) segmentCache.set(file, (segments = segmentsOf(lines)));
+    const same = segments.filter((s) => s.kind === doc.kind);
     const seg = same[Math.min(doc.ordinal, same.length - 1)];
     if (seg) ({ from, to } = seg);
   }

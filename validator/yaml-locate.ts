@@ -1,32 +1,10 @@
 /**
- * The slow, precise path: positions inside one YAML document, computed with `yaml` (eemeli) only
- * when a finding needs them.
+ * Positions from `yaml` (eemeli) documents: the values files a person edits (yaml-source.ts) and the
+ * rare manifest document with duplicate keys. Manifest findings are located by yaml-positions.ts.
  */
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { escapePointerSegment, pointerSegments } from '../core/json-pointer.ts';
 import type { Position } from '../core/types.ts';
-
-/**
- * Returns a locator for JSON pointers into the document `text`, whose line 1 is line `baseLine` of
- * the stream. A pointer to a missing key resolves to its nearest existing parent; to a present key
- * resolves to the key (so unknown fields point at themselves).
- */
-export function locateInYaml(text: string, baseLine: number): (pointer: string) => Position | undefined {
-  const lineCounter = new LineCounter();
-  let doc: ReturnType<typeof parseDocument> | undefined;
-  try {
-    doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false });
-  } catch {
-    doc = undefined;
-  }
-  return (pointer) => {
-    if (!doc) return undefined;
-    const offset = offsetOfPath(doc.contents as Node | null, pointerSegments(pointer), true);
-    if (offset === undefined) return undefined;
-    const p = lineCounter.linePos(offset);
-    return { line: baseLine + p.line - 1, column: p.col };
-  };
-}
 
 /**
  * Source offset of the node at `path` under `root` (also used by yaml-source.ts for values files).
@@ -40,8 +18,12 @@ export function offsetOfPath(root: Node | null, path: readonly PropertyKey[], wa
   for (let i = 0; i < path.length; i++) {
     const seg = String(path[i]);
     if (isMap(node)) {
+      // From the end, so the first match is the last duplicate (the one the parsed value keeps).
       let pair: unknown;
-      for (const p of node.items) if (isPair(p) && isScalar(p.key) && String(p.key.value) === seg) pair = p;
+      for (let j = node.items.length - 1; j >= 0 && pair === undefined; j--) {
+        const p = node.items[j];
+        if (isPair(p) && isScalar(p.key) && String(p.key.value) === seg) pair = p;
+      }
       if (!isPair(pair)) return offset;
       const keyNode = pair.key as Node;
       if (wantKey && i === path.length - 1) return keyNode.range?.[0] ?? offset;
