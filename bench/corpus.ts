@@ -130,3 +130,104 @@ export function mixedCorpus(count: number): string[] {
 export function toStream(docs: string[]): string {
   return docs.map((d) => `---\n${d}`).join('');
 }
+
+/**
+ * `count` documents, Deployments and Services alternating, each with exactly one schema error that
+ * kubeconform reports too: a quoted number where the API takes an integer.
+ */
+export function schemaErrorCorpus(count: number): string[] {
+  return mixedCorpus(count).map((d) => (d.includes('kind: Deployment') ? d.replace(/\n {2}replicas: (\d+)\n/, '\n  replicas: "$1"\n') : d.replace('\n      port: 80\n', '\n      port: "80"\n')));
+}
+
+/** The CustomResourceDefinition of the CRD corpus: a namespaced `Widget` (bench.example.com/v1) with a typical nested spec. */
+export const WIDGET_CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.bench.example.com
+spec:
+  group: bench.example.com
+  names: { kind: Widget, plural: widgets, singular: widget, listKind: WidgetList }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            apiVersion: { type: string }
+            kind: { type: string }
+            metadata: { type: object }
+            spec:
+              type: object
+              required: [size, image]
+              properties:
+                size: { type: integer, minimum: 1, maximum: 100 }
+                image: { type: string, minLength: 1 }
+                mode: { type: string, enum: [fast, safe, slow] }
+                ports:
+                  type: array
+                  items:
+                    type: object
+                    required: [port]
+                    properties:
+                      name: { type: string, maxLength: 15 }
+                      port: { type: integer, minimum: 1, maximum: 65535 }
+                      protocol: { type: string, enum: [TCP, UDP, SCTP] }
+                resources:
+                  type: object
+                  properties:
+                    cpu: { x-kubernetes-int-or-string: true }
+                    memory: { x-kubernetes-int-or-string: true }
+                selector:
+                  type: object
+                  additionalProperties: { type: string }
+            status:
+              type: object
+              x-kubernetes-preserve-unknown-fields: true
+`;
+
+/** `count` Widgets, each with one unknown field (`spec.colour`), which strict mode must reject. */
+export function crdCorpus(count: number): string[] {
+  const docs: string[] = [];
+  for (let i = 0; i < count; i++) {
+    docs.push(`apiVersion: bench.example.com/v1
+kind: Widget
+metadata:
+  name: widget-${i}
+  namespace: team-${i % 7}
+  labels:
+    app.kubernetes.io/name: widget-${i}
+spec:
+  size: ${1 + (i % 100)}
+  image: "registry.example.com/widgets/w:1.${i % 10}.0"
+  mode: ${["fast", "safe", "slow"][i % 3]}
+  colour: blue
+  ports:
+    - name: http
+      port: ${8000 + (i % 1000)}
+      protocol: TCP
+  resources:
+    cpu: ${100 + (i % 9) * 50}m
+    memory: 256Mi
+  selector:
+    app: widget-${i}
+`);
+  }
+  return docs;
+}
+
+/** One Deployment whose container has `findings` environment variables, each with a misspelt `valeu` (one unknown field each). */
+export function hugeDocument(findings: number): string {
+  const env: string[] = [];
+  for (let i = 0; i < findings; i++) env.push(`            - name: VAR_${i}\n              valeu: "${i}"\n`);
+  return deployment(0).replace('          env:\n', `          env:\n${env.join('')}`);
+}
+
+/** `count` Deployments (the per-document reference the CRD corpus is compared with). */
+export function deploymentCorpus(count: number): string[] {
+  const docs: string[] = [];
+  for (let i = 0; i < count; i++) docs.push(deployment(i));
+  return docs;
+}
