@@ -5,6 +5,7 @@
 #   openssl                                            : self-signed certificates for the PostgreSQL TLS tests
 #   docker-registry                                    : OCI publish tests (distribution v2)
 #   prometheus (promtool), prometheus-alertmanager (amtool): extracted only (DESIGN §6), into .tools/debian
+#   Node >= 22.19 where the machine's is older                : scripts/install-node.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,8 @@ if [ ! -x .tools/debian/usr/bin/promtool ] || [ ! -x .tools/debian/usr/bin/amtoo
   for deb in "$tmp"/*.deb; do dpkg-deb -x "$deb" .tools/debian; done
   rm -rf "$tmp"
 fi
+
+bash scripts/install-node.sh
 
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 echo "system deps ready: postgres in ${pgbin:-?}, $(redis-server --version | cut -d' ' -f3), $(.tools/debian/usr/bin/promtool --version 2>&1 | head -n1)"
