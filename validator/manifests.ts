@@ -1,9 +1,9 @@
 /**
  * Manifest streams → K8sResource[]. The hot path splits the stream on document markers (a `---` or
  * `...` at column 0 always ends a document in YAML, so the split is exact) and parses each document
- * with js-yaml (about 10x faster than `yaml`). Positions cost nothing until a finding needs them:
- * `K8sResource.locate` indexes only that document (yaml-positions.ts: one more js-yaml parse, with
- * positions) and keeps the index while the document's findings are being located.
+ * with js-yaml (about 10x faster than `yaml`), whose event listener records where each node starts
+ * (yaml-positions.ts: three integers a node); `K8sResource.locate` resolves pointers from that record,
+ * with no second parse.
  *
  * Problems in one document (syntax, duplicate keys, alias bombs, a scalar where an object belongs,
  * a missing kind) become findings for that document; the rest of the stream is still checked.
@@ -11,7 +11,7 @@
 import jsyaml from 'js-yaml';
 import type { Finding, K8sResource, Position } from '../core/types.ts';
 import { duplicateKeyPointers } from './yaml-locate.ts';
-import { PositionIndexCache, positionIndex } from './yaml-positions.ts';
+import { FrameRecorder, PositionIndexCache, recordedPositionIndex } from './yaml-positions.ts';
 import { MANIFEST_SCHEMA as SCHEMA } from './yaml-schema.ts';
 
 /** Expansion limit for documents with aliases: a document may not expand beyond this many nodes. */
@@ -143,7 +143,8 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
     let value: unknown;
     const before = findings.length;
     try {
-      value = jsyaml.load(doc.text, { schema: SCHEMA });
+      recorder.start();
+      value = jsyaml.load(doc.text, { schema: SCHEMA, listener: recorder.listener });
     } catch (err) {
       const e = err as { reason?: string; mark?: { line: number; column: number }; message?: string };
       const pos = e.mark ? { line: doc.line + e.mark.line, column: e.mark.column + 1 } : undefined;
@@ -156,7 +157,8 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
           });
         }
         try {
-          value = jsyaml.load(doc.text, { schema: SCHEMA, json: true });
+          recorder.start();
+          value = jsyaml.load(doc.text, { schema: SCHEMA, json: true, listener: recorder.listener });
         } catch {
           problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
           continue;
@@ -188,7 +190,7 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
       problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
       continue;
     }
-    const locateDoc = lazyLocator(doc);
+    const locateDoc = lazyLocator(doc, recorder.frames(), value);
     const obj = value as Record<string, unknown>;
     if (obj.kind === 'List' && Array.isArray(obj.items) && (obj.apiVersion === 'v1' || obj.apiVersion === undefined)) {
       obj.items.forEach((item, i) => {
@@ -214,9 +216,11 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
 
 /** Indexes of the documents located most recently (findings are located document by document). */
 const recentIndexes = new PositionIndexCache<StreamDocument>();
+/** Where each node of the document being parsed starts (kept compactly for every document). */
+const recorder = new FrameRecorder();
 
-function lazyLocator(doc: StreamDocument): (pointer: string) => Position | undefined {
-  return (pointer) => recentIndexes.get(doc, () => positionIndex(doc.text, doc.line)).locate(pointer);
+function lazyLocator(doc: StreamDocument, frames: Int32Array, value: unknown): (pointer: string) => Position | undefined {
+  return (pointer) => recentIndexes.get(doc, () => recordedPositionIndex(doc.text, doc.line, frames, value)).locate(pointer);
 }
 
 function toResource(

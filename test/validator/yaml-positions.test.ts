@@ -13,7 +13,7 @@ import { escapePointerSegment, pointerSegments } from '../../core/json-pointer.t
 import type { Position } from '../../core/types.ts';
 import { splitDocuments } from '../../validator/manifests.ts';
 import { offsetOfPath } from '../../validator/yaml-locate.ts';
-import { PositionIndexCache, positionIndex } from '../../validator/yaml-positions.ts';
+import { FrameRecorder, PositionIndexCache, positionIndex, recordedPositionIndex, type PositionIndex } from '../../validator/yaml-positions.ts';
 import { MANIFEST_SCHEMA } from '../../validator/yaml-schema.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -48,15 +48,29 @@ function pointersOf(value: unknown): string[] {
   return out;
 }
 
+/** The index as manifests.ts builds it: nodes recorded during the one parse, keys from the parsed value. */
+function recorded(text: string, baseLine: number): PositionIndex {
+  const recorder = new FrameRecorder();
+  recorder.start();
+  const value = jsyaml.load(text, { schema: MANIFEST_SCHEMA, json: true, listener: recorder.listener });
+  return recordedPositionIndex(text, baseLine, recorder.frames(), value);
+}
+
+/** Pointers where either way of building the index disagrees with yaml. */
 function mismatches(text: string, baseLine = 1): string[] {
   const value = jsyaml.load(text, { schema: MANIFEST_SCHEMA, json: true });
   const expected = reference(text, baseLine);
-  const index = positionIndex(text, baseLine);
+  const indexes: Array<[string, PositionIndex]> = [
+    ['recorded', recorded(text, baseLine)],
+    ['reparsed', positionIndex(text, baseLine)],
+  ];
   const bad: string[] = [];
   for (const p of pointersOf(value)) {
     const want = expected(p);
-    const got = index.locate(p);
-    if (JSON.stringify(want) !== JSON.stringify(got)) bad.push(`${p}: yaml ${JSON.stringify(want)}, index ${JSON.stringify(got)}`);
+    for (const [how, index] of indexes) {
+      const got = index.locate(p);
+      if (JSON.stringify(want) !== JSON.stringify(got)) bad.push(`${p}: yaml ${JSON.stringify(want)}, ${how} ${JSON.stringify(got)}`);
+    }
   }
   return bad;
 }
@@ -122,6 +136,7 @@ describe('position index', () => {
     ['nested sequences', 'm:\n- - a\n  - - b\n    - c\n- d\n'],
     ['empty values', 'a:\nb: ~\nc: {}\nd: []\ne:\n  f:\n'],
     ['anchors, aliases and merge keys', 'base: &b\n  x: 1\n  w: [1, 2]\nuse:\n  <<: *b\n  z: *b\n'],
+    ['duplicate and integer-like keys (their order is not the value\'s)', 'a: 1\nb: 2\na: 3\nlabels:\n  z: 1\n  "10": 2\n  "2": 3\n'],
     ['CRLF line ends', 'a:\r\n  b: 1\r\n  c:\r\n    - d\r\n'],
     ['multi-line plain and quoted scalars', 'a: this is\n  one scalar\nb: "two\n  lines"\nc: 1\n'],
     ['a List document', 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n  - apiVersion: v1\n    kind: Secret\n    metadata:\n      name: b\n'],
