@@ -272,7 +272,7 @@ export function recordedPositionIndex(text: string, baseLine: number, frames: In
 
 const ownRecorder = new FrameRecorder();
 
-/** The index of a document parsed here, with every key recorded (no parsed value needed). */
+/** The index of `text` from a parse of its own, with every key recorded (no parsed value needed). */
 export function reparsedIndex(text: string, baseLine: number): PositionIndex {
   ownRecorder.start(true);
   try {
@@ -282,11 +282,6 @@ export function reparsedIndex(text: string, baseLine: number): PositionIndex {
     return NOT_PARSED;
   }
   return new RecordedIndex(text, baseLine, ownRecorder.frames(), undefined, ownRecorder.recordedScalars());
-}
-
-/** Builds the index of `text` by parsing it (the documents that were not recorded on their first parse). */
-export function positionIndex(text: string, baseLine: number): PositionIndex {
-  return reparsedIndex(text, baseLine);
 }
 
 /**

@@ -13,7 +13,7 @@ import { escapePointerSegment, pointerSegments } from '../../core/json-pointer.t
 import type { Position } from '../../core/types.ts';
 import { splitDocuments } from '../../validator/manifests.ts';
 import { offsetOfPath } from '../../validator/yaml-locate.ts';
-import { FrameRecorder, PositionIndexCache, positionIndex, recordedPositionIndex, type PositionIndex } from '../../validator/yaml-positions.ts';
+import { FrameRecorder, PositionIndexCache, recordedPositionIndex, reparsedIndex, type PositionIndex } from '../../validator/yaml-positions.ts';
 import { MANIFEST_SCHEMA } from '../../validator/yaml-schema.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -62,7 +62,7 @@ function mismatches(text: string, baseLine = 1): string[] {
   const expected = reference(text, baseLine);
   const indexes: Array<[string, PositionIndex]> = [
     ['recorded', recorded(text, baseLine)],
-    ['reparsed', positionIndex(text, baseLine)],
+    ['reparsed', reparsedIndex(text, baseLine)],
   ];
   const bad: string[] = [];
   for (const p of pointersOf(value)) {
@@ -146,7 +146,7 @@ describe('position index', () => {
 
   it('points an unknown field at its key, a missing one at its nearest parent, and counts lines from the stream', () => {
     const text = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  replica: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          image: x\n';
-    const index = positionIndex(text, 10);
+    const index = reparsedIndex(text, 10);
     expect(index.locate('/spec/replica')).toEqual({ line: 13, column: 3 });
     expect(index.locate('/spec/template/spec/containers/0/resources/limits')).toEqual({ line: 17, column: 11 });
     expect(index.locate('/spec/template/spec/containers/0/image')).toEqual({ line: 18, column: 11 });
@@ -155,16 +155,16 @@ describe('position index', () => {
   });
 
   it('resolves an item among empty list items to the list (the items do not line up), never to a wrong item', () => {
-    const index = positionIndex('l:\n  -\n  - b: 1\n', 1);
+    const index = reparsedIndex('l:\n  -\n  - b: 1\n', 1);
     expect(index.locate('/l/1/b')).toEqual({ line: 2, column: 3 });
   });
 
   it('last duplicate key wins, as in the parsed value', () => {
-    expect(positionIndex('a: 1\nb: 2\na: 3\n', 1).locate('/a')).toEqual({ line: 3, column: 1 });
+    expect(reparsedIndex('a: 1\nb: 2\na: 3\n', 1).locate('/a')).toEqual({ line: 3, column: 1 });
   });
 
   it('a document that does not parse locates nothing', () => {
-    expect(positionIndex('a: [unclosed\n', 1).locate('/a')).toBeUndefined();
+    expect(reparsedIndex('a: [unclosed\n', 1).locate('/a')).toBeUndefined();
   });
 
   it('the cache builds each document once while it is among the most recent, and forgets the oldest', () => {
@@ -172,7 +172,7 @@ describe('position index', () => {
     let builds = 0;
     const build = () => {
       builds++;
-      return positionIndex('a: 1\n', 1);
+      return reparsedIndex('a: 1\n', 1);
     };
     cache.get('x', build);
     cache.get('y', build);
