@@ -37,8 +37,8 @@ export interface PolicyRunOptions {
   only?: readonly string[];
   /**
    * Resolve line/column of each finding through `K8sResource.locate` (falling back to the nearest
-   * ancestor that exists). Locating re-parses a document with positions, which costs more than all
-   * policies together. Default `auto`: only for resources without a `templateFile` (for rendered
+   * ancestor that exists): a lookup in the positions recorded when the document was parsed.
+   * Default `auto`: only for resources without a `templateFile` (for rendered
    * resources the validator maps pointers to template lines itself). `false`: findings carry the
    * document's first line. `caller`: findings carry no line; the caller locates them together with
    * its other stages' findings (validator/run.ts), so that each document is indexed once.
