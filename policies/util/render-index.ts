@@ -6,7 +6,7 @@
 import type { K8sResource } from '../../core/types.ts';
 import { obj, str, strMap, type Obj } from './json.ts';
 import { podOf, type PodView } from './pod.ts';
-import { isEmptySelector, mapSelector, matches, type Selector } from './selector.ts';
+import { isEmptySelector, mapSelector, matches, parseLabelSelector, type Selector } from './selector.ts';
 
 export const CLUSTER_SCOPED_KINDS = new Set([
   'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass',
@@ -33,6 +33,7 @@ export class RenderIndex {
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly targets = new Map<string, K8sResource[]>();
   private servicesByPod: Map<PodEntry, K8sResource[]> | undefined;
+  private isolationByPod: Map<PodEntry, Isolation> | undefined;
 
   constructor(resources: readonly K8sResource[], defaultNamespace = 'default') {
     this.resources = resources;
@@ -138,6 +139,29 @@ export class RenderIndex {
     return this.targets.get(`${kind}>${target.kind}/${this.namespaceOf(target)}/${target.name}`) ?? [];
   }
 
+  /** The directions in which NetworkPolicies of its namespace isolate the pod of `r` (computed once for the render). */
+  isolationOf(r: K8sResource): Isolation {
+    if (!this.isolationByPod) {
+      this.isolationByPod = new Map();
+      for (const np of this.ofKind('NetworkPolicy')) {
+        const spec = obj(np.object.spec);
+        const sel = parseLabelSelector(spec?.podSelector);
+        if (!sel) continue;
+        const types = policyTypesOf(spec);
+        for (const e of this.selectPods(this.namespaceOf(np), sel)) {
+          const cur = this.isolationByPod.get(e);
+          if (!cur) this.isolationByPod.set(e, { ...types });
+          else {
+            cur.ingress ||= types.ingress;
+            cur.egress ||= types.egress;
+          }
+        }
+      }
+    }
+    const e = this.podByResource.get(r);
+    return (e && this.isolationByPod.get(e)) ?? { ingress: false, egress: false };
+  }
+
   /** Services whose `spec.selector` selects the pod template of `r` (computed once for the render). */
   servicesSelecting(r: K8sResource): K8sResource[] {
     if (!this.servicesByPod) {
@@ -155,6 +179,22 @@ export class RenderIndex {
     const e = this.podByResource.get(r);
     return (e && this.servicesByPod.get(e)) ?? [];
   }
+}
+
+/** Which directions of a pod's traffic some NetworkPolicy isolates. */
+export interface Isolation {
+  ingress: boolean;
+  egress: boolean;
+}
+
+/**
+ * The directions a NetworkPolicy applies to, as the API server defaults `policyTypes`: the listed
+ * types when set; otherwise Ingress always, plus Egress when the policy has egress rules.
+ */
+export function policyTypesOf(spec: Obj | undefined): Isolation {
+  const types = spec?.policyTypes;
+  if (Array.isArray(types) && types.length > 0) return { ingress: types.includes('Ingress'), egress: types.includes('Egress') };
+  return { ingress: true, egress: Array.isArray(spec?.egress) && spec.egress.length > 0 };
 }
 
 /** A Service's selector; null when absent or empty (the Service then manages no endpoints). */
