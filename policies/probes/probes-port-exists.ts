@@ -11,13 +11,15 @@ export default definePolicy({
     severity: 'error',
     scope: 'resource',
     kinds: POD_TEMPLATE_KINDS,
-    description: 'A probe (`httpGet`, `tcpSocket`, `grpc`) or lifecycle hook on a named port that the container does not declare fails forever: the pod never becomes ready, or is restarted in a loop. Numeric ports must be 1-65535.',
+    description:
+      'A probe (`httpGet`, `tcpSocket`, `grpc`) or lifecycle hook on a named port that the container does not declare fails forever: the pod never becomes ready, or is restarted in a loop. Numeric ports must be 1-65535. These handlers all connect over TCP, so a port the container declares only as UDP (or SCTP) fails the same way: the kubelet resolves a named port by its name whatever its protocol, then opens a TCP connection nobody accepts. Scope: a numeric port the container does not declare at all is not judged (declaring ports is optional).',
     remediation: 'Use the name of one of the container\'s `ports`, or a valid number.',
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
     equivalents: ['kube-linter:liveness-port', 'kube-linter:readiness-port', 'kube-linter:startup-port'],
     messages: {
       named: 'container "{{container}}" {{probe}} uses port "{{port}}", which the container does not declare',
       range: 'container "{{container}}" {{probe}} uses port {{port}}, outside 1-65535',
+      protocol: 'container "{{container}}" {{probe}} connects over TCP to port {{port}}, which the container declares only as {{protocol}}',
     },
   },
   check(r) {
@@ -27,7 +29,14 @@ export default definePolicy({
     for (const c of containersOf(pod)) {
       const k = c.container;
       if (!k.livenessProbe && !k.readinessProbe && !k.startupProbe && !k.lifecycle) continue;
-      const names = new Set(objs(k.ports).map((p) => p.name).filter((n) => typeof n === 'string'));
+      const ports = objs(k.ports);
+      const names = new Set(ports.map((p) => p.name).filter((n) => typeof n === 'string'));
+      /** The protocols a port (name or number) is declared with; a named port resolves to its number first. */
+      const protocols = (port: unknown): Set<string> => {
+        const byName = typeof port === 'string' && !/^\d+$/.test(port) ? ports.find((p) => p.name === port) : undefined;
+        const number = byName ? byName.containerPort : Number(port);
+        return new Set(ports.filter((p) => p.containerPort === number).map((p) => (typeof p.protocol === 'string' ? p.protocol : 'TCP')));
+      };
       for (const [path, h] of handlersOf(c)) {
         for (const action of ['httpGet', 'tcpSocket', 'grpc'] as const) {
           const port = obj(obj(h)?.[action])?.port;
@@ -35,6 +44,10 @@ export default definePolicy({
           const probe = path.replace('lifecycle/', '');
           if (typeof port === 'string' && !/^\d+$/.test(port) && !names.has(port)) out.push({ messageId: 'named', data: { container: c.name, probe, port }, pointer, container: c.name });
           else if ((typeof port === 'number' || (typeof port === 'string' && /^\d+$/.test(port))) && (Number(port) < 1 || Number(port) > 65535)) out.push({ messageId: 'range', data: { container: c.name, probe, port: String(port) }, pointer, container: c.name });
+          else if (port !== undefined) {
+            const declared = protocols(port);
+            if (declared.size > 0 && !declared.has('TCP')) out.push({ messageId: 'protocol', data: { container: c.name, probe, port: String(port), protocol: [...declared].sort().join('/') }, pointer, container: c.name });
+          }
         }
       }
     }

@@ -14,12 +14,12 @@ export default definePolicy({
     severity: 'error',
     scope: 'render',
     kinds: ['PodDisruptionBudget'],
-    description: 'A PDB that never allows a disruption blocks node drains and cluster upgrades forever: `maxUnavailable: 0` or `0%`, `minAvailable: 100%`, or an integer `minAvailable` not below the replicas of a selected workload. With an HPA the floor is `minReplicas`: a `minAvailable` above it also blocks eviction whenever the HPA has scaled down.',
+    description: 'A PDB that never allows a disruption blocks node drains and cluster upgrades forever: `maxUnavailable: 0` or `0%`, a `minAvailable` percentage of 100 % or more (`150%` rounds up to more pods than exist), or an integer `minAvailable` not below the replicas of a selected workload. With an HPA the floor is `minReplicas`: a `minAvailable` above it also blocks eviction whenever the HPA has scaled down.',
     remediation: 'Prefer `maxUnavailable: 1`; or keep `minAvailable` below the workload\'s (minimum) replicas.',
     references: ['https://kubernetes.io/docs/tasks/run-application/configure-pdb/#think-about-how-your-application-reacts-to-disruptions'],
     messages: {
       zero: 'maxUnavailable {{value}} never allows an eviction',
-      full: 'minAvailable 100% never allows an eviction',
+      full: 'minAvailable {{value}} never allows an eviction',
       replicas: 'minAvailable {{value}} is not below the {{replicas}} replica(s) of {{workload}}: no pod can be evicted',
       hpa: 'minAvailable {{value}} is greater than minReplicas {{replicas}} of HorizontalPodAutoscaler "{{hpa}}" ({{workload}})',
     },
@@ -30,7 +30,7 @@ export default definePolicy({
     const minAvailable = spec?.minAvailable;
     const maxUnavailable = spec?.maxUnavailable;
     if (maxUnavailable === 0 || pct(maxUnavailable) === 0) return [{ messageId: 'zero', data: { value: String(maxUnavailable) }, pointer: '/spec/maxUnavailable' }];
-    if (pct(minAvailable) === 100) return [{ messageId: 'full', pointer: '/spec/minAvailable' }];
+    if ((pct(minAvailable) ?? 0) >= 100) return [{ messageId: 'full', data: { value: String(minAvailable) }, pointer: '/spec/minAvailable' }];
     if (typeof minAvailable !== 'number') return [];
     const sel = parseLabelSelector(spec?.selector);
     if (!sel) return [];
