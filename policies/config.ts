@@ -37,6 +37,15 @@ export const PolicyConfigSchema = z.strictObject({
       forbidPlaintextSecretsIn: z.array(z.string().min(1)).optional(),
       externalSecrets: z.array(z.string().min(1)).optional(),
       externalConfigMaps: z.array(z.string().min(1)).optional(),
+      externalPods: z
+        .array(
+          z.strictObject({
+            namespace: pattern.optional().describe('namespace of the pods (default: any)'),
+            labels: z.record(z.string(), z.string()).describe('labels the pods carry'),
+          }),
+        )
+        .optional()
+        .describe('pods deployed outside the render that NetworkPolicy selectors may name (e.g. a gateway installed by another release)'),
       haMinReplicas: z.number().int().min(2).optional(),
     })
     .optional(),
@@ -53,6 +62,7 @@ export const DEFAULT_SETTINGS = {
   forbidPlaintextSecretsIn: ['production'],
   externalSecrets: [] as string[],
   externalConfigMaps: [] as string[],
+  externalPods: [] as { namespace?: string | undefined; labels: Record<string, string> }[],
   haMinReplicas: 2,
 };
 

@@ -85,6 +85,8 @@ settings:
   forbidPlaintextSecretsIn: [production]   # default
   externalSecrets: [nexus-db-credentials, "monitoring/*"]   # name, namespace/name, * globs
   externalConfigMaps: []
+  externalPods:              # pods of other releases that NetworkPolicy peers may select
+    - {namespace: edge, labels: {app.kubernetes.io/name: gateway}}
   haMinReplicas: 2           # replicas from which pdb-required and ha-spread apply
 policies:
   ha-spread: off             # off | error | warning | info
@@ -101,4 +103,4 @@ exemptions:
 
 **Exemptions** never hide a finding: it is reported as *skipped*, with its reason. On one object, the annotation \`nexus.dev/ignore-<policy-id>: "<reason>"\` (on the object, or on its pod template) exempts it from that policy; the reason is mandatory (an empty one exempts nothing and is reported by \`exemption-annotations\`).
 
-**External references.** Charts that reference Secrets or ConfigMaps created outside the render (\`existingSecret\`, operators, ExternalSecrets) declare them on the pod template: \`nexus.dev/external-secrets: "name1,name2"\` and \`nexus.dev/external-configmaps: "…"\`, or in \`settings.externalSecrets\`/\`externalConfigMaps\`. A reference that is neither rendered nor declared is an error (\`references-exist\`); a declared one is trusted and not reported.`;
+**External references.** Charts that reference Secrets or ConfigMaps created outside the render (\`existingSecret\`, operators, ExternalSecrets) declare them on the pod template: \`nexus.dev/external-secrets: "name1,name2"\` and \`nexus.dev/external-configmaps: "…"\`, or in \`settings.externalSecrets\`/\`externalConfigMaps\`. A reference that is neither rendered nor declared is an error (\`references-exist\`); a declared one is trusted and not reported. Pods that NetworkPolicies admit but another release deploys (a gateway, an operator-managed Prometheus) are declared on the NetworkPolicy with \`nexus.dev/external-peers: "app.kubernetes.io/name=gateway; app=lb,tier=edge"\` (label sets separated by \`;\`, pods in the policy's namespace) or in \`settings.externalPods\`; \`network-policy-selects-nothing\` then counts them as existing.`;

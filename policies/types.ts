@@ -78,6 +78,8 @@ export interface PolicySettings {
   externalSecrets: string[];
   /** ConfigMaps provided outside the render, `name` or `namespace/name`. */
   externalConfigMaps: string[];
+  /** Pods deployed outside the render (namespace glob, labels) that NetworkPolicy selectors may select. */
+  externalPods: { namespace?: string | undefined; labels: Record<string, string> }[];
   /** Replicas at or above which a workload counts as highly available (PDB, spread). */
   haMinReplicas: number;
 }

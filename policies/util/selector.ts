@@ -89,3 +89,44 @@ export function describeSelector(s: Selector): string {
   }
   return parts.length ? parts.join(',') : '<everything>';
 }
+
+/**
+ * False when no set of labels can satisfy the selector (it can never select a pod, whatever is
+ * deployed): a broken selector, `In` sets that exclude each other or the `matchLabels` value, a value
+ * both required and excluded, or a key both required and forbidden.
+ */
+export function isSatisfiable(s: Selector): boolean {
+  if (s.invalid) return false;
+  const keys = new Set([...Object.keys(s.matchLabels), ...s.requirements.map((r) => r.key)]);
+  for (const key of keys) {
+    let allowed: Set<string> | undefined = key in s.matchLabels ? new Set([s.matchLabels[key]!]) : undefined;
+    let required = allowed !== undefined;
+    let forbidden = false;
+    const excluded = new Set<string>();
+    for (const r of s.requirements) {
+      if (r.key !== key) continue;
+      if (r.operator === 'In') {
+        required = true;
+        allowed = allowed ? new Set(r.values.filter((v) => allowed!.has(v))) : new Set(r.values);
+      } else if (r.operator === 'NotIn') r.values.forEach((v) => excluded.add(v));
+      else if (r.operator === 'Exists') required = true;
+      else forbidden = true;
+    }
+    if (required && forbidden) return false;
+    if (allowed && [...allowed].every((v) => excluded.has(v))) return false;
+  }
+  return true;
+}
+
+/** A label set written `key=value,key2=value2` (the syntax of declarations in annotations); undefined if malformed. */
+export function parseLabelSet(text: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const p = part.trim();
+    if (!p) continue;
+    const eq = p.indexOf('=');
+    if (eq <= 0) return undefined;
+    out[p.slice(0, eq).trim()] = p.slice(eq + 1).trim();
+  }
+  return Object.keys(out).length ? out : undefined;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEmptySelector, matches, parseLabelSelector } from '../../policies/util/selector.ts';
+import { isEmptySelector, isSatisfiable, matches, parseLabelSelector, parseLabelSet } from '../../policies/util/selector.ts';
 
 const labels = { app: 'web', tier: 'front' };
 
@@ -38,5 +38,27 @@ describe('label selectors (Kubernetes semantics)', () => {
   it('an invalid requirement (unknown operator, In without values) matches nothing', () => {
     expect(matches(parseLabelSelector({ matchExpressions: [{ key: 'app', operator: 'Equals', values: ['web'] }] })!, labels)).toBe(false);
     expect(matches(parseLabelSelector({ matchExpressions: [{ key: 'app', operator: 'In', values: [] }] })!, labels)).toBe(false);
+  });
+});
+
+describe('selector satisfiability and label-set declarations', () => {
+  const sat = (s: unknown) => isSatisfiable(parseLabelSelector(s)!);
+  it.each([
+    [{}, true],
+    [{ matchLabels: { app: 'web' } }, true],
+    [{ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'app', operator: 'In', values: ['web', 'api'] }] }, true],
+    [{ matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['web'] }, { key: 'app', operator: 'DoesNotExist' }] }, true],
+    [{ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'app', operator: 'In', values: ['api'] }] }, false],
+    [{ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['web'] }] }, false],
+    [{ matchExpressions: [{ key: 'app', operator: 'In', values: ['a'] }, { key: 'app', operator: 'In', values: ['b'] }] }, false],
+    [{ matchExpressions: [{ key: 'app', operator: 'Exists' }, { key: 'app', operator: 'DoesNotExist' }] }, false],
+    [{ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] }, false],
+    [{ matchExpressions: [{ key: 'app', operator: 'In', values: [] }] }, false],
+  ])('%j satisfiable: %s', (s, want) => expect(sat(s)).toBe(want));
+
+  it('parses key=value lists and rejects malformed ones', () => {
+    expect(parseLabelSet('app.kubernetes.io/name=gateway, tier=edge')).toEqual({ 'app.kubernetes.io/name': 'gateway', tier: 'edge' });
+    expect(parseLabelSet('gateway')).toBeUndefined();
+    expect(parseLabelSet(' ')).toBeUndefined();
   });
 });
