@@ -14,7 +14,7 @@ export default definePolicy({
     remediation: 'Render the image as `registry/repository:tag@sha256:…` (the NEXUS `image.digest` value).',
     references: ['https://kubernetes.io/docs/concepts/containers/images/#image-names'],
     messages: { missing: 'container "{{container}}" image "{{image}}" is not pinned by digest (required in {{environment}})' },
-    equivalents: ['kube-linter:image-not-pinned-by-digest'],
+    equivalents: ['checkov:CKV_K8S_43', 'kyverno:require-image-checksum'],
   },
   check(r, ctx) {
     if (!ctx.environment || !ctx.settings.requireDigestIn.includes(ctx.environment)) return [];

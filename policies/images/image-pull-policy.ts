@@ -18,7 +18,7 @@ export default definePolicy({
       never: 'container "{{container}}" uses imagePullPolicy Never',
       stale: 'container "{{container}}" pulls the mutable image "{{image}}" with IfNotPresent; nodes may run stale copies',
     },
-    equivalents: ['polaris:pullPolicyNotAlways', 'kube-score:container-image-pull-policy'],
+    equivalents: ['polaris:pullPolicyNotAlways', 'kube-score:container-image-pull-policy', 'checkov:CKV_K8S_15', 'kyverno:imagepullpolicy-always'],
   },
   check(r) {
     const pod = podOf(r);

@@ -15,7 +15,7 @@ export default definePolicy({
     remediation: 'Use an immutable version tag (e.g. `2.4.1`) and, in production, a digest (`repo:2.4.1@sha256:…`).',
     references: ['https://kubernetes.io/docs/concepts/containers/images/#image-names'],
     messages: { mutable: 'container "{{container}}" uses image "{{image}}" with {{what}}' },
-    equivalents: ['polaris:tagNotSpecified', 'kube-linter:latest-tag', 'kube-score:container-image-tag'],
+    equivalents: ['polaris:tagNotSpecified', 'kube-linter:latest-tag', 'kube-score:container-image-tag', 'checkov:CKV_K8S_14', 'kyverno:disallow-latest-tag'],
   },
   check(r) {
     const pod = podOf(r);

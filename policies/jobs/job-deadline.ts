@@ -12,7 +12,6 @@ export default definePolicy({
     description: 'A Job without `activeDeadlineSeconds` can hang forever (a stuck backup holding a lock, a migration waiting on a dead connection) and, for a CronJob with `concurrencyPolicy: Forbid`, block every later run.',
     remediation: 'Set `activeDeadlineSeconds` on the Job spec (for CronJobs: `spec.jobTemplate.spec`).',
     references: ['https://kubernetes.io/docs/concepts/workloads/controllers/job/#job-termination-and-cleanup'],
-    equivalents: ['kube-score:cronjob-has-deadline'],
     messages: { missing: '{{kind}} has no activeDeadlineSeconds' },
   },
   check(r) {

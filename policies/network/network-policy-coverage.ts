@@ -17,7 +17,7 @@ export default definePolicy({
       uncovered: 'no NetworkPolicy in namespace "{{namespace}}" selects this pod',
       direction: 'no NetworkPolicy in namespace "{{namespace}}" isolates {{direction}} traffic of this pod (the policies that select it only cover {{covered}})',
     },
-    equivalents: ['kube-score:pod-networkpolicy', 'polaris:missingNetworkPolicy', 'kube-linter:non-isolated-pod', 'checkov:CKV2_K8S_6'],
+    equivalents: ['kube-score:pod-networkpolicy', 'polaris:missingNetworkPolicy', 'kube-linter:non-isolated-pod', 'checkov:CKV2_K8S_6', 'kyverno:require-network-policy'],
   },
   check(r, ctx) {
     const pod = podOf(r);

@@ -13,7 +13,7 @@ export default definePolicy({
     remediation: 'Use `type: ClusterIP` behind the gateway; for the gateway itself, add `nexus.dev/ignore-service-type-exposed: "<reason>"`.',
     references: ['https://kubernetes.io/docs/concepts/services-networking/service/#publishing-services-service-types'],
     messages: { exposed: 'Service is of type {{type}}' },
-    equivalents: ['kube-linter:exposed-services', 'kube-score:service-type'],
+    equivalents: ['kube-linter:exposed-services', 'kube-score:service-type', 'kyverno:restrict-nodeport', 'kyverno:no-loadbalancer-service'],
   },
   check(r) {
     const type = obj(r.object.spec)?.type;

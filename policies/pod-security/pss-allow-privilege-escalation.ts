@@ -26,5 +26,5 @@ export default definePssPolicy(def, {
   description: 'Without `allowPrivilegeEscalation: false` a process can gain more privileges than its parent (setuid binaries, file capabilities). Restricted requires it explicitly on every container, init and ephemeral included. From policy v1.25, pods with `spec.os.name: windows` are exempt.',
   remediation: 'Set `securityContext.allowPrivilegeEscalation: false` on every container.',
   references: [],
-  equivalents: ['psa:allowPrivilegeEscalation', 'polaris:privilegeEscalationAllowed', 'kube-linter:privilege-escalation-container'],
+  equivalents: ['psa:allowPrivilegeEscalation', 'polaris:privilegeEscalationAllowed', 'kube-linter:privilege-escalation-container', 'checkov:CKV_K8S_20', 'kyverno:disallow-privilege-escalation'],
 });

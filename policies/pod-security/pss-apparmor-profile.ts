@@ -42,5 +42,5 @@ export default definePssPolicy(def, {
   description: 'Overriding the default AppArmor profile with `Unconfined` removes a mandatory-access-control layer. Pod Security Standards baseline allows only `RuntimeDefault` and `Localhost` in `securityContext.appArmorProfile.type` (pod and containers) and `runtime/default` or `localhost/*` in the deprecated `container.apparmor.security.beta.kubernetes.io/*` annotations.',
   remediation: 'Remove the override, or use `type: RuntimeDefault` (or a `Localhost` profile).',
   references: ['https://kubernetes.io/docs/tutorials/security/apparmor/'],
-  equivalents: ['psa:appArmorProfile'],
+  equivalents: ['psa:appArmorProfile', 'kyverno:restrict-apparmor-profiles'],
 });

@@ -35,5 +35,5 @@ export default definePssPolicy(def, {
   description: 'Adding capabilities beyond the runtime default set (for example `NET_RAW`, `SYS_ADMIN`, `NET_ADMIN`) widens what a compromised process can do to the node and its neighbours. Pod Security Standards baseline allows only AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID and SYS_CHROOT in `capabilities.add`. At restricted it is replaced by `pss-capabilities-restricted`.',
   remediation: 'Remove the capability from `securityContext.capabilities.add`.',
   references: [],
-  equivalents: ['psa:capabilities_baseline', 'polaris:dangerousCapabilities'],
+  equivalents: ['psa:capabilities_baseline', 'polaris:dangerousCapabilities', 'kyverno:disallow-capabilities'],
 });

@@ -33,5 +33,5 @@ export default definePssPolicy(def, {
   description: 'Restricted (policy v1.22+) requires every container to drop `ALL` capabilities and allows adding back only `NET_BIND_SERVICE`. From v1.25 Windows pods are exempt. Replaces `pss-capabilities-baseline` at this level.',
   remediation: 'Set `securityContext.capabilities.drop: ["ALL"]` on every container and remove other added capabilities.',
   references: [],
-  equivalents: ['psa:capabilities_restricted', 'polaris:insecureCapabilities'],
+  equivalents: ['psa:capabilities_restricted', 'polaris:insecureCapabilities', 'kyverno:disallow-capabilities-strict'],
 });

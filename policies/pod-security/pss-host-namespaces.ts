@@ -24,5 +24,5 @@ export default definePssPolicy(def, {
   description: 'Sharing the node\'s network, PID or IPC namespace (`hostNetwork`, `hostPID`, `hostIPC`) lets a pod see and reach everything on the node. Pod Security Standards baseline forbids all three.',
   remediation: 'Remove `hostNetwork`, `hostPID` and `hostIPC`, or set them to false. Expose ports through a Service instead of the host network.',
   references: [],
-  equivalents: ['psa:hostNamespaces', 'polaris:hostNetworkSet', 'polaris:hostPIDSet', 'polaris:hostIPCSet', 'kube-linter:host-network', 'kube-linter:host-pid', 'kube-linter:host-ipc'],
+  equivalents: ['psa:hostNamespaces', 'polaris:hostNetworkSet', 'polaris:hostPIDSet', 'polaris:hostIPCSet', 'kube-linter:host-network', 'kube-linter:host-pid', 'kube-linter:host-ipc', 'checkov:CKV_K8S_17', 'checkov:CKV_K8S_18', 'checkov:CKV_K8S_19', 'kyverno:disallow-host-namespaces'],
 });

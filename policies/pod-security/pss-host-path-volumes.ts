@@ -22,5 +22,5 @@ export default definePssPolicy(def, {
   description: 'A hostPath volume mounts a node directory into the pod: it can read secrets of other pods, the container runtime socket or the kubelet\'s credentials. Pod Security Standards baseline forbids them; at restricted this check is replaced by `pss-restricted-volumes`.',
   remediation: 'Use an emptyDir, a PersistentVolumeClaim, a ConfigMap/Secret or a CSI volume instead.',
   references: [],
-  equivalents: ['psa:hostPathVolumes', 'polaris:hostPathSet', 'kube-linter:sensitive-host-mounts', 'kube-linter:writable-host-mount'],
+  equivalents: ['psa:hostPathVolumes', 'polaris:hostPathSet', 'kube-linter:sensitive-host-mounts', 'kube-linter:writable-host-mount', 'kyverno:disallow-host-path'],
 });

@@ -30,5 +30,5 @@ export default definePssPolicy(def, {
   description: 'A `hostPort` binds a port on the node itself, bypassing NetworkPolicies and Services and limiting scheduling. Pod Security Standards baseline forbids any non-zero `hostPort` in any container.',
   remediation: 'Remove `hostPort`; expose the port with a Service (ClusterIP, or an Ingress/Gateway for outside traffic).',
   references: [],
-  equivalents: ['psa:hostPorts', 'polaris:hostPortSet'],
+  equivalents: ['psa:hostPorts', 'polaris:hostPortSet', 'checkov:CKV_K8S_26', 'kyverno:disallow-host-ports'],
 });

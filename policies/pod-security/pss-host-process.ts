@@ -31,5 +31,5 @@ export default definePssPolicy(def, {
   description: 'Windows pods with HostProcess containers get privileged access to the Windows node. Pod Security Standards baseline forbids `securityContext.windowsOptions.hostProcess: true` on the pod and on every container (init and ephemeral included).',
   remediation: 'Remove `windowsOptions.hostProcess`, or set it to false.',
   references: [],
-  equivalents: ['psa:windowsHostProcess', 'polaris:hostProcess'],
+  equivalents: ['psa:windowsHostProcess', 'polaris:hostProcess', 'kyverno:disallow-host-process'],
 });

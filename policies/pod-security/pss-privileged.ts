@@ -23,5 +23,5 @@ export default definePssPolicy(def, {
   description: 'A privileged container has every capability and access to all host devices; it is root on the node. Pod Security Standards baseline forbids `securityContext.privileged: true` in every container, init and ephemeral included.',
   remediation: 'Remove `securityContext.privileged` or set it to false; add only the specific capability the process needs.',
   references: [],
-  equivalents: ['psa:privileged', 'polaris:runAsPrivileged', 'kube-linter:privileged-container', 'kube-score:container-security-context-privileged'],
+  equivalents: ['psa:privileged', 'polaris:runAsPrivileged', 'kube-linter:privileged-container', 'kube-score:container-security-context-privileged', 'checkov:CKV_K8S_16', 'kyverno:disallow-privileged-containers'],
 });

@@ -35,5 +35,5 @@ export default definePssPolicy(def, {
   description: 'The default `/proc` mount masks paths that leak host information. Pod Security Standards baseline requires `securityContext.procMount` to be unset or `Default`; from policy v1.35 baseline allows `Unmasked` in pods with `hostUsers: false` (their own user namespace). At restricted (v1.35+) the stricter `pss-proc-mount-restricted` replaces this check.',
   remediation: 'Remove `securityContext.procMount` or set it to `Default`.',
   references: [],
-  equivalents: ['psa:procMount', 'polaris:procMount', 'kube-linter:unsafe-proc-mount'],
+  equivalents: ['psa:procMount', 'polaris:procMount', 'kube-linter:unsafe-proc-mount', 'kyverno:disallow-proc-mount'],
 });

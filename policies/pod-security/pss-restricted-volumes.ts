@@ -30,5 +30,5 @@ export default definePssPolicy(def, {
   description: 'Restricted pods may only use volume types that cannot reach node or network storage directly: configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret. hostPath, nfs, iscsi, gitRepo and the in-tree cloud disks are forbidden (use a PersistentVolumeClaim). A volume with no source counts as emptyDir, as the API server defaults it. Replaces `pss-host-path-volumes` at this level.',
   remediation: 'Replace the volume with a PersistentVolumeClaim (for network storage) or an emptyDir/ConfigMap/Secret/projected volume.',
   references: [],
-  equivalents: ['psa:restrictedVolumes'],
+  equivalents: ['psa:restrictedVolumes', 'kyverno:restrict-volume-types'],
 });

@@ -35,5 +35,5 @@ export default definePssPolicy(def, {
   description: 'Restricted requires `runAsNonRoot: true`, set on the pod (inherited by containers) or on every container; no container may set it to false. The container setting overrides the pod\'s. From policy v1.35, pods with `hostUsers: false` are exempt (root in a user namespace is unprivileged on the node).',
   remediation: 'Set `spec.securityContext.runAsNonRoot: true` (and a non-zero `runAsUser` if the image has no numeric USER).',
   references: [],
-  equivalents: ['psa:runAsNonRoot', 'polaris:runAsRootAllowed', 'kube-linter:run-as-non-root', 'kube-score:container-security-context-user-group-id'],
+  equivalents: ['psa:runAsNonRoot', 'polaris:runAsRootAllowed', 'kube-linter:run-as-non-root', 'checkov:CKV_K8S_23', 'kyverno:require-run-as-nonroot'],
 });

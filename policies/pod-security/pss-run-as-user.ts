@@ -28,5 +28,5 @@ export default definePssPolicy(def, {
   description: 'Restricted (policy v1.23+) forbids `runAsUser: 0` on the pod and on every container. From policy v1.35, pods with `hostUsers: false` are exempt.',
   remediation: 'Use a non-zero UID, e.g. `runAsUser: 10001`.',
   references: [],
-  equivalents: ['psa:runAsUser'],
+  equivalents: ['psa:runAsUser', 'kyverno:require-run-as-non-root-user'],
 });

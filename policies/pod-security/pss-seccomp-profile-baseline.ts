@@ -47,5 +47,5 @@ export default definePssPolicy(def, {
   description: 'A seccomp profile of `Unconfined` exposes every syscall of the kernel to the container. Pod Security Standards baseline forbids any explicit profile type other than `RuntimeDefault` or `Localhost` (pod and containers). At restricted it is replaced by `pss-seccomp-profile-restricted`.',
   remediation: 'Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod, and remove container-level `Unconfined` overrides.',
   references: ['https://kubernetes.io/docs/tutorials/security/seccomp/'],
-  equivalents: ['psa:seccompProfile_baseline'],
+  equivalents: ['psa:seccompProfile_baseline', 'kyverno:restrict-seccomp'],
 });

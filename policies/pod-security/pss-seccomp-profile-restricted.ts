@@ -30,5 +30,5 @@ export default definePssPolicy(def, {
   description: 'Restricted (policy v1.19+) requires `seccompProfile.type` `RuntimeDefault` or `Localhost` on the pod, or on every container that does not inherit it; no container may set `Unconfined`. The container setting overrides the pod\'s. From v1.25 Windows pods are exempt. Replaces `pss-seccomp-profile-baseline` at this level.',
   remediation: 'Set `spec.securityContext.seccompProfile.type: RuntimeDefault`.',
   references: ['https://kubernetes.io/docs/tutorials/security/seccomp/'],
-  equivalents: ['psa:seccompProfile_restricted', 'polaris:linuxHardening (partial)', 'kube-score:container-seccomp-profile'],
+  equivalents: ['psa:seccompProfile_restricted', 'polaris:linuxHardening (partial)', 'kube-score:container-seccomp-profile', 'checkov:CKV_K8S_31', 'kyverno:restrict-seccomp-strict'],
 });

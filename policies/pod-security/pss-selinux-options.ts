@@ -45,5 +45,5 @@ export default definePssPolicy(def, {
   description: 'Setting a custom SELinux user or role, or a type outside the container types, can escape the SELinux confinement. Pod Security Standards baseline allows `seLinuxOptions.type` only as empty, `container_t`, `container_init_t`, `container_kvm_t` (and `container_engine_t` from policy v1.31), and forbids `user` and `role`, at pod and container level.',
   remediation: 'Remove `seLinuxOptions` (the runtime default is safe), or keep only `level` and an allowed `type`.',
   references: [],
-  equivalents: ['psa:seLinuxOptions'],
+  equivalents: ['psa:seLinuxOptions', 'kyverno:disallow-selinux'],
 });

@@ -35,5 +35,5 @@ export default definePssPolicy(def, {
   description: 'Sysctls can change kernel behaviour for the whole node. Pod Security Standards baseline allows only the "safe" set, which grows with the policy version (v1.27: `net.ipv4.ip_local_reserved_ports`; v1.29: TCP keepalive/fin timeouts; v1.32: `tcp_rmem`/`tcp_wmem`; v1.37: `tcp_slow_start_after_idle`, `tcp_notsent_lowat`).',
   remediation: 'Remove the sysctl from `securityContext.sysctls`, or tune it on the node instead.',
   references: ['https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/'],
-  equivalents: ['psa:sysctls', 'kube-linter:unsafe-sysctls'],
+  equivalents: ['psa:sysctls', 'kube-linter:unsafe-sysctls', 'kyverno:restrict-sysctls'],
 });

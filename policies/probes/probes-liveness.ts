@@ -13,7 +13,7 @@ export default definePolicy({
     remediation: 'Add a `livenessProbe` that checks the process itself (not its dependencies), with a generous failureThreshold.',
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
     messages: { missing: 'container "{{container}}" has no livenessProbe but Service "{{service}}" routes to it' },
-    equivalents: ['polaris:livenessProbeMissing', 'kube-linter:no-liveness-probe', 'kube-score:pod-probes'],
+    equivalents: ['polaris:livenessProbeMissing', 'kube-linter:no-liveness-probe', 'kube-score:pod-probes', 'checkov:CKV_K8S_8'],
   },
   check: missingProbeCheck('livenessProbe'),
 });

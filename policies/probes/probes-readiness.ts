@@ -13,7 +13,7 @@ export default definePolicy({
     remediation: 'Add a `readinessProbe` (HTTP `/ready` or a TCP check on the serving port).',
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
     messages: { missing: 'container "{{container}}" has no readinessProbe but Service "{{service}}" routes to it' },
-    equivalents: ['polaris:readinessProbeMissing', 'kube-linter:no-readiness-probe', 'kube-score:pod-probes'],
+    equivalents: ['polaris:readinessProbeMissing', 'kube-linter:no-readiness-probe', 'kube-score:pod-probes', 'checkov:CKV_K8S_9'],
   },
   check: missingProbeCheck('readinessProbe'),
 });

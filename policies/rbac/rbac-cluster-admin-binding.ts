@@ -13,7 +13,7 @@ export default definePolicy({
     remediation: 'Bind a dedicated Role with only the required rules.',
     references: ['https://kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles'],
     messages: { bound: '{{kind}} binds the cluster-admin ClusterRole' },
-    equivalents: ['polaris:clusterrolebindingClusterAdmin', 'polaris:rolebindingClusterAdminClusterRole', 'kube-linter:cluster-admin-role-binding'],
+    equivalents: ['polaris:clusterrolebindingClusterAdmin', 'polaris:rolebindingClusterAdminClusterRole', 'kube-linter:cluster-admin-role-binding', 'kyverno:restrict-binding-clusteradmin'],
   },
   check(r) {
     const ref = obj(r.object.roleRef);

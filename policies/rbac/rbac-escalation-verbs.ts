@@ -14,7 +14,7 @@ export default definePolicy({
     remediation: 'Remove the verb; use a narrowly scoped controller identity if role management is really needed.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#escalate-verb'],
     messages: { verb: 'rule grants the privilege-escalation verb {{verb}}' },
-    equivalents: ['kube-linter:escalate-verb-in-role', 'kube-linter:bind-verb-in-role', 'kube-linter:impersonate-without-resource-names'],
+    equivalents: ['checkov:CKV_K8S_157', 'checkov:CKV_K8S_158', 'checkov:CKV2_K8S_3', 'kyverno:restrict-escalation-verbs-roles'],
   },
   check(r) {
     const out: Violation[] = [];

@@ -14,7 +14,7 @@ export default definePolicy({
     remediation: 'Remove `pods/exec` and `pods/attach` from the rule.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#escalation-risks'],
     messages: { exec: 'rule grants {{resource}}' },
-    equivalents: ['polaris:clusterrolePodExecAttach', 'polaris:rolePodExecAttach'],
+    equivalents: ['polaris:clusterrolePodExecAttach', 'polaris:rolePodExecAttach', 'checkov:CKV2_K8S_2'],
   },
   check(r) {
     const out: Violation[] = [];

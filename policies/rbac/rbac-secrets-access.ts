@@ -14,7 +14,7 @@ export default definePolicy({
     remediation: 'Mount the Secret into the pod instead, or restrict the rule to `get` with `resourceNames`.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#listing-secrets'],
     messages: { read: 'rule grants {{verbs}} on secrets' },
-    equivalents: ['kube-linter:access-to-secrets', 'kube-linter:cluster-wide-secrets-access'],
+    equivalents: ['kube-linter:access-to-secrets', 'checkov:CKV2_K8S_5', 'kyverno:restrict-secret-role-verbs'],
   },
   check(r) {
     const out: Violation[] = [];

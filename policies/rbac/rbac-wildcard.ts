@@ -14,7 +14,7 @@ export default definePolicy({
     remediation: 'Replace `*` with the explicit verbs, resources and API groups the component uses.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege'],
     messages: { wildcard: 'rule grants "*" in {{field}}' },
-    equivalents: ['kube-linter:wildcard-in-rules', 'kube-linter:wildcard-resource-verb-combo'],
+    equivalents: ['kube-linter:wildcard-in-rules', 'checkov:CKV_K8S_49', 'kyverno:restrict-wildcard-resources', 'kyverno:restrict-wildcard-verbs'],
   },
   check(r) {
     const out: Violation[] = [];

@@ -23,7 +23,7 @@ export default definePolicy({
       replicas: 'minAvailable {{value}} is not below the {{replicas}} replica(s) of {{workload}}: no pod can be evicted',
       hpa: 'minAvailable {{value}} is greater than minReplicas {{replicas}} of HorizontalPodAutoscaler "{{hpa}}" ({{workload}})',
     },
-    equivalents: ['polaris:pdbDisruptionsIsZero', 'polaris:pdbMinAvailableGreaterThanHPAMinReplicas', 'kube-linter:pdb-max-unavailable', 'kube-linter:pdb-min-available', 'kube-score:poddisruptionbudget-has-policy (partial)'],
+    equivalents: ['polaris:pdbDisruptionsIsZero', 'polaris:pdbMinAvailableGreaterThanHPAMinReplicas', 'kube-linter:pdb-max-unavailable', 'kube-linter:pdb-min-available', 'kyverno:pdb-maxunavailable', 'kyverno:pdb-minavailable-check'],
   },
   check(r, ctx) {
     const spec = obj(r.object.spec);

@@ -16,7 +16,7 @@ export default definePolicy({
     remediation: 'Enable the tier\'s `pdb` (e.g. `maxUnavailable: 1`) so that a PodDisruptionBudget selects the pods.',
     references: ['https://kubernetes.io/docs/tasks/run-application/configure-pdb/'],
     messages: { missing: '{{kind}} runs {{replicas}} replicas but no PodDisruptionBudget selects its pods' },
-    equivalents: ['polaris:missingPodDisruptionBudget', 'kube-score:deployment-has-poddisruptionbudget', 'kube-score:statefulset-has-poddisruptionbudget'],
+    equivalents: ['polaris:missingPodDisruptionBudget', 'kube-score:deployment-has-poddisruptionbudget', 'kube-score:statefulset-has-poddisruptionbudget', 'kyverno:require-pdb'],
   },
   check(r, ctx) {
     const pod = podOf(r);

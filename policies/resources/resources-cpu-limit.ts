@@ -15,7 +15,7 @@ export default definePolicy({
     remediation: 'Set `resources.limits.cpu`, or leave the check disabled.',
     references: ['https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/'],
     messages: { missing: 'container "{{container}}" has no CPU limit' },
-    equivalents: ['polaris:cpuLimitsMissing', 'kube-linter:unset-cpu-requirements', 'kube-score:container-resources'],
+    equivalents: ['polaris:cpuLimitsMissing', 'kube-linter:unset-cpu-requirements', 'kube-score:container-resources', 'checkov:CKV_K8S_11', 'kyverno:require-cpu-limits'],
   },
   check: missingLimitCheck('cpu'),
 });

@@ -13,7 +13,7 @@ export default definePolicy({
     remediation: 'Set `resources.limits.memory` (usually equal to or a little above the request).',
     references: ['https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/'],
     messages: { missing: 'container "{{container}}" has no memory limit' },
-    equivalents: ['polaris:memoryLimitsMissing', 'kube-linter:unset-memory-requirements', 'kube-score:container-resources'],
+    equivalents: ['polaris:memoryLimitsMissing', 'kube-linter:unset-memory-requirements', 'kube-score:container-resources', 'checkov:CKV_K8S_13', 'kyverno:require-requests-limits'],
   },
   check: missingLimitCheck('memory'),
 });

@@ -15,7 +15,7 @@ export default definePolicy({
     remediation: 'Set `resources.requests.cpu` and `resources.requests.memory` (the NEXUS schema sets them per tier).',
     references: ['https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/'],
     messages: { missing: 'container "{{container}}" has no {{resource}} request' },
-    equivalents: ['polaris:cpuRequestsMissing', 'polaris:memoryRequestsMissing', 'kube-linter:unset-cpu-requirements', 'kube-linter:unset-memory-requirements', 'kube-score:container-resources'],
+    equivalents: ['polaris:cpuRequestsMissing', 'polaris:memoryRequestsMissing', 'kube-linter:unset-cpu-requirements', 'kube-linter:unset-memory-requirements', 'kube-score:container-resources', 'checkov:CKV_K8S_10', 'checkov:CKV_K8S_12', 'kyverno:require-requests-limits'],
   },
   check(r) {
     const pod = podOf(r);

@@ -12,7 +12,8 @@ export default definePolicy({
     severity: 'error',
     scope: 'resource',
     kinds: POD_TEMPLATE_KINDS,
-    description: 'A secret written into `env[].value` ends up in the chart, in `helm get values`, in the ReplicaSet history and in every `kubectl describe`. Flags env vars whose name says secret (PASSWORD, TOKEN, API_KEY, SECRET, CREDENTIALS, ... but not *_FILE, *_PATH, *_NAME) with a literal non-placeholder value, and any value that looks like key material (private keys, AWS keys, GitHub/Slack tokens, JWTs, credentials in URLs).',
+    description:
+      'A secret written into `env[].value` ends up in the chart, in `helm get values`, in the ReplicaSet history and in every `kubectl describe`. Flags env vars whose name says secret, with a literal value, and any value that looks like key material. Names follow the maintained lists of Polaris (`sensitiveContainerEnvVar`: AWS_SECRET_ACCESS_KEY, AZURE_*KEY, OCI_CLI_KEY_CONTENT, GOOGLE_APPLICATION_CREDENTIALS, password, token, bearer, secret) and detect-secrets (KeywordDetector: api_key, private_key, db_pass, pwd…); values follow the gitleaks default rules (provider key formats with their entropy thresholds) plus private-key headers and credentials inside URLs. The lists are generated into `policies/secrets/generated/secret-patterns.json` with their upstream versions. Deliberate scope: names that refer to a secret rather than hold it (`*_FILE`, `*_PATH`, `*_NAME`, `*_URL`, `*_TTL`…) and values that are file paths, `$(VAR)` expansions or templates are not flagged, where Polaris flags every literal value of a secret-like name.',
     remediation: 'Use `valueFrom.secretKeyRef` (or mount the Secret as a file) instead of a literal value.',
     references: ['https://kubernetes.io/docs/concepts/configuration/secret/#using-secrets-as-environment-variables'],
     messages: {

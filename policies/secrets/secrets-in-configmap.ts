@@ -11,7 +11,8 @@ export default definePolicy({
     severity: 'error',
     scope: 'resource',
     kinds: ['ConfigMap'],
-    description: 'ConfigMaps are readable by anyone with `get configmaps`, are not encrypted at rest and are printed freely. Flags keys named like a secret with a literal value, values that look like key material, and config files that assign a secret-named setting (`password = ...`, redis `requirepass`) a literal value.',
+    description:
+      'ConfigMaps are readable by anyone with `get configmaps`, are not encrypted at rest and are printed freely. Flags keys named like a secret with a literal value, values that look like key material, and config files that assign a secret-named setting (`password = ...`, redis `requirepass`) a literal value. Names and value formats come from the same generated upstream lists as `secrets-env-literal` (Polaris `sensitiveConfigmapContent`, detect-secrets, gitleaks; versions in `policies/secrets/generated/secret-patterns.json`). Deliberate scope: multi-line values are judged by their content (assignments, key formats), not by their key name.',
     remediation: 'Move the value into a Secret and reference it (env `secretKeyRef`, a mounted Secret, or an include file the app reads).',
     references: ['https://kubernetes.io/docs/concepts/configuration/configmap/'],
     messages: {
@@ -19,7 +20,7 @@ export default definePolicy({
       value: 'key {{key}} contains {{what}}',
       assignment: 'key {{key}} assigns the secret setting "{{setting}}" a literal value',
     },
-    equivalents: ['polaris:sensitiveConfigmapContent', 'kube-linter:configmap-with-credentials'],
+    equivalents: ['polaris:sensitiveConfigmapContent'],
   },
   check(r) {
     const out: Violation[] = [];

@@ -20,7 +20,7 @@ export default definePolicy({
     remediation: 'Remove the capability from `securityContext.capabilities.add`; if a component truly needs it, isolate it and exempt it with a reason.',
     references: ['https://man7.org/linux/man-pages/man7/capabilities.7.html'],
     messages: { added: 'container "{{container}}" adds the dangerous capability {{capability}}' },
-    equivalents: ['polaris:dangerousCapabilities', 'polaris:insecureCapabilities'],
+    equivalents: ['polaris:dangerousCapabilities', 'polaris:insecureCapabilities', 'checkov:CKV_K8S_39', 'kyverno:psp-restrict-adding-capabilities'],
   },
   check(r) {
     const pod = podOf(r);

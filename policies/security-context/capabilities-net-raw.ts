@@ -25,7 +25,7 @@ export default definePolicy({
       kept: 'container "{{container}}" does not drop NET_RAW (or ALL)',
       added: 'container "{{container}}" adds {{capability}} back',
     },
-    equivalents: ['kube-linter:drop-net-raw-capability', 'checkov:CKV_K8S_28'],
+    equivalents: ['kube-linter:drop-net-raw-capability', 'checkov:CKV_K8S_28', 'kyverno:drop-cap-net-raw'],
   },
   check(r) {
     const pod = podOf(r);

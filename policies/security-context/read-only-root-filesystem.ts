@@ -14,7 +14,7 @@ export default definePolicy({
     remediation: 'Set `securityContext.readOnlyRootFilesystem: true` and mount an emptyDir where the process writes.',
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
     messages: { writable: 'container "{{container}}" has a writable root filesystem' },
-    equivalents: ['polaris:notReadOnlyRootFilesystem', 'kube-linter:no-read-only-root-fs', 'kube-score:container-security-context-readonlyrootfilesystem'],
+    equivalents: ['polaris:notReadOnlyRootFilesystem', 'kube-linter:no-read-only-root-fs', 'kube-score:container-security-context-readonlyrootfilesystem', 'checkov:CKV_K8S_22', 'kyverno:require-ro-rootfs'],
   },
   check(r) {
     const pod = podOf(r);

@@ -13,7 +13,7 @@ export default definePolicy({
     remediation: 'Create a ServiceAccount per workload and set `spec.serviceAccountName`.',
     references: ['https://kubernetes.io/docs/concepts/security/service-accounts/'],
     messages: { default: 'pod runs as the "default" ServiceAccount' },
-    equivalents: ['kube-linter:default-service-account'],
+    equivalents: ['kube-linter:default-service-account', 'checkov:CKV_K8S_41', 'checkov:CKV_K8S_42'],
   },
   check(r) {
     const pod = podOf(r);

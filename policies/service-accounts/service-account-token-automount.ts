@@ -16,7 +16,7 @@ export default definePolicy({
       explicit: 'pod sets automountServiceAccountToken: true',
       inherited: 'pod mounts an API token (ServiceAccount "{{sa}}" {{why}})',
     },
-    equivalents: ['polaris:automountServiceAccountToken', 'kube-linter:automount-service-account-token'],
+    equivalents: ['polaris:automountServiceAccountToken', 'checkov:CKV_K8S_38', 'kyverno:restrict-automount-sa-token'],
   },
   check(r, ctx) {
     const pod = podOf(r);
