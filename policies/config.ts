@@ -46,6 +46,11 @@ export const PolicyConfigSchema = z.strictObject({
         )
         .optional()
         .describe('pods deployed outside the render that NetworkPolicy selectors may name (e.g. a gateway installed by another release)'),
+      externalServiceAccounts: z.array(z.string().min(1)).optional(),
+      minReplicas: z.number().int().min(1).optional().describe('replicas a workload behind a Service or PodDisruptionBudget must run at least (replicas-minimum)'),
+      singleReplicaAllowedIn: z.array(z.string().min(1)).optional().describe('environments whose renders may run single replicas (replicas-minimum)'),
+      proxyDrainSeconds: z.number().int().min(0).optional().describe('seconds proxies need to stop routing to a terminating pod (graceful-shutdown)'),
+      requireDatabaseTlsIn: z.array(z.string().min(1)).optional().describe('environments in which database connections must verify TLS (database-tls)'),
       haMinReplicas: z.number().int().min(2).optional(),
     })
     .optional(),
@@ -63,6 +68,11 @@ export const DEFAULT_SETTINGS = {
   externalSecrets: [] as string[],
   externalConfigMaps: [] as string[],
   externalPods: [] as { namespace?: string | undefined; labels: Record<string, string> }[],
+  externalServiceAccounts: [] as string[],
+  minReplicas: 2,
+  singleReplicaAllowedIn: ['development', 'staging'],
+  proxyDrainSeconds: 5,
+  requireDatabaseTlsIn: ['production'],
   haMinReplicas: 2,
 };
 

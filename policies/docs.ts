@@ -17,6 +17,7 @@ const CATEGORY_TITLES: Record<string, string> = {
   jobs: 'Jobs and CronJobs',
   reliability: 'Reliability and scaling',
   references: 'References',
+  operations: 'Operational hazards',
   policy: 'Policy hygiene',
 };
 
@@ -87,6 +88,11 @@ settings:
   externalConfigMaps: []
   externalPods:              # pods of other releases that NetworkPolicy peers may select
     - {namespace: edge, labels: {app.kubernetes.io/name: gateway}}
+  externalServiceAccounts: []          # ServiceAccounts created outside the render
+  minReplicas: 2             # replicas-minimum: floor for workloads behind a Service or PDB
+  singleReplicaAllowedIn: [development, staging]
+  proxyDrainSeconds: 5       # graceful-shutdown: preStop wait proxies need
+  requireDatabaseTlsIn: [production]   # database-tls
   haMinReplicas: 2           # replicas from which pdb-required and ha-spread apply
 policies:
   ha-spread: off             # off | error | warning | info

@@ -47,6 +47,31 @@ import capabilitiesNetRaw from './security-context/capabilities-net-raw.ts';
 import readOnlyRootFilesystem from './security-context/read-only-root-filesystem.ts';
 import serviceAccountDefault from './service-accounts/service-account-default.ts';
 import serviceAccountTokenAutomount from './service-accounts/service-account-token-automount.ts';
+import selectorMatchesTemplate from './reliability/selector-matches-template.ts';
+import replicasMinimum from './reliability/replicas-minimum.ts';
+import priorityClassName from './reliability/priority-class-name.ts';
+import serviceAccountExists from './service-accounts/service-account-exists.ts';
+import envDuplicateNames from './reliability/env-duplicate-names.ts';
+import deploymentRollingUpdate from './reliability/deployment-rolling-update.ts';
+import pdbUnhealthyEvictionPolicy from './reliability/pdb-unhealthy-eviction-policy.ts';
+import resourcesEphemeralStorage from './resources/resources-ephemeral-storage.ts';
+import probesIdentical from './probes/probes-identical.ts';
+import namespaceNotDefault from './reliability/namespace-not-default.ts';
+import rbacCreatePods from './rbac/rbac-create-pods.ts';
+import rbacApproveCsr from './rbac/rbac-approve-csr.ts';
+import rbacAdmissionWebhooks from './rbac/rbac-admission-webhooks.ts';
+import runAsRootGroup from './security-context/run-as-root-group.ts';
+import runAsHighUid from './security-context/run-as-high-uid.ts';
+import cronjobStartingDeadline from './jobs/cronjob-starting-deadline.ts';
+import portsSsh from './network/ports-ssh.ts';
+import portsPrivileged from './network/ports-privileged.ts';
+import ingressNginxSnippets from './network/ingress-nginx-snippets.ts';
+import hookDestructiveUpgrade from './operations/hook-destructive-upgrade.ts';
+import helmHookDeletePolicy from './operations/helm-hook-delete-policy.ts';
+import podTemplateReleaseLabels from './operations/pod-template-release-labels.ts';
+import serviceSelectsAllReplicas from './operations/service-selects-all-replicas.ts';
+import databaseTls from './operations/database-tls.ts';
+import gracefulShutdown from './operations/graceful-shutdown.ts';
 
 export const POLICIES: readonly Policy[] = [
   ...PSS_POLICIES,
@@ -93,6 +118,31 @@ export const POLICIES: readonly Policy[] = [
   readOnlyRootFilesystem,
   serviceAccountDefault,
   serviceAccountTokenAutomount,
+  selectorMatchesTemplate,
+  replicasMinimum,
+  priorityClassName,
+  serviceAccountExists,
+  envDuplicateNames,
+  deploymentRollingUpdate,
+  pdbUnhealthyEvictionPolicy,
+  resourcesEphemeralStorage,
+  probesIdentical,
+  namespaceNotDefault,
+  rbacCreatePods,
+  rbacApproveCsr,
+  rbacAdmissionWebhooks,
+  runAsRootGroup,
+  runAsHighUid,
+  cronjobStartingDeadline,
+  portsSsh,
+  portsPrivileged,
+  ingressNginxSnippets,
+  hookDestructiveUpgrade,
+  helmHookDeletePolicy,
+  podTemplateReleaseLabels,
+  serviceSelectsAllReplicas,
+  databaseTls,
+  gracefulShutdown,
 ];
 
 export const POLICY_IDS: ReadonlySet<string> = new Set(POLICIES.map((p) => p.meta.id));

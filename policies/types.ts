@@ -24,6 +24,7 @@ export const CATEGORIES = [
   'jobs',
   'reliability',
   'references',
+  'operations',
   'policy',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -80,6 +81,16 @@ export interface PolicySettings {
   externalConfigMaps: string[];
   /** Pods deployed outside the render (namespace glob, labels) that NetworkPolicy selectors may select. */
   externalPods: { namespace?: string | undefined; labels: Record<string, string> }[];
+  /** ServiceAccounts provided outside the render, `name` or `namespace/name`. */
+  externalServiceAccounts: string[];
+  /** Replicas a workload behind a Service or PDB must run at least (`replicas-minimum`). */
+  minReplicas: number;
+  /** Environments whose renders may run single replicas behind a Service or PDB (`replicas-minimum`). */
+  singleReplicaAllowedIn: string[];
+  /** Seconds ingress controllers and kube-proxy need to stop routing to a terminating pod (`graceful-shutdown`). */
+  proxyDrainSeconds: number;
+  /** Environments in which database connections must verify TLS (`database-tls`). */
+  requireDatabaseTlsIn: string[];
   /** Replicas at or above which a workload counts as highly available (PDB, spread). */
   haMinReplicas: number;
 }

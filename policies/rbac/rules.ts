@@ -7,6 +7,7 @@ export interface RuleView {
   verbs: string[];
   resources: string[];
   apiGroups: string[];
+  resourceNames: string[];
 }
 
 export const RBAC_ROLE_KINDS = ['Role', 'ClusterRole'] as const;
@@ -18,6 +19,7 @@ export function rulesOf(r: K8sResource): RuleView[] {
     verbs: strings(rule.verbs),
     resources: strings(rule.resources),
     apiGroups: strings(rule.apiGroups),
+    resourceNames: strings(rule.resourceNames),
   }));
 }
 

@@ -34,6 +34,7 @@ export class RenderIndex {
   private readonly targets = new Map<string, K8sResource[]>();
   private servicesByPod: Map<PodEntry, K8sResource[]> | undefined;
   private isolationByPod: Map<PodEntry, Isolation> | undefined;
+  private pdbsByPod: Map<PodEntry, K8sResource[]> | undefined;
 
   constructor(resources: readonly K8sResource[], defaultNamespace = 'default') {
     this.resources = resources;
@@ -160,6 +161,24 @@ export class RenderIndex {
     }
     const e = this.podByResource.get(r);
     return (e && this.isolationByPod.get(e)) ?? { ingress: false, egress: false };
+  }
+
+  /** PodDisruptionBudgets whose selector selects the pod template of `r` (computed once for the render). */
+  pdbsSelecting(r: K8sResource): K8sResource[] {
+    if (!this.pdbsByPod) {
+      this.pdbsByPod = new Map();
+      for (const pdb of this.ofKind('PodDisruptionBudget')) {
+        const sel = parseLabelSelector(obj(pdb.object.spec)?.selector);
+        if (!sel) continue;
+        for (const e of this.selectPods(this.namespaceOf(pdb), sel)) {
+          let l = this.pdbsByPod.get(e);
+          if (!l) this.pdbsByPod.set(e, (l = []));
+          l.push(pdb);
+        }
+      }
+    }
+    const e = this.podByResource.get(r);
+    return (e && this.pdbsByPod.get(e)) ?? [];
   }
 
   /** Services whose `spec.selector` selects the pod template of `r` (computed once for the render). */

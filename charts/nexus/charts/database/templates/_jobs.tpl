@@ -11,7 +11,7 @@ volumes / mounts (extra YAML list strings), externalSecrets (list of extra Secre
 {{- $v := $.Values -}}
 metadata:
   labels:
-    {{- include "nexus.labels" (dict "context" $ "component" .component "labels" $v.podLabels) | nindent 4 }}
+    {{- include "nexus.podLabels" (dict "context" $ "component" .component "labels" $v.podLabels) | nindent 4 }}
   annotations:
     {{- include "nexus.checksum" (dict "context" $ "files" (list "scripts-configmap.yaml")) | nindent 4 }}
     {{- with include "nexus.database.externalSecrets" (dict "context" $ "extra" (.externalSecrets | default list)) }}

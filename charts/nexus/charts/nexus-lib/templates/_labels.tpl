@@ -45,6 +45,15 @@ Arguments (dict):
 {{- end -}}
 
 {{/*
+nexus.podLabels: nexus.labels for a pod template, without the labels that change with every release
+(helm.sh/chart, app.kubernetes.io/version): any change to a pod template restarts every pod, so those
+stay on the workload's own metadata. Arguments: as nexus.labels.
+*/}}
+{{- define "nexus.podLabels" -}}
+{{- toYaml (omit (include "nexus.labels" . | fromYaml) "helm.sh/chart" "app.kubernetes.io/version") -}}
+{{- end -}}
+
+{{/*
 nexus.annotations: global.commonAnnotations merged with extra annotations; renders nothing when both
 are empty. Arguments (dict): context, annotations (optional map; wins on a clash).
 Use: {{- with include "nexus.annotations" (dict "context" $) }}annotations: {{- . | nindent 4 }}{{ end }}
