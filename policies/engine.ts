@@ -209,7 +209,7 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function evaluatePolicies(resources: K8sResource[], options: PolicyRunOptions = {}): Finding[] {
   const config: PolicyConfig = options.config ?? (options.configFile ? loadPolicyConfig(options.configFile, POLICY_IDS) : NO_CONFIG);
-  const index = new RenderIndex(resources, options.namespace ?? 'default');
+  const index = new RenderIndex(resources, options.namespace ?? 'default', options.namespace !== undefined);
   const settings = settingsOf(config);
   const environment = options.environment ?? config.environment;
 

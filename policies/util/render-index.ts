@@ -36,9 +36,13 @@ export class RenderIndex {
   private isolationByPod: Map<PodEntry, Isolation> | undefined;
   private pdbsByPod: Map<PodEntry, K8sResource[]> | undefined;
 
-  constructor(resources: readonly K8sResource[], defaultNamespace = 'default') {
+  /** True when the namespace of objects without one is known (helm's or the CLI's `--namespace`), not assumed. */
+  readonly namespaceKnown: boolean;
+
+  constructor(resources: readonly K8sResource[], defaultNamespace = 'default', namespaceKnown = true) {
     this.resources = resources;
     this.defaultNamespace = defaultNamespace;
+    this.namespaceKnown = namespaceKnown;
     for (const r of resources) {
       const ns = this.namespaceOf(r);
       this.byKey.set(`${r.kind}/${ns}/${r.name}`, r);
