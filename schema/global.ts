@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { stringMap } from './primitives.ts';
+import { openObject, stringMap } from './primitives.ts';
 
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
 
@@ -16,6 +16,12 @@ export const GlobalSection = z
     storageClass: z.string().default('').describe('StorageClass for every PVC that sets none; empty uses the cluster default. Set it before the first install: changing it later fails the upgrade (a PVC\'s class and a StatefulSet\'s volumeClaimTemplates are immutable).'),
     commonLabels: stringMap().default({}).describe('Labels added to every object (never to selectors).'),
     commonAnnotations: stringMap().default({}).describe('Annotations added to every object.'),
+    metricsScrapers: z
+      .array(openObject())
+      .default([])
+      .describe(
+        'NetworkPolicy peers (`podSelector` and/or `namespaceSelector`) allowed to scrape the metrics ports of every tier. Empty: the bundled Prometheus of this release. Set it in monitoring operator mode to the operator-managed Prometheus, e.g. `[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}, podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}}]`; the list replaces the bundled peer.',
+      ),
   })
   .prefault({})
   .describe('Settings shared by every chart (Helm passes `global` to all subcharts).');

@@ -25,6 +25,20 @@ Arguments (dict): context, component.
 {{- end -}}
 
 {{/*
+nexus.networkPolicy.metricsPeers: the `from` list items allowed to scrape metrics ports: global.metricsScrapers
+when set (an operator-managed Prometheus in monitoring operator mode), else the bundled Prometheus of this release.
+Arguments (dict): context.
+*/}}
+{{- define "nexus.networkPolicy.metricsPeers" -}}
+{{- $scrapers := (.context.Values.global | default dict).metricsScrapers | default list -}}
+{{- if $scrapers -}}
+{{- toYaml $scrapers -}}
+{{- else -}}
+{{- include "nexus.networkPolicy.peer" (dict "context" .context "component" "prometheus") -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 nexus.networkPolicy.ports: the items of a `ports:` list (no key, no leading newline; "" for no ports).
 Arguments (dict): ports (list of port numbers or names), protocol (optional, default TCP).
 Use: ports: {{- include "nexus.networkPolicy.ports" (dict "ports" (list 6379)) | nindent 8 }}
