@@ -51,6 +51,7 @@ export interface PublishedChart {
 /** A minimal distribution-API reader with Basic and Bearer-token auth (ghcr.io, Docker Hub, distribution). */
 export class RegistryClient {
   private token?: string;
+  private tokenScope?: string;
   constructor(
     readonly ref: OciRef,
     private readonly credentials?: Credentials,
@@ -64,9 +65,9 @@ export class RegistryClient {
     return this.ref.path ? `${this.ref.path}/${chart}` : chart;
   }
 
-  private async raw(url: string, headers: Record<string, string>): Promise<Response> {
+  private async raw(url: string, headers: Record<string, string>, method = 'GET'): Promise<Response> {
     try {
-      return await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
+      return await fetch(url, { method, headers, signal: AbortSignal.timeout(30_000) });
     } catch (err) {
       throw new NexusError(`OCI registry ${this.ref.host} is unreachable: ${describeFetchError(err)}`, {
         hint: `check the host and port in ${this.ref.url}${this.ref.plainHttp ? '' : ' (HTTPS is required for non-loopback registries)'}; nothing was published`,
@@ -89,19 +90,42 @@ export class RegistryClient {
     this.token = body.token ?? body.access_token;
   }
 
-  async get(pathUnderV2: string, accept: string, scope: string): Promise<Response> {
-    const url = `${this.base()}${pathUnderV2}`;
+  async get(pathUnderV2: string, accept: string, scope: string, method = 'GET'): Promise<Response> {
+    const url = /^https?:\/\//.test(pathUnderV2) ? pathUnderV2 : `${this.base()}${pathUnderV2}`;
     const headers = (): Record<string, string> => ({
       accept,
       ...(this.token ? { authorization: `Bearer ${this.token}` } : this.credentials ? { authorization: basicAuth(this.credentials) } : {}),
     });
-    let res = await this.raw(url, headers());
+    let res = await this.raw(url, headers(), method);
     const challenge = res.headers.get('www-authenticate');
-    if (res.status === 401 && challenge && !this.token) {
+    if (res.status === 401 && challenge && (!this.token || this.tokenScope !== scope)) {
       await this.authenticate(challenge, scope);
-      if (this.token) res = await this.raw(url, headers());
+      this.tokenScope = scope;
+      if (this.token) res = await this.raw(url, headers(), method);
     }
     return res;
+  }
+
+  /**
+   * Proves that a push would be allowed, without pushing: starts a blob upload session and cancels
+   * it (the check go-containerregistry's CheckPushPermission makes). Nothing becomes visible.
+   */
+  async checkPush(chart: string): Promise<void> {
+    const repo = this.repository(chart);
+    const scope = `repository:${repo}:pull,push`;
+    const res = await this.get(`/${repo}/blobs/uploads/`, '*/*', scope, 'POST');
+    if (res.status === 202) {
+      const location = res.headers.get('location');
+      if (location) {
+        const cancel = new URL(location, `${this.base()}/`).toString();
+        await this.get(cancel, '*/*', scope, 'DELETE').catch(() => undefined);
+      }
+      return;
+    }
+    const denied = res.status === 401 || res.status === 403;
+    throw new NexusError(`${this.ref.url} does not allow a push to ${repo}: HTTP ${res.status}`, {
+      hint: denied ? 'nothing was published: set NEXUS_OCI_USERNAME and NEXUS_OCI_PASSWORD (or --oci-password-file) for an account that may push (ghcr.io: `packages: write`)' : 'nothing was published',
+    });
   }
 
   /** Proves the registry answers the distribution API (any HTTP answer from /v2/ counts). */

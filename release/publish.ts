@@ -1,16 +1,23 @@
 /**
  * `nexus publish`: one packaged chart to an HTTP chart repository (index.yaml) and/or an OCI registry.
  *
- * Order, so that a failure anywhere leaves every index as it was:
+ * Order, so that a failure anywhere publishes nothing, or says exactly what it did publish:
  *   1. read the archive, verify its .prov (a tampered archive stops here);
- *   2. preflight every target: reachable, and the version is new or byte-identical (else refuse);
- *   3. upload: OCI push, then the chart and .prov into the repository;
- *   4. write index.yaml last, atomically.
- * Re-running after a success is a no-op ("unchanged"), so a failed run can simply be repeated.
+ *   2. preflight every target before uploading anything: reachable, authorised (an OCI push
+ *      permission check), writable with room to spare (a directory repository), and the version
+ *      absent or byte-identical;
+ *   3. stage the repository side: the chart and .prov go in, but index.yaml does not list them yet,
+ *      so helm cannot see them (for a URL repository this first PUT is also its write test);
+ *   4. push to the OCI registry: the one step that cannot be taken back;
+ *   5. commit: write index.yaml, atomically.
+ * A failure in 3–4 removes the staged files again: nothing was published. A failure in 5 (after the
+ * push) removes them too and says what is in the registry, how to finish and how to undo. Re-running
+ * after any failure is safe: a target that already holds this version byte-identically is left alone.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { NexusError } from '../util/errors.ts';
+import { faultPoint } from '../util/fault.ts';
 import type { Credentials } from './credentials.ts';
 import type { HelmRunner } from './helm-exec.ts';
 import { openRepo, type RepoStore } from './http-repo.ts';
@@ -66,6 +73,8 @@ interface RepoPlan {
   before: RepoIndex;
   after: RepoIndex;
   status: 'added' | 'unchanged';
+  /** Files to upload in step 3 (a byte-identical one already there, unlisted, is reused). */
+  stage: { name: string; data: Uint8Array }[];
 }
 
 async function planRepo(archive: LoadedArchive, options: PublishOptions): Promise<RepoPlan> {
@@ -80,7 +89,24 @@ async function planRepo(archive: LoadedArchive, options: PublishOptions): Promis
     digest: archive.sha256,
   };
   const { index: after, status } = mergeIndex(before, entry, options.now ?? new Date());
-  return { store, before, after, status };
+  const stage: RepoPlan['stage'] = [];
+  if (status === 'added') {
+    const files = [{ name: archive.fileName, data: archive.bytes }, ...(archive.prov ? [{ name: `${archive.fileName}.prov`, data: archive.prov }] : [])];
+    for (const f of files) {
+      // Not in the index, but on disk (an earlier run that failed half-way, or someone's hand):
+      // the same bytes are reused, other bytes are not overwritten.
+      const there = await store.read(f.name);
+      if (there === undefined) stage.push(f);
+      else if (!Buffer.from(there).equals(Buffer.from(f.data))) {
+        throw new NexusError(`${store.location} already holds a different ${f.name}, which index.yaml does not list`, {
+          hint: `nothing was published; it is not published (no index entry), so remove ${f.name} from the repository and run it again`,
+        });
+      }
+    }
+    const indexBytes = Buffer.byteLength(serializeIndex(after));
+    await store.preflight(stage.reduce((n, f) => n + f.data.length, 0) + indexBytes + 64 * 1024);
+  }
+  return { store, before, after, status, stage };
 }
 
 interface OciPlan {
@@ -94,7 +120,10 @@ async function planOci(archive: LoadedArchive, options: PublishOptions): Promise
   const client = new RegistryClient(ref, options.ociCredentials);
   await client.ping();
   const existing = await client.chart(archive.meta.name, archive.meta.version);
-  if (!existing) return { ref, client, status: 'added' };
+  if (!existing) {
+    await client.checkPush(archive.meta.name);
+    return { ref, client, status: 'added' };
+  }
   if (existing.chartDigest === `sha256:${archive.sha256}`) return { ref, client, status: 'unchanged' };
   throw new NexusError(
     `${archive.meta.name} ${archive.meta.version} is already in ${ref.url} with different content (registry ${existing.chartDigest}, this archive sha256:${archive.sha256})`,
@@ -119,34 +148,87 @@ export async function publishChart(options: PublishOptions): Promise<PublishOutc
   const archive = loadArchive(options.archive);
 
   // 2. Preflight every target before uploading anything.
-  const oci = options.oci ? await planOci(archive, options) : undefined;
   const repo = options.repo ? await planRepo(archive, options) : undefined;
+  const oci = options.oci ? await planOci(archive, options) : undefined;
 
-  // 3 + 4. Uploads, then the index.
   const outcomes: PublishOutcome[] = [];
   const signedBy = signer ? `, signed by ${signer}` : '';
-  if (oci) {
-    if (oci.status === 'added') {
-      await pushChart(options.helm, archive.path, oci.ref, options.ociCredentials);
-      const pushed = await oci.client.chart(archive.meta.name, archive.meta.version);
-      if (pushed?.chartDigest !== `sha256:${archive.sha256}`) {
-        throw new NexusError(`after the push ${oci.ref.url}/${archive.meta.name}:${archive.meta.version} holds ${pushed?.chartDigest ?? 'nothing'}, not sha256:${archive.sha256}`);
+  const staged: string[] = [];
+  let pushed: string | undefined;
+  let manifest: string | undefined;
+  try {
+    // 3. Stage the repository side (invisible until index.yaml lists it).
+    for (const f of repo?.stage ?? []) {
+      await repo!.store.write(f.name, f.data);
+      staged.push(f.name);
+    }
+    faultPoint('publish:staged');
+    // 4. The OCI push.
+    if (oci) {
+      if (oci.status === 'added') {
+        await pushChart(options.helm, archive.path, oci.ref, options.ociCredentials);
+        const after = await oci.client.chart(archive.meta.name, archive.meta.version);
+        if (after) {
+          pushed = `${oci.ref.url}/${archive.meta.name}:${archive.meta.version} (chart ${after.chartDigest}, manifest ${after.manifestDigest ?? 'unknown'})`;
+          manifest = after.manifestDigest;
+        }
+        if (after?.chartDigest !== `sha256:${archive.sha256}`) {
+          throw new NexusError(`after the push ${oci.ref.url}/${archive.meta.name}:${archive.meta.version} holds ${after?.chartDigest ?? 'nothing'}, not sha256:${archive.sha256}`);
+        }
+        outcomes.push({ target: oci.ref.url, status: 'published', detail: `${oci.ref.url}/${archive.meta.name}:${archive.meta.version} (${after.chartDigest}${archive.prov ? ', with provenance' : ''}${signedBy})` });
+      } else {
+        outcomes.push({ target: oci.ref.url, status: 'unchanged', detail: `${archive.meta.name} ${archive.meta.version} is already there, byte-identical` });
       }
-      outcomes.push({ target: oci.ref.url, status: 'published', detail: `${oci.ref.url}/${archive.meta.name}:${archive.meta.version} (${pushed.chartDigest}${archive.prov ? ', with provenance' : ''}${signedBy})` });
-    } else {
-      outcomes.push({ target: oci.ref.url, status: 'unchanged', detail: `${archive.meta.name} ${archive.meta.version} is already there, byte-identical` });
     }
-  }
-  if (repo) {
-    if (repo.status === 'added') {
-      await repo.store.write(archive.fileName, archive.bytes);
-      if (archive.prov) await repo.store.write(`${archive.fileName}.prov`, archive.prov);
-      await repo.store.write('index.yaml', serializeIndex(repo.after));
-      const count = Object.values(repo.after.entries).reduce((n, list) => n + list.length, 0);
-      outcomes.push({ target: repo.store.location, status: 'published', detail: `${archive.fileName}${archive.prov ? ' + .prov' : ''} (sha256:${archive.sha256}${signedBy}); index.yaml now lists ${count} chart version(s)` });
-    } else {
-      outcomes.push({ target: repo.store.location, status: 'unchanged', detail: `${archive.meta.name} ${archive.meta.version} is already in index.yaml, byte-identical` });
+    faultPoint('publish:pushed');
+    // 5. Commit the repository side.
+    if (repo) {
+      if (repo.status === 'added') {
+        await repo.store.write('index.yaml', serializeIndex(repo.after));
+        staged.length = 0; // listed now: published
+        const count = Object.values(repo.after.entries).reduce((n, list) => n + list.length, 0);
+        outcomes.push({ target: repo.store.location, status: 'published', detail: `${archive.fileName}${archive.prov ? ' + .prov' : ''} (sha256:${archive.sha256}${signedBy}); index.yaml now lists ${count} chart version(s)` });
+      } else {
+        outcomes.push({ target: repo.store.location, status: 'unchanged', detail: `${archive.meta.name} ${archive.meta.version} is already in index.yaml, byte-identical` });
+      }
     }
+  } catch (err) {
+    throw await incomplete(err, { archive, repo, oci, staged, pushed, manifest });
   }
   return outcomes;
+}
+
+/**
+ * The error for a publish that stopped after step 2: the staged repository files are removed again,
+ * and the message lists what is published where, how to finish, and how to undo.
+ */
+async function incomplete(
+  err: unknown,
+  state: { archive: LoadedArchive; repo?: RepoPlan; oci?: OciPlan; staged: string[]; pushed?: string; manifest?: string },
+): Promise<NexusError> {
+  const cause = err instanceof NexusError ? err : new NexusError(err instanceof Error ? err.message : String(err), { cause: err });
+  const { archive, repo, oci, pushed } = state;
+  const leftovers: string[] = [];
+  for (const name of state.staged) if (!(await repo!.store.remove(name))) leftovers.push(name);
+  const lines: string[] = [];
+  if (pushed) lines.push(`published: ${pushed}`);
+  if (repo?.status === 'added') {
+    const where = repo.store.location;
+    lines.push(
+      leftovers.length
+        ? `not published: ${where} (index.yaml unchanged; remove the unlisted ${leftovers.join(', ')} by hand, this store cannot delete)`
+        : `not published: ${where} (index.yaml unchanged${state.staged.length ? '; the uploaded files were removed again' : ''})`,
+    );
+  }
+  if (oci?.status === 'added' && !pushed) lines.push(`not published: ${oci.ref.url}`);
+  const version = `${archive.meta.name} ${archive.meta.version}`;
+  const finish = 'to finish: fix the cause and run the same command again; targets that already hold this version byte-identically are left alone';
+  const undo = pushed && oci
+    ? `; to undo the OCI push instead, delete the manifest: \`curl -X DELETE ${oci.ref.plainHttp ? 'http' : 'https'}://${oci.ref.host}/v2/${oci.client.repository(archive.meta.name)}/manifests/${state.manifest ?? '<manifest digest>'}\` (registries that allow deletes) or the registry's UI`
+    : '';
+  return new NexusError(`publishing ${version} stopped: ${cause.message}\n  ${pushed ? lines.join('\n  ') : `nothing was published${lines.length ? `\n  ${lines.join('\n  ')}` : ''}`}`, {
+    location: cause.location,
+    hint: pushed ? `${finish}${undo}` : (cause.hint ?? finish),
+    cause: err,
+  });
 }

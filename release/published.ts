@@ -58,14 +58,8 @@ export async function fetchPublished(location: PublishedLocation, name: string, 
   if (!entry) throw new NexusError(`${store.location} does not list ${name} ${version}`, { location: { file: store.indexLocation }, hint: `published versions: ${publishedVersions(index, name).join(', ') || 'none'}` });
   const url = entry.urls?.[0];
   if (!url) throw new NexusError(`index.yaml lists ${name} ${version} without a URL`, { location: { file: store.indexLocation } });
-  let bytes: Uint8Array | undefined;
-  if (/^https?:\/\//i.test(url)) {
-    const res = await fetch(url, { signal: AbortSignal.timeout(60_000) }).catch((err: unknown) => {
-      throw new NexusError(`cannot download ${url}: ${(err as Error).message}`, { cause: err });
-    });
-    if (!res.ok) throw new NexusError(`cannot download ${url}: HTTP ${res.status}`);
-    bytes = new Uint8Array(await res.arrayBuffer());
-  } else bytes = await store.read(decodeURIComponent(url));
+  // A directory repository is read locally, whatever base URL its index names (publish --url).
+  const bytes = await store.readPublished(url);
   if (!bytes) throw new NexusError(`index.yaml lists ${url}, but ${store.location} has no such file`, { location: { file: store.indexLocation } });
   return { name, version, bytes, origin: /^https?:\/\//i.test(url) ? url : `${store.location}/${url}` };
 }

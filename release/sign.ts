@@ -9,11 +9,13 @@
  * `secring.gpg` (what helm's own --keyring takes) or any `gpg --export-secret-keys` output. The key is
  * imported into a throw-away GNUPGHOME; the passphrase comes from a file, never from argv.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { onCleanup } from '../util/cleanup.ts';
 import { NexusError } from '../util/errors.ts';
+import { faultPointAsync } from '../util/fault.ts';
 import { helmOrThrow, type HelmRunner } from './helm-exec.ts';
 
 export interface SignOptions {
@@ -62,14 +64,64 @@ export async function provenanceMessage(helm: HelmRunner, tgzPath: string, sha25
   return `${metadata.replace(/\n+$/, '')}\n\n...\nfiles:\n  ${basename(tgzPath)}: sha256:${sha256}\n`;
 }
 
-/** Clear-signs `message` with the key; returns the .prov text. */
+const GPG_HOME_PREFIX = 'nexus-gpg-';
+
+/**
+ * Stops the gpg-agent of `home` through its own socket (`gpgconf --homedir H --kill gpg-agent`
+ * connects to that home's socket, wherever gpg placed it) and removes the home with the key material.
+ * Synchronous: it also runs from signal handlers and the exit hook.
+ */
+function destroyGpgHome(home: string): void {
+  spawnSync('gpgconf', ['--homedir', home, '--kill', 'gpg-agent'], { stdio: 'ignore', timeout: 10_000, env: { ...process.env, GNUPGHOME: home } });
+  rmSync(home, { recursive: true, force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Homes left by runs that were killed outright (SIGKILL runs no handler): their agent is stopped and
+ * their key material removed. A home is only touched when the process that made it is gone.
+ */
+export function sweepStaleGpgHomes(dir = tmpdir()): string[] {
+  const swept: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return swept;
+  }
+  for (const name of names) {
+    const m = new RegExp(`^${GPG_HOME_PREFIX}(\\d+)-`).exec(name);
+    if (!m || isAlive(Number(m[1]))) continue;
+    destroyGpgHome(join(dir, name));
+    swept.push(join(dir, name));
+  }
+  return swept;
+}
+
+/**
+ * Clear-signs `message` with the key; returns the .prov text. The key is imported into a mode-0700
+ * home that is destroyed (agent stopped, files removed) on every way out: success, error, SIGINT,
+ * SIGTERM, SIGHUP; a home left by a SIGKILL is swept by the next run.
+ */
 export async function clearSign(message: string, options: SignOptions): Promise<string> {
   for (const [what, file] of [['keyring', options.keyring], ['passphrase file', options.passphraseFile]] as const) {
     if (file !== undefined && !existsSync(file)) throw new NexusError(`signing ${what} not found: ${file}`, { location: { file } });
   }
   const gpg = process.env.NEXUS_GPG ?? 'gpg';
-  // Short path: gpg-agent's socket path must stay under the 108-byte limit.
-  const home = mkdtempSync(join(tmpdir(), 'nexus-gpg-'));
+  sweepStaleGpgHomes();
+  // Short path: gpg-agent's socket path must stay under the 108-byte limit. The pid in the name
+  // lets a later run tell a live home from an abandoned one.
+  const home = mkdtempSync(join(tmpdir(), `${GPG_HOME_PREFIX}${process.pid}-`));
+  chmodSync(home, 0o700);
+  const destroy = onCleanup(() => destroyGpgHome(home));
   const env = { ...process.env, GNUPGHOME: home, LC_ALL: 'C' };
   const common = ['--batch', '--no-tty', '--pinentry-mode', 'loopback', ...(options.passphraseFile ? ['--passphrase-file', options.passphraseFile] : ['--passphrase', ''])];
   try {
@@ -80,7 +132,9 @@ export async function clearSign(message: string, options: SignOptions): Promise<
         hint: 'pass a secret keyring: a legacy secring.gpg or `gpg --export-secret-keys KEY > key.gpg`',
       });
     }
+    await faultPointAsync('sign:imported');
     const signed = await run(gpg, [...common, '--local-user', options.key, '--digest-algo', 'SHA512', '--armor', '--clearsign'], env, message);
+    await faultPointAsync('sign:signed');
     if (signed.code !== 0 || !signed.stdout.includes('BEGIN PGP SIGNATURE')) {
       const said = gpgComplaint(signed.stderr);
       const hint = /bad passphrase|no passphrase/i.test(said)
@@ -92,8 +146,7 @@ export async function clearSign(message: string, options: SignOptions): Promise<
     }
     return signed.stdout;
   } finally {
-    await run('gpgconf', ['--kill', 'gpg-agent'], env).catch(() => undefined);
-    rmSync(home, { recursive: true, force: true });
+    destroy();
   }
 }
 

@@ -13,7 +13,7 @@ import semver from 'semver';
 import { NexusError } from '../util/errors.ts';
 import { diffArchives } from './archive.ts';
 import type { Credentials } from './credentials.ts';
-import { openRepo, type RepoStore } from './http-repo.ts';
+import { DirStore, openRepo, type RepoStore } from './http-repo.ts';
 import { parseOciRef, RegistryClient } from './oci.ts';
 import type { LoadedArchive } from './publish.ts';
 import { findVersion, parseIndex, publishedVersions } from './repo-index.ts';
@@ -50,20 +50,15 @@ function changedVerdict(target: string, version: string, published: string[], ch
 }
 
 async function readPublishedFromRepo(store: RepoStore, url: string): Promise<Uint8Array> {
-  if (/^https?:\/\//i.test(url)) {
-    const res = await fetch(url, { signal: AbortSignal.timeout(60_000) }).catch((err: unknown) => {
-      throw new NexusError(`cannot download the published chart ${url}: ${(err as Error).message}`, { cause: err });
-    });
-    if (!res.ok) throw new NexusError(`cannot download the published chart ${url}: HTTP ${res.status}`);
-    return new Uint8Array(await res.arrayBuffer());
-  }
-  const data = await store.read(decodeURIComponent(url));
-  if (!data) throw new NexusError(`index.yaml lists ${url}, but ${store.location} has no such file`);
+  // A directory repository is read locally, whatever base URL its index names (publish --url).
+  const data = await store.readPublished(url);
+  if (!data) throw new NexusError(`index.yaml lists ${url}, but ${store.location} has no such file`, { location: { file: store.indexLocation } });
   return data;
 }
 
 export async function checkAgainstRepo(archive: LoadedArchive, repo: string, credentials?: Credentials): Promise<VersionCheckResult> {
   const store = openRepo(repo, credentials);
+  if (store instanceof DirStore) store.ensureExists(); // a mistyped directory is not a first release
   const text = await store.read('index.yaml');
   const index = parseIndex(text === undefined ? undefined : Buffer.from(text).toString('utf8'), store.indexLocation);
   const { name, version } = archive.meta;

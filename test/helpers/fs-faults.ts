@@ -51,15 +51,18 @@ export function readOnlyDir(fill: (dir: string) => void = () => undefined): Faul
 }
 
 /**
- * A directory on a nearly full disk: `fill` writes what should already be there, then the rest of the
- * space is taken, so the next write of `file` fails with ENOSPC (a 1 MiB tmpfs), or the hook makes it fail.
+ * A directory on a nearly full disk: `fill` writes what should already be there, then the space is
+ * taken but `freeKiB`, so the next write of `file` fails with ENOSPC (a small tmpfs), or the hook makes
+ * it fail.
  */
-export function fullDiskDir(file: string, fill: (dir: string) => void = () => undefined, sizeKiB = 1024): FaultDir {
+export function fullDiskDir(file: string, fill: (dir: string) => void = () => undefined, sizeKiB = 1024, freeKiB = 0): FaultDir {
   const dir = mkdtempSync(join(tmpdir(), 'nexus-full-'));
   if (canMount() && mount(['-t', 'tmpfs', '-o', `size=${sizeKiB}k`, 'tmpfs', dir])) {
     fill(dir);
-    // Take what is left, leaving a few bytes so a small write starts and then fails half-way.
-    spawnSync('sh', ['-c', `head -c ${sizeKiB * 1024} /dev/zero > ${JSON.stringify(join(dir, '.filler'))} 2>/dev/null; true`]);
+    // Take what is left (all of it, or all but freeKiB).
+    const filler = join(dir, '.filler');
+    spawnSync('sh', ['-c', `head -c ${sizeKiB * 1024} /dev/zero > ${JSON.stringify(filler)} 2>/dev/null; true`]);
+    if (freeKiB > 0) spawnSync('truncate', ['-s', `-${freeKiB}K`, filler]);
     return { dir, kind: 'tmpfs', env: {}, cleanup: () => (umount(dir), rmSync(dir, { recursive: true, force: true })) };
   }
   mkdirSync(dir, { recursive: true });

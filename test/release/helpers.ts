@@ -171,15 +171,18 @@ export interface FileServer {
   url: string;
   /** Paths of PUT requests received, in order. */
   puts: string[];
+  /** Paths of DELETE requests received, in order. */
+  deletes: string[];
   stop: () => Promise<void>;
 }
 
 /**
  * A static file server for `root` on 127.0.0.1 (GET), optionally accepting PUT uploads (like a raw
- * repository). `failPut` makes chosen uploads answer 500.
+ * repository, which also takes DELETE). `failPut` makes chosen uploads answer 500.
  */
 export async function startFileServer(root: string, options: { put?: boolean; failPut?: (name: string) => boolean } = {}): Promise<FileServer> {
   const puts: string[] = [];
+  const deletes: string[] = [];
   const server: Server = createServer((req, res) => {
     const name = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
     const file = normalize(join(root, name));
@@ -203,6 +206,13 @@ export async function startFileServer(root: string, options: { put?: boolean; fa
       });
       return;
     }
+    if (req.method === 'DELETE' && options.put) {
+      deletes.push(name);
+      const existed = existsSync(file);
+      rmSync(file, { force: true });
+      res.writeHead(existed ? 204 : 404).end();
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
@@ -220,6 +230,7 @@ export async function startFileServer(root: string, options: { put?: boolean; fa
   return {
     url: `http://127.0.0.1:${port}`,
     puts,
+    deletes,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -232,7 +232,7 @@ describe('nexus publish --repo URL (upload by PUT)', () => {
     try {
       const r = await nexus(['publish', second.path, '--repo', failing.url, '--keyring', key.pubring]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/error: uploading nexus-.*\.tgz\.prov to http:\/\/127\.0\.0\.1:\d+ failed: HTTP 500/);
+      expect(r.stderr).toMatch(/error: publishing nexus .* stopped: uploading nexus-.*\.tgz\.prov to http:\/\/127\.0\.0\.1:\d+ failed: HTTP 500/);
       expect(failing.puts).not.toContain('index.yaml');
       expect(readFileSync(join(root, 'index.yaml')).equals(indexBefore)).toBe(true);
     } finally {
