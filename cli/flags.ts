@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 /** Commander argument parsers shared by the subcommands. */
 
 /** A repeatable option: `-f a -f b` → `['a', 'b']`. */
@@ -5,3 +6,28 @@ export const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
 /** A repeatable, comma-separated option: `--api-versions a,b --api-versions c` → `['a', 'b', 'c']`. */
 export const collectCsv = (v: string, prev: string[]): string[] => [...prev, ...v.split(',').map((s) => s.trim()).filter(Boolean)];
+
+/** The values a render uses, as helm spells them (plus --env); shared by validate, render and package. */
+export interface ValuesFlags {
+  values: string[];
+  env: string[];
+  set: string[];
+  setString: string[];
+  setFile: string[];
+  setJson: string[];
+}
+
+export function addValuesOptions(cmd: Command, what = 'render'): Command {
+  return cmd
+    .option('-f, --values <file>', `values file (repeatable; merged in order like helm: later files win, maps merge key by key; - or a pipe is read once and handed to helm as read); default: one ${what} per environment`, collect, [] as string[])
+    .option('--env <name>', `environment (repeatable): one ${what} each, with values.<name>.yaml before the -f files; default: staging and production`, collect, [] as string[])
+    .option('--set <key=value>', 'set values like helm --set (repeatable; key.sub=v,list[0]=x)', collect, [] as string[])
+    .option('--set-string <key=value>', 'like --set, every value a string (helm --set-string)', collect, [] as string[])
+    .option('--set-file <key=path>', 'like --set, the value read from a file (helm --set-file)', collect, [] as string[])
+    .option('--set-json <key=json>', 'like --set, every value JSON (helm --set-json)', collect, [] as string[]);
+}
+
+/** ValuesFlags → the validator's options. */
+export function valuesOptions(flags: ValuesFlags): { valuesFiles: string[]; environments?: string[]; set: string[]; setString: string[]; setFile: string[]; setJson: string[] } {
+  return { valuesFiles: flags.values, ...(flags.env.length ? { environments: flags.env } : {}), set: flags.set, setString: flags.setString, setFile: flags.setFile, setJson: flags.setJson };
+}

@@ -15,7 +15,50 @@ import { registerValidate } from './commands/validate.ts';
 import { processIo, type CliIo } from './io.ts';
 import { TOOL_VERSION } from './version.ts';
 
+/**
+ * kubeconform's single-dash long flags, for muscle memory (`-output json`, `-summary`, `-strict`).
+ * Without this, commander would read `-output json` as `-o utput` and write a file named "utput".
+ */
+const KUBECONFORM_FLAGS: Record<string, string | null> = {
+  '-output': '--format',
+  '-summary': null, // the summary line is always printed
+  '-strict': '--strict',
+  '-skip': '--skip',
+  '-reject': '--reject',
+  '-kubernetes-version': '--kube-version',
+  '-ignore-missing-schemas': '--ignore-missing-schemas',
+  '-schema-location': '--schema-location',
+  '-verbose': null,
+};
+
+export function normalizeArgv(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const [name, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (!(name in KUBECONFORM_FLAGS)) {
+      out.push(arg);
+      continue;
+    }
+    const long = KUBECONFORM_FLAGS[name];
+    if (long === null) continue;
+    if (name === '-output') {
+      // kubeconform's `pretty` is our text report
+      const v = value ?? argv[++i];
+      out.push(long!, v === 'pretty' ? 'text' : (v ?? ''));
+      continue;
+    }
+    out.push(value === undefined ? long! : `${long}=${value}`);
+  }
+  return out;
+}
+
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  argv = normalizeArgv(argv);
   let exitCode = 0;
   const setExit = (code: number) => {
     exitCode = Math.max(exitCode, code);

@@ -3,7 +3,7 @@
  * through its exported entry point only.
  */
 import { exitCodeFor, type Report } from '../validator/report.ts';
-import { validate } from '../validator/run.ts';
+import { validate, type ValidateOptions } from '../validator/run.ts';
 import type { Finding } from '../core/types.ts';
 
 export interface GateResult {
@@ -13,8 +13,8 @@ export interface GateResult {
   blocking: Finding[];
 }
 
-export async function releaseGate(options: { chartDir: string; valuesFiles: string[]; helmPath?: string; version: string }): Promise<GateResult> {
-  const report = await validate({ chartDir: options.chartDir, valuesFiles: options.valuesFiles, helmPath: options.helmPath, version: options.version });
+export async function releaseGate(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'environments' | 'set' | 'setString' | 'setFile' | 'setJson' | 'helmPath' | 'version'>): Promise<GateResult> {
+  const report = await validate(options);
   const blocking = report.findings.filter((f) => !f.exemption && f.severity === 'error');
   return { passed: exitCodeFor(report, 'error') === 0, report, blocking };
 }

@@ -7,6 +7,8 @@ import { NexusError } from '../util/errors.ts';
 import { isBrokenChart, parseHelmError } from './helm-messages.ts';
 
 export interface RenderOptions {
+  /** `--set*` arguments for helm, after the `-f` files (see values-input.ts). */
+  setArgs?: string[];
   releaseName?: string;
   namespace?: string;
   kubeVersion?: string;
@@ -50,6 +52,7 @@ export function templateArgs(chartDir: string, valuesFiles: string[], options: R
     '--namespace',
     options.namespace ?? 'nexus',
     ...valuesFiles.flatMap((f) => ['-f', f]),
+    ...(options.setArgs ?? []),
     ...(options.kubeVersion ? ['--kube-version', options.kubeVersion] : []),
     ...(options.apiVersions?.length ? ['--api-versions', options.apiVersions.join(',')] : []),
   ];

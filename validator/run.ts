@@ -21,16 +21,20 @@ import { buildReport, type Report, type ResourceResult } from './report.ts';
 import { fallbackRule, STAGE_RULES, type RuleMeta } from './rules.ts';
 import { templateLine } from './template-lines.ts';
 import type { Finding, K8sResource, ResourceStatus } from '../core/types.ts';
-import { readValuesFile } from './values-file.ts';
-import type { LocatedYaml } from './yaml-source.ts';
+import { LayeredValues, readValuesFile, type SetFlags, type ValuesFile } from './values-input.ts';
 
 /** CRD-backed API groups the NEXUS charts gate on `.Capabilities.APIVersions.Has`; the default run renders them. */
 export const NEXUS_DEFAULT_API_VERSIONS = ['monitoring.coreos.com/v1', 'autoscaling.k8s.io/v1', 'configuration.konghq.com/v1'];
 
-export interface ValidateOptions {
+export interface ValidateOptions extends SetFlags {
   version: string;
-  /** Values files; default: the environment overlays (umbrella chart) or the chart's defaults. */
+  /**
+   * Values files, merged in order into one render like helm's `-f` (`-` is stdin); default: one render
+   * per environment overlay (umbrella chart) or the chart's defaults.
+   */
   valuesFiles?: string[];
+  /** Environments (`staging`): one render each, with `values.<env>.yaml` under the `valuesFiles`. */
+  environments?: string[];
   chartDir?: string;
   /** Manifest files, directories or `-`: validate these instead of rendering a chart. */
   manifests?: string[];
@@ -108,6 +112,8 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   if (kubeVersion && /^v?1\.\d+$/.test(kubeVersion)) kubeVersion = `${kubeVersion}.0`;
 
   let pendingLints: Promise<Finding[][]> | undefined;
+  /** Render labels whose values the values check already found wrong (see dropDuplicateSchemaErrors). */
+  const valuesChecked = new Set<string>();
   let previous: Promise<import('./upgrade/source.ts').PreviousRelease> | undefined;
   if (options.manifests?.length) {
     if (options.upgradeFrom === '-' && options.manifests.includes('-')) throw new NexusError('stdin can hold the new manifests or the previous ones, not both', { hint: 'write one of them to a file' });
@@ -118,14 +124,12 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     if (options.upgradeFrom) previous = import('./upgrade/pipeline.ts').then((m) => m.loadPreviousRelease(options, kubeVersion, [], options.apiVersions));
     previous?.catch(() => undefined);
   } else {
-    const { chartDir, isNexus, valuesFiles, apiVersions, sets } = chartRun(options);
-    // Read every values file first: a file we cannot parse stops the run (exit 2) before helm is spawned.
-    const located: LocatedYaml[] = valuesFiles.map((f) => readValuesFile(display(f)));
+    const { chartDir, isNexus, apiVersions, sets } = chartRun(options);
     const helm = helmForRun(options.helmPath);
     const renderOpts = { releaseName: options.releaseName, namespace: options.namespace, kubeVersion, apiVersions };
     // Spawn every helm process now; the values check runs while they work.
-    const renders = Promise.all(sets.map((s) => helmTemplate(helm, chartDir, s.files, s.label, renderOpts)));
-    const lints = options.lint === false ? Promise.resolve([] as Finding[][]) : Promise.all(sets.map((s) => helmLint(helm, chartDir, s.files, kubeVersion ? ['--kube-version', kubeVersion] : [], s.label)));
+    const renders = Promise.all(sets.map((s) => helmTemplate(helm, chartDir, s.files, s.label, { ...renderOpts, setArgs: s.setArgs })));
+    const lints = options.lint === false ? Promise.resolve([] as Finding[][]) : Promise.all(sets.map((s) => helmLint(helm, chartDir, s.files, [...s.setArgs, ...(kubeVersion ? ['--kube-version', kubeVersion] : [])], s.label)));
     // Awaited at the end (lint runs while we parse and check); these keep an early failure from being "unhandled".
     lints.catch(() => undefined);
     renders.catch(() => undefined);
@@ -133,9 +137,17 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     // Rendered now, so that the previous release's helm processes overlap the new ones.
     if (options.upgradeFrom) previous = import('./upgrade/pipeline.ts').then((m) => m.loadPreviousRelease(options, kubeVersion, sets, apiVersions, chartDir));
     previous?.catch(() => undefined);
-    if (isNexus && located.length) {
+    const located = sets.map((s) => s.layered);
+    if (isNexus) {
       const { checkValues } = await import('./values-check.ts');
-      for (const l of located) findings.push(...checkValues(l));
+      for (const [i, l] of located.entries()) {
+        if (!sets[i]!.hasValues) continue;
+        const found = checkValues(l);
+        findings.push(...found);
+        // One typo, one finding: helm's own schema errors about the same values (from lint and from
+        // template, once per chart schema) would only repeat what the values check located.
+        if (found.some((f) => f.severity === 'error')) valuesChecked.add(sets[i]!.label);
+      }
     }
     const environments = located.map((l) => envOf(l.value));
     lap('values check');
@@ -227,6 +239,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
 
   if (pendingLints) {
     for (const l of await pendingLints) findings.push(...l);
+    dropDuplicateSchemaErrors(findings, valuesChecked);
     lap('helm lint (wait)');
   }
   resolvePositions(findings, resources);
@@ -329,26 +342,82 @@ function resourceResults(resources: K8sResource[], problems: Problem[], findings
 
 const display = (f: string) => relative(process.cwd(), f) || f;
 
+/** helm's complaints that values break a chart's values.schema.json (lint and template wordings). */
+const HELM_SCHEMA_ERROR = /values do not match the schema|values don't meet the specifications|schema\(s\)|Additional property|additional properties|Invalid type|got \w+, want|does not match pattern|must be one of|value must be/i;
+
+/** Removes helm's schema errors for renders whose values the values check already reported. */
+function dropDuplicateSchemaErrors(findings: Finding[], labels: Set<string>): void {
+  if (!labels.size) return;
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const f = findings[i]!;
+    if ((f.policyId === 'helm/lint' || f.policyId === 'helm/template') && f.source && labels.has(f.source) && HELM_SCHEMA_ERROR.test(f.message)) findings.splice(i, 1);
+  }
+}
+
+export interface ChartRenderSet {
+  /** The `-f` paths helm reads (snapshots for streams). */
+  files: string[];
+  /** `--set*` arguments, in helm's order. */
+  setArgs: string[];
+  label: string;
+  layered: LayeredValues;
+  /** Whether the user gave any values (files or flags), as opposed to the chart's defaults. */
+  hasValues: boolean;
+}
+
 /**
- * The chart, values files and renders of a chart run (validate and render). The umbrella chart
- * defaults to the environment values files and the CRD API versions its templates gate on; any other
- * chart to its own defaults.
+ * The chart and renders of a chart run (validate and render). `-f` files merge into one render, as in
+ * helm; `--env` makes one render per environment (its `values.<env>.yaml` first). The umbrella chart
+ * defaults to one render per environment overlay and the CRD API versions its templates gate on; any
+ * other chart to its own defaults.
  */
-function chartRun(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'apiVersions'>) {
+function chartRun(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'environments' | 'apiVersions' | 'set' | 'setString' | 'setFile' | 'setJson'>) {
   const chartDir = resolve(options.chartDir ?? UMBRELLA_CHART_DIR);
   if (!existsSync(join(chartDir, 'Chart.yaml'))) {
     throw new NexusError(`no chart at ${display(chartDir)} (Chart.yaml is missing)`, { location: { file: display(chartDir) }, hint: 'run `npm run generate`, or pass --chart DIR' });
   }
   const isNexus = chartDir === resolve(UMBRELLA_CHART_DIR);
-  const valuesFiles = (options.valuesFiles?.length ? options.valuesFiles : isNexus ? ENVIRONMENT_VALUES.map((f) => join(PROJECT_ROOT, f)) : []).map((f) => resolve(f));
   const apiVersions = options.apiVersions ?? (isNexus ? NEXUS_DEFAULT_API_VERSIONS : undefined);
-  const sets = valuesFiles.length ? valuesFiles.map((f) => ({ files: [f], label: display(f) })) : [{ files: [] as string[], label: `${display(chartDir)} (defaults)` }];
-  return { chartDir, isNexus, valuesFiles, apiVersions, sets };
+  // Each source is read once, even when several renders use it (stdin can only be read once).
+  const cache = new Map<string, ValuesFile>();
+  const read = (spec: string) => {
+    const key = spec === '-' ? '-' : resolve(spec);
+    let f = cache.get(key);
+    if (!f) cache.set(key, (f = readValuesFile(spec === '-' ? '-' : resolve(spec), { display })));
+    return f;
+  };
+  const userFiles = options.valuesFiles ?? [];
+  let bases: string[][];
+  if (options.environments?.length) bases = options.environments.map((env) => [environmentFile(env, isNexus)]);
+  else if (userFiles.length || !isNexus) bases = [[]];
+  else bases = ENVIRONMENT_VALUES.map((f) => [join(PROJECT_ROOT, f)]);
+  const flags = { set: options.set ?? [], setString: options.setString ?? [], setFile: options.setFile ?? [], setJson: options.setJson ?? [] };
+  const hasFlags = Object.values(flags).some((l) => l.length > 0);
+  const sets: ChartRenderSet[] = bases.map((base) => {
+    const files = [...base, ...userFiles].map(read);
+    const layered = new LayeredValues(files, flags, files.length || hasFlags ? undefined : `${display(chartDir)} (defaults)`);
+    return { files: files.map((f) => f.helmPath), setArgs: layered.helmArgs.slice(files.length * 2), label: layered.file, layered, hasValues: files.length > 0 || hasFlags };
+  });
+  return { chartDir, isNexus, apiVersions, sets };
 }
 
-/** For `nexus render`: the manifests of one render, exactly as helm printed them. */
-export async function renderOnly(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'helmPath' | 'releaseName' | 'namespace' | 'kubeVersion' | 'apiVersions'>): Promise<Render[]> {
+/** `values.<env>.yaml` for `--env <env>`: in the working directory, else beside the umbrella chart's sources. */
+function environmentFile(env: string, isNexus: boolean): string {
+  if (!/^[\w.-]+$/.test(env)) throw new NexusError(`invalid --env \`${env}\``, { hint: 'an environment is a name such as staging or production (it selects values.<env>.yaml)' });
+  const candidates = [resolve(`values.${env}.yaml`), ...(isNexus ? [join(PROJECT_ROOT, `values.${env}.yaml`)] : [])];
+  const found = candidates.find((c) => existsSync(c));
+  if (!found) {
+    throw new NexusError(`no values file for --env ${env}: values.${env}.yaml not found`, {
+      location: { file: `values.${env}.yaml` },
+      hint: `create values.${env}.yaml, or choose one of: ${ENVIRONMENT_VALUES.map((f) => f.replace(/^values\.|\.yaml$/g, '')).join(', ')}`,
+    });
+  }
+  return found;
+}
+
+/** For `nexus render`: the manifests of each render, exactly as helm printed them. */
+export async function renderOnly(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'environments' | 'helmPath' | 'releaseName' | 'namespace' | 'kubeVersion' | 'apiVersions' | 'set' | 'setString' | 'setFile' | 'setJson'>): Promise<Render[]> {
   const { chartDir, apiVersions, sets } = chartRun(options);
   const helm = helmForRun(options.helmPath);
-  return Promise.all(sets.map((s) => helmTemplate(helm, chartDir, s.files, s.label, { releaseName: options.releaseName, namespace: options.namespace, kubeVersion: options.kubeVersion, apiVersions })));
+  return Promise.all(sets.map((s) => helmTemplate(helm, chartDir, s.files, s.label, { releaseName: options.releaseName, namespace: options.namespace, kubeVersion: options.kubeVersion, apiVersions, setArgs: s.setArgs })));
 }

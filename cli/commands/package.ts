@@ -3,15 +3,14 @@ import type { Command } from 'commander';
 import type { PackageResult } from '../../release/package.ts';
 import type { SignOptions } from '../../release/sign.ts';
 import { NexusError } from '../../util/errors.ts';
-import { ENVIRONMENT_VALUES, PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../../util/paths.ts';
-import { collect } from '../flags.ts';
+import { UMBRELLA_CHART_DIR } from '../../util/paths.ts';
+import { addValuesOptions, valuesOptions, type ValuesFlags } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 import { TOOL_VERSION } from '../version.ts';
 
-export interface PackageFlags {
+export interface PackageFlags extends ValuesFlags {
   chart?: string;
   destination: string;
-  values: string[];
   helm?: string;
   sign?: boolean;
   key?: string;
@@ -21,10 +20,9 @@ export interface PackageFlags {
 }
 
 export function addPackageOptions(cmd: Command): Command {
-  return cmd
+  return addValuesOptions(cmd, 'gate check')
     .option('--chart <dir>', 'chart directory (default charts/nexus)')
     .option('-d, --destination <dir>', 'where to write the archive', 'dist')
-    .option('-f, --values <file>', 'values file the gate validates (repeatable); default: values.staging.yaml and values.production.yaml', collect, [] as string[])
     .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
     .option('--sign', 'write a .prov signed with GnuPG (RSA key; helm 3 rejects ed25519)')
     .option('--key <name>', 'signing key name, e-mail or fingerprint (default $NEXUS_SIGN_KEY)')
@@ -53,10 +51,9 @@ export async function runPackage(flags: PackageFlags, io: CliIo, setExit: (code:
     import('../../release/package.ts'),
     import('../../validator/helm.ts'),
   ]);
-  const valuesFiles = flags.values.length ? flags.values : ENVIRONMENT_VALUES.map((f) => resolve(PROJECT_ROOT, f));
   let gateProblem: string | undefined;
   try {
-    const gate = await releaseGate({ chartDir, valuesFiles, helmPath: flags.helm, version: TOOL_VERSION });
+    const gate = await releaseGate({ chartDir, ...valuesOptions(flags), helmPath: flags.helm, version: TOOL_VERSION });
     if (!gate.passed) gateProblem = `validate found ${gate.blocking.length} error(s):\n${describeBlocking(gate.blocking)}`;
   } catch (err) {
     if (!flags.force) throw err;

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { formatLocation } from '../../util/errors.ts';
-import { collect, collectCsv } from '../flags.ts';
+import { addValuesOptions, collectCsv, valuesOptions, type ValuesFlags } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 
-interface RenderFlags {
-  values: string[];
+interface RenderFlags extends ValuesFlags {
   chart?: string;
   helm?: string;
   kubeVersion?: string;
@@ -17,10 +16,9 @@ interface RenderFlags {
 
 /** `nexus render`: the manifests `nexus validate` checks, exactly as helm renders them (one values file). */
 export function registerRender(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
-    .command('render')
-    .description('print the manifests helm renders for one values file, as `nexus validate` sees them (default: values.production.yaml on the umbrella chart)')
-    .option('-f, --values <file>', 'values file (repeatable: one render each, printed one after the other)', collect, [] as string[])
+  addValuesOptions(
+    program.command('render').description('print the manifests helm renders, as `nexus validate` sees them (default: values.production.yaml on the umbrella chart)'),
+  )
     .option('--chart <dir>', 'chart directory (default charts/nexus)')
     .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
     .option('--kube-version <version>', 'helm --kube-version')
@@ -31,7 +29,9 @@ export function registerRender(program: Command, io: CliIo, setExit: (code: numb
     .action(async (opts: RenderFlags) => {
       const { renderOnly } = await import('../../validator/run.ts');
       const renders = await renderOnly({
-        valuesFiles: opts.values.length ? opts.values : opts.chart ? [] : ['values.production.yaml'],
+        ...valuesOptions(opts),
+        // One render by default: production (the umbrella chart), or the chart's defaults.
+        ...(!opts.values.length && !opts.env.length && !opts.chart ? { environments: ['production'] } : {}),
         ...(opts.chart ? { chartDir: opts.chart } : {}),
         ...(opts.helm ? { helmPath: opts.helm } : {}),
         ...(opts.kubeVersion ? { kubeVersion: opts.kubeVersion } : {}),

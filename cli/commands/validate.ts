@@ -2,12 +2,11 @@ import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { NexusError } from '../../util/errors.ts';
 import type { Severity } from '../../core/types.ts';
-import { collect, collectCsv } from '../flags.ts';
+import { addValuesOptions, collect, collectCsv, valuesOptions, type ValuesFlags } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 import { TOOL_VERSION } from '../version.ts';
 
-interface ValidateFlags {
-  values: string[];
+interface ValidateFlags extends ValuesFlags {
   chart?: string;
   helm?: string;
   format: 'text' | 'json' | 'sarif' | 'junit';
@@ -35,13 +34,12 @@ interface ValidateFlags {
 }
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
+  addValuesOptions(program
     .command('validate')
     .description(
       'render the chart with real helm for each values file (default: the umbrella chart with values.staging.yaml and values.production.yaml) or read manifests, then check values, helm lint, Kubernetes schemas (strict), removed APIs and policies (exit 0 clean, 1 findings, 2 could not run)',
     )
-    .argument('[inputs...]', 'manifest files, directories or - (stdin) to validate instead of rendering a chart')
-    .option('-f, --values <file>', 'values file (repeatable; one render each)', collect, [] as string[])
+    .argument('[inputs...]', 'manifest files, directories or - (stdin) to validate instead of rendering a chart'))
     .option('--chart <dir>', 'chart directory (default charts/nexus)')
     .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
     .option('--kube-version <version>', 'target Kubernetes version: helm --kube-version and the removed/deprecated API table (default 1.36)')
@@ -70,17 +68,22 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(['error', 'warning', 'info']).default('warning'))
     .action(async (inputs: string[], opts: ValidateFlags) => {
-      if (inputs.length && (opts.chart || opts.values.length)) {
+      if (inputs.length && (opts.chart || opts.values.length || opts.env.length || opts.set.length || opts.setString.length || opts.setFile.length || opts.setJson.length)) {
         throw new NexusError('pass either manifest inputs or --chart/-f, not both', { hint: 'validate rendered manifests with `nexus validate FILE…`, or a chart with `nexus validate --chart DIR -f values.yaml`' });
       }
       if (opts.pssVersion && !/^(latest|v1\.\d+)$/.test(opts.pssVersion)) {
         throw new NexusError(`--pss-version must be \`latest\` or a version such as \`v1.36\`, not \`${opts.pssVersion}\``, { hint: 'use the value of a namespace\'s pod-security.kubernetes.io/enforce-version label' });
       }
+      if (opts.output && /^(text|json|sarif|junit|tap|pretty)$/.test(opts.output)) {
+        throw new NexusError(`\`-o ${opts.output}\` would write the report to a file named "${opts.output}"`, {
+          hint: `for the ${opts.output} format use \`--format ${opts.output === 'pretty' ? 'text' : opts.output}\` (kubeconform spells it \`-output ${opts.output}\`); to really write a file of that name, use -o ./${opts.output}`,
+        });
+      }
       // Loaded here, not at the top: other subcommands never pay for the validator's imports.
       const [{ validate }, { exitCodeFor }] = await Promise.all([import('../../validator/run.ts'), import('../../validator/report.ts')]);
       const report = await validate({
         version: TOOL_VERSION,
-        valuesFiles: opts.values,
+        ...valuesOptions(opts),
         ...(opts.chart ? { chartDir: opts.chart } : {}),
         ...(inputs.length ? { manifests: inputs } : {}),
         ...(opts.helm ? { helmPath: opts.helm } : {}),

@@ -183,6 +183,7 @@ describe('nexus version-check and nexus release', () => {
     const validated = await nexus(['validate', '-f', staging]);
     expect(validated.code, `nexus validate -f values.staging.yaml must pass (CI keeps it green): ${validated.stdout}${validated.stderr}`).toBe(0);
     const target = join(work, 'released');
+    mkdirSync(target); // a new repository: an empty directory (release refuses a missing one, likely a typo)
     const r = await nexus([
       'release', '-f', staging, '--destination', join(work, 'dist-release'),
       '--sign', '--key', key.name, '--keyring', key.secring, '--passphrase-file', key.passphraseFile,

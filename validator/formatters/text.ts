@@ -29,7 +29,8 @@ export function formatText(report: Report, options: TextOptions): string {
     out += `${c.bold(key)}\n`;
     for (const f of findings) {
       const where = formatLocation(f);
-      const ptr = f.jsonPointer ? ` ${c.dim(`at ${f.jsonPointer}`)}` : '';
+      // The path once: messages that already name it (values findings do) get no second copy.
+      const ptr = f.jsonPointer && !f.message.includes(f.jsonPointer) ? ` ${c.dim(`at ${f.jsonPointer}`)}` : '';
       const rendered = f.streamLine !== undefined && f.file !== f.source ? c.dim(` (rendered line ${f.streamLine})`) : '';
       out += `  ${where ? `${c.cyan(where)}: ` : ''}${sev(f)} ${c.dim(f.policyId)} ${f.message}${ptr}${rendered}\n`;
       if (f.exemption) out += `    ${c.dim(`exempted (${f.exemption.via}): ${f.exemption.reason}`)}\n`;

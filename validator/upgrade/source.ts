@@ -19,6 +19,8 @@ import type { Finding } from '../../core/types.ts';
 
 export interface RenderSet {
   files: string[];
+  /** `--set*` arguments of the new render, applied to the previous release's render too. */
+  setArgs?: string[];
   label: string;
 }
 
@@ -76,7 +78,7 @@ export function classify(ref: string): Kind {
 async function renderChart(chartPath: string, label: string, options: PreviousOptions): Promise<PreviousRelease> {
   const helm = options.helm();
   const sets = options.sets.length ? options.sets : [{ files: [], label: EVERY_RENDER }];
-  const renders = await Promise.all(sets.map((s) => helmTemplate(helm, chartPath, s.files, `${label}${s.label === EVERY_RENDER ? '' : ` with ${s.label}`}`, options.renderOptions)));
+  const renders = await Promise.all(sets.map((s) => helmTemplate(helm, chartPath, s.files, `${label}${s.label === EVERY_RENDER ? '' : ` with ${s.label}`}`, { ...options.renderOptions, setArgs: s.setArgs ?? [] })));
   const streams = new Map<string, Array<{ source: string; text: string }>>();
   const findings: Finding[] = [];
   renders.forEach((r, i) => {
