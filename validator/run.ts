@@ -341,6 +341,8 @@ function resourceResults(resources: K8sResource[], problems: Problem[], findings
 }
 
 const display = (f: string) => relative(process.cwd(), f) || f;
+/** A values file as the user knows it: relative below the working directory, else absolute. */
+const displayValues = (f: string) => (relative(process.cwd(), f).startsWith('..') ? f : display(f));
 
 /** helm's complaints that values break a chart's values.schema.json (lint and template wordings). */
 const HELM_SCHEMA_ERROR = /values do not match the schema|values don't meet the specifications|schema\(s\)|Additional property|additional properties|Invalid type|got \w+, want|does not match pattern|must be one of|value must be/i;
@@ -383,7 +385,7 @@ function chartRun(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'e
   const read = (spec: string) => {
     const key = spec === '-' ? '-' : resolve(spec);
     let f = cache.get(key);
-    if (!f) cache.set(key, (f = readValuesFile(spec === '-' ? '-' : resolve(spec), { display })));
+    if (!f) cache.set(key, (f = readValuesFile(spec === '-' ? '-' : resolve(spec), { display: displayValues })));
     return f;
   };
   const userFiles = options.valuesFiles ?? [];

@@ -45,13 +45,16 @@ function snapshot(label: string, bytes: Uint8Array): string {
 }
 let readdirCount = 0;
 
+const STDIN_NAMES = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0']);
+
 /** Reads one `-f` source once: a regular file by path, anything else (`-`, pipes) into a snapshot. */
 export function readValuesFile(spec: string, options: { readStdin?: () => Uint8Array; display?: (p: string) => string } = {}): ValuesFile {
   const label = spec === '-' ? '-' : (options.display?.(spec) ?? spec);
   let bytes: Uint8Array;
   let regular = false;
   try {
-    if (spec === '-') bytes = (options.readStdin ?? (() => readFileSync(0)))();
+    // stdin by any name: opening /dev/stdin fails (ENXIO) when stdin is a socket, as under Node.
+    if (spec === '-' || STDIN_NAMES.has(spec)) bytes = (options.readStdin ?? (() => readFileSync(0)))();
     else {
       const st = statSync(spec);
       if (st.isDirectory()) throw new NexusError(`${label} is a directory, not a values file`, { location: { file: label }, hint: 'pass a YAML file with -f' });
