@@ -21,6 +21,7 @@ import { buildReport, type Report, type ResourceResult } from './report.ts';
 import { fallbackRule, STAGE_RULES, type RuleMeta } from './rules.ts';
 import { templateLine } from './template-lines.ts';
 import type { Finding, K8sResource, ResourceStatus } from '../core/types.ts';
+import { checkNexusDerivedNames, checkReleaseName } from './release-name.ts';
 import { LayeredValues, readValuesFile, type SetFlags, type ValuesFile } from './values-input.ts';
 
 /** CRD-backed API groups the NEXUS charts gate on `.Capabilities.APIVersions.Has`; the default run renders them. */
@@ -125,6 +126,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     previous?.catch(() => undefined);
   } else {
     const { chartDir, isNexus, apiVersions, sets } = chartRun(options);
+    checkReleaseNameFor(options.releaseName, isNexus, sets);
     const helm = helmForRun(options.helmPath);
     const renderOpts = { releaseName: options.releaseName, namespace: options.namespace, kubeVersion, apiVersions };
     // Spawn every helm process now; the values check runs while they work.
@@ -417,9 +419,17 @@ function environmentFile(env: string, isNexus: boolean): string {
   return found;
 }
 
+/** The release name before rendering: helm's rule, and for the umbrella chart the names derived from it. */
+function checkReleaseNameFor(releaseName: string | undefined, isNexus: boolean, sets: ChartRenderSet[]): void {
+  const name = releaseName ?? 'nexus';
+  checkReleaseName(name);
+  if (isNexus) for (const s of sets) checkNexusDerivedNames(name, s.layered.value, s.label);
+}
+
 /** For `nexus render`: the manifests of each render, exactly as helm printed them. */
 export async function renderOnly(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'environments' | 'helmPath' | 'releaseName' | 'namespace' | 'kubeVersion' | 'apiVersions' | 'set' | 'setString' | 'setFile' | 'setJson'>): Promise<Render[]> {
-  const { chartDir, apiVersions, sets } = chartRun(options);
+  const { chartDir, isNexus, apiVersions, sets } = chartRun(options);
+  checkReleaseNameFor(options.releaseName, isNexus, sets);
   const helm = helmForRun(options.helmPath);
   return Promise.all(sets.map((s) => helmTemplate(helm, chartDir, s.files, s.label, { releaseName: options.releaseName, namespace: options.namespace, kubeVersion: options.kubeVersion, apiVersions, setArgs: s.setArgs })));
 }
