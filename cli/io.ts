@@ -3,6 +3,8 @@ export interface CliIo {
   out: (s: string) => void;
   err: (s: string) => void;
   color: boolean;
+  /** Show progress of long work on stderr (a TTY only). */
+  progress?: boolean;
 }
 
 /**
@@ -18,12 +20,23 @@ function quietOnBrokenPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/**
+ * Colour as https://no-color.org and https://force-color.org describe it: a non-empty NO_COLOR turns it
+ * off, a FORCE_COLOR other than "0"/"false" turns it on (also when piped), else only on a TTY.
+ */
+export function colorEnabled(env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return !/^(0|false)$/i.test(env.FORCE_COLOR);
+  return isTTY && env.TERM !== 'dumb';
+}
+
 export function processIo(): CliIo {
   quietOnBrokenPipe(process.stdout);
   quietOnBrokenPipe(process.stderr);
   return {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),
-    color: !!process.stdout.isTTY && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb',
+    color: colorEnabled(process.env, !!process.stdout.isTTY),
+    progress: !!process.stderr.isTTY && process.env.TERM !== 'dumb',
   };
 }

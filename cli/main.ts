@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { describeUnknownError } from '../util/errors.ts';
+import { showProgressOn } from '../util/progress.ts';
 import { registerConformance } from './commands/conformance.ts';
 import { registerDocs } from './commands/docs.ts';
 import { registerGenerate } from './commands/generate.ts';
@@ -66,6 +67,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const program = new Command('nexus')
     .description('Generate, validate and release the NEXUS platform Helm charts.')
     .version(TOOL_VERSION)
+    .option('--timeout <duration>', 'how long one helm command may run before it is stopped with everything it started (like helm: 90s, 5m; default 5m)')
+    .hook('preAction', async () => {
+      const timeout = program.opts<{ timeout?: string }>().timeout;
+      if (timeout !== undefined) {
+        const { parseDuration, setHelmTimeout } = await import('../validator/helm.ts');
+        setHelmTimeout(parseDuration(timeout));
+      }
+    })
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: io.out, writeErr: io.err });
@@ -79,6 +88,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerDocs(program, io, setExit);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 
+  // Progress of long work (helm, deep checks), on a TTY only and only after a few seconds.
+  const stopProgress = io.progress ? showProgressOn(process.stderr) : undefined;
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
@@ -89,5 +100,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     io.err(`${describeUnknownError(err)}\n`);
     return 2;
+  } finally {
+    stopProgress?.();
   }
 }

@@ -2,10 +2,13 @@
  * Locating and running real helm. Every invocation is isolated from the user's ~/.config/helm
  * (DESIGN §6: one unreachable repo in repositories.yaml breaks `helm dependency build`).
  */
-import { execFile } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { onCleanup } from '../util/cleanup.ts';
 import { NexusError } from '../util/errors.ts';
+import { startActivity } from '../util/progress.ts';
 import { PROJECT_ROOT } from '../util/paths.ts';
 
 export type HelmFlavour = 'helm4' | 'helm3';
@@ -56,33 +59,104 @@ export function resolveHelmPath(explicit?: string, flavour: HelmFlavour = 'helm4
   return { path: BUNDLED_HELM[flavour].path, origin: `bundled ${flavour}` };
 }
 
+let defaultTimeoutMs = 300_000;
+
+/** helm's own default is 5m0s; `--timeout` changes it for every helm this process runs. */
+export function setHelmTimeout(ms: number): void {
+  defaultTimeoutMs = ms;
+}
+
+/** A Go duration as helm's --timeout takes it (`90s`, `5m`, `1m30s`, `500ms`, `2h`) → milliseconds. */
+export function parseDuration(text: string): number {
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let matched = 0;
+  for (const m of text.matchAll(re)) {
+    total += Number(m[1]) * units[m[2]!]!;
+    matched += m[0].length;
+  }
+  if (!text || matched !== text.length || total <= 0) {
+    throw new NexusError(`invalid --timeout \`${text}\``, { hint: 'use a duration like helm\'s: 90s, 5m, 1m30s' });
+  }
+  return total;
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  return `${Math.round(ms / 6000) / 10} min`;
+}
+
+/** Ends a whole process group: helm's own children (plugins, post-renderers) go with it. */
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Runs helm in a process group of its own, so that a timeout (or our own interruption) ends helm and
+ * everything it started, not just helm. Progress is announced for the CLI (util/progress.ts).
+ */
 export function runHelm(helm: Pick<Helm, 'bin' | 'env'>, args: string[], options: { cwd?: string; input?: string; timeoutMs?: number } = {}): Promise<HelmResult> {
-  const timeout = options.timeoutMs ?? 120_000;
+  const timeout = options.timeoutMs ?? defaultTimeoutMs;
   const maxBuffer = 512 * 1024 * 1024;
   return new Promise((resolvePromise, reject) => {
-    const child = execFile(
-      helm.bin,
-      args,
-      { cwd: options.cwd ?? PROJECT_ROOT, env: helm.env, maxBuffer, timeout },
-      (error, stdout, stderr) => {
-        const failure = error as (NodeJS.ErrnoException & { killed?: boolean; signal?: string | null }) | null;
-        if (failure?.killed && failure.signal === 'SIGTERM') {
-          reject(new NexusError(`helm ${args[0] ?? ''} did not finish within ${timeout >= 1000 ? `${Math.round(timeout / 1000)} s` : `${timeout} ms`} and was stopped`, { hint: 'a chart with many objects or a slow disk? rerun; if it persists, render the chart with `helm template` to see where it hangs', cause: error }));
-          return;
-        }
-        if (failure?.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-          reject(new NexusError(`helm ${args[0] ?? ''} wrote more than ${maxBuffer / 1024 / 1024} MiB of output`, { hint: 'the render is unexpectedly large; check the values for a runaway loop or replica count', cause: error }));
-          return;
-        }
-        if (failure && typeof failure.code === 'string') {
-          reject(new NexusError(`cannot run helm at ${helm.bin}: ${failure.code}`, { hint: INSTALL_HINT, cause: error }));
-          return;
-        }
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolvePromise({ stdout: String(stdout), stderr: String(stderr), code });
-      },
-    );
-    if (options.input !== undefined) child.stdin?.end(options.input);
+    let child: ChildProcess;
+    try {
+      child = spawn(helm.bin, args, { cwd: options.cwd ?? PROJECT_ROOT, env: helm.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (err) {
+      reject(new NexusError(`cannot run helm at ${helm.bin}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: INSTALL_HINT, cause: err }));
+      return;
+    }
+    const done = startActivity(`helm ${args[0] ?? ''}${args[0] === 'template' || args[0] === 'lint' ? ` ${args.find((a, i) => i > 0 && !a.startsWith('-') && args[i - 1] !== '-f') ?? ''}` : ''}`.trim());
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let size = 0;
+    let failure: NexusError | undefined;
+    const stop = (err: NexusError) => {
+      if (failure) return;
+      failure = err;
+      if (child.pid !== undefined) {
+        killGroup(child.pid, 'SIGTERM');
+        setTimeout(() => killGroup(child.pid!, 'SIGKILL'), 2000).unref();
+      }
+    };
+    const unregister = onCleanup(() => child.pid !== undefined && killGroup(child.pid, 'SIGKILL'));
+    const collect = (into: Buffer[]) => (d: Buffer) => {
+      size += d.length;
+      if (size > maxBuffer) stop(new NexusError(`helm ${args[0] ?? ''} wrote more than ${maxBuffer / 1024 / 1024} MiB of output`, { hint: 'the render is unexpectedly large; check the values for a runaway loop or replica count' }));
+      else into.push(d);
+    };
+    child.stdout!.on('data', collect(stdout));
+    child.stderr!.on('data', collect(stderr));
+    const timer = setTimeout(() => {
+      stop(
+        new NexusError(`helm ${args[0] ?? ''} did not finish within ${formatDuration(timeout)} and was stopped (with everything it started)`, {
+          hint: 'raise the limit with --timeout (e.g. --timeout 10m) if the chart is just large; otherwise render it with `helm template` to see where it hangs',
+        }),
+      );
+    }, timeout);
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      unregister();
+      done();
+      reject(new NexusError(`cannot run helm at ${helm.bin}: ${err.code ?? err.message}`, { hint: INSTALL_HINT, cause: err }));
+    });
+    // helm has exited; anything it left running in its group (holding our pipes open) goes too.
+    child.once('exit', () => child.pid !== undefined && killGroup(child.pid, 'SIGKILL'));
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      unregister();
+      done();
+      if (failure) reject(failure);
+      else resolvePromise({ stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString(), code: code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1) });
+    });
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(options.input ?? '');
   });
 }
 

@@ -18,7 +18,7 @@ describe('runHelm', () => {
   it('stops a helm that hangs and says so', async () => {
     const err = await runHelm({ bin: script('hang', 'sleep 30'), env: process.env }, ['template'], { timeoutMs: 300 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NexusError);
-    expect((err as NexusError).message).toBe('helm template did not finish within 300 ms and was stopped');
+    expect((err as NexusError).message).toBe('helm template did not finish within 300 ms and was stopped (with everything it started)');
   });
 
   it('reports a binary that cannot be executed with the install hint', async () => {
