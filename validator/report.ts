@@ -70,7 +70,14 @@ export function buildReport(input: { version: string; inputs: string[]; findings
   return { tool: { name: 'nexus', version: input.version }, inputs: [...input.inputs], findings, resources, rules, summary: { resources: resources.length, byStatus, bySeverity, skipped } };
 }
 
-/** Exit code 1 when any non-exempt finding is at or above the threshold, else 0. */
-export function exitCodeFor(report: Report, failOn: Severity): 0 | 1 {
+/** Findings that mean a check could not run at all (its tool is missing): the run exits 2. */
+export const COULD_NOT_RUN_IDS = new Set(['deep/tool-missing']);
+
+/**
+ * Exit code 2 when a requested check could not run (README: "could not run"), else 1 when any
+ * non-exempt finding is at or above the threshold, else 0.
+ */
+export function exitCodeFor(report: Report, failOn: Severity): 0 | 1 | 2 {
+  if (report.findings.some((f) => !f.exemption && COULD_NOT_RUN_IDS.has(f.policyId))) return 2;
   return report.findings.some((f) => !f.exemption && SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]) ? 1 : 0;
 }

@@ -112,4 +112,23 @@ describe('.github/workflows', () => {
     expect(meta.repositoryID).toMatch(/^[0-9a-f-]{36}$/);
     expect(meta.owners[0]?.email).toMatch(/@/);
   });
+
+  it('ci.yml runs every check .ci/run runs (drift of charts and docs, validate --deep, tests, conformance)', () => {
+    const ci = runs(load('ci.yml'));
+    const local = readFileSync(join(PROJECT_ROOT, '.ci', 'run'), 'utf8');
+    for (const check of [/generate (-- )?--check/, /docs (-- )?--check/, /validate -- --deep/, /npm test/, /conformance/, /typecheck/, /install-system-deps\.sh/]) {
+      expect(local, `.ci/run runs ${check}`).toMatch(check);
+      expect(ci, `ci.yml runs ${check}`).toMatch(check);
+    }
+  });
+
+  it('install-system-deps.sh waits for another apt instead of failing on its lock', () => {
+    const script = readFileSync(join(PROJECT_ROOT, 'scripts', 'install-system-deps.sh'), 'utf8');
+    // Every apt call goes through APT, which carries the lock timeout; none calls apt-get bare.
+    expect(script).toContain('APT=(apt-get -o "DPkg::Lock::Timeout=${LOCK_WAIT}")');
+    expect(script.split('\n').filter((l) => /^\s*(\w+=\S+\s+)*\(?\s*(cd [^&]+&&\s*)?apt-get\b/.test(l))).toEqual([]);
+    expect(script).toMatch(/until "\$\{APT\[@\]\}" update -qq; do/);
+    expect(script).toMatch(/"\$\{APT\[@\]\}" install /);
+  });
 });
+

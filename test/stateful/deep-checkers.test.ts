@@ -55,13 +55,14 @@ describe('deep checkers for postgresql.conf, redis.conf and sentinel.conf', () =
 
   it('report a missing server binary as an error that says how to install it', async () => {
     const resources = asResources(await render('staging'));
-    const none = () => undefined;
+    const none = () => [];
     const pg = await createPostgresChecker(none).check(resources);
     const redis = await createRedisChecker(none).check(resources);
     expect(pg).toHaveLength(1);
     expect(redis).toHaveLength(2);
     for (const f of [...pg, ...redis]) {
       expect(f.severity).toBe('error');
+      expect(f.policyId).toBe('deep/tool-missing'); // could not run: the run exits 2
       expect(f.message).toMatch(/is not installed/);
       expect(f.hint).toContain('bash scripts/install-system-deps.sh');
     }

@@ -42,9 +42,9 @@ export function runTool(bin: string, args: string[], options: { cwd?: string; ti
   });
 }
 
-/** The error finding for a checker whose tool is not installed (exit 2 semantics: could not check). */
+/** The error finding for a checker whose tool is not installed: could not check (exit 2, policy deep/tool-missing). */
 export function missingToolFinding(policyId: string, tool: string): Finding {
-  return { policyId, severity: 'error', message: `${tool} is not installed, so the embedded configs were not checked`, hint: MONITORING_TOOLS_HINT };
+  return { policyId: 'deep/tool-missing', severity: 'error', message: `${tool} is not installed, so the embedded configs were not checked (${policyId})`, hint: MONITORING_TOOLS_HINT };
 }
 
 /** One file embedded in a rendered object: a ConfigMap/Secret data key, or a PrometheusRule's groups. */

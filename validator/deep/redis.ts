@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Finding, K8sResource } from '../../core/types.ts';
 import type { DeepChecker } from './index.ts';
 import { embeddedFiles, findingAt, type EmbeddedFile } from './monitoring-tools.ts';
-import { freeLoopbackPort, locateServerTool, missingServerToolFinding, rewriteDirectives } from './stateful-tools.ts';
+import { chooseServer, freeLoopbackPort, imagesOf, missingServerToolFinding, rewriteDirectives, serverBinaries, versionMismatchFinding, type ServerBinary } from './stateful-tools.ts';
 
 export const REDIS_CONFIG_ID = 'deep/redis-conf';
 
@@ -100,8 +100,11 @@ async function checkFile(file: EmbeddedFile, bin: string): Promise<Finding | und
   }
 }
 
-/** The checker, with the binary lookup injectable (tests pass a lookup that finds nothing). */
-export const createRedisChecker = (locate: (tool: string) => string | undefined = locateServerTool): DeepChecker => ({
+/**
+ * The checker. It uses a redis-server of the cache image's release (redis:7.2.x → Redis 7.2): config
+ * directives change between minor releases. The lookup of installed servers is injectable (tests).
+ */
+export const createRedisChecker = (installed: (tool: string) => ServerBinary[] = (tool) => serverBinaries(tool)): DeepChecker => ({
   id: REDIS_CONFIG_ID,
   requires: ['redis-server', 'redis-sentinel'],
   async check(resources: K8sResource[]): Promise<Finding[]> {
@@ -110,12 +113,16 @@ export const createRedisChecker = (locate: (tool: string) => string | undefined 
     const findings: Finding[] = [];
     for (const file of files) {
       const tool = file.key === 'sentinel.conf' ? 'redis-sentinel' : 'redis-server';
-      const bin = locate(tool);
-      if (!bin) {
+      const choice = chooseServer(installed(tool), imagesOf(resources.filter((r) => r.source === file.resource.source), 'redis'), 2);
+      if ('missing' in choice) {
         findings.push(missingServerToolFinding(REDIS_CONFIG_ID, tool, file.key));
         continue;
       }
-      const finding = await checkFile(file, bin);
+      if ('mismatch' in choice) {
+        findings.push({ ...findingAt(file, REDIS_CONFIG_ID, ''), ...versionMismatchFinding(REDIS_CONFIG_ID, `${file.resource.name}/${file.key}`, 'Redis', choice.mismatch) });
+        continue;
+      }
+      const finding = await checkFile(file, choice.bin.path);
       if (finding) findings.push(finding);
     }
     return findings;
