@@ -5,7 +5,7 @@
 // The bundle is code-split: each command's `await import(...)` becomes its own chunk, and the npm
 // packages a chunk needs (zod, yaml, handlebars...) load only when that chunk does. In a single-file
 // bundle esbuild hoists every external import to the top, so `nexus --version` would load them all.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -97,12 +97,24 @@ async function ensureBundle() {
   }
 }
 
+/** Before `npm ci` the packages are missing: say so, instead of a Node stack trace (exit 2: could not run). */
+function dependenciesMissing(err) {
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' && err?.code !== 'MODULE_NOT_FOUND') throw err;
+  const what = /Cannot find (?:package|module) '([^']+)'/.exec(err.message)?.[1];
+  process.stderr.write(`error: the dependencies are not installed${what ? ` (${what} is missing)` : ''}\n  hint: run \`npm ci\` in ${root}\n`);
+  process.exit(2);
+}
+
 let main;
-if (process.env.NEXUS_NO_BUNDLE !== '1' && (await ensureBundle())) {
-  ({ main } = await import(pathToFileURL(bundle).href));
-} else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import('../cli/main.ts'));
+try {
+  if (process.env.NEXUS_NO_BUNDLE !== '1' && existsSync(join(root, 'node_modules')) && (await ensureBundle())) {
+    ({ main } = await import(pathToFileURL(bundle).href));
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    ({ main } = await import('../cli/main.ts'));
+  }
+} catch (err) {
+  dependenciesMissing(err);
 }
 process.exitCode = await main(process.argv.slice(2));

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { closest } from 'fastest-levenshtein';
+import type { z } from 'zod';
 import { NexusError } from '../util/errors.ts';
 import { PolicyConfigSchema, type PolicyConfig } from './config.ts';
 
@@ -46,11 +47,11 @@ export function parsePolicyConfig(text: string, file: string, knownPolicyIds: Re
   const data = doc.toJS({ maxAliasCount: 100 }) ?? {};
   const parsed = PolicyConfigSchema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = specificIssue(parsed.error.issues[0]!);
     const path = issue.path;
     const unknownKeys = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const target = nodeAt(doc.contents as Node | null, unknownKeys.length ? [...path, unknownKeys[0]!] : path, unknownKeys.length > 0);
-    throw new NexusError(`${issue.message}`, {
+    throw new NexusError(explainIssue(issue, data), {
       location: { ...where(target), path: path.join('.') || undefined },
       hint: 'see docs/policies.md, section "Configuration"',
     });
@@ -69,4 +70,31 @@ export function parsePolicyConfig(text: string, file: string, knownPolicyIds: Re
 export function loadPolicyConfig(file: string, knownPolicyIds: ReadonlySet<string>): PolicyConfig {
   if (!existsSync(file)) throw new NexusError(`policy config not found: ${file}`, { location: { file }, hint: 'pass an existing .nexus-policy.yaml, or omit --policy-config' });
   return parsePolicyConfig(readFileSync(file, 'utf8'), file, knownPolicyIds);
+}
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * The most specific problem: for a union (a policy setting is a severity word or a mapping), the
+ * failure inside the branch that got furthest, rather than Zod's bare "Invalid input".
+ */
+function specificIssue(issue: Issue): Issue {
+  if (issue.code !== 'invalid_union' || !issue.errors.length) return issue;
+  const inner = issue.errors.flat().map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as Issue);
+  const deepest = inner.reduce((a, b) => (b.path.length > a.path.length ? b : a));
+  if (deepest.path.length > issue.path.length) return specificIssue(deepest);
+  // Every branch failed at the same place: offer what each would accept.
+  const words = inner.flatMap((i) => (i.code === 'invalid_value' ? i.values.map(String) : []));
+  return words.length ? ({ ...issue, code: 'invalid_value', values: words, message: '' } as Issue) : issue;
+}
+
+function explainIssue(issue: Issue, data: unknown): string {
+  let got: unknown = data;
+  for (const seg of issue.path) got = got !== null && typeof got === 'object' ? (got as Record<PropertyKey, unknown>)[seg as PropertyKey] : undefined;
+  if (issue.code === 'invalid_value') {
+    const shown = typeof got === 'object' && got !== null ? 'a mapping' : `\`${String(got)}\``;
+    const extra = typeof got === 'object' && got !== null ? '' : ' (or a mapping with `enabled` and `severity`)';
+    return `${shown} is not allowed; use one of ${issue.values.map((v) => `\`${String(v)}\``).join(', ')}${issue.path.length === 2 && issue.path[0] === 'policies' ? extra : ''}`;
+  }
+  return issue.message;
 }

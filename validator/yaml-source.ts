@@ -105,6 +105,13 @@ export function parseLocatedYamlPrecise(file: string, text: string): LocatedYaml
     return { line: p.line, column: p.col };
   };
   const firstError = doc.errors[0];
+  if (firstError && /Maximum call stack size exceeded/.test(firstError.message)) {
+    // Not a syntax error: the document nests deeper than the parser's recursion allows.
+    throw new NexusError('the YAML nests too deeply to read (thousands of levels)', {
+      location: { file, line: 1, column: 1 },
+      hint: 'values files are a few levels deep; a generated file with runaway nesting? flatten it',
+    });
+  }
   if (firstError) {
     const p = pos(firstError.pos[0]);
     const isDuplicate = firstError.code === 'DUPLICATE_KEY';
