@@ -5,10 +5,12 @@
 import { Command, CommanderError } from 'commander';
 import { describeUnknownError } from '../util/errors.ts';
 import { showProgressOn } from '../util/progress.ts';
+import { registerCompletion } from './commands/completion.ts';
 import { registerConformance } from './commands/conformance.ts';
 import { registerDocs } from './commands/docs.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerPackage } from './commands/package.ts';
+import { registerPolicies } from './commands/policies.ts';
 import { registerPublish } from './commands/publish.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerRender } from './commands/render.ts';
@@ -86,6 +88,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerRelease(program, io, setExit);
   registerConformance(program, io, setExit);
   registerDocs(program, io, setExit);
+  registerPolicies(program, io);
+  registerCompletion(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
 
   // Progress of long work (helm, deep checks), on a TTY only and only after a few seconds.

@@ -4,6 +4,7 @@
 #   gnupg, age                                         : backup encryption, chart signing
 #   openssl                                            : self-signed certificates for the PostgreSQL TLS tests
 #   docker-registry                                    : OCI publish tests (distribution v2)
+#   zsh, fish                                          : the shell-completion tests run the generated scripts
 #   prometheus (promtool), prometheus-alertmanager (amtool): extracted only (DESIGN §6), into .tools/debian
 #   Node >= 22.19 where the machine's is older                : scripts/install-node.sh
 # PostgreSQL 16 for `validate --deep` (the database image's major) is not in Debian bookworm or its
@@ -28,7 +29,7 @@ apt_update() {
   done
 }
 
-APT_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel redis-tools gnupg age docker-registry ca-certificates openssl)
+APT_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel redis-tools gnupg age docker-registry ca-certificates openssl zsh fish)
 EXTRACT_PACKAGES=(prometheus prometheus-alertmanager)
 
 missing=()

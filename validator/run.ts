@@ -34,6 +34,10 @@ export interface ValidateOptions extends SetFlags {
    * per environment overlay (umbrella chart) or the chart's defaults.
    */
   valuesFiles?: string[];
+  /** Kinds (`Secret`) or apiVersion/kinds (`v1/Secret`) not to check (kubeconform -skip). */
+  skipKinds?: string[];
+  /** Kinds that are findings wherever they appear (kubeconform -reject). */
+  rejectKinds?: string[];
   /** Environments (`staging`): one render each, with `values.<env>.yaml` under the `valuesFiles`. */
   environments?: string[];
   chartDir?: string;
@@ -187,9 +191,12 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     schemaLocations: options.schemaLocations ?? [],
     ignoreMissingSchemas: options.ignoreMissingSchemas ?? false,
   });
-  const schema = await stage.check(resources);
+  // kubeconform's -skip / -reject: skipped kinds are not checked; rejected kinds are findings.
+  const { excluded, skippedKinds, findings: rejectFindings } = selectKinds(resources, options.skipKinds ?? [], options.rejectKinds ?? []);
+  findings.push(...rejectFindings);
+  const schema = await stage.check(excluded.size ? resources.filter((r) => !excluded.has(r)) : resources);
   findings.push(...schema.findings);
-  const skipped = new Set(schema.skipped);
+  const skipped = new Set([...schema.skipped, ...skippedKinds]);
   lap('schema');
 
   const rules = new Map<string, RuleMeta>(STAGE_RULES.map((r) => [r.id, r]));
@@ -212,7 +219,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     const envBySource = new Map(streams.map((s) => [s.source, s.environment]));
     const bySource = new Map<string, K8sResource[]>();
     for (const r of resources) {
-      if (skipped.has(r)) continue;
+      if (skipped.has(r) || excluded.has(r)) continue;
       const list = bySource.get(r.source);
       if (list) list.push(r);
       else bySource.set(r.source, [r]);
@@ -345,6 +352,25 @@ function resourceResults(resources: K8sResource[], problems: Problem[], findings
 const display = (f: string) => relative(process.cwd(), f) || f;
 /** A values file as the user knows it: relative below the working directory, else absolute. */
 const displayValues = (f: string) => (relative(process.cwd(), f).startsWith('..') ? f : display(f));
+
+/** Resources matched by `--skip` or `--reject` (by kind, or apiVersion/kind), and the rejections. */
+function selectKinds(resources: K8sResource[], skip: string[], reject: string[]): { excluded: Set<K8sResource>; skippedKinds: Set<K8sResource>; findings: Finding[] } {
+  const excluded = new Set<K8sResource>();
+  const skippedKinds = new Set<K8sResource>();
+  const findings: Finding[] = [];
+  if (!skip.length && !reject.length) return { excluded, skippedKinds, findings };
+  const matches = (r: K8sResource, list: string[]) => list.includes(r.kind) || list.includes(`${r.apiVersion}/${r.kind}`);
+  for (const r of resources) {
+    if (matches(r, reject)) {
+      excluded.add(r);
+      findings.push({ policyId: 'kube-schema/rejected-kind', severity: 'error', message: `${r.apiVersion}/${r.kind} is rejected (--reject)`, source: r.source, docIndex: r.docIndex, apiVersion: r.apiVersion, kind: r.kind, name: r.name, ...(r.namespace ? { namespace: r.namespace } : {}), jsonPointer: '' });
+    } else if (matches(r, skip)) {
+      excluded.add(r);
+      skippedKinds.add(r);
+    }
+  }
+  return { excluded, skippedKinds, findings };
+}
 
 /** helm's complaints that values break a chart's values.schema.json (lint and template wordings). */
 const HELM_SCHEMA_ERROR = /values do not match the schema|values don't meet the specifications|schema\(s\)|Additional property|additional properties|Invalid type|got \w+, want|does not match pattern|must be one of|value must be/i;

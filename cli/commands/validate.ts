@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { NexusError } from '../../util/errors.ts';
 import type { Severity } from '../../core/types.ts';
+import type { Report } from '../../validator/report.ts';
 import { addValuesOptions, collect, collectCsv, valuesOptions, type ValuesFlags } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 import { TOOL_VERSION } from '../version.ts';
@@ -9,7 +10,10 @@ import { TOOL_VERSION } from '../version.ts';
 interface ValidateFlags extends ValuesFlags {
   chart?: string;
   helm?: string;
-  format: 'text' | 'json' | 'sarif' | 'junit';
+  format: 'text' | 'json' | 'sarif' | 'junit' | 'tap';
+  quiet?: boolean;
+  skip: string[];
+  reject: string[];
   output?: string;
   failOn: Severity;
   kubeVersion?: string;
@@ -44,7 +48,11 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
     .option('--kube-version <version>', 'target Kubernetes version: helm --kube-version and the removed/deprecated API table (default 1.36)')
     .option('--api-versions <list>', 'API versions the target cluster serves (helm --api-versions; repeatable or comma-separated)', collectCsv, [] as string[])
-    .option('--no-strict', 'accept unknown fields (strict unknown-field checks are on by default)')
+    .option('--strict', 'reject unknown fields at any depth (the default; kubeconform spells it -strict)')
+    .option('--no-strict', 'accept unknown fields')
+    .option('--skip <kinds>', 'kinds not to check, e.g. Secret or v1/Secret (repeatable or comma-separated; kubeconform -skip)', collectCsv, [] as string[])
+    .option('--reject <kinds>', 'kinds that are findings wherever they appear (repeatable or comma-separated; kubeconform -reject)', collectCsv, [] as string[])
+    .option('-q, --quiet', 'print only the findings that fail the run (--fail-on); nothing when it passes')
     .option('--crd <file>', 'CRD manifest whose openAPIV3Schema validates its custom resources (repeatable)', collect, [] as string[])
     .option('--schema-location <location>', 'kubeconform-style schema location: `default`, a directory or a URL template (repeatable, tried in order)', collect, [] as string[])
     .option('--ignore-missing-schemas', 'report kinds without a schema as skipped instead of errors')
@@ -64,7 +72,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .option('--default-storage-class <name>', "the target cluster's default StorageClass (the class of claims created without one)")
     .option('--release-name <name>', 'release name for helm template (default nexus)')
     .option('-n, --namespace <ns>', 'release namespace for helm template and for objects without one (default nexus when rendering a chart)')
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit']).default('text'))
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit', 'tap']).default('text'))
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the run').choices(['error', 'warning', 'info']).default('warning'))
     .action(async (inputs: string[], opts: ValidateFlags) => {
@@ -80,7 +88,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         });
       }
       // Loaded here, not at the top: other subcommands never pay for the validator's imports.
-      const [{ validate }, { exitCodeFor }] = await Promise.all([import('../../validator/run.ts'), import('../../validator/report.ts')]);
+      const [{ validate }, { exitCodeFor, SEVERITY_RANK }] = await Promise.all([import('../../validator/run.ts'), import('../../validator/report.ts')]);
       const report = await validate({
         version: TOOL_VERSION,
         ...valuesOptions(opts),
@@ -90,6 +98,8 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         ...(opts.kubeVersion ? { kubeVersion: opts.kubeVersion } : {}),
         ...(opts.apiVersions.length ? { apiVersions: opts.apiVersions } : {}),
         strict: opts.strict,
+        ...(opts.skip.length ? { skipKinds: opts.skip } : {}),
+        ...(opts.reject.length ? { rejectKinds: opts.reject } : {}),
         crdFiles: opts.crd,
         schemaLocations: opts.schemaLocation,
         ignoreMissingSchemas: !!opts.ignoreMissingSchemas,
@@ -106,10 +116,13 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         ...(opts.defaultStorageClass !== undefined ? { defaultStorageClass: opts.defaultStorageClass } : {}),
         ...(process.env.NEXUS_TIMING === '1' ? { onTiming: (phase: string, ms: number) => io.err(`timing: ${phase} ${ms.toFixed(0)} ms\n`) } : {}),
       });
-      const text = await format(report, opts.format, io.color && !opts.output);
+      const shown = opts.quiet ? quietReport(report, opts.failOn, SEVERITY_RANK) : report;
+      let text = await format(shown, opts.format, io.color && !opts.output);
+      // Quiet text is the findings alone: no summary line, nothing at all when the run passes.
+      if (opts.quiet && opts.format === 'text') text = shown.findings.length ? text.replace(/\n*[^\n]*\n$/, '\n') : '';
       if (opts.output) {
         writeFileAtomic(opts.output, text, { what: 'the report' });
-        if (opts.format !== 'text') {
+        if (opts.format !== 'text' && !opts.quiet) {
           const { summaryLine } = await import('../../validator/formatters/text.ts');
           io.err(`${summaryLine(report)}\n`);
         }
@@ -126,7 +139,14 @@ async function format(report: import('../../validator/report.ts').Report, fmt: V
       return (await import('../../validator/formatters/sarif.ts')).formatSarif(report);
     case 'junit':
       return (await import('../../validator/formatters/junit.ts')).formatJunit(report);
+    case 'tap':
+      return (await import('../../validator/formatters/tap.ts')).formatTap(report);
     default:
       return (await import('../../validator/formatters/text.ts')).formatText(report, { color });
   }
+}
+
+/** --quiet: the report with only the findings that fail the run (text output then drops the summary). */
+function quietReport(report: Report, failOn: Severity, rank: Record<Severity, number>): Report {
+  return { ...report, findings: report.findings.filter((f) => !f.exemption && rank[f.severity] >= rank[failOn]) };
 }
