@@ -99,6 +99,10 @@ export function ajvErrorsToProblems(errors: readonly AjvLikeError[], data: unkno
       out.push({ ...base, policyId: 'kube-schema/invalid-type', message: `${fieldName(path)} must be ${expected.map((t) => TYPE_WORD[t] ?? t).join(' or ')}, but is ${describeValue(value)}`, ...(hint ? { hint } : {}) });
     } else if (formats.size > 0) {
       out.push({ ...base, policyId: 'kube-schema/invalid-format', message: `${fieldName(path)} is ${describeValue(value)}, which is not a valid ${[...formats].join('/')}` });
+    } else if (rest.some((e) => e.keyword === 'pattern')) {
+      const e = rest.find((x) => x.keyword === 'pattern')!;
+      const written = typeof e.parentSchema?.['x-nexus-re2'] === 'string' ? e.parentSchema['x-nexus-re2'] : String(e.params.pattern);
+      out.push({ ...base, policyId: 'kube-schema/invalid', message: `${fieldName(path)} is ${describeValue(value)}, which does not match the pattern \`${written}\`` });
     } else {
       const e = rest.find((x) => x.keyword !== 'oneOf' && x.keyword !== 'anyOf' && x.keyword !== 'not') ?? rest[0]!;
       const params = Object.entries(e.params)

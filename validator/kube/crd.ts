@@ -11,6 +11,8 @@ export interface CrdSchema {
   /** `group/version/Kind` */
   key: string;
   schema: JsonSchema;
+  /** The CRD's own openAPIV3Schema (Kubernetes extensions intact), for what JSON Schema cannot express. */
+  raw: JsonSchema;
   origin: string;
 }
 
@@ -43,7 +45,7 @@ export function loadCrdFile(file: string, strict: boolean): CrdSchema[] {
       props.kind ??= { type: 'string' };
       props.metadata = { type: 'object' };
       schema.properties = props;
-      out.push({ key: `${group}/${v.name}/${kind}`, schema, origin: `${file} (CRD ${spec.names?.kind}.${group})` });
+      out.push({ key: `${group}/${v.name}/${kind}`, schema, raw, origin: `${file} (CRD ${spec.names?.kind}.${group})` });
     }
   }
   if (out.length === 0) {

@@ -4,6 +4,7 @@
  * without such kinds never pay for it.
  */
 import type { AnySchema, ErrorObject, ValidateFunction } from 'ajv';
+import { translateRe2 } from './re2.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -32,20 +33,32 @@ export interface CompiledSchema {
   validate: ValidateFunction;
 }
 
-/** Compiles a JSON schema; keywords ajv would choke on (`$schema`, draft-04 `id`) are removed first. */
+/**
+ * Compiles a JSON schema; keywords ajv would choke on (`$schema`, draft-04 `id`) are removed first.
+ * A schema ajv refuses (a bad `$ref`, a malformed keyword) is an Error naming why, for the caller to
+ * report against the kind; it never escapes as a crash of the run.
+ */
 export async function compileJsonSchema(schema: JsonSchema): Promise<ValidateFunction> {
   const ajv = await getAjv();
   const copy = { ...schema };
   delete copy.$schema;
   delete copy.id;
   delete copy.$id;
-  return ajv.compile(copy);
+  try {
+    return ajv.compile(copy);
+  } catch (err) {
+    throw new SchemaCompileError((err as Error).message);
+  }
 }
+
+export class SchemaCompileError extends Error {}
 
 /**
  * Kubernetes structural-schema extensions → plain JSON schema, and (when `strict`) closed objects:
  * an object schema with `properties`, no `additionalProperties` and no
  * `x-kubernetes-preserve-unknown-fields` gets `additionalProperties: false`.
+ * `pattern`s are Go RE2 (the API server's engine): they are translated to JavaScript (re2.ts); one
+ * that cannot be is dropped here and reported per value by crd-extensions.ts, never thrown.
  */
 export function kubeToJsonSchema(node: unknown, strict: boolean, depth = 0): unknown {
   if (depth > 100 || node === null || typeof node !== 'object') return node;
@@ -54,6 +67,14 @@ export function kubeToJsonSchema(node: unknown, strict: boolean, depth = 0): unk
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
     if (k.startsWith('x-kubernetes-') || k === 'nullable' || k === 'example' || k === 'externalDocs') continue;
+    if (k === 'pattern' && typeof v === 'string') {
+      const t = translateRe2(v);
+      if (t.ok) {
+        out[k] = t.source;
+        if (t.source !== v) out['x-nexus-re2'] = v; // the pattern as written, for messages
+      }
+      continue;
+    }
     if (k === 'properties' || k === 'patternProperties' || k === 'definitions' || k === 'dependencies') {
       out[k] = v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([pk, pv]) => [pk, kubeToJsonSchema(pv, strict, depth + 1)])) : v;
     } else {

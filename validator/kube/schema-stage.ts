@@ -15,8 +15,9 @@ import { PROJECT_ROOT } from '../../util/paths.ts';
 import type { Finding, K8sResource } from '../../core/types.ts';
 import { ajvErrorsToProblems, unknownFieldProblem, type AjvLikeError, type SchemaProblem } from './ajv-findings.ts';
 import { loadCrdFile, type CrdSchema } from './crd.ts';
+import { checkExtensions, compileExtensions, type ExtensionNode } from './crd-extensions.ts';
 import { apiLifecycleFinding, parseKubeMinor } from './deprecations.ts';
-import { compileJsonSchema, kubeToJsonSchema, type JsonSchema } from './json-schema.ts';
+import { compileJsonSchema, kubeToJsonSchema, SchemaCompileError, type JsonSchema } from './json-schema.ts';
 import { createSchemaFetcher, renderLocation, templateData, type SchemaFetcher } from './schema-location.ts';
 import { findUnknownFields } from './strict.ts';
 import { kindKey, kubeTables } from './tables.ts';
@@ -44,6 +45,10 @@ export interface KindValidator {
   validate: Validate;
   /** Field-table type for strict mode; undefined when the schema itself is closed (JSON schemas). */
   fieldsType?: string;
+  /** CRD constraints beyond JSON Schema (crd-extensions.ts). */
+  extensions?: ExtensionNode;
+  /** Set when the schema could not be compiled: every object of the kind gets this problem. */
+  broken?: string;
   origin: string;
 }
 
@@ -167,7 +172,7 @@ export class SchemaStage {
 
   private async resolveUncached(apiVersion: string, kind: string, key: string): Promise<KindValidator | undefined> {
     const crd = this.crds.get(key);
-    if (crd) return { validate: (await compileJsonSchema(crd.schema)) as unknown as Validate, origin: crd.origin };
+    if (crd) return compileKube(crd.schema, crd.raw, crd.origin);
     for (const loc of this.locations) {
       if (loc === 'default') {
         const b = await builtinValidator(key, this.strict);
@@ -176,7 +181,7 @@ export class SchemaStage {
       }
       const where = renderLocation(loc, templateData(apiVersion, kind, this.kubeVersion, this.strict));
       const schema = await this.fetcher.get(where);
-      if (schema) return { validate: (await compileJsonSchema(kubeToJsonSchema(schema, this.strict) as JsonSchema)) as unknown as Validate, origin: where };
+      if (schema) return compileKube(kubeToJsonSchema(schema, this.strict) as JsonSchema, schema, where);
     }
     return undefined;
   }
@@ -218,8 +223,12 @@ export class SchemaStage {
   /** Problems for one object (no positions). Deeply nested garbage is a finding, not a crash. */
   checkOne(obj: Record<string, unknown>, v: KindValidator): SchemaProblem[] {
     const problems: SchemaProblem[] = [];
+    if (v.broken !== undefined) {
+      return [{ policyId: 'kube-schema/invalid-schema', severity: 'error', message: `the schema for this kind (${v.origin}) cannot be used: ${v.broken}`, jsonPointer: '/kind', hint: 'fix the CRD or schema file; the object was not checked' }];
+    }
     try {
       if (!v.validate(obj)) problems.push(...ajvErrorsToProblems(v.validate.errors ?? [], obj));
+      if (v.extensions) checkExtensions(obj, v.extensions, '', problems);
       if (this.strict) {
         if (v.fieldsType) {
           for (const u of findUnknownFields(obj, v.fieldsType, this.models)) problems.push(unknownFieldProblem(u.pointer, u.key, u.allowed));
@@ -232,6 +241,17 @@ export class SchemaStage {
       problems.push({ policyId: 'kube-schema/invalid', severity: 'error', message: 'object is nested too deeply to validate', jsonPointer: '' });
     }
     return problems;
+  }
+}
+
+/** A validator for a Kubernetes-style schema (`schema` already converted, `raw` as written). */
+async function compileKube(schema: JsonSchema, raw: JsonSchema, origin: string): Promise<KindValidator> {
+  try {
+    const extensions = compileExtensions(raw);
+    return { validate: (await compileJsonSchema(schema)) as unknown as Validate, origin, ...(extensions ? { extensions } : {}) };
+  } catch (err) {
+    if (!(err instanceof SchemaCompileError)) throw err;
+    return { validate: (() => true) as Validate, origin, broken: err.message };
   }
 }
 
