@@ -12,8 +12,8 @@
  *   parse            manifest stream → resources (js-yaml fast path, no positions). Single-threaded:
  *                    a main-thread + worker split was measured and dropped (the structured clone of the
  *                    parsed objects cost more than the parallel parse saved, and peak RSS grew ~35%).
- *   schema           + kubernetes-models validators (type, required, enum, format)
- *   schema+strict    + unknown-field walk over the client-node field tables
+ *   schema           + the Kubernetes 1.36 API table walk (type, required, enum, format)
+ *   schema+strict    + unknown fields (the same walk, strict)
  *   +policies        + the policy stage (policies/engine.ts)
  * "cold" includes loading the validators for the kinds seen; "warm" is the best of three further passes
  * in the same process, by wall time and by CPU time (user+system, which the machine's other load

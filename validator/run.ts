@@ -115,6 +115,8 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     throw new NexusError(`invalid --kube-version \`${kubeVersion}\``, { hint: 'use a Kubernetes version such as 1.30 or v1.30.2' });
   }
   if (kubeVersion && /^v?1\.\d+$/.test(kubeVersion)) kubeVersion = `${kubeVersion}.0`;
+  // Before helm is spawned: the validator ships the API tables of a fixed range of releases.
+  if (kubeVersion) (await import('./kube/versions/tables.ts')).assertSupportedMinor(Number(/^v?1\.(\d+)/.exec(kubeVersion)![1]), options.kubeVersion!);
 
   let pendingLints: Promise<Finding[][]> | undefined;
   /** Render labels whose values the values check already found wrong (see dropDuplicateSchemaErrors). */

@@ -46,7 +46,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .argument('[inputs...]', 'manifest files, directories or - (stdin) to validate instead of rendering a chart'))
     .option('--chart <dir>', 'chart directory (default charts/nexus)')
     .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
-    .option('--kube-version <version>', 'target Kubernetes version: helm --kube-version and the removed/deprecated API table (default 1.36)')
+    .option('--kube-version <version>', 'target Kubernetes version, 1.29–1.36: its API schemas and removed/deprecated APIs, and helm --kube-version (default 1.36)')
     .option('--api-versions <list>', 'API versions the target cluster serves (helm --api-versions; repeatable or comma-separated)', collectCsv, [] as string[])
     .option('--strict', 'reject unknown fields at any depth (the default; kubeconform spells it -strict)')
     .option('--no-strict', 'accept unknown fields')

@@ -71,10 +71,18 @@ describe('exit codes and inputs', () => {
     }
   });
 
+  it('2 for a --kube-version outside the supported range, naming the range', async () => {
+    for (const v of ['1.28', '1.37', 'v1.20.3']) {
+      const r = await nexus('validate', '--no-policies', '--kube-version', v, join(FIX, 'valid'));
+      expect(r.code, v).toBe(2);
+      expect(r.err).toContain(`--kube-version ${v} is outside the supported range 1.29–1.36`);
+    }
+  });
+
   it('--fail-on error lets warnings pass; the default (warning) does not', async () => {
-    const pdb = join(FIX, 'invalid', 'deprecated-pdb-v1beta1-at-1.24.yaml');
-    expect((await nexus('validate', '--no-policies', '--kube-version', '1.24', pdb)).code).toBe(1);
-    expect((await nexus('validate', '--no-policies', '--kube-version', '1.24', '--fail-on', 'error', pdb)).code).toBe(0);
+    const fs = join(FIX, 'invalid', 'deprecated-flowschema-v1beta3-at-1.31.yaml');
+    expect((await nexus('validate', '--no-policies', '--kube-version', '1.31', fs)).code).toBe(1);
+    expect((await nexus('validate', '--no-policies', '--kube-version', '1.31', '--fail-on', 'error', fs)).code).toBe(0);
   });
 
   it('reads a directory recursively and stdin (-)', () => {

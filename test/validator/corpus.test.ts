@@ -76,16 +76,17 @@ describe('valid corpus', () => {
 });
 
 describe('removed API depends on the target version', () => {
-  const pdb = join(FIXTURES, 'invalid', 'removed-pdb-v1beta1-at-1.25.yaml');
-  it('policy/v1beta1 PodDisruptionBudget: error at 1.25, warning at 1.24, nothing at 1.20', async () => {
-    const at = async (v: string) => (await validate({ version: 't', manifests: [pdb], policies: false, kubeVersion: v })).findings.map((f) => `${f.policyId}:${f.severity}`);
-    expect(await at('1.25')).toEqual(['kube-api/removed:error']);
-    expect(await at('1.24')).toEqual(['kube-api/deprecated:warning']);
-    expect(await at('1.20')).toEqual([]);
+  const fs = join(FIXTURES, 'invalid', 'removed-flowschema-v1beta3-at-1.32.yaml');
+  const at = async (file: string, v: string, apiVersions?: string[]) =>
+    (await validate({ version: 't', manifests: [file], policies: false, kubeVersion: v, ...(apiVersions ? { apiVersions } : {}) })).findings.map((f) => `${f.policyId}:${f.severity}`);
+  it('flowcontrol v1beta3 FlowSchema: error from 1.32, warning 1.29–1.31', async () => {
+    for (const v of ['1.32', '1.33', '1.36']) expect(await at(fs, v)).toEqual(['kube-api/removed:error']);
+    for (const v of ['1.29', '1.31']) expect(await at(fs, v)).toEqual(['kube-api/deprecated:warning']);
   });
-  it('--api-versions that still serve the API downgrade removal to a warning', async () => {
-    const r = await validate({ version: 't', manifests: [pdb], policies: false, kubeVersion: '1.25', apiVersions: ['policy/v1beta1'] });
-    expect(r.findings.map((f) => f.policyId)).toEqual(['kube-api/deprecated']);
+  it('--api-versions that still serve the API downgrade removal to a warning, and the schema still applies', async () => {
+    const pdb = join(FIXTURES, 'invalid', 'removed-pdb-v1beta1-at-1.29.yaml');
+    expect(await at(pdb, '1.29', ['policy/v1beta1'])).toEqual(['kube-api/deprecated:warning']);
+    expect(await at(fs, '1.33', ['flowcontrol.apiserver.k8s.io/v1beta3'])).toEqual(['kube-api/deprecated:warning']);
   });
 });
 

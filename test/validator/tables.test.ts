@@ -5,29 +5,28 @@ import { buildTables, serializeTables, TABLES_PATH } from '../../validator/kube/
 import { API_LIFECYCLE, apiLifecycleFinding, parseKubeMinor } from '../../validator/kube/deprecations.ts';
 import { findUnknownFields } from '../../validator/kube/strict.ts';
 import { kubeTables } from '../../validator/kube/tables.ts';
+import { minorsServing } from '../../validator/kube/versions/tables.ts';
 
 describe('kube-tables.json', () => {
   it('is what build-tables.ts derives from node_modules (run `npx tsx validator/kube/build-tables.ts --write` after a bump)', async () => {
     expect(readFileSync(TABLES_PATH, 'utf8') === serializeTables(await buildTables())).toBe(true);
   });
 
-  it('gives every kind a validator and a strict table, core kinds from client-node attributeTypeMap', () => {
+  it('covers the prometheus-operator kinds (strict tables) and legacy APIs no supported release serves (validators only)', () => {
     const t = kubeTables();
-    expect(t.sources).toEqual({ '@kubernetes/client-node': '2.0.1', 'kubernetes-models': '5.1.0', '@kubernetes-models/prometheus-operator': '6.0.0' });
-    expect(Object.values(t.kinds).every((k) => k.validator && k.fields)).toBe(true);
-    expect(t.kinds['apps/v1/Deployment']!.fields).toBe('V1Deployment');
-    expect(t.kinds['events.k8s.io/v1/Event']!.fields).toBe('EventsV1Event');
-    expect(t.kinds['v1/Event']!.fields).toBe('CoreV1Event');
-    expect(t.models.V1Container!.livenessProbe).toBe('V1Probe');
+    expect(t.sources).toEqual({ 'kubernetes-models': '5.1.0', '@kubernetes-models/prometheus-operator': '6.0.0' });
     expect(t.kinds['monitoring.coreos.com/v1/ServiceMonitor']!.fields).toMatch(/^d:/);
+    expect(t.kinds['policy/v1beta1/PodSecurityPolicy']).toEqual({ validator: expect.stringMatching(/^kubernetes-models\/_schemas\//) });
+    // Anything a supported release serves belongs to the version tables, never to this catalogue.
+    for (const key of Object.keys(t.kinds)) expect(minorsServing(key), key).toEqual([]);
+    expect(t.kinds['apps/v1/Deployment']).toBeUndefined();
   });
 
-  it('strict walker: unknown keys at any depth with suggestions; maps and open objects stay open', () => {
+  it('strict walker (.d.ts tables): unknown keys at any depth with suggestions; maps stay open', () => {
     const t = kubeTables();
-    const obj = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x', labels: { anything: 'goes' } }, spec: { containers: [{ name: 'a', image: 'b', livenessProbe: { periodSecond: 1 }, resources: { limits: { 'example.com/gpu': 1 } } }] } };
-    expect(findUnknownFields(obj, 'V1Pod', t.models)).toEqual([
-      { pointer: '/spec/containers/0/livenessProbe/periodSecond', key: 'periodSecond', suggestion: 'periodSeconds', allowed: Object.keys(t.models.V1Probe!) },
-    ]);
+    const type = t.kinds['monitoring.coreos.com/v1/ServiceMonitor']!.fields!;
+    const obj = { spec: { selector: { matchLabels: { anything: 'goes' } }, endpoints: [{ port: 'http', intervall: '30s' }] } };
+    expect(findUnknownFields(obj, type, t.models).map((u) => [u.pointer, u.suggestion])).toEqual([['/spec/endpoints/0/intervall', 'interval']]);
   });
 });
 

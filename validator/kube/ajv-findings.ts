@@ -36,14 +36,14 @@ export function describeValue(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-function fieldName(pointer: string): string {
+export function fieldName(pointer: string): string {
   const segs = pointerSegments(pointer);
   return segs.length ? segs.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i ? `.${s}` : s)).join('') : 'the object';
 }
 
-const TYPE_WORD: Record<string, string> = { integer: 'an integer', number: 'a number', string: 'a string', boolean: 'a boolean', object: 'a mapping', array: 'a list', null: 'null' };
+export const TYPE_WORD: Record<string, string> = { integer: 'an integer', number: 'a number', string: 'a string', boolean: 'a boolean', object: 'a mapping', array: 'a list', null: 'null' };
 
-function typeHint(expected: string, value: unknown): string | undefined {
+export function typeHint(expected: string, value: unknown): string | undefined {
   if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) return `quote it: "${String(value)}"`;
   if ((expected === 'integer' || expected === 'number') && typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return `remove the quotes: ${value}`;
   if (expected === 'boolean' && typeof value === 'string' && /^(true|false)$/i.test(value)) return `remove the quotes: ${value.toLowerCase()}`;

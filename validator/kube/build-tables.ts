@@ -1,14 +1,16 @@
 /**
- * Builds validator/kube/generated/kube-tables.json from the pinned npm packages:
- *  - the kind catalogue (apiVersion/kind → compiled ajv validator module) from `kubernetes-models` and
- *    `@kubernetes-models/prometheus-operator`;
- *  - the strict-mode field tables from `@kubernetes/client-node`'s `attributeTypeMap` (core kinds) and from
- *    the prometheus-operator model declarations (`.d.ts`, its CRD kinds).
+ * Builds validator/kube/generated/kube-tables.json from the pinned npm packages, for the kinds the
+ * per-version API tables (versions/) do not cover:
+ *  - the prometheus-operator CRD kinds (`@kubernetes-models/prometheus-operator`);
+ *  - legacy built-in APIs that no supported Kubernetes version serves any more (extensions/v1beta1,
+ *    policy/v1beta1…), from `kubernetes-models`, used only when `--api-versions` says the target cluster
+ *    still serves one.
+ * Each gets its compiled ajv validator module; the prometheus-operator kinds also a strict field table
+ * walked from the model declarations (`.d.ts`).
  *
- * Why a generated, committed table instead of building it at run time: importing the 900+ client-node
- * model modules costs ~0.6 s per run on this machine, the JSON table loads in a few ms, and
- * test/validator/tables-drift.test.ts rebuilds it from node_modules and fails on any difference, so the
- * table cannot silently drift from the pinned packages.
+ * Why a generated, committed table instead of building it at run time: walking the declarations costs
+ * far more than reading a JSON file, and test/validator/tables.test.ts rebuilds it from node_modules and
+ * fails on any difference, so the table cannot silently drift from the pinned packages.
  *
  *   npx tsx validator/kube/build-tables.ts --write     # regenerate after bumping a package
  */
@@ -63,46 +65,6 @@ function scanModelsPackage(pkg: string): KindEntry[] {
   };
   walk(base);
   return out;
-}
-
-// ---------- client-node attributeTypeMap ----------
-
-type AttributeTypeMap = Array<{ name: string; baseName: string; type: string; format: string }>;
-
-async function loadClientNodeModels(): Promise<Map<string, AttributeTypeMap>> {
-  const dir = join(NM, '@kubernetes', 'client-node', 'dist', 'gen', 'models');
-  const models = new Map<string, AttributeTypeMap>();
-  for (const f of readdirSync(dir).sort()) {
-    if (!/^[A-Z][A-Za-z0-9]*\.js$/.test(f) || f === 'ObjectSerializer.js') continue;
-    const name = f.slice(0, -3);
-    const mod = (await import(join(dir, f))) as Record<string, { attributeTypeMap?: AttributeTypeMap }>;
-    const map = mod[name]?.attributeTypeMap;
-    if (map) models.set(name, map);
-  }
-  return models;
-}
-
-function encodeClientNodeType(type: string, models: Map<string, AttributeTypeMap>): string {
-  const arr = /^Array<(.+)>$/.exec(type);
-  if (arr) return `[]${encodeClientNodeType(arr[1]!, models)}`;
-  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
-  if (map) return `{}${encodeClientNodeType(map[1]!, models)}`;
-  if (type === 'any') return '*';
-  return models.has(type) ? type : '';
-}
-
-function clientNodeCandidates(apiVersion: string, kind: string): string[] {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['core', apiVersion];
-  const ver = version!.charAt(0).toUpperCase() + version!.slice(1);
-  const first = group!.split('.')[0]!;
-  const prefix = first.charAt(0).toUpperCase() + first.slice(1);
-  return [`${prefix}${ver}${kind}`, `${ver}${kind}`];
-}
-
-/** Top-level field names the kubernetes-models class declares; used to prove a client-node match. */
-function declaredFields(dtsPath: string, className: string): string[] | undefined {
-  const block = classBlock(readFileSync(dtsPath, 'utf8'), className);
-  return block ? parseFields(block).map((f) => f.name) : undefined;
 }
 
 // ---------- .d.ts walker (prometheus-operator models) ----------
@@ -221,38 +183,17 @@ function sortObject<T>(o: Record<string, T>): Record<string, T> {
 }
 
 export async function buildTables(): Promise<KubeTables> {
-  const clientNode = await loadClientNodeModels();
   const kinds: KubeTables['kinds'] = {};
   const ctx: DtsContext = { models: {}, visiting: new Set(), open: new Set() };
   const models: Record<string, Record<string, string>> = {};
-
-  const addClientNodeModel = (name: string) => {
-    if (models[name]) return;
-    const map = clientNode.get(name)!;
-    const fields: Record<string, string> = {};
-    models[name] = fields;
-    for (const a of map) {
-      const enc = encodeClientNodeType(a.type, clientNode);
-      fields[a.baseName] = enc;
-      const ref = enc.replace(/^(\[\]|\{\})+/, '');
-      if (ref && ref !== '*') addClientNodeModel(ref);
-    }
-  };
+  const current = servedByAnySupportedVersion();
 
   for (const k of scanModelsPackage('kubernetes-models')) {
     const key = `${k.apiVersion}/${k.kind}`;
-    const declared = declaredFields(k.dts, k.kind)?.sort().join(',');
-    const match = clientNodeCandidates(k.apiVersion, k.kind).find(
-      (c) => clientNode.has(c) && clientNode.get(c)!.map((a) => a.baseName).sort().join(',') === declared,
-    );
-    if (match) {
-      addClientNodeModel(match);
-      kinds[key] = { validator: k.validator, fields: match };
-    } else {
-      // APIs client-node (release-1.36) no longer ships, e.g. extensions/v1beta1: the model declarations.
-      const fields = dtsModel(k.dts, ctx);
-      kinds[key] = fields ? { validator: k.validator, fields: `d:${fields}` } : { validator: k.validator };
-    }
+    if (current.has(key)) continue; // the version tables own it
+    // Legacy kinds keep type/required/enum checks only: a strict table for each would weigh more than
+    // every current version together, for APIs no supported release serves.
+    kinds[key] = { validator: k.validator };
   }
   for (const k of scanModelsPackage('@kubernetes-models/prometheus-operator')) {
     const fields = dtsModel(k.dts, ctx);
@@ -264,13 +205,18 @@ export async function buildTables(): Promise<KubeTables> {
 
   return {
     sources: {
-      '@kubernetes/client-node': pkgVersion('@kubernetes/client-node'),
       'kubernetes-models': pkgVersion('kubernetes-models'),
       '@kubernetes-models/prometheus-operator': pkgVersion('@kubernetes-models/prometheus-operator'),
     },
     kinds: sortObject(kinds),
     models: sortObject(Object.fromEntries(Object.entries(models).map(([k, v]) => [k, sortObject(v)]))),
   };
+}
+
+/** `group/version/Kind` keys some supported Kubernetes version serves (from the committed version tables). */
+function servedByAnySupportedVersion(): Set<string> {
+  const index = JSON.parse(readFileSync(join(ROOT, 'validator', 'kube', 'generated', 'versions', 'kinds-index.json'), 'utf8')) as { kinds: Record<string, number[]> };
+  return new Set(Object.keys(index.kinds));
 }
 
 export function serializeTables(t: KubeTables): string {

@@ -1,12 +1,14 @@
 /**
  * The Kubernetes schema stage: every resource against its schema (type, required, enum, format),
- * strict unknown-field checks, and removed/deprecated APIs for the target version.
+ * strict unknown-field checks, and removed/deprecated/not-yet-served APIs for the target version.
  *
  * Where a kind's schema comes from, in order:
  *  1. `--crd` files (the user's word wins);
  *  2. each `--schema-location` in order, where `default` (also the implicit default when none is given)
- *     means the built-ins: kubernetes-models' compiled validators (Kubernetes 1.36),
- *     @kubernetes-models/prometheus-operator, and the bundled VPA and KongPlugin schemas.
+ *     means the built-ins: the API table of the target Kubernetes minor (versions/, 1.29–1.36: every
+ *     stable, beta and alpha kind that release serves), @kubernetes-models/prometheus-operator, the
+ *     bundled VPA and KongPlugin schemas, and kubernetes-models' validators for legacy APIs that a
+ *     cluster still serves per `--api-versions`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,8 +24,23 @@ import { createSchemaFetcher, renderLocation, templateData, type SchemaFetcher }
 import { findUnknownFields } from './strict.ts';
 import { kindKey, kubeTables } from './tables.ts';
 import { bundledValidators } from './validator-bundle.ts';
+import { TableChecker } from './versions/check.ts';
+import { LATEST_MINOR } from './versions/format.ts';
+import { assertSupportedMinor, minorsServing, versionTable } from './versions/tables.ts';
 
-export const DEFAULT_KUBE_VERSION = '1.36.0';
+export const DEFAULT_KUBE_VERSION = `1.${LATEST_MINOR}.0`;
+
+const checkers = new Map<number, TableChecker>();
+
+/** The (shared, lazily compiled) checker of one Kubernetes minor's API table. */
+export function tableChecker(minor: number): TableChecker {
+  let c = checkers.get(minor);
+  if (!c) {
+    c = new TableChecker(versionTable(minor));
+    checkers.set(minor, c);
+  }
+  return c;
+}
 
 export interface SchemaStageOptions {
   /** Unknown fields are findings (default true). */
@@ -42,7 +59,10 @@ export interface SchemaStageOptions {
 type Validate = ((data: unknown) => boolean) & { errors?: AjvLikeError[] | null };
 
 export interface KindValidator {
-  validate: Validate;
+  /** ajv validator (CRDs, JSON schemas, the prometheus-operator and legacy kinds). */
+  validate?: Validate;
+  /** Built-in kinds: the version table and the kind's model in it. */
+  table?: { checker: TableChecker; model: string };
   /** Field-table type for strict mode; undefined when the schema itself is closed (JSON schemas). */
   fieldsType?: string;
   /** CRD constraints beyond JSON Schema (crd-extensions.ts). */
@@ -148,12 +168,14 @@ export class SchemaStage {
   private readonly fetcher: SchemaFetcher;
   private readonly resolved = new Map<string, Promise<KindValidator | undefined>>();
   private readonly models = kubeTables().models;
-  private readonly metaType = 'V1ObjectMeta';
+  private readonly checker: TableChecker;
 
   constructor(private readonly options: SchemaStageOptions = {}) {
     this.strict = options.strict ?? true;
     this.kubeVersion = normalizeKubeVersion(options.kubeVersion ?? DEFAULT_KUBE_VERSION);
     this.target = parseKubeMinor(this.kubeVersion);
+    assertSupportedMinor(this.target, options.kubeVersion ?? DEFAULT_KUBE_VERSION);
+    this.checker = tableChecker(this.target);
     this.served = new Set(options.apiVersions ?? []);
     for (const f of options.crdFiles ?? []) for (const c of loadCrdFile(f, this.strict)) this.crds.set(c.key, c);
     this.locations = options.schemaLocations?.length ? options.schemaLocations : ['default'];
@@ -175,7 +197,7 @@ export class SchemaStage {
     if (crd) return compileKube(crd.schema, crd.raw, crd.origin);
     for (const loc of this.locations) {
       if (loc === 'default') {
-        const b = await builtinValidator(key, this.strict);
+        const b = this.tableValidator(key) ?? (await builtinValidator(key, this.strict));
         if (b) return b;
         continue;
       }
@@ -186,19 +208,90 @@ export class SchemaStage {
     return undefined;
   }
 
+  /**
+   * A built-in kind of the target version's table; a built-in kind the target does not serve but the
+   * cluster does (per `--api-versions`) is checked with the nearest version that has it.
+   */
+  private tableValidator(key: string): KindValidator | undefined {
+    const model = this.checker.kindModel(key);
+    if (model) return { table: { checker: this.checker, model }, origin: `Kubernetes 1.${this.target} API (${this.checker.table.source.repository} ${this.checker.table.source.path})` };
+    if (!this.isServedPerFlag(key)) return undefined;
+    const minors = minorsServing(key);
+    if (!minors.length) return undefined;
+    const nearest = [...minors].sort((a, b) => Math.abs(a - this.target) - Math.abs(b - this.target) || b - a)[0]!;
+    const other = tableChecker(nearest);
+    return { table: { checker: other, model: other.kindModel(key)! }, origin: `Kubernetes 1.${nearest} API (served per --api-versions)` };
+  }
+
+  private isServedPerFlag(key: string): boolean {
+    const apiVersion = key.slice(0, key.lastIndexOf('/'));
+    return this.served.has(apiVersion) || this.served.has(key);
+  }
+
+  /**
+   * For a built-in kind the target minor does not serve (and `--api-versions` does not vouch for), the
+   * finding that says so: served only from a later minor, or gone since an earlier one. Undefined for
+   * kinds no supported minor knows (CRDs) and for those the removed-API table already reports.
+   */
+  private availability(apiVersion: string, kind: string, lifecycleReported: boolean): SchemaProblem | undefined {
+    const key = kindKey(apiVersion, kind);
+    if (this.checker.kindModel(key) || lifecycleReported || this.isServedPerFlag(key)) return undefined;
+    const minors = minorsServing(key);
+    if (!minors.length) return undefined;
+    const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    const alternatives = Object.keys(this.checker.table.kinds)
+      .filter((k) => k.endsWith(`/${kind}`) && (group ? k.startsWith(`${group}/`) : !k.slice(0, -kind.length - 1).includes('/')))
+      .map((k) => k.slice(0, -kind.length - 1));
+    const instead = alternatives.length ? `use ${alternatives.map((a) => `${a} ${kind}`).join(' or ')}, which 1.${this.target} serves` : undefined;
+    const later = minors.filter((m) => m > this.target);
+    if (later.length && !minors.some((m) => m < this.target)) {
+      return {
+        policyId: 'kube-api/not-served',
+        severity: 'error',
+        message: `${apiVersion} ${kind} is not served by Kubernetes 1.${this.target} (target --kube-version); it is served from 1.${later[0]}`,
+        jsonPointer: '/apiVersion',
+        hint: instead ?? `the API server will answer "no matches for kind"; target a newer --kube-version if the cluster is 1.${later[0]} or later`,
+      };
+    }
+    const lastServed = Math.max(...minors.filter((m) => m < this.target));
+    return {
+      policyId: 'kube-api/removed',
+      severity: 'error',
+      message: `${apiVersion} ${kind} was removed in Kubernetes 1.${lastServed + 1} (target 1.${this.target}); the API server will reject it`,
+      jsonPointer: '/apiVersion',
+      hint: instead ?? 'migrate to the API version that replaced it',
+    };
+  }
+
   /** Checks every resource; schemas of distinct kinds are resolved concurrently first. */
   async check(resources: readonly K8sResource[]): Promise<SchemaStageResult> {
     const kinds = new Map<string, { apiVersion: string; kind: string }>();
     for (const r of resources) kinds.set(kindKey(r.apiVersion, r.kind), { apiVersion: r.apiVersion, kind: r.kind });
-    if (this.locations.includes('default')) await preloadBuiltins([...kinds.keys()].filter((k) => !this.crds.has(k)), this.strict);
+    if (this.locations.includes('default')) await preloadBuiltins([...kinds.keys()].filter((k) => !this.crds.has(k) && !this.checker.kindModel(k)), this.strict);
     const validators = new Map<string, KindValidator | undefined>();
     await Promise.all([...kinds].map(async ([key, k]) => validators.set(key, await this.resolve(k.apiVersion, k.kind))));
     const findings: Finding[] = [];
     const skipped: K8sResource[] = [];
     for (const r of resources) {
-      const v = validators.get(kindKey(r.apiVersion, r.kind));
+      const key = kindKey(r.apiVersion, r.kind);
       const lifecycle = apiLifecycleFinding(r.apiVersion, r.kind, this.target, this.served);
       if (lifecycle) findings.push(problemToFinding(r, lifecycle));
+      // A removed or not-yet-served API cannot be created at all: that is the finding, not its fields.
+      const unavailable = this.crds.has(key) ? undefined : this.availability(r.apiVersion, r.kind, lifecycle?.policyId === 'kube-api/removed');
+      if (unavailable) findings.push(problemToFinding(r, unavailable));
+      if (unavailable || lifecycle?.policyId === 'kube-api/removed') continue;
+      const v = validators.get(key);
+      if (v?.table && /^v\d+alpha\d+$/.test(r.apiVersion.slice(r.apiVersion.lastIndexOf('/') + 1)) && !this.isServedPerFlag(key)) {
+        findings.push(
+          problemToFinding(r, {
+            policyId: 'kube-api/alpha',
+            severity: 'info',
+            message: `${r.apiVersion} ${r.kind} is an alpha API: Kubernetes 1.${this.target} serves it only when the cluster enables it (--runtime-config), and it may change or disappear in any release`,
+            jsonPointer: '/apiVersion',
+            hint: `use a beta or stable version if there is one, or pass --api-versions ${r.apiVersion} when the target cluster enables it`,
+          }),
+        );
+      }
       if (!v) {
         if (this.options.ignoreMissingSchemas) skipped.push(r);
         else
@@ -227,13 +320,15 @@ export class SchemaStage {
       return [{ policyId: 'kube-schema/invalid-schema', severity: 'error', message: `the schema for this kind (${v.origin}) cannot be used: ${v.broken}`, jsonPointer: '/kind', hint: 'fix the CRD or schema file; the object was not checked' }];
     }
     try {
-      if (!v.validate(obj)) problems.push(...ajvErrorsToProblems(v.validate.errors ?? [], obj));
+      if (v.table) return v.table.checker.check(obj, v.table.model, this.strict);
+      if (v.validate && !v.validate(obj)) problems.push(...ajvErrorsToProblems(v.validate.errors ?? [], obj));
       if (v.extensions) checkExtensions(obj, v.extensions, '', problems);
       if (this.strict) {
         if (v.fieldsType) {
           for (const u of findUnknownFields(obj, v.fieldsType, this.models)) problems.push(unknownFieldProblem(u.pointer, u.key, u.allowed));
         } else if (obj.metadata && typeof obj.metadata === 'object') {
-          for (const u of findUnknownFields(obj.metadata, this.metaType, this.models, '/metadata')) problems.push(unknownFieldProblem(u.pointer, u.key, u.allowed));
+          // JSON-schema kinds declare `metadata: object`: the target version's ObjectMeta closes it.
+          for (const p of this.checker.check(obj.metadata, 'meta.v1.ObjectMeta', true, '/metadata')) if (p.policyId === 'kube-schema/unknown-field') problems.push(p);
         }
       }
     } catch (err) {

@@ -1,6 +1,6 @@
 /**
- * Strict mode: unknown fields at any depth, walked against the field tables (client-node
- * attributeTypeMap / model declarations). kubernetes-models' validators accept unknown fields, and
+ * Strict mode for the ajv-validated kinds (prometheus-operator CRDs): unknown fields at any depth,
+ * walked against the field tables of their model declarations. Their validators accept unknown fields, and
  * the API server drops them silently (or rejects them with server-side field validation), so a typo
  * like `spec.replica` would otherwise deploy a single replica without a word.
  */
