@@ -11,7 +11,7 @@ import { TableChecker } from '../../validator/kube/versions/check.ts';
 import { LATEST_MINOR, OLDEST_MINOR, SUPPORTED_MINORS, type StoredVersion } from '../../validator/kube/versions/format.ts';
 import { minorsServing, versionTable } from '../../validator/kube/versions/tables.ts';
 import { STAGE_RULES } from '../../validator/rules.ts';
-import type { K8sResource } from '../../validator/types.ts';
+import type { K8sResource } from '../../core/types.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const stored = new Map(SUPPORTED_MINORS.map((m) => [`1.${m}`, JSON.parse(readFileSync(versionFile(`1.${m}`), 'utf8')) as StoredVersion]));

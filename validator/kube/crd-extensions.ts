@@ -5,7 +5,7 @@
  * The schema is compiled once into a tree that keeps only the nodes leading to something to check,
  * so objects of kinds without such constraints cost one property lookup.
  */
-import { escapePointerSegment } from '../yaml-locate.ts';
+import { escapePointerSegment } from '../../core/json-pointer.ts';
 import type { SchemaProblem } from './ajv-findings.ts';
 import { translateRe2 } from './re2.ts';
 

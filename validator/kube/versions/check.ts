@@ -12,7 +12,7 @@
  * per version table, and shared by every object.
  */
 import { suggestKey } from '../../../util/suggest.ts';
-import { escapePointerSegment } from '../../yaml-locate.ts';
+import { escapePointerSegment } from '../../../core/json-pointer.ts';
 import { describeValue, fieldName, typeHint, TYPE_WORD, unknownFieldProblem, type SchemaProblem } from '../ajv-findings.ts';
 import type { VersionTable } from './format.ts';
 
