@@ -16,6 +16,18 @@ export interface CrdSchema {
   origin: string;
 }
 
+/** A CRD version's openAPIV3Schema as the JSON Schema ajv checks (closed when `strict`). */
+export function crdVersionSchema(raw: JsonSchema, strict: boolean): JsonSchema {
+  const schema = kubeToJsonSchema(raw, strict) as JsonSchema;
+  // apiVersion, kind and metadata are implied for every custom resource.
+  const props = { ...((schema.properties as Record<string, unknown> | undefined) ?? {}) };
+  props.apiVersion ??= { type: 'string' };
+  props.kind ??= { type: 'string' };
+  props.metadata = { type: 'object' };
+  schema.properties = props;
+  return schema;
+}
+
 /** Extracts one schema per version from the CRDs in `file`; a file without any is an error (exit 2). */
 export function loadCrdFile(file: string, strict: boolean): CrdSchema[] {
   let text: string;
@@ -38,14 +50,7 @@ export function loadCrdFile(file: string, strict: boolean): CrdSchema[] {
     for (const v of versions) {
       const raw = v.schema?.openAPIV3Schema ?? spec.validation?.openAPIV3Schema;
       if (!v.name || !raw) continue;
-      const schema = kubeToJsonSchema(raw, strict) as JsonSchema;
-      // apiVersion, kind and metadata are implied for every custom resource.
-      const props = { ...((schema.properties as Record<string, unknown> | undefined) ?? {}) };
-      props.apiVersion ??= { type: 'string' };
-      props.kind ??= { type: 'string' };
-      props.metadata = { type: 'object' };
-      schema.properties = props;
-      out.push({ key: `${group}/${v.name}/${kind}`, schema, raw, origin: `${file} (CRD ${spec.names?.kind}.${group})` });
+      out.push({ key: `${group}/${v.name}/${kind}`, schema: crdVersionSchema(raw, strict), raw, origin: `${file} (CRD ${spec.names?.kind}.${group})` });
     }
   }
   if (out.length === 0) {

@@ -7,8 +7,9 @@
  *  2. each `--schema-location` in order, where `default` (also the implicit default when none is given)
  *     means the built-ins: the API table of the target Kubernetes minor (versions/, 1.29–1.36: every
  *     stable, beta and alpha kind that release serves), @kubernetes-models/prometheus-operator, the
- *     bundled VPA and KongPlugin schemas, and kubernetes-models' validators for legacy APIs that a
- *     cluster still serves per `--api-versions`.
+ *     bundled schemas in validator/kube/crds (Gateway API standard channel, VPA, KongPlugin; see
+ *     bundle-crd.ts), and kubernetes-models' validators for legacy APIs that a cluster still serves
+ *     per `--api-versions`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,8 +17,9 @@ import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../../util/paths.ts';
 import type { Finding, K8sResource } from '../../core/types.ts';
 import { ajvErrorsToProblems, unknownFieldProblem, type AjvLikeError, type SchemaProblem } from './ajv-findings.ts';
-import { loadCrdFile, type CrdSchema } from './crd.ts';
-import { checkExtensions, compileExtensions, type ExtensionNode } from './crd-extensions.ts';
+import { type BundledCrd, CRDS_DIR, type CrdRegistry, readRegistry } from './crds-registry.ts';
+import { crdVersionSchema, loadCrdFile, type CrdSchema } from './crd.ts';
+import { applyDefaults, checkExtensions, compileExtensions, type ExtensionNode } from './crd-extensions.ts';
 import { apiLifecycleFinding, parseKubeMinor } from './deprecations.ts';
 import { compileJsonSchema, kubeToJsonSchema, SchemaCompileError, type JsonSchema } from './json-schema.ts';
 import { createSchemaFetcher, renderLocation, templateData, type SchemaFetcher } from './schema-location.ts';
@@ -72,10 +74,31 @@ export interface KindValidator {
   origin: string;
 }
 
-const BUILTIN_JSON_SCHEMAS: Record<string, string> = {
-  'autoscaling.k8s.io/v1/VerticalPodAutoscaler': 'vpa.autoscaling.k8s.io-v1.schema.json',
-  'configuration.konghq.com/v1/KongPlugin': 'kongplugin.configuration.konghq.com-v1.schema.json',
-};
+/** A bundled schema (validator/kube/crds, registered in its index.json) ready for ajv. */
+interface BundledSchema {
+  jsonSchema: JsonSchema;
+  /** CRD form: the schema as written, for defaults, CEL rules and list types. */
+  raw?: JsonSchema;
+  origin: string;
+}
+
+let registry: CrdRegistry | undefined;
+const bundledRegistry = (): CrdRegistry => (registry ??= readRegistry());
+
+function bundledSchema(key: string, strict: boolean): BundledSchema | undefined {
+  const entry = bundledRegistry().kinds[key];
+  if (!entry) return undefined;
+  const text = JSON.parse(readFileSync(join(CRDS_DIR, entry.file), 'utf8')) as JsonSchema | BundledCrd;
+  if (entry.format === 'json-schema') {
+    const raw = text as JsonSchema;
+    return { jsonSchema: strict ? raw : (kubeToJsonSchema(stripClosed(raw), false) as JsonSchema), origin: `nexus bundled schema ${entry.file}` };
+  }
+  const crd = text as BundledCrd;
+  let raw = crd.versions[entry.version!];
+  if (typeof raw === 'string') raw = crd.versions[raw];
+  if (!raw || typeof raw === 'string') return undefined;
+  return { jsonSchema: crdVersionSchema(raw, strict), raw, origin: `bundled ${crd.kind}.${crd.group} CRD (${crd.source})` };
+}
 
 const builtinCache = new Map<string, Promise<KindValidator | undefined>>();
 
@@ -92,22 +115,21 @@ export function builtinValidator(key: string, strict: boolean): Promise<KindVali
 
 /** Loads the compiled validators of many kinds at once (one cached bundle) into the built-in cache. */
 export async function preloadBuiltins(keys: readonly string[], strict: boolean): Promise<void> {
-  const missing = keys.filter((k) => (kubeTables().kinds[k] || BUILTIN_JSON_SCHEMAS[k]) && !builtinCache.has(`${k}|${strict}`));
-  // The bundled CRD schemas are precompiled for strict runs only (the default).
-  const jsonSchemas = strict ? missing.filter((k) => BUILTIN_JSON_SCHEMAS[k]).map((key) => ({ key, schema: readBuiltinSchema(key) })) : [];
-  const bundled = await bundledValidators(missing.filter((k) => kubeTables().kinds[k]), jsonSchemas);
+  const missing = keys.filter((k) => (kubeTables().kinds[k] || bundledRegistry().kinds[k]) && !builtinCache.has(`${k}|${strict}`));
+  // The bundled schemas are precompiled for strict runs only (the default).
+  const bundledSchemas = strict ? missing.flatMap((key) => { const b = bundledSchema(key, true); return b ? [{ key, b }] : []; }) : [];
+  const bundled = await bundledValidators(missing.filter((k) => kubeTables().kinds[k]), bundledSchemas.map(({ key, b }) => ({ key, schema: b.jsonSchema })));
   if (!bundled) return;
+  const byKey = new Map(bundledSchemas.map(({ key, b }) => [key, b]));
   for (const [key, validate] of bundled) {
     const entry = kubeTables().kinds[key];
+    const b = byKey.get(key);
+    const extensions = b?.raw ? compileExtensions(b.raw) : undefined;
     builtinCache.set(
       `${key}|${strict}`,
-      Promise.resolve(entry ? { validate: validate as Validate, ...(entry.fields ? { fieldsType: entry.fields } : {}), origin: entry.validator.split('/_schemas/')[0]! } : { validate: validate as Validate, origin: `nexus bundled schema ${BUILTIN_JSON_SCHEMAS[key]}` }),
+      Promise.resolve(entry ? { validate: validate as Validate, ...(entry.fields ? { fieldsType: entry.fields } : {}), origin: entry.validator.split('/_schemas/')[0]! } : { validate: validate as Validate, origin: b!.origin, ...(extensions ? { extensions } : {}) }),
     );
   }
-}
-
-function readBuiltinSchema(key: string): JsonSchema {
-  return JSON.parse(readFileSync(join(PROJECT_ROOT, 'validator', 'kube', 'crds', BUILTIN_JSON_SCHEMAS[key]!), 'utf8')) as JsonSchema;
 }
 
 async function loadBuiltin(key: string, strict: boolean): Promise<KindValidator | undefined> {
@@ -117,12 +139,8 @@ async function loadBuiltin(key: string, strict: boolean): Promise<KindValidator 
     const mod = (await import(pathToFileURL(join(PROJECT_ROOT, 'node_modules', `${entry.validator}.js`)).href)) as { validate: Validate };
     return { validate: mod.validate, ...(entry.fields ? { fieldsType: entry.fields } : {}), origin: entry.validator.split('/_schemas/')[0]! };
   }
-  const file = BUILTIN_JSON_SCHEMAS[key];
-  if (file) {
-    const raw = readBuiltinSchema(key);
-    const schema = strict ? raw : (kubeToJsonSchema(stripClosed(raw), false) as JsonSchema);
-    return { validate: (await compileJsonSchema(schema)) as unknown as Validate, origin: `nexus bundled schema ${file}` };
-  }
+  const b = bundledSchema(key, strict);
+  if (b) return compileKube(b.jsonSchema, b.raw, b.origin);
   return undefined;
 }
 
@@ -314,13 +332,15 @@ export class SchemaStage {
   }
 
   /** Problems for one object (no positions). Deeply nested garbage is a finding, not a crash. */
-  checkOne(obj: Record<string, unknown>, v: KindValidator): SchemaProblem[] {
+  checkOne(object: Record<string, unknown>, v: KindValidator): SchemaProblem[] {
     const problems: SchemaProblem[] = [];
     if (v.broken !== undefined) {
       return [{ policyId: 'kube-schema/invalid-schema', severity: 'error', message: `the schema for this kind (${v.origin}) cannot be used: ${v.broken}`, jsonPointer: '/kind', hint: 'fix the CRD or schema file; the object was not checked' }];
     }
     try {
-      if (v.table) return v.table.checker.check(obj, v.table.model, this.strict);
+      if (v.table) return v.table.checker.check(object, v.table.model, this.strict);
+      // The API server fills in CRD defaults before it validates (and its rules see them).
+      const obj = v.extensions?.hasDefaults ? (applyDefaults(object, v.extensions) as Record<string, unknown>) : object;
       if (v.validate && !v.validate(obj)) problems.push(...ajvErrorsToProblems(v.validate.errors ?? [], obj));
       if (v.extensions) checkExtensions(obj, v.extensions, '', problems);
       if (this.strict) {
@@ -340,9 +360,9 @@ export class SchemaStage {
 }
 
 /** A validator for a Kubernetes-style schema (`schema` already converted, `raw` as written). */
-async function compileKube(schema: JsonSchema, raw: JsonSchema, origin: string): Promise<KindValidator> {
+async function compileKube(schema: JsonSchema, raw: JsonSchema | undefined, origin: string): Promise<KindValidator> {
   try {
-    const extensions = compileExtensions(raw);
+    const extensions = raw ? compileExtensions(raw) : undefined;
     return { validate: (await compileJsonSchema(schema)) as unknown as Validate, origin, ...(extensions ? { extensions } : {}) };
   } catch (err) {
     if (!(err instanceof SchemaCompileError)) throw err;
