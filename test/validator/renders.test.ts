@@ -38,11 +38,14 @@ describe('committed staging and production renders', () => {
   it('are valid in Gateway API mode (the HTTPRoute checked by the bundled CRD and its CEL rules) and in monitoring operator mode, at 1.29 and 1.36', async () => {
     const gateway = productionWith('gateway.yaml', /^  mode: ingress$/m, '  mode: gatewayAPI\n  gatewayAPI:\n    gatewayName: edge\n    gatewayNamespace: kong\n    sectionName: https');
     const operator = productionWith('operator.yaml', /^monitoring:\n  enabled: true$/m, 'monitoring:\n  enabled: true\n  mode: operator\n  operator:\n    force: true\n    prometheusUrl: http://prometheus-operated.monitoring.svc:9090');
-    for (const kubeVersion of ['1.29', '1.36']) {
-      const report = await validate({ version: 'test', policies: false, lint: false, valuesFiles: [gateway, operator], kubeVersion });
-      expect(report.findings.map((f) => `${f.source} ${f.kind}/${f.name} ${f.policyId} ${f.jsonPointer ?? ''}: ${f.message}`)).toEqual([]);
-      const kinds = new Set(report.resources.map((r) => `${r.kind} ${r.status}`));
-      for (const k of ['HTTPRoute valid', 'ServiceMonitor valid', 'PrometheusRule valid']) expect(kinds.has(k), k).toBe(true);
+    // One values file per run: several -f files are merged into one render, like helm.
+    for (const [file, kinds] of [[gateway, ['HTTPRoute']], [operator, ['ServiceMonitor', 'PrometheusRule']]] as const) {
+      for (const kubeVersion of ['1.29', '1.36']) {
+        const report = await validate({ version: 'test', policies: false, lint: false, valuesFiles: [file], kubeVersion });
+        expect(report.findings.map((f) => `${f.source} ${f.kind}/${f.name} ${f.policyId} ${f.jsonPointer ?? ''}: ${f.message}`)).toEqual([]);
+        const seen = new Set(report.resources.map((r) => `${r.kind} ${r.status}`));
+        for (const k of kinds) expect(seen.has(`${k} valid`), `${k} at ${kubeVersion}`).toBe(true);
+      }
     }
   });
 });
