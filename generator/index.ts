@@ -2,11 +2,12 @@
  * generateCharts: the pure core of the generator. From the Zod model and the template sources it
  * returns every file of charts/ (sorted, byte-stable). Only write.ts touches the disk.
  */
-import { defaultConfig } from '../schema/index.ts';
+import { defaultConfig, ruleChecks } from '../schema/index.ts';
 import { libraryValuesSchema, tierValuesSchema, umbrellaValuesSchema } from '../schema/json-schema.ts';
 import { libraryChartYaml, tierChartYaml, umbrellaChartYaml, type ChartVersions } from './chart-yaml.ts';
 import { GENERATED_NOTICE, withHeader } from './header.ts';
 import { renderReadme } from './readme.ts';
+import { RULES_TEMPLATE, rulesTemplate } from './rules-template.ts';
 import { LIBRARY_CHART, TIER_CHARTS, UMBRELLA_CHART } from './tiers.ts';
 import type { OutputFile, TemplateSources } from './types.ts';
 import { valueRows } from './values-table.ts';
@@ -33,6 +34,12 @@ function templatesOf(sources: TemplateSources, sets: string[], chartDir: string)
   return Object.entries(merged).map(([path, content]) => ({ path: `${chartDir}/${path}`, content }));
 }
 
+/** The chart's generated guard for the model's cross-field rules (none when no rule reads its values). */
+function rulesOf(chart: string, chartDir: string): OutputFile[] {
+  const content = rulesTemplate(chart, ruleChecks());
+  return content ? [{ path: `${chartDir}/${RULES_TEMPLATE}`, content }] : [];
+}
+
 export function generateCharts(sources: TemplateSources, versions: ChartVersions): OutputFile[] {
   const defaults = defaultConfig() as unknown as Record<string, Record<string, unknown>>;
   const files: OutputFile[] = [];
@@ -54,6 +61,7 @@ export function generateCharts(sources: TemplateSources, versions: ChartVersions
       }),
     },
     ...templatesOf(sources, ['nexus'], root),
+    ...rulesOf(root, root),
   );
 
   // Library chart (a dependency of the umbrella: Helm shares named templates across the whole tree).
@@ -92,6 +100,7 @@ export function generateCharts(sources: TemplateSources, versions: ChartVersions
         }),
       },
       ...templatesOf(sources, tier.templateSets, dir),
+      ...rulesOf(tier.name, dir),
     );
   }
 

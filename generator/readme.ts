@@ -23,7 +23,8 @@ helm test {{name}}
 ## Values
 
 Every key below is enforced by \`values.schema.json\`: Helm rejects unknown keys and wrong types.
-Cross-field rules (for example \`minReplicas <= maxReplicas\`) are checked by \`nexus validate\`.
+Cross-field rules (for example \`minReplicas <= maxReplicas\`) are enforced by Helm as well, through the
+generated \`templates/values-rules.yaml\` guards, and reported with positions by \`nexus validate\`.
 
 | Key | Type | Default | Description |
 |-----|------|---------|-------------|

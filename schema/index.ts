@@ -11,7 +11,7 @@ import { GatewaySection } from './gateway.ts';
 import { GlobalSection } from './global.ts';
 import { MonitoringSection } from './monitoring.ts';
 import { NamespaceSection } from './namespace.ts';
-import { applyCrossFieldRules, type RuleInput } from './rules.ts';
+import { applyCrossFieldRules, placedChecks, ruleModel, type PlacedCheck } from './rules.ts';
 import { SecuritySection } from './security.ts';
 import { TestsSection } from './tests.ts';
 
@@ -69,8 +69,16 @@ export const PlatformConfigBase = z
   })
   .describe('NEXUS platform configuration (values of the `nexus` umbrella chart).');
 
-/** The full model: structure plus the cross-field rules in rules.ts. */
-export const PlatformConfig = PlatformConfigBase.superRefine((config, ctx) => applyCrossFieldRules(config as RuleInput, ctx));
+let checks: PlacedCheck[] | undefined;
+
+/** Every cross-field check (rules.ts) for this model, placed in the chart whose Helm guard enforces it. */
+export function ruleChecks(): PlacedCheck[] {
+  checks ??= placedChecks(ruleModel(defaultConfig() as unknown as Record<string, unknown>, TIER_NAMES));
+  return checks;
+}
+
+/** The full model: structure plus the cross-field rules in rules.ts (which Helm enforces too). */
+export const PlatformConfig = PlatformConfigBase.superRefine((config, ctx) => applyCrossFieldRules(config, ctx, ruleChecks()));
 
 export type PlatformConfig = z.infer<typeof PlatformConfigBase>;
 export type PlatformConfigInput = z.input<typeof PlatformConfigBase>;

@@ -1,211 +1,313 @@
 /**
- * Cross-field rules that JSON Schema cannot express. They live only in Zod (values.schema.json cannot
- * enforce them, so Helm alone will not catch them); `nexus validate` runs them. docs/ lists them.
+ * Cross-field rules that JSON Schema cannot express, written once as data (schema/expr.ts) and
+ * enforced twice: by the Zod refinement (`nexus validate`, findings `values/rule/<id>`) and by Helm
+ * itself, through guards the generator compiles from the same checks (generator/rules-template.ts):
+ * `helm install` fails with the same id, path and message.
+ *
+ * A check lands in the chart that owns the values it reads: one tier's values (plus `global`) → that
+ * tier's subchart, where it applies only while the tier is enabled (a disabled subchart renders
+ * nothing, so the Zod side gates it on `<tier>.enabled` too); values of several tiers → the umbrella.
  */
 import type { z } from 'zod';
+import { and, compactList, cond, eq, evaluate, gt, has, isSet, join, msg, ne, not, oneOf, or, orDefault, pathsOf, renderMessage, truthy, value, type Expr, type Message, type Path } from './expr.ts';
 
-type Issue = { path: (string | number)[]; message: string };
-export interface CrossFieldRule<C> {
+export interface Check {
+  /** Where the issue is reported (a values path). */
+  path: Path;
+  when: Expr;
+  message: Message;
+}
+
+export interface CrossFieldRule {
   id: string;
   description: string;
-  check: (config: C) => Issue[];
+  checks: (m: RuleModel) => Check[];
 }
 
-const AUTOSCALED_TIERS = ['frontend', 'backend'] as const;
-const EVICTING_VPA_MODES = new Set(['Recreate', 'InPlaceOrRecreate', 'Auto']);
-
-interface ImageRef {
-  tag: string;
-  digest: string;
-}
-interface Autoscaled {
-  enabled: boolean;
-  autoscaling: {
-    enabled: boolean;
-    minReplicas: number;
-    maxReplicas: number;
-    targetCPUUtilizationPercentage: number | null;
-    targetMemoryUtilizationPercentage: number | null;
-  };
-  vpa: { enabled: boolean; updateMode: string; controlledResources: string[] };
-}
-interface Pdb {
-  minAvailable?: number | string | null;
-  maxUnavailable?: number | string | null;
+/** A check with its rule id and the chart that enforces it. */
+export interface PlacedCheck extends Check {
+  rule: string;
+  /** `nexus` (the umbrella) or a tier subchart. */
+  chart: string;
 }
 
-/** The subset of the parsed config the rules read (kept structural so rules.ts stays independent of index.ts). */
-export interface RuleInput {
-  global: { environment: string; domain: string };
-  frontend: Autoscaled & { pdb: Pdb };
-  backend: Autoscaled & { pdb: Pdb; database: { host: string; existingSecret: string; passwordKey: string }; redis: { host: string; existingSecret: string; passwordKey: string } };
-  database: {
-    enabled: boolean;
-    auth: { existingSecret: string; password: string };
-    backup: { enabled: boolean; encryption: { enabled: boolean; existingSecret: string }; objectStorage: { enabled: boolean; bucket: string; existingSecret: string } };
-    restore: { enabled: boolean; existingSecret: string };
-    tls: { enabled: boolean; existingSecret: string };
-    pdb: Pdb;
-    pgbouncer: { pdb: Pdb };
-  };
-  cache: { enabled: boolean; replicas: number; sentinel: { enabled: boolean; quorum: number }; auth: { enabled: boolean; existingSecret: string; password: string }; pdb: Pdb };
-  gateway: { enabled: boolean; mode: string; host: string; tls: { enabled: boolean; existingSecret: string; certManager: { enabled: boolean } }; gatewayAPI: { gatewayName: string } };
-  monitoring: { enabled: boolean; grafana: { enabled: boolean; admin: { existingSecret: string } } };
-  security: { secrets: { allowGenerated: boolean } };
+/** What the rules iterate over, read from the model's defaults (so a new tier or image is covered). */
+export interface RuleModel {
+  tiers: readonly string[];
+  /** Tiers built by statelessTierShape (Deployment + HPA + VPA). */
+  statelessTiers: string[];
+  /** Every `{ registry, repository, tag, digest }` image, by path. */
+  images: Path[];
+  /** Images the user builds and hosts (a stateless tier's own image), as opposed to third-party ones. */
+  applicationImages: Path[];
+  /** Every PodDisruptionBudget section (`pdb: { enabled, minAvailable, maxUnavailable }`). */
+  pdbs: Path[];
 }
 
-/** Every `{ tag, digest }` image in the config, with its path. */
-function findImages(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; image: ImageRef }[] {
-  if (value === null || typeof value !== 'object') return [];
+function walk(value: unknown, path: string[], visit: (v: Record<string, unknown>, path: string[]) => boolean): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
   const record = value as Record<string, unknown>;
-  if (typeof record.repository === 'string' && 'tag' in record && 'digest' in record) {
-    return [{ path, image: record as unknown as ImageRef }];
-  }
-  return Object.entries(record).flatMap(([k, v]) => findImages(v, [...path, k]));
+  if (visit(record, path)) return;
+  for (const [k, v] of Object.entries(record)) walk(v, [...path, k], visit);
 }
 
-function pdbBoth(p: Pdb) {
-  return p.minAvailable != null && p.maxUnavailable != null;
+export function ruleModel(defaults: Record<string, unknown>, tiers: readonly string[]): RuleModel {
+  const images: Path[] = [];
+  const pdbs: Path[] = [];
+  walk(defaults, [], (v, path) => {
+    if (typeof v.repository === 'string' && 'tag' in v && 'digest' in v) {
+      images.push(path);
+      return true;
+    }
+    if (path.at(-1) === 'pdb' && 'enabled' in v) {
+      pdbs.push(path);
+      return true;
+    }
+    return false;
+  });
+  const statelessTiers = tiers.filter((t) => {
+    const section = defaults[t] as Record<string, unknown> | undefined;
+    return !!section && 'containerPort' in section && 'autoscaling' in section && 'vpa' in section;
+  });
+  return { tiers, statelessTiers, images, applicationImages: statelessTiers.map((t) => [t, 'image']), pdbs };
 }
 
-export const CROSS_FIELD_RULES: CrossFieldRule<RuleInput>[] = [
+const EVICTING_VPA_MODES = ['Recreate', 'InPlaceOrRecreate', 'Auto'];
+const production = eq(value('global', 'environment'), 'production');
+const at = (path: Path, ...rest: string[]) => value(...path, ...rest);
+
+export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   {
     id: 'autoscaling-bounds',
     description: '`autoscaling.minReplicas` must not exceed `autoscaling.maxReplicas`.',
-    check: (c) =>
-      AUTOSCALED_TIERS.filter((t) => c[t].autoscaling.minReplicas > c[t].autoscaling.maxReplicas).map((t) => ({
+    checks: (m) =>
+      m.statelessTiers.map((t) => ({
         path: [t, 'autoscaling', 'minReplicas'],
-        message: `minReplicas (${c[t].autoscaling.minReplicas}) must be <= maxReplicas (${c[t].autoscaling.maxReplicas})`,
+        when: gt(value(t, 'autoscaling', 'minReplicas'), value(t, 'autoscaling', 'maxReplicas')),
+        message: msg`minReplicas (${value(t, 'autoscaling', 'minReplicas')}) must be <= maxReplicas (${value(t, 'autoscaling', 'maxReplicas')})`,
       })),
   },
   {
     id: 'hpa-vpa-conflict',
     description: 'A VPA that evicts or resizes pods must not act on CPU/memory while the HPA scales on the same resource.',
-    check: (c) =>
-      AUTOSCALED_TIERS.flatMap((t) => {
-        const { autoscaling: hpa, vpa } = c[t];
-        if (!hpa.enabled || !vpa.enabled || !EVICTING_VPA_MODES.has(vpa.updateMode)) return [];
-        const hpaResources = [hpa.targetCPUUtilizationPercentage != null && 'cpu', hpa.targetMemoryUtilizationPercentage != null && 'memory'].filter(Boolean);
-        const overlap = vpa.controlledResources.filter((r) => hpaResources.includes(r));
-        return overlap.length
-          ? [{ path: [t, 'vpa', 'updateMode'], message: `VPA updateMode \`${vpa.updateMode}\` fights the HPA on ${overlap.join(' and ')}; use \`Off\` or \`Initial\`, or drop ${overlap.join('/')} from vpa.controlledResources` }]
-          : [];
+    checks: (m) =>
+      m.statelessTiers.map((t) => {
+        const controlled = value(t, 'vpa', 'controlledResources');
+        const overlap = compactList(
+          cond(and(has(controlled, 'cpu'), isSet(value(t, 'autoscaling', 'targetCPUUtilizationPercentage'))), 'cpu', ''),
+          cond(and(has(controlled, 'memory'), isSet(value(t, 'autoscaling', 'targetMemoryUtilizationPercentage'))), 'memory', ''),
+        );
+        return {
+          path: [t, 'vpa', 'updateMode'],
+          when: and(value(t, 'autoscaling', 'enabled'), value(t, 'vpa', 'enabled'), oneOf(value(t, 'vpa', 'updateMode'), EVICTING_VPA_MODES), overlap),
+          message: msg`VPA updateMode \`${value(t, 'vpa', 'updateMode')}\` fights the HPA on ${join(overlap, ' and ')}; use \`Off\` or \`Initial\`, or drop ${join(overlap, '/')} from vpa.controlledResources`,
+        };
       }),
   },
   {
     id: 'pdb-one-of',
     description: 'A PDB sets `minAvailable` or `maxUnavailable`, not both.',
-    check: (c) =>
-      (
-        [
-          [['frontend', 'pdb'], c.frontend.pdb],
-          [['backend', 'pdb'], c.backend.pdb],
-          [['database', 'pdb'], c.database.pdb],
-          [['database', 'pgbouncer', 'pdb'], c.database.pgbouncer.pdb],
-          [['cache', 'pdb'], c.cache.pdb],
-        ] as [string[], Pdb][]
-      )
-        .filter(([, p]) => pdbBoth(p))
-        .map(([path]) => ({ path: [...path, 'maxUnavailable'], message: 'set either minAvailable or maxUnavailable, not both (set the other to null)' })),
+    checks: (m) =>
+      m.pdbs.map((p) => ({
+        path: [...p, 'maxUnavailable'],
+        when: and(isSet(at(p, 'minAvailable')), isSet(at(p, 'maxUnavailable'))),
+        message: msg`set either minAvailable or maxUnavailable, not both (set the other to null)`,
+      })),
   },
   {
     id: 'sentinel-quorum',
     description: 'The Sentinel quorum cannot exceed the number of Redis nodes.',
-    check: (c) =>
-      c.cache.enabled && c.cache.sentinel.enabled && c.cache.sentinel.quorum > c.cache.replicas
-        ? [{ path: ['cache', 'sentinel', 'quorum'], message: `quorum (${c.cache.sentinel.quorum}) exceeds the number of nodes (${c.cache.replicas}); failover could never happen` }]
-        : [],
+    checks: () => [
+      {
+        path: ['cache', 'sentinel', 'quorum'],
+        when: and(value('cache', 'sentinel', 'enabled'), gt(value('cache', 'sentinel', 'quorum'), value('cache', 'replicas'))),
+        message: msg`quorum (${value('cache', 'sentinel', 'quorum')}) exceeds the number of nodes (${value('cache', 'replicas')}); failover could never happen`,
+      },
+    ],
   },
   {
     id: 'gateway-api-target',
     description: 'Gateway API mode needs the Gateway to attach to.',
-    check: (c) =>
-      c.gateway.enabled && c.gateway.mode === 'gatewayAPI' && !c.gateway.gatewayAPI.gatewayName
-        ? [{ path: ['gateway', 'gatewayAPI', 'gatewayName'], message: 'mode is gatewayAPI: set gateway.gatewayAPI.gatewayName' }]
-        : [],
+    checks: () => [
+      {
+        path: ['gateway', 'gatewayAPI', 'gatewayName'],
+        when: and(eq(value('gateway', 'mode'), 'gatewayAPI'), not(value('gateway', 'gatewayAPI', 'gatewayName'))),
+        message: msg`mode is gatewayAPI: set gateway.gatewayAPI.gatewayName`,
+      },
+    ],
   },
   {
     id: 'tls-secret',
     description: 'Database TLS needs the Secret holding the certificate.',
-    check: (c) =>
-      c.database.enabled && c.database.tls.enabled && !c.database.tls.existingSecret
-        ? [{ path: ['database', 'tls', 'existingSecret'], message: 'database TLS is on: set database.tls.existingSecret' }]
-        : [],
+    checks: () => [
+      {
+        path: ['database', 'tls', 'existingSecret'],
+        when: and(value('database', 'tls', 'enabled'), not(value('database', 'tls', 'existingSecret'))),
+        message: msg`database TLS is on: set database.tls.existingSecret`,
+      },
+    ],
   },
   {
     id: 'backup-restore-targets',
     description: 'Object storage uploads need a bucket and credentials; restoring encrypted dumps needs the Secret with the private key.',
-    check: (c) => {
-      const d = c.database;
-      if (!d.enabled) return [];
-      const issues: Issue[] = [];
-      const os = d.backup.objectStorage;
-      if (d.backup.enabled && os.enabled && !os.bucket) issues.push({ path: ['database', 'backup', 'objectStorage', 'bucket'], message: 'object storage is on: set database.backup.objectStorage.bucket' });
-      if (d.backup.enabled && os.enabled && !os.existingSecret) issues.push({ path: ['database', 'backup', 'objectStorage', 'existingSecret'], message: 'object storage is on: set database.backup.objectStorage.existingSecret to the Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY' });
-      if (d.restore.enabled && d.backup.encryption.enabled && !d.restore.existingSecret) issues.push({ path: ['database', 'restore', 'existingSecret'], message: 'the dumps are encrypted: set database.restore.existingSecret to the Secret with the private key' });
-      return issues;
+    checks: () => {
+      const uploads = and(value('database', 'backup', 'enabled'), value('database', 'backup', 'objectStorage', 'enabled'));
+      return [
+        {
+          path: ['database', 'backup', 'objectStorage', 'bucket'],
+          when: and(uploads, not(value('database', 'backup', 'objectStorage', 'bucket'))),
+          message: msg`object storage is on: set database.backup.objectStorage.bucket`,
+        },
+        {
+          path: ['database', 'backup', 'objectStorage', 'existingSecret'],
+          when: and(uploads, not(value('database', 'backup', 'objectStorage', 'existingSecret'))),
+          message: msg`object storage is on: set database.backup.objectStorage.existingSecret to the Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+        },
+        {
+          path: ['database', 'restore', 'existingSecret'],
+          when: and(value('database', 'restore', 'enabled'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'restore', 'existingSecret'))),
+          message: msg`the dumps are encrypted: set database.restore.existingSecret to the Secret with the private key`,
+        },
+      ];
     },
   },
   {
     id: 'production-pinned-images',
     description: 'In production every image is pinned: a tag that is neither empty nor `latest`, or a digest.',
-    check: (c) =>
-      c.global.environment !== 'production'
-        ? []
-        : findImages(c)
-            .filter(({ image }) => !image.digest && (image.tag === '' || image.tag === 'latest'))
-            .map(({ path, image }) => ({ path: [...path, 'tag'], message: `production images must be pinned: tag \`${image.tag || '(empty)'}\` is not; use a version tag or a digest` })),
+    checks: (m) =>
+      m.images.map((i) => ({
+        path: [...i, 'tag'],
+        when: and(production, not(at(i, 'digest')), or(not(at(i, 'tag')), eq(at(i, 'tag'), 'latest'))),
+        message: msg`production images must be pinned: tag \`${orDefault(at(i, 'tag'), '(empty)')}\` is not; use a version tag or a digest`,
+      })),
   },
   {
     id: 'production-no-inline-secrets',
     description: 'In production no password is inline and no Secret is generated; credentials come from existing Secrets.',
-    check: (c) => {
-      if (c.global.environment !== 'production') return [];
-      const issues: Issue[] = [];
-      if (c.database.auth.password) issues.push({ path: ['database', 'auth', 'password'], message: 'inline passwords are forbidden in production; put it in a Secret and set database.auth.existingSecret' });
-      if (c.cache.auth.password) issues.push({ path: ['cache', 'auth', 'password'], message: 'inline passwords are forbidden in production; put it in a Secret and set cache.auth.existingSecret' });
-      if (c.security.secrets.allowGenerated) issues.push({ path: ['security', 'secrets', 'allowGenerated'], message: 'generated Secrets are forbidden in production' });
-      if (c.database.enabled && !c.database.auth.existingSecret) issues.push({ path: ['database', 'auth', 'existingSecret'], message: 'production needs database.auth.existingSecret' });
-      if (c.cache.enabled && c.cache.auth.enabled && !c.cache.auth.existingSecret) issues.push({ path: ['cache', 'auth', 'existingSecret'], message: 'production needs cache.auth.existingSecret' });
-      if (c.monitoring.enabled && c.monitoring.grafana.enabled && !c.monitoring.grafana.admin.existingSecret) issues.push({ path: ['monitoring', 'grafana', 'admin', 'existingSecret'], message: 'production needs monitoring.grafana.admin.existingSecret' });
-      if (c.database.enabled && c.database.backup.enabled && c.database.backup.encryption.enabled && !c.database.backup.encryption.existingSecret) issues.push({ path: ['database', 'backup', 'encryption', 'existingSecret'], message: 'production backups are encrypted: set database.backup.encryption.existingSecret to the Secret with the public key' });
-      return issues;
-    },
+    checks: () => [
+      {
+        path: ['database', 'auth', 'password'],
+        when: and(production, value('database', 'auth', 'password')),
+        message: msg`inline passwords are forbidden in production; put it in a Secret and set database.auth.existingSecret`,
+      },
+      {
+        path: ['cache', 'auth', 'password'],
+        when: and(production, value('cache', 'auth', 'password')),
+        message: msg`inline passwords are forbidden in production; put it in a Secret and set cache.auth.existingSecret`,
+      },
+      {
+        path: ['security', 'secrets', 'allowGenerated'],
+        when: and(production, value('security', 'secrets', 'allowGenerated')),
+        message: msg`generated Secrets are forbidden in production`,
+      },
+      {
+        path: ['database', 'auth', 'existingSecret'],
+        when: and(production, not(value('database', 'auth', 'existingSecret'))),
+        message: msg`production needs database.auth.existingSecret`,
+      },
+      {
+        path: ['cache', 'auth', 'existingSecret'],
+        when: and(production, value('cache', 'auth', 'enabled'), not(value('cache', 'auth', 'existingSecret'))),
+        message: msg`production needs cache.auth.existingSecret`,
+      },
+      {
+        path: ['monitoring', 'grafana', 'admin', 'existingSecret'],
+        when: and(production, value('monitoring', 'grafana', 'enabled'), not(value('monitoring', 'grafana', 'admin', 'existingSecret'))),
+        message: msg`production needs monitoring.grafana.admin.existingSecret`,
+      },
+      {
+        path: ['database', 'backup', 'encryption', 'existingSecret'],
+        when: and(production, value('database', 'backup', 'enabled'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'backup', 'encryption', 'existingSecret'))),
+        message: msg`production backups are encrypted: set database.backup.encryption.existingSecret to the Secret with the public key`,
+      },
+    ],
   },
   {
     id: 'backend-credential-refs',
     description: 'The backend reads the database and Redis passwords from the same Secrets and keys the bundled database and cache tiers use.',
-    check: (c) => {
-      if (!c.backend.enabled) return [];
-      const issues: Issue[] = [];
-      const pairs = [
-        { on: c.database.enabled && !c.backend.database.host, client: c.backend.database, clientPath: ['backend', 'database'], secret: c.database.auth.existingSecret, key: (c.database.auth as { userPasswordKey?: string }).userPasswordKey, tier: 'database.auth', fallback: '<release>-database' },
-        { on: c.cache.enabled && c.cache.auth.enabled && !c.backend.redis.host, client: c.backend.redis, clientPath: ['backend', 'redis'], secret: c.cache.auth.existingSecret, key: (c.cache.auth as { passwordKey?: string }).passwordKey, tier: 'cache.auth', fallback: '<release>-cache' },
-      ];
-      for (const p of pairs) {
-        if (!p.on) continue;
-        const used = p.client.existingSecret || p.fallback;
-        const expected = p.secret || p.fallback;
-        if (used !== expected) issues.push({ path: [...p.clientPath, 'existingSecret'], message: `the backend reads \`${used}\` but ${p.tier}.existingSecret is \`${expected}\`; set ${p.clientPath.join('.')}.existingSecret: ${expected}` });
-        else if (p.key && p.client.passwordKey !== p.key) issues.push({ path: [...p.clientPath, 'passwordKey'], message: `the backend reads key \`${p.client.passwordKey}\` but ${p.tier} stores the password under \`${p.key}\`` });
-      }
-      return issues;
-    },
+    checks: () =>
+      [
+        { client: 'database', tier: 'database', on: value('database', 'enabled'), tierKey: value('database', 'auth', 'userPasswordKey') },
+        { client: 'redis', tier: 'cache', on: and(value('cache', 'enabled'), value('cache', 'auth', 'enabled')), tierKey: value('cache', 'auth', 'passwordKey') },
+      ].flatMap(({ client, tier, on, tierKey }) => {
+        const fallback = `<release>-${tier}`;
+        const applies = and(value('backend', 'enabled'), on, not(value('backend', client, 'host')));
+        const used = orDefault(value('backend', client, 'existingSecret'), fallback);
+        const expected = orDefault(value(tier, 'auth', 'existingSecret'), fallback);
+        return [
+          {
+            path: ['backend', client, 'existingSecret'],
+            when: and(applies, ne(used, expected)),
+            message: msg`the backend reads \`${used}\` but ${tier}.auth.existingSecret is \`${expected}\`; set backend.${client}.existingSecret: ${expected}`,
+          },
+          {
+            path: ['backend', client, 'passwordKey'],
+            when: and(applies, eq(used, expected), ne(value('backend', client, 'passwordKey'), tierKey)),
+            message: msg`the backend reads key \`${value('backend', client, 'passwordKey')}\` but ${tier}.auth stores the password under \`${tierKey}\``,
+          },
+        ];
+      }),
+  },
+  {
+    id: 'production-gateway-tls',
+    description: 'In production, TLS at the gateway names its certificate: an existing Secret, or cert-manager issuing one.',
+    checks: () => [
+      {
+        path: ['gateway', 'tls', 'existingSecret'],
+        when: and(production, value('gateway', 'tls', 'enabled'), not(value('gateway', 'tls', 'existingSecret')), not(value('gateway', 'tls', 'certManager', 'enabled'))),
+        message: msg`TLS is on but nothing provides the certificate: set gateway.tls.existingSecret to a kubernetes.io/tls Secret, or gateway.tls.certManager.enabled=true`,
+      },
+    ],
   },
   {
     id: 'production-domain',
     description: 'In production the gateway routes a real host name.',
-    check: (c) =>
-      c.global.environment === 'production' && c.gateway.enabled && !c.gateway.host && !c.global.domain
-        ? [{ path: ['global', 'domain'], message: 'production needs global.domain (or gateway.host)' }]
-        : [],
+    checks: () => [
+      {
+        path: ['global', 'domain'],
+        when: and(production, not(value('gateway', 'host')), not(value('global', 'domain'))),
+        message: msg`production needs global.domain (or gateway.host)`,
+      },
+    ],
   },
 ];
 
-export function applyCrossFieldRules(config: RuleInput, ctx: z.RefinementCtx): void {
-  for (const rule of CROSS_FIELD_RULES) {
-    for (const issue of rule.check(config)) {
-      ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, params: { rule: rule.id } });
-    }
+/** The chart that enforces a check: the one tier whose values it reads, else the umbrella. */
+export function chartOf(check: Check, tiers: readonly string[]): string {
+  const roots = new Set([check.path, ...pathsOf(check.when), ...pathsOf(check.message)].map((p) => p[0]!).filter((r) => r !== 'global'));
+  const [only] = roots;
+  return roots.size === 1 && tiers.includes(only!) ? only! : 'nexus';
+}
+
+/** Every check of every rule, placed in its chart. A subchart check also requires its tier to be enabled. */
+export function placedChecks(m: RuleModel): PlacedCheck[] {
+  return CROSS_FIELD_RULES.flatMap((rule) =>
+    rule.checks(m).map((c) => {
+      const chart = chartOf(c, m.tiers);
+      return { ...c, rule: rule.id, chart, when: chart === 'nexus' ? c.when : and(value(chart, 'enabled'), c.when) };
+    }),
+  );
+}
+
+export interface RuleIssue {
+  rule: string;
+  chart: string;
+  path: Path;
+  message: string;
+}
+
+/** The rule issues of a parsed config, in rule order. */
+export function ruleIssues(config: unknown, checks: readonly PlacedCheck[]): RuleIssue[] {
+  return checks.filter((c) => truthy(evaluate(c.when, config))).map((c) => ({ rule: c.rule, chart: c.chart, path: c.path, message: renderMessage(c.message, config) }));
+}
+
+/** One issue as the Helm guard prints it: `[rule] path: message`. */
+export function issueLine(i: Pick<RuleIssue, 'rule' | 'path' | 'message'>): string {
+  return `[${i.rule}] ${i.path.join('.')}: ${i.message}`;
+}
+
+export function applyCrossFieldRules(config: unknown, ctx: z.RefinementCtx, checks: readonly PlacedCheck[]): void {
+  for (const issue of ruleIssues(config, checks)) {
+    ctx.addIssue({ code: 'custom', path: [...issue.path], message: issue.message, params: { rule: issue.rule } });
   }
 }

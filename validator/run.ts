@@ -18,6 +18,7 @@ import { helmLint } from './lint.ts';
 import { parseManifests } from './manifests.ts';
 import { chartFile, helmTemplate, type Render } from './render.ts';
 import { buildReport, type Report, type ResourceResult } from './report.ts';
+import { dropGuardEchoes } from './rule-guards.ts';
 import { fallbackRule, STAGE_RULES, type RuleMeta } from './rules.ts';
 import { templateLine } from './template-lines.ts';
 import type { Finding, K8sResource, ResourceStatus } from '../core/types.ts';
@@ -253,6 +254,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     dropDuplicateSchemaErrors(findings, valuesChecked);
     lap('helm lint (wait)');
   }
+  dropGuardEchoes(findings);
   resolvePositions(findings, resources);
   lap('positions');
   const results = resourceResults(resources, problems, findings, skipped);

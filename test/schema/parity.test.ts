@@ -2,12 +2,16 @@
  * Schema parity: the Zod model without refinements and ajv over the generated values.schema.json
  * accept and reject the same inputs. Inputs are the defaults plus random mutations: wrong types,
  * unknown keys, out-of-range numbers, removed keys and random enum-ish strings.
+ * Rule parity: the cross-field rules (schema/rules.ts) give the same verdict and the same
+ * `[rule] path: message` lines in the Zod refinement and in the Helm guards generated from them.
  */
 import { Ajv } from 'ajv';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, PlatformConfigBase, TIER_NAMES, TIER_SECTIONS } from '../../schema/index.ts';
 import { tierValuesSchema, umbrellaValuesSchema } from '../../schema/json-schema.ts';
+import { HELM_FLAVOURS } from '../helpers/helm.ts';
+import { bases, candidatesFor, clone as cloneJson, helmVerdict, pool, prng, rulePaths, setAt as setRulePath, zodLines, type Json as RuleJson } from './rule-cases.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Path = (string | number)[];
@@ -132,5 +136,54 @@ describe('schema parity (Zod without refinements vs ajv over values.schema.json)
       }),
       { numRuns: 200, seed: 7 },
     );
+  });
+});
+
+describe('rule parity (the Zod refinement vs the generated Helm guards, on real helm)', () => {
+  const paths = rulePaths();
+  const starts = bases();
+
+  it('every rule reads values that can vary, and both bases satisfy every rule', () => {
+    expect(paths.length).toBeGreaterThan(30);
+    for (const b of starts) expect([...zodLines(b.config).byChart.values()].flat(), b.name).toEqual([]);
+  });
+
+  /** Random configs: a base, then 1–5 rule-read paths set to values their schema accepts. */
+  function sample(random: () => number): RuleJson {
+    const config = cloneJson(starts[Math.floor(random() * starts.length)]!.config);
+    const n = 1 + Math.floor(random() * 5);
+    for (let i = 0; i < n; i++) {
+      const path = paths[Math.floor(random() * paths.length)]!;
+      const candidates = candidatesFor(path);
+      setRulePath(config, path, candidates[Math.floor(random() * candidates.length)]!);
+    }
+    return config;
+  }
+
+  it.each(HELM_FLAVOURS)('%s fails exactly when Zod does, with the same lines, on 36 random configs', async (flavour) => {
+    const random = prng(flavour === 'helm4' ? 411 : 317);
+    const configs: RuleJson[] = [];
+    while (configs.length < 36) {
+      const c = sample(random);
+      if (zodLines(c).valid) configs.push(c);
+    }
+    const verdicts = await pool(configs, 2, (c) => helmVerdict(flavour, c));
+    let failing = 0;
+    configs.forEach((config, i) => {
+      const zod = zodLines(config).byChart;
+      const helmSays = verdicts[i]!;
+      if (zod.size === 0) {
+        expect({ code: helmSays.code, stderr: helmSays.stderr }, JSON.stringify(config)).toEqual({ code: 0, stderr: '' });
+        return;
+      }
+      failing++;
+      expect(helmSays.code, helmSays.stderr).not.toBe(0);
+      expect(helmSays.chart, helmSays.stderr).toBeDefined();
+      // Helm stops at the first chart whose guard fails; that chart's lines are exactly Zod's.
+      expect(helmSays.lines).toEqual(zod.get(helmSays.chart!) ?? ['(Zod found nothing in this chart)']);
+    });
+    // Both verdicts must be exercised, or the agreement proves nothing.
+    expect(failing).toBeGreaterThan(8);
+    expect(failing).toBeLessThan(32);
   });
 });

@@ -68,6 +68,7 @@ describe('values check', () => {
         'cache: { auth: { existingSecret: r } }',
         'monitoring: { grafana: { admin: { existingSecret: g } } }',
         'backend: { database: { existingSecret: db }, redis: { existingSecret: r } }',
+        'gateway: { tls: { existingSecret: t } }',
       ].join('\n'),
     );
     expect(findings.map((f) => `${f.policyId} ${f.jsonPointer}`).sort()).toEqual([
@@ -86,8 +87,8 @@ describe('values check', () => {
   });
 });
 
-describe('documentation of the Zod-only rules', () => {
-  it('the README lists every cross-field rule (Helm cannot enforce them, so users must be told)', async () => {
+describe('documentation of the cross-field rules', () => {
+  it('the README lists every cross-field rule', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { CROSS_FIELD_RULES } = await import('../../schema/index.ts');
