@@ -4,7 +4,7 @@
  * `[rule] path: message` lines. The values check has already reported each of them with its position;
  * a helm failure that only repeats them is dropped, so each problem is reported once.
  */
-import type { Finding } from './types.ts';
+import type { Finding } from '../core/types.ts';
 
 const GUARD_LINE = /^\s*\[([a-z0-9-]+)\] ([^:\s]+): (.*)$/;
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dropGuardEchoes, guardLines } from '../../validator/rule-guards.ts';
-import type { Finding } from '../../validator/types.ts';
+import type { Finding } from '../../core/types.ts';
 import { runMain } from '../helpers/cli.ts';
 
 const GUARD = 'helm template failed: execution error at (nexus/charts/cache/templates/values-rules.yaml:26:4): the values break 1 rule(s) of the NEXUS model:\n  [sentinel-quorum] cache.sentinel.quorum: quorum (5) exceeds the number of nodes (3); failover could never happen';
