@@ -2,11 +2,12 @@
  * generateCharts: the pure core of the generator. From the Zod model and the template sources it
  * returns every file of charts/ (sorted, byte-stable). Only write.ts touches the disk.
  */
-import { defaultConfig, ruleChecks } from '../schema/index.ts';
+import { defaultConfig, prerequisiteTable, ruleChecks } from '../schema/index.ts';
 import { libraryValuesSchema, tierValuesSchema, umbrellaValuesSchema } from '../schema/json-schema.ts';
 import { libraryChartYaml, tierChartYaml, umbrellaChartYaml, type ChartVersions } from './chart-yaml.ts';
 import { GENERATED_NOTICE, withHeader } from './header.ts';
 import { renderReadme } from './readme.ts';
+import { PREREQUISITES_TEMPLATE, prerequisitesTemplate } from './prerequisites-template.ts';
 import { RULES_TEMPLATE, rulesTemplate } from './rules-template.ts';
 import { LIBRARY_CHART, TIER_CHARTS, UMBRELLA_CHART } from './tiers.ts';
 import type { OutputFile, TemplateSources } from './types.ts';
@@ -62,6 +63,7 @@ export function generateCharts(sources: TemplateSources, versions: ChartVersions
     },
     ...templatesOf(sources, ['nexus'], root),
     ...rulesOf(root, root),
+    { path: `${root}/${PREREQUISITES_TEMPLATE}`, content: prerequisitesTemplate(prerequisiteTable()) },
   );
 
   // Library chart (a dependency of the umbrella: Helm shares named templates across the whole tree).

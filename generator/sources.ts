@@ -24,3 +24,18 @@ export function loadVersions(): { chartVersion: string; appVersion: string } {
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { nexus: { chartVersion: string; appVersion: string } };
   return { chartVersion: pkg.nexus.chartVersion, appVersion: pkg.nexus.appVersion };
 }
+
+/** The environment overlays as parsed configs, for the README's install section (generator/install-docs.ts). */
+export async function loadInstallations(): Promise<import('./install-docs.ts').Installation[]> {
+  const [{ parse }, { PlatformConfigBase }, { INSTALLATIONS }] = await Promise.all([import('yaml'), import('../schema/index.ts'), import('./install-docs.ts')]);
+  return INSTALLATIONS.map((i) => ({ ...i, config: PlatformConfigBase.parse(parse(readFileSync(join(PROJECT_ROOT, i.valuesFile), 'utf8'), { version: '1.1' })) }));
+}
+
+export const README_FILE = join(PROJECT_ROOT, 'README.md');
+
+/** README.md with its generated install section brought up to date. */
+export async function renderReadmeFile(): Promise<{ path: string; text: string }> {
+  const [{ installSection, spliceInstallSection }, { ruleModelOf }] = await Promise.all([import('./install-docs.ts'), import('../schema/index.ts')]);
+  const section = installSection(await loadInstallations(), ruleModelOf().applicationImages.map((p) => [...p]));
+  return { path: README_FILE, text: spliceInstallSection(readFileSync(README_FILE, 'utf8'), section) };
+}

@@ -64,12 +64,11 @@ export const BackendSection = z
         enabled: z.boolean().default(true).describe('Run database migrations as a Helm hook Job.'),
         hooks: z
           .array(z.enum(['pre-install', 'pre-upgrade', 'post-install', 'post-upgrade']))
-          .min(1)
-          .default(['pre-install', 'pre-upgrade'])
-          .describe('Helm hook events that run the Job. Pre-install needs a database that already exists (external, or installed before); with the bundled database on a first install use `[post-install, pre-upgrade]`.'),
+          .default([])
+          .describe('Helm hook events that run the Job. Empty (the default) picks them: `post-install, pre-upgrade` while the backend uses the bundled database (`database.host` empty), which does not exist before the first install; `pre-install, pre-upgrade` for an external database, so the schema is in place before the first pods start.'),
         command: z.array(z.string()).min(1).default(['alembic', 'upgrade', 'head']).describe('Migration command.'),
-        backoffLimit: z.number().int().min(0).default(2).describe('Retries before the Job fails.'),
-        activeDeadlineSeconds: z.number().int().min(1).default(600).describe('Hard deadline for the migration Job.'),
+        backoffLimit: z.number().int().min(0).default(6).describe('Retries before the Job fails. A post-install migration may start while the bundled database is still starting: Kubernetes retries with exponential back-off (10 s, 20 s, 40 s, …), so 6 retries wait about 10 minutes.'),
+        activeDeadlineSeconds: z.number().int().min(1).default(900).describe('Hard deadline for the migration Job, retries included.'),
         ttlSecondsAfterFinished: z.number().int().min(0).default(3600).describe('Seconds the finished Job is kept.'),
       })
       .prefault({})

@@ -103,7 +103,7 @@ export const DatabaseSection = z
         compressionLevel: z.number().int().min(0).max(9).default(6).describe('pg_dump compression level.'),
         encryption: z
           .strictObject({
-            enabled: z.boolean().default(true).describe('Encrypt every dump to a public key.'),
+            enabled: z.boolean().default(false).describe('Encrypt every dump to a public key (the Secret in `existingSecret`; a chart cannot generate GPG/age keys). Required in production.'),
             method: z.enum(['age', 'gpg']).default('gpg').describe('Encryption tool. The postgres image ships gpg; `age` needs a backup image that has age.'),
             existingSecret: resourceName().default('').describe('Secret holding the recipient public key.'),
             publicKeyKey: z.string().default('backup.pub').describe('Key of the public key in that Secret.'),

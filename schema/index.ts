@@ -11,7 +11,8 @@ import { GatewaySection } from './gateway.ts';
 import { GlobalSection } from './global.ts';
 import { MonitoringSection } from './monitoring.ts';
 import { NamespaceSection } from './namespace.ts';
-import { applyCrossFieldRules, placedChecks, ruleModel, type PlacedCheck } from './rules.ts';
+import { prerequisiteDefs, prerequisitesOf, type Prerequisite, type PrerequisiteDef } from './prerequisites.ts';
+import { applyCrossFieldRules, placedChecks, ruleModel, type PlacedCheck, type RuleModel } from './rules.ts';
 import { SecuritySection } from './security.ts';
 import { TestsSection } from './tests.ts';
 
@@ -73,8 +74,23 @@ let checks: PlacedCheck[] | undefined;
 
 /** Every cross-field check (rules.ts) for this model, placed in the chart whose Helm guard enforces it. */
 export function ruleChecks(): PlacedCheck[] {
-  checks ??= placedChecks(ruleModel(defaultConfig() as unknown as Record<string, unknown>, TIER_NAMES));
+  checks ??= placedChecks(ruleModelOf());
   return checks;
+}
+
+/** What the rules and prerequisites iterate over (stateless tiers, images, PDBs), from the defaults. */
+export function ruleModelOf(): RuleModel {
+  return ruleModel(defaultConfig() as unknown as Record<string, unknown>, TIER_NAMES);
+}
+
+/** The prerequisites table (schema/prerequisites.ts) for this model's stateless tiers. */
+export function prerequisiteTable(): PrerequisiteDef[] {
+  return prerequisiteDefs(ruleModelOf().statelessTiers);
+}
+
+/** What a parsed config needs in the cluster (Secrets, StorageClasses, APIs, controllers). */
+export function prerequisites(config: PlatformConfig): Prerequisite[] {
+  return prerequisitesOf(config, prerequisiteTable());
 }
 
 /** The full model: structure plus the cross-field rules in rules.ts (which Helm enforces too). */

@@ -9,7 +9,7 @@ const resourceMap = (what: string, defaults: Record<string, string>) => z.record
 
 export const NamespaceSection = z
   .strictObject({
-    create: z.boolean().default(false).describe('Render the release namespace (`-n`) as a Namespace object with Pod Security Admission labels, plus a ResourceQuota and a LimitRange. For GitOps/`helm template` pipelines that apply the namespace with the release; leave off when installing with `--create-namespace` or into a namespace you manage.'),
+    create: z.boolean().default(false).describe('Render the release namespace (`-n`) as a Namespace object with Pod Security Admission labels, plus a ResourceQuota and a LimitRange, for pipelines that apply the rendered manifests (`helm template | kubectl apply`, GitOps). The Namespace is kept on uninstall. `helm install` needs the namespace before the release: create and label it with kubectl (README) and leave this off; never combine it with `--create-namespace`.'),
     podSecurity: z
       .strictObject({
         enforce: z.enum(PSS_LEVELS).default('restricted').describe('Pod Security Admission level enforced on the namespace.'),

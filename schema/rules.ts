@@ -9,7 +9,7 @@
  * nothing, so the Zod side gates it on `<tier>.enabled` too); values of several tiers → the umbrella.
  */
 import type { z } from 'zod';
-import { and, compactList, cond, eq, evaluate, gt, has, isSet, join, msg, ne, not, oneOf, or, orDefault, pathsOf, renderMessage, truthy, value, type Expr, type Message, type Path } from './expr.ts';
+import { and, compactList, cond, eq, evaluate, gt, has, hasSuffix, isSet, join, msg, ne, not, oneOf, or, orDefault, pathsOf, renderMessage, truthy, value, type Expr, type Message, type Path } from './expr.ts';
 
 export interface Check {
   /** Where the issue is reported (a values path). */
@@ -149,10 +149,15 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'backup-restore-targets',
-    description: 'Object storage uploads need a bucket and credentials; restoring encrypted dumps needs the Secret with the private key.',
+    description: 'Encrypted dumps need the Secret with the public key, object storage uploads a bucket and credentials, and restoring encrypted dumps the Secret with the private key.',
     checks: () => {
       const uploads = and(value('database', 'backup', 'enabled'), value('database', 'backup', 'objectStorage', 'enabled'));
       return [
+        {
+          path: ['database', 'backup', 'encryption', 'existingSecret'],
+          when: and(value('database', 'backup', 'enabled'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'backup', 'encryption', 'existingSecret'))),
+          message: msg`backups are encrypted: set database.backup.encryption.existingSecret to the Secret with the public key`,
+        },
         {
           path: ['database', 'backup', 'objectStorage', 'bucket'],
           when: and(uploads, not(value('database', 'backup', 'objectStorage', 'bucket'))),
@@ -182,8 +187,32 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
       })),
   },
   {
+    id: 'production-encrypted-backups',
+    description: 'In production every dump is encrypted before it leaves the database pod.',
+    checks: () => [
+      {
+        path: ['database', 'backup', 'encryption', 'enabled'],
+        when: and(production, value('database', 'backup', 'enabled'), not(value('database', 'backup', 'encryption', 'enabled'))),
+        message: msg`production backups must be encrypted: set database.backup.encryption.enabled=true and database.backup.encryption.existingSecret to the Secret with the public key`,
+      },
+    ],
+  },
+  {
+    id: 'production-application-images',
+    description: 'In production the application images (the ones you build) come from a registry you name, never from the placeholder or an implicit Docker Hub.',
+    checks: (m) =>
+      m.applicationImages.map((i) => {
+        const registry = orDefault(at(i, 'registry'), value('global', 'imageRegistry'));
+        return {
+          path: [...i, 'registry'],
+          when: and(production, or(not(registry), hasSuffix(registry, '.invalid'))),
+          message: msg`${i.join('.')} is an application image (you build and host it) and production would pull it from \`${orDefault(registry, 'Docker Hub')}\`: set ${i.join('.')}.registry to the registry that hosts it`,
+        };
+      }),
+  },
+  {
     id: 'production-no-inline-secrets',
-    description: 'In production no password is inline and no Secret is generated; credentials come from existing Secrets.',
+    description: 'In production no password is inline and no Secret is generated (outside production the charts generate what is missing); credentials come from existing Secrets.',
     checks: () => [
       {
         path: ['database', 'auth', 'password'],
@@ -194,11 +223,6 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
         path: ['cache', 'auth', 'password'],
         when: and(production, value('cache', 'auth', 'password')),
         message: msg`inline passwords are forbidden in production; put it in a Secret and set cache.auth.existingSecret`,
-      },
-      {
-        path: ['security', 'secrets', 'allowGenerated'],
-        when: and(production, value('security', 'secrets', 'allowGenerated')),
-        message: msg`generated Secrets are forbidden in production`,
       },
       {
         path: ['database', 'auth', 'existingSecret'],
@@ -214,11 +238,6 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
         path: ['monitoring', 'grafana', 'admin', 'existingSecret'],
         when: and(production, value('monitoring', 'grafana', 'enabled'), not(value('monitoring', 'grafana', 'admin', 'existingSecret'))),
         message: msg`production needs monitoring.grafana.admin.existingSecret`,
-      },
-      {
-        path: ['database', 'backup', 'encryption', 'existingSecret'],
-        when: and(production, value('database', 'backup', 'enabled'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'backup', 'encryption', 'existingSecret'))),
-        message: msg`production backups are encrypted: set database.backup.encryption.existingSecret to the Secret with the public key`,
       },
     ],
   },
@@ -247,6 +266,39 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
           },
         ];
       }),
+  },
+  {
+    id: 'monitoring-targets',
+    description: 'Grafana in operator mode needs the URL of the Prometheus it queries; a webhook receiver needs its URL.',
+    checks: () => [
+      {
+        path: ['monitoring', 'operator', 'prometheusUrl'],
+        when: and(eq(value('monitoring', 'mode'), 'operator'), value('monitoring', 'grafana', 'enabled'), not(value('monitoring', 'operator', 'prometheusUrl'))),
+        message: msg`monitoring.mode is operator and grafana is enabled: set monitoring.operator.prometheusUrl to the Prometheus Grafana should query`,
+      },
+      ...(['paging', 'chat'] as const).map((r) => ({
+        path: ['monitoring', 'alertmanager', 'receivers', r, 'url'],
+        when: and(
+          eq(value('monitoring', 'mode'), 'bundled'),
+          value('monitoring', 'alertmanager', 'enabled'),
+          value('monitoring', 'alertmanager', 'receivers', r, 'existingSecret'),
+          eq(value('monitoring', 'alertmanager', 'receivers', r, 'type'), 'webhook'),
+          not(value('monitoring', 'alertmanager', 'receivers', r, 'url')),
+        ),
+        message: msg`the ${r} receiver is a webhook: set monitoring.alertmanager.receivers.${r}.url`,
+      })),
+    ],
+  },
+  {
+    id: 'migrations-hook-order',
+    description: 'Migrations against the bundled database run after it exists: never as a pre-install hook.',
+    checks: () => [
+      {
+        path: ['backend', 'migrations', 'hooks'],
+        when: and(value('backend', 'enabled'), value('backend', 'migrations', 'enabled'), value('database', 'enabled'), not(value('backend', 'database', 'host')), has(value('backend', 'migrations', 'hooks'), 'pre-install')),
+        message: msg`a pre-install hook runs before the bundled database exists, so the first install would fail: use [post-install, pre-upgrade] (or leave hooks empty to have them chosen)`,
+      },
+    ],
   },
   {
     id: 'production-gateway-tls',

@@ -31,12 +31,6 @@ export const SecuritySection = z
       })
       .prefault({})
       .describe('RBAC.'),
-    secrets: z
-      .strictObject({
-        allowGenerated: z.boolean().default(false).describe('Let charts render Secrets from inline development passwords. Refused in production.'),
-      })
-      .prefault({})
-      .describe('Secret handling: every credential is referenced with `existingSecret`.'),
   })
   .prefault({})
-  .describe('Security: network policies, RBAC and secret handling.');
+  .describe('Security: network policies and RBAC.');

@@ -92,11 +92,21 @@ const metrics = (d: StatelessTierDefaults['metrics']) =>
     .prefault({})
     .describe('Application metrics.');
 
+/**
+ * The registry of an application image until the user names theirs: `.invalid` is reserved (RFC 6761)
+ * and never resolves, so a default install can never pull somebody else's image of the same name.
+ */
+export const PLACEHOLDER_REGISTRY = 'registry.invalid';
+
 export function statelessTierShape(d: StatelessTierDefaults) {
   return {
     enabled: z.boolean().default(true).describe(`Deploy the ${d.title} tier.`),
     ...naming(),
-    image: image(d.image),
+    image: image({
+      registry: PLACEHOLDER_REGISTRY,
+      registryDescription: `Registry that hosts this application image (you build and push it; \`repository\` is its path there). The default \`${PLACEHOLDER_REGISTRY}\` is a placeholder that never resolves: production refuses to render until you name your registry here (or set this to "" and use \`global.imageRegistry\`).`,
+      ...d.image,
+    }),
     replicaCount: z.number().int().min(0).default(d.replicaCount).describe('Replicas when autoscaling is off (ignored while the HPA is on).'),
     containerPort: port().default(d.containerPort).describe('Port the application listens on.'),
     service: service({ port: d.servicePort }),

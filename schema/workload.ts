@@ -10,12 +10,14 @@ export interface ImageDefaults {
   repository: string;
   tag: string;
   registry?: string;
+  /** Describes `registry` when it means more than a mirror (the application images). */
+  registryDescription?: string;
 }
 
 export const image = (d: ImageDefaults) =>
   z
     .strictObject({
-      registry: z.string().default(d.registry ?? '').describe('Registry host; empty uses `global.imageRegistry`, then the repository as written.'),
+      registry: z.string().default(d.registry ?? '').describe(d.registryDescription ?? 'Registry host; empty uses `global.imageRegistry`, then the repository as written.'),
       repository: z.string().min(1).default(d.repository).describe('Image repository.'),
       tag: imageTag().default(d.tag).describe('Image tag (a string; quote numeric tags). Production forbids `latest` and empty tags.'),
       digest: z

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CHARTS_DIR } from '../../util/paths.ts';
@@ -11,14 +12,18 @@ export function registerGenerate(program: Command, io: CliIo, setExit: (code: nu
     .option('--out <dir>', 'output directory', CHARTS_DIR)
     .action(async (opts: { check?: boolean; out: string }) => {
       // Loaded here, not at the top: other subcommands never pay for the generator's imports.
-      const [{ generateCharts }, { loadTemplateSources, loadVersions }, { findDrift, recoverInterruptedWrites, writeOutputAtomically }] = await Promise.all([
+      const [{ generateCharts }, { loadTemplateSources, loadVersions, renderReadmeFile }, { findDrift, recoverInterruptedWrites, writeOutputAtomically }, { writeFileAtomic }] = await Promise.all([
         import('../../generator/index.ts'),
         import('../../generator/sources.ts'),
         import('../../generator/write.ts'),
+        import('../../util/atomic-write.ts'),
       ]);
       const outDir = resolve(opts.out);
       const shown = relative(process.cwd(), outDir) || '.';
       const files = generateCharts(loadTemplateSources(), loadVersions());
+      // The README's install section is generated from the model and the overlays too.
+      const readme = await renderReadmeFile();
+      const readmeStale = !existsSync(readme.path) || readFileSync(readme.path, 'utf8') !== readme.text;
       // An interrupted earlier run is finished (or undone) before anything else.
       const recoveries = opts.check ? recoverInterruptedWrites(outDir, files) : [];
       const report = (rs: { top: string; action: string }[]) => {
@@ -28,6 +33,7 @@ export function registerGenerate(program: Command, io: CliIo, setExit: (code: nu
         report(recoveries);
         const drift = findDrift(outDir, files);
         const lines = [
+          ...(readmeStale ? [`  changed: ${relative(process.cwd(), readme.path) || readme.path} (its generated install section)`] : []),
           ...drift.changed.map((p) => `  changed: ${p}`),
           ...drift.missing.map((p) => `  missing: ${p}`),
           ...drift.extra.map((p) => `  not generated: ${p}`),
@@ -41,6 +47,7 @@ export function registerGenerate(program: Command, io: CliIo, setExit: (code: nu
         return;
       }
       report(writeOutputAtomically(outDir, files));
-      io.out(`generated ${files.length} files in ${opts.out}\n`);
+      if (readmeStale) writeFileAtomic(readme.path, readme.text);
+      io.out(`generated ${files.length} files in ${opts.out}${readmeStale ? ' and the README install section' : ''}\n`);
     });
 }

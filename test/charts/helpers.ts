@@ -4,7 +4,9 @@
  * selector/pod helpers. Helm comes from .tools/ (see validator/helm.ts); a missing helm fails
  * with an install hint, it never skips.
  */
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { locateHelm, runHelm, type HelmFlavour, type HelmResult } from '../../validator/helm.ts';
 import { PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../../util/paths.ts';
@@ -42,6 +44,8 @@ export interface RenderOptions {
   valuesFiles?: string[];
   /** `--set key=value` pairs. */
   set?: Record<string, string | number | boolean>;
+  /** Values given as an object (written to a temp values file, after valuesFiles). */
+  valuesJson?: Record<string, unknown>;
   /** `--api-versions` entries (e.g. CRD_API_VERSIONS). */
   apiVersions?: readonly string[];
   releaseName?: string;
@@ -53,6 +57,11 @@ export interface RenderOptions {
 function templateArgs(o: RenderOptions): string[] {
   const args = ['template', o.releaseName ?? 'nexus', o.chartDir ?? UMBRELLA_CHART_DIR, '--namespace', o.namespace ?? 'nexus-platform'];
   for (const f of o.valuesFiles ?? []) args.push('--values', resolve(PROJECT_ROOT, f));
+  if (o.valuesJson) {
+    const file = join(mkdtempSync(join(tmpdir(), 'nexus-values-')), 'values.json');
+    writeFileSync(file, JSON.stringify(o.valuesJson));
+    args.push('--values', file);
+  }
   for (const [k, v] of Object.entries(o.set ?? {})) args.push('--set', `${k}=${String(v)}`);
   for (const a of o.apiVersions ?? []) args.push('--api-versions', a);
   if (o.kubeVersion) args.push('--kube-version', o.kubeVersion);
@@ -363,3 +372,49 @@ export function parseQuantity(q: string | number): number {
   if (m[2] !== undefined) return base * 10 ** Number(m[2]);
   return base * QUANTITY_SUFFIX[m[3] ?? '']!;
 }
+
+// ---------------------------------------------------------------------------------------------
+// References to other objects (what must exist for a pod to start or an Ingress to serve TLS).
+
+type Any = Record<string, any>;
+
+export interface Reference {
+  kind: 'Secret' | 'ConfigMap' | 'ServiceAccount';
+  name: string;
+  /** Keys read from it (secretKeyRef, volume items); empty when the whole object is used. */
+  keys?: string[];
+  from: string;
+}
+
+/** Every Secret/ConfigMap/ServiceAccount name an object makes the API server or kubelet look for. */
+export function references(o: K8sObject): Reference[] {
+  const from = `${o.kind}/${o.metadata.name}`;
+  const out: Reference[] = [];
+  const t = podTemplateOf(o);
+  if (t) {
+    const spec = t.spec as Any;
+    if (spec.serviceAccountName) out.push({ kind: 'ServiceAccount', name: spec.serviceAccountName, from });
+    for (const s of spec.imagePullSecrets ?? []) out.push({ kind: 'Secret', name: s.name, from });
+    for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
+      for (const e of c.env ?? []) {
+        if (e.valueFrom?.secretKeyRef && !e.valueFrom.secretKeyRef.optional) out.push({ kind: 'Secret', name: e.valueFrom.secretKeyRef.name, keys: [e.valueFrom.secretKeyRef.key], from });
+        if (e.valueFrom?.configMapKeyRef && !e.valueFrom.configMapKeyRef.optional) out.push({ kind: 'ConfigMap', name: e.valueFrom.configMapKeyRef.name, from });
+      }
+      for (const e of c.envFrom ?? []) {
+        if (e.secretRef && !e.secretRef.optional) out.push({ kind: 'Secret', name: e.secretRef.name, from });
+        if (e.configMapRef && !e.configMapRef.optional) out.push({ kind: 'ConfigMap', name: e.configMapRef.name, from });
+      }
+    }
+    for (const v of spec.volumes ?? []) {
+      if (v.secret && !v.secret.optional) out.push({ kind: 'Secret', name: v.secret.secretName, keys: (v.secret.items ?? []).map((i: Any) => i.key), from });
+      if (v.configMap && !v.configMap.optional) out.push({ kind: 'ConfigMap', name: v.configMap.name, from });
+      for (const s of v.projected?.sources ?? []) {
+        if (s.secret && !s.secret.optional) out.push({ kind: 'Secret', name: s.secret.name, keys: (s.secret.items ?? []).map((i: Any) => i.key), from });
+        if (s.configMap && !s.configMap.optional) out.push({ kind: 'ConfigMap', name: s.configMap.name, from });
+      }
+    }
+  }
+  if (o.kind === 'Ingress') for (const tls of (o.spec as Any).tls ?? []) if (tls.secretName) out.push({ kind: 'Secret', name: tls.secretName, from });
+  return out;
+}
+

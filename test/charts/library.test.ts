@@ -68,7 +68,7 @@ describe('names', () => {
 describe('images', () => {
   it('builds registry/repository:tag@digest with the global registry as fallback', async () => {
     const digest = `sha256:${'a'.repeat(64)}`;
-    const docs = await prod({ set: { 'global.imageRegistry': 'mirror.example.com', 'frontend.image.digest': digest, 'backend.image.registry': 'own.example.com' } });
+    const docs = await prod({ set: { 'global.imageRegistry': 'mirror.example.com', 'frontend.image.registry': '', 'frontend.image.digest': digest, 'backend.image.registry': 'own.example.com' } });
     expect(container(deployment(docs, 'frontend')).image).toBe(`mirror.example.com/nexus/frontend:1.0.0@${digest}`);
     expect(container(deployment(docs, 'backend')).image).toBe('own.example.com/nexus/backend:1.0.0');
     expect(podTemplateOf(deployment(docs, 'frontend'))!.spec.imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);

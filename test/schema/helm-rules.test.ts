@@ -44,7 +44,7 @@ describe.each(HELM_FLAVOURS)('%s refuses values that break a rule, with the rule
     expect(verdict.code, verdict.stderr).not.toBe(0);
     expect(verdict.chart).toBe(chart);
     expect(verdict.lines).toEqual(lines);
-  });
+  }, 300_000);
 });
 
 describe('helm 4 install --dry-run=client runs the same guards', () => {

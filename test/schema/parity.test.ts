@@ -160,10 +160,10 @@ describe('rule parity (the Zod refinement vs the generated Helm guards, on real 
     return config;
   }
 
-  it.each(HELM_FLAVOURS)('%s fails exactly when Zod does, with the same lines, on 36 random configs', async (flavour) => {
+  it.each(HELM_FLAVOURS)('%s fails exactly when Zod does, with the same lines, on 24 random configs', async (flavour) => {
     const random = prng(flavour === 'helm4' ? 411 : 317);
     const configs: RuleJson[] = [];
-    while (configs.length < 36) {
+    while (configs.length < 24) {
       const c = sample(random);
       if (zodLines(c).valid) configs.push(c);
     }
@@ -183,7 +183,7 @@ describe('rule parity (the Zod refinement vs the generated Helm guards, on real 
       expect(helmSays.lines).toEqual(zod.get(helmSays.chart!) ?? ['(Zod found nothing in this chart)']);
     });
     // Both verdicts must be exercised, or the agreement proves nothing.
-    expect(failing).toBeGreaterThan(8);
-    expect(failing).toBeLessThan(32);
-  });
+    expect(failing).toBeGreaterThan(4);
+    expect(failing).toBeLessThan(22);
+  }, 600_000);
 });

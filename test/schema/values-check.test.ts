@@ -63,11 +63,11 @@ describe('values check', () => {
     const findings = check(
       [
         'global: { environment: production, domain: nexus.example.com }',
-        'frontend: { image: { tag: latest } }',
-        'database: { auth: { existingSecret: db, password: hunter2 }, backup: { encryption: { existingSecret: k } } }',
+        'frontend: { image: { tag: latest, registry: ghcr.io/acme } }',
+        'database: { auth: { existingSecret: db, password: hunter2 }, backup: { encryption: { enabled: true, existingSecret: k } } }',
         'cache: { auth: { existingSecret: r } }',
         'monitoring: { grafana: { admin: { existingSecret: g } } }',
-        'backend: { database: { existingSecret: db }, redis: { existingSecret: r } }',
+        'backend: { image: { registry: ghcr.io/acme }, database: { existingSecret: db }, redis: { existingSecret: r } }',
         'gateway: { tls: { existingSecret: t } }',
       ].join('\n'),
     );

@@ -175,12 +175,14 @@ describe('values that change the stateful shape', () => {
     }
   });
 
-  it('defaults the Secret names to <release>-database and <release>-cache', async () => {
-    const o = await render('staging', { set: ['database.auth.existingSecret=', 'cache.auth.existingSecret='] });
+  it('defaults the Secret names to <release>-database and <release>-cache, and renders them outside production', async () => {
+    const o = await render('staging', { set: ['database.auth.existingSecret=', 'cache.auth.existingSecret=', 'backend.database.existingSecret=', 'backend.redis.existingSecret='] });
     const pg = podSpec(find(o, 'StatefulSet', 'nexus-database'));
     expect(pg.containers[0].env.find((e: Any) => e.name === 'POSTGRES_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'nexus-database', key: 'postgres-password' });
     const redis = podSpec(find(o, 'StatefulSet', 'nexus-cache'));
     expect(redis.containers[0].env.find((e: Any) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'nexus-cache', key: 'redis-password' });
+    expect(Object.keys((find(o, 'Secret', 'nexus-database') as Any).data).sort()).toEqual(['password', 'postgres-password']);
+    expect(Object.keys((find(o, 'Secret', 'nexus-cache') as Any).data)).toEqual(['redis-password']);
   });
 
   it('renders the restore Job only when enabled, as a hook with the private key', async () => {

@@ -17,9 +17,14 @@ describe('backup-restore-targets', () => {
   });
 
   it('needs the private key Secret to restore encrypted dumps', () => {
-    expect(issues({ database: { restore: { enabled: true } } })).toEqual(['database.restore.existingSecret: the dumps are encrypted: set database.restore.existingSecret to the Secret with the private key']);
-    expect(issues({ database: { restore: { enabled: true, existingSecret: 'k' } } })).toEqual([]);
+    const encrypted = { encryption: { enabled: true, existingSecret: 'pub' } };
+    expect(issues({ database: { restore: { enabled: true }, backup: encrypted } })).toEqual(['database.restore.existingSecret: the dumps are encrypted: set database.restore.existingSecret to the Secret with the private key']);
+    expect(issues({ database: { restore: { enabled: true, existingSecret: 'k' }, backup: encrypted } })).toEqual([]);
     expect(issues({ database: { restore: { enabled: true }, backup: { encryption: { enabled: false } } } })).toEqual([]);
+  });
+
+  it('needs the public key Secret to encrypt dumps', () => {
+    expect(issues({ database: { backup: { encryption: { enabled: true } } } })).toEqual(['database.backup.encryption.existingSecret: backups are encrypted: set database.backup.encryption.existingSecret to the Secret with the public key']);
   });
 
   it('rejects a restore dump name that is a path', () => {

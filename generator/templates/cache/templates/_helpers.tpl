@@ -63,9 +63,9 @@ Cache-chart helpers.
 {{- end }}
 {{- end -}}
 
-{{/* nexus.cache.externalSecrets: the `nexus.dev/external-secrets` annotation value (the password Secret unless rendered here). */}}
+{{/* nexus.cache.externalSecrets: the `nexus.dev/external-secrets` annotation value (the password Secret when it is an existing one). */}}
 {{- define "nexus.cache.externalSecrets" -}}
-{{- if and .Values.auth.enabled (not (and (not .Values.auth.existingSecret) .Values.auth.password)) -}}
-{{- include "nexus.cache.secretName" . -}}
+{{- if .Values.auth.enabled -}}
+{{- .Values.auth.existingSecret -}}
 {{- end -}}
 {{- end -}}

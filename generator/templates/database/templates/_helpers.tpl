@@ -24,14 +24,14 @@ Database-chart helpers (names shared by several templates of this chart).
 
 {{/*
 nexus.database.externalSecrets: the `nexus.dev/external-secrets` annotation value for a pod: the
-credentials Secret unless this chart renders it (development inline password), plus the extra names.
+credentials Secret when it is an existing one (otherwise secret.yaml renders it), plus the extra names.
 Arguments (dict): context, extra (list of Secret names; empty entries are skipped).
 */}}
 {{- define "nexus.database.externalSecrets" -}}
 {{- $v := .context.Values -}}
 {{- $names := list -}}
-{{- if not (and (not $v.auth.existingSecret) $v.auth.password) -}}
-{{- $names = append $names (include "nexus.database.secretName" .context) -}}
+{{- with $v.auth.existingSecret -}}
+{{- $names = append $names . -}}
 {{- end -}}
 {{- range .extra -}}
 {{- if . -}}{{- $names = append $names . -}}{{- end -}}

@@ -16,11 +16,20 @@ Argument: the quantity (string or number). Renders 0 for an empty quantity.
 0
 {{- else -}}
 {{- $suffix := trimPrefix $num $q -}}
-{{- $factors := dict "" 1.0 "k" 1000.0 "M" 1000000.0 "G" 1000000000.0 "T" 1000000000000.0 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "m" 0.001 -}}
-{{- if not (hasKey $factors $suffix) -}}
+{{- /* Every suffix a Kubernetes quantity (and the schema's quantity pattern) allows, exponents included. */ -}}
+{{- $factors := dict "" 1.0 "n" 0.000000001 "u" 0.000001 "m" 0.001 "k" 1000.0 "M" 1000000.0 "G" 1000000000.0 "T" 1000000000000.0 "P" 1000000000000000.0 "E" 1000000000000000000.0 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0 "Pi" 1125899906842624.0 "Ei" 1152921504606846976.0 -}}
+{{- $factor := 1.0 -}}
+{{- if hasKey $factors $suffix -}}
+{{- $factor = get $factors $suffix -}}
+{{- else if regexMatch "^[eE][+-]?[0-9]+$" $suffix -}}
+{{- $exp := trimPrefix "+" (substr 1 (len $suffix) $suffix) | int -}}
+{{- range until (ternary $exp (sub 0 $exp) (gt $exp 0) | int) -}}
+{{- $factor = ternary (mulf $factor 10.0) (divf $factor 10.0) (gt $exp 0) -}}
+{{- end -}}
+{{- else -}}
 {{- fail (printf "cannot read the memory quantity %q: use a suffix such as Mi or Gi" $q) -}}
 {{- end -}}
-{{- divf (mulf (float64 $num) (get $factors $suffix)) 1048576.0 | floor | int64 -}}
+{{- divf (mulf (float64 $num) $factor) 1048576.0 | floor | int64 -}}
 {{- end -}}
 {{- end -}}
 

@@ -1,0 +1,128 @@
+/**
+ * What must exist in the cluster before the release can come up, derived from the values: Secrets the
+ * chart references but does not create (with their keys), StorageClasses, the APIs of CRD-based objects,
+ * and the controllers behind them. One table, written in schema/expr.ts like the rules, drives the
+ * README's prerequisites (evaluated here on each overlay), the chart's NOTES.txt and its live check
+ * (compiled into the umbrella chart by generator/prerequisites-template.ts).
+ */
+import { and, eq, evaluate, lit, msg, or, orDefault, renderMessage, truthy, value, type Expr, type Message } from './expr.ts';
+
+export const PREREQUISITE_KINDS = ['Registry', 'Secret', 'StorageClass', 'API', 'IngressClass', 'Gateway', 'ClusterIssuer', 'Issuer'] as const;
+export type PrerequisiteKind = (typeof PREREQUISITE_KINDS)[number];
+
+export interface PrerequisiteDef {
+  kind: PrerequisiteKind;
+  when: Expr;
+  /** The object's name (for `API`: group/version). With `each`, the item itself is the name. */
+  name?: Expr;
+  /** One prerequisite per item of this list (e.g. global.imagePullSecrets). */
+  each?: Expr;
+  /** Secret keys that must exist (falsy entries are dropped). */
+  keys?: Expr[];
+  /** Secret type, when it matters (`kubernetes.io/tls`). */
+  type?: string;
+  /** What needs it, for people. */
+  for: Message;
+}
+
+/** A prerequisite for one config: what the README table, NOTES.txt and the live check list. */
+export interface Prerequisite {
+  kind: PrerequisiteKind;
+  name: string;
+  keys: string[];
+  type?: string;
+  for: string[];
+}
+
+const secret = (path: string[], when: Expr, keys: Expr[], what: Message, type?: string): PrerequisiteDef => ({
+  kind: 'Secret',
+  when: and(when, value(...path)),
+  name: value(...path),
+  keys,
+  ...(type ? { type } : {}),
+  for: what,
+});
+
+const storage = (section: string[], when: Expr, what: string): PrerequisiteDef => {
+  const cls = orDefault(value(...section, 'storageClass'), value('global', 'storageClass'));
+  return { kind: 'StorageClass', when: and(when, cls), name: cls, for: msg`${what}` };
+};
+
+const api = (groupVersion: string, when: Expr, what: string): PrerequisiteDef => ({ kind: 'API', when, name: lit(groupVersion), for: msg`${what}` });
+
+const db = value('database', 'enabled');
+const cache = value('cache', 'enabled');
+const monitoring = value('monitoring', 'enabled');
+const bundled = and(monitoring, eq(value('monitoring', 'mode'), 'bundled'));
+const gateway = value('gateway', 'enabled');
+const ingress = and(gateway, eq(value('gateway', 'mode'), 'ingress'));
+const backups = and(db, value('database', 'backup', 'enabled'));
+
+/**
+ * Stateless tiers are listed by the caller (they come from the model): their images are the user's (a
+ * registry to push to), and their VPAs and ServiceMonitors need APIs.
+ */
+export function prerequisiteDefs(statelessTiers: readonly string[]): PrerequisiteDef[] {
+  const anyTier = (f: (t: string) => Expr) => or(...statelessTiers.map((t) => and(value(t, 'enabled'), f(t))));
+  return [
+    ...statelessTiers.map((t): PrerequisiteDef => {
+      const registry = orDefault(value(t, 'image', 'registry'), value('global', 'imageRegistry'));
+      return { kind: 'Registry', when: and(value(t, 'enabled'), registry), name: registry, for: msg`${value(t, 'image', 'repository')}:${value(t, 'image', 'tag')} (${t}; you build and push it)` };
+    }),
+    secret(['database', 'auth', 'existingSecret'], db, [value('database', 'auth', 'userPasswordKey'), value('database', 'auth', 'adminPasswordKey')], msg`PostgreSQL passwords (application user and superuser)`),
+    secret(['database', 'tls', 'existingSecret'], and(db, value('database', 'tls', 'enabled')), [value('database', 'tls', 'certKey'), value('database', 'tls', 'keyKey'), value('database', 'tls', 'caKey')], msg`PostgreSQL server TLS`),
+    secret(['database', 'backup', 'encryption', 'existingSecret'], and(backups, value('database', 'backup', 'encryption', 'enabled')), [value('database', 'backup', 'encryption', 'publicKeyKey')], msg`backup encryption (recipient public key)`),
+    secret(['database', 'backup', 'objectStorage', 'existingSecret'], and(backups, value('database', 'backup', 'objectStorage', 'enabled')), [lit('AWS_ACCESS_KEY_ID'), lit('AWS_SECRET_ACCESS_KEY')], msg`backup upload to object storage`),
+    secret(['database', 'restore', 'existingSecret'], and(db, value('database', 'restore', 'enabled')), [value('database', 'restore', 'privateKeyKey')], msg`restore (private key that decrypts the dumps)`),
+    secret(['cache', 'auth', 'existingSecret'], and(cache, value('cache', 'auth', 'enabled')), [value('cache', 'auth', 'passwordKey')], msg`Redis and Sentinel password`),
+    secret(['backend', 'database', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'database', 'passwordKey')], msg`backend DATABASE_PASSWORD`),
+    secret(['backend', 'redis', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'redis', 'passwordKey')], msg`backend REDIS_PASSWORD`),
+    secret(['monitoring', 'grafana', 'admin', 'existingSecret'], and(monitoring, value('monitoring', 'grafana', 'enabled')), [value('monitoring', 'grafana', 'admin', 'userKey'), value('monitoring', 'grafana', 'admin', 'passwordKey')], msg`Grafana admin`),
+    ...(['paging', 'chat'] as const).map((r) =>
+      secret(['monitoring', 'alertmanager', 'receivers', r, 'existingSecret'], and(bundled, value('monitoring', 'alertmanager', 'enabled')), [value('monitoring', 'alertmanager', 'receivers', r, 'key')], msg`AlertManager ${r} receiver (${value('monitoring', 'alertmanager', 'receivers', r, 'type')})`),
+    ),
+    secret(['gateway', 'tls', 'existingSecret'], and(ingress, value('gateway', 'tls', 'enabled')), [lit('tls.crt'), lit('tls.key')], msg`TLS certificate of the Ingress`, 'kubernetes.io/tls'),
+    { kind: 'Secret', when: value('global', 'imagePullSecrets'), each: value('global', 'imagePullSecrets'), keys: [lit('.dockerconfigjson')], type: 'kubernetes.io/dockerconfigjson', for: msg`pulling every image (global.imagePullSecrets)` },
+    storage(['database', 'storage'], db, 'PostgreSQL data volume'),
+    storage(['database', 'backup', 'storage'], and(db, or(value('database', 'backup', 'enabled'), value('database', 'restore', 'enabled'))), 'backup volume'),
+    storage(['cache', 'persistence'], and(cache, value('cache', 'persistence', 'enabled')), 'Redis data volumes'),
+    storage(['monitoring', 'prometheus', 'storage'], bundled, 'Prometheus data volume'),
+    storage(['monitoring', 'alertmanager', 'storage'], and(bundled, value('monitoring', 'alertmanager', 'enabled')), 'AlertManager data volume'),
+    api('autoscaling.k8s.io/v1', anyTier((t) => value(t, 'vpa', 'enabled')), 'VerticalPodAutoscaler (the VPA CRDs and recommender)'),
+    api('monitoring.coreos.com/v1', or(anyTier((t) => and(value(t, 'metrics', 'enabled'), value(t, 'metrics', 'serviceMonitor', 'enabled'))), and(monitoring, eq(value('monitoring', 'mode'), 'operator'))), 'ServiceMonitor and PrometheusRule (Prometheus Operator CRDs)'),
+    api('configuration.konghq.com/v1', and(gateway, value('gateway', 'rateLimiting', 'enabled')), 'KongPlugin rate limiting (Kong ingress controller CRDs)'),
+    api('gateway.networking.k8s.io/v1', and(gateway, eq(value('gateway', 'mode'), 'gatewayAPI')), 'HTTPRoute (Gateway API CRDs)'),
+    api('cert-manager.io/v1', and(ingress, value('gateway', 'tls', 'enabled'), value('gateway', 'tls', 'certManager', 'enabled')), 'cert-manager, issuing the Ingress certificate'),
+    { kind: 'IngressClass', when: ingress, name: value('gateway', 'ingress', 'className'), for: msg`the Ingress (an ingress controller serving this class, e.g. Kong)` },
+    { kind: 'Gateway', when: and(gateway, eq(value('gateway', 'mode'), 'gatewayAPI'), value('gateway', 'gatewayAPI', 'gatewayName')), name: value('gateway', 'gatewayAPI', 'gatewayName'), for: msg`the HTTPRoute (namespace ${orDefault(value('gateway', 'gatewayAPI', 'gatewayNamespace'), 'of the release')})` },
+    ...(['ClusterIssuer', 'Issuer'] as const).map((kind): PrerequisiteDef => ({
+      kind,
+      when: and(ingress, value('gateway', 'tls', 'enabled'), value('gateway', 'tls', 'certManager', 'enabled'), eq(value('gateway', 'tls', 'certManager', 'issuerKind'), kind)),
+      name: value('gateway', 'tls', 'certManager', 'issuer'),
+      for: msg`cert-manager issuing the Ingress certificate`,
+    })),
+  ];
+}
+
+const KIND_ORDER = new Map<string, number>(PREREQUISITE_KINDS.map((k, i) => [k, i]));
+
+/** Prerequisites of a parsed config: merged by kind and name (keys and uses united), sorted by kind then name. */
+export function prerequisitesOf(config: unknown, defs: readonly PrerequisiteDef[]): Prerequisite[] {
+  const merged = new Map<string, Prerequisite>();
+  for (const d of defs) {
+    if (!truthy(evaluate(d.when, config))) continue;
+    const names = d.each ? ((evaluate(d.each, config) as unknown[]) ?? []).map(String) : [String(evaluate(d.name!, config) ?? '')];
+    for (const name of names) {
+      if (!name) continue;
+      const keys = (d.keys ?? []).map((k) => evaluate(k, config)).filter(truthy).map(String);
+      const key = `${d.kind}/${name}`;
+      const found = merged.get(key);
+      const use = renderMessage(d.for, config);
+      if (found) {
+        found.keys = [...new Set([...found.keys, ...keys])];
+        if (!found.for.includes(use)) found.for.push(use);
+      } else merged.set(key, { kind: d.kind, name, keys: [...new Set(keys)], ...(d.type ? { type: d.type } : {}), for: [use] });
+    }
+  }
+  return [...merged.values()].sort((a, b) => KIND_ORDER.get(a.kind)! - KIND_ORDER.get(b.kind)! || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
