@@ -132,13 +132,19 @@ export const DatabaseSection = z
       .describe('Backups.'),
     restore: z
       .strictObject({
-        enabled: z.boolean().default(false).describe('Run a restore Job (off by default; enable for disaster recovery only).'),
+        requestId: z
+          .string()
+          .regex(/^$|^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, { error: 'must be a short lowercase id (letters, digits, `-`; at most 32), e.g. `2026-05-01-inc42`' })
+          .default('')
+          .describe(
+            'Request a restore by giving it a new id (e.g. the date and the incident, `2026-05-01-inc42`). A request runs once: while the id stays the same (`helm upgrade --reuse-values`, a re-sync), nothing is restored again, and the database refuses an id it already handled; to restore again, use a new id. It runs as a hook (post-install, pre-upgrade, before the migrations): the dump is restored into a private database while the application keeps running, then the live database is taken out of service (its sessions ended), kept as `<database>__before_<id>`, and the restored one takes its place.',
+          ),
         dumpName: z.string().regex(/^[A-Za-z0-9._-]*$/, { error: 'must be a file name in the backup volume, e.g. `nexus-20260101T020000Z.dump.gpg`' }).default('').describe('File name of the dump to restore; empty picks the newest.'),
         existingSecret: resourceName().default('').describe('Secret with the private key that decrypts the dumps (only for the restore; keep it out of the cluster otherwise).'),
         privateKeyKey: z.string().min(1).default('backup.key').describe('Key of the private key (armored GPG secret key or age identity) in that Secret.'),
       })
       .prefault({})
-      .describe('Restore from a backup.'),
+      .describe('Restore from a backup, once per request (see requestId).'),
     metrics: exporterSidecar({
       enabled: 'Run a postgres_exporter sidecar.',
       image: { repository: 'quay.io/prometheuscommunity/postgres-exporter', tag: 'v0.15.0' },

@@ -170,7 +170,7 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
         },
         {
           path: ['database', 'restore', 'existingSecret'],
-          when: and(value('database', 'restore', 'enabled'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'restore', 'existingSecret'))),
+          when: and(value('database', 'restore', 'requestId'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'restore', 'existingSecret'))),
           message: msg`the dumps are encrypted: set database.restore.existingSecret to the Secret with the private key`,
         },
       ];

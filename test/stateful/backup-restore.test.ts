@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type Postgres } from './lib/postgres.ts';
-import { requireTool, run, runOk } from './lib/proc.ts';
+import { requireTool, run, runAsync, runOk, startServer, waitFor } from './lib/proc.ts';
 import { configMapData, find, render, type K8sObject } from './lib/render.ts';
 
 type EnvVar = { name: string; value?: string; valueFrom?: unknown };
@@ -43,16 +43,16 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
   };
 
   const script = (name: string, env: Record<string, string>, args: string[] = []) =>
-    run('bash', [join(scriptsDir, name), ...args], { env: { ...env, ...pg.env, BACKUP_DIR: backupDir, GNUPGHOME: join(keys.dir, 'gnupg-job') } });
+    runAsync('bash', [join(scriptsDir, name), ...args], { env: { ...env, ...pg.env, BACKUP_DIR: backupDir, GNUPGHOME: join(keys.dir, 'gnupg-job') } });
 
   beforeAll(async () => {
     for (const t of ['gpg', 'age', 'age-keygen', 'pg_dump', 'pg_restore', 'sha256sum']) requireTool(t);
-    const staging = await render('staging', { set: ['database.restore.enabled=true', 'database.restore.existingSecret=nexus-backup-private-key'] });
+    const staging = await render('staging', { set: ['database.restore.requestId=r1', 'database.restore.existingSecret=nexus-backup-private-key'] });
     const withAge = await render('staging', { set: ['database.backup.encryption.method=age'] });
     const data = configMapData(staging, 'nexus-database-config');
     exporterQueries = data['exporter-queries.yaml']!;
     backupEnv = containerEnv(find(staging, 'CronJob', 'nexus-database-backup'));
-    restoreEnv = containerEnv(find(staging, 'Job', 'nexus-database-restore'));
+    restoreEnv = containerEnv(find(staging, 'Job', 'nexus-database-restore-r1'));
     ageBackupEnv = containerEnv(find(withAge, 'CronJob', 'nexus-database-backup'));
 
     scriptsDir = mkdtempSync(join(tmpdir(), 'nexus-scripts-'));
@@ -95,11 +95,11 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     for (const d of [scriptsDir, backupDir, keys?.dir]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
-  it('renders the CronJob environment the scripts need', () => {
+  it('renders the CronJob environment the scripts need', async () => {
     expect(backupEnv).toMatchObject({ BACKUP_DATABASE: 'nexus', RETENTION_DAYS: '7', ENCRYPTION_METHOD: 'gpg', VERIFY: 'true', RESTORE_TEST: 'true' });
   });
 
-  it('dumps, verifies, encrypts, checksums, prunes expired dumps and marks success', () => {
+  it('dumps, verifies, encrypts, checksums, prunes expired dumps and marks success', async () => {
     const now = Date.now();
     const touch = (name: string, ageDays: number) => {
       const f = join(backupDir, name);
@@ -113,7 +113,7 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     touch('nexus-20200106T020000Z.dump.gpg.sha256', 6);
     touch('unrelated-file.txt', 30);
 
-    const r = script('backup.sh', { ...backupEnv, ENCRYPTION_PUBLIC_KEY_FILE: keys.pub });
+    const r = await script('backup.sh', { ...backupEnv, ENCRYPTION_PUBLIC_KEY_FILE: keys.pub });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/verified .*table-of-contents entries/);
     expect(r.stderr).toMatch(/scratch restore of .* succeeded/);
@@ -145,20 +145,20 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     expect(row.slice(0, 2)).toEqual(['nexus', String(ts)]);
   });
 
-  it('verifies a good encrypted dump with the private key', () => {
-    const r = script('verify.sh', { DECRYPT_KEY_FILE: keys.sec, RESTORE_TEST: 'true' }, [fresh]);
+  it('verifies a good encrypted dump with the private key', async () => {
+    const r = await script('verify.sh', { DECRYPT_KEY_FILE: keys.sec, RESTORE_TEST: 'true' }, [fresh]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/is valid/);
   });
 
-  it('fails loudly on a corrupted dump: flipped bytes break the checksum, a truncated dump breaks pg_restore', () => {
+  it('fails loudly on a corrupted dump: flipped bytes break the checksum, a truncated dump breaks pg_restore', async () => {
     const latest = fresh;
     const bytes = readFileSync(join(backupDir, latest));
     const flipped = Buffer.from(bytes);
     for (let i = 100; i < 110; i++) flipped[i] = flipped[i]! ^ 0xff;
     writeFileSync(join(backupDir, 'nexus-29990101T000000Z.dump.gpg'), flipped);
     writeFileSync(join(backupDir, 'nexus-29990101T000000Z.dump.gpg.sha256'), readFileSync(join(backupDir, `${latest}.sha256`), 'utf8').replace(latest, 'nexus-29990101T000000Z.dump.gpg'));
-    const corrupted = script('verify.sh', { DECRYPT_KEY_FILE: keys.sec }, ['nexus-29990101T000000Z.dump.gpg']);
+    const corrupted = await script('verify.sh', { DECRYPT_KEY_FILE: keys.sec }, ['nexus-29990101T000000Z.dump.gpg']);
     expect(corrupted.status).not.toBe(0);
     expect(corrupted.stderr).toMatch(/ERROR: checksum mismatch .*corrupted/);
 
@@ -168,7 +168,7 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     const half = readFileSync(plain).subarray(0, Math.floor(statSync(plain).size / 2));
     writeFileSync(join(backupDir, 'nexus-29990102T000000Z.dump'), half);
     runOk('sh', ['-c', 'sha256sum nexus-29990102T000000Z.dump > nexus-29990102T000000Z.dump.sha256'], { cwd: backupDir });
-    const truncated = script('verify.sh', {}, ['nexus-29990102T000000Z.dump']);
+    const truncated = await script('verify.sh', {}, ['nexus-29990102T000000Z.dump']);
     expect(truncated.status).not.toBe(0);
     expect(truncated.stderr).toMatch(/ERROR: verification failed: pg_restore cannot read the data/);
     for (const f of ['nexus-29990101T000000Z.dump.gpg', 'nexus-29990102T000000Z.dump']) {
@@ -176,25 +176,26 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     }
   });
 
-  it('restores the data identically with the restore Job\'s script', () => {
+  it('restores the data identically with the restore Job\'s script', async () => {
     const before = fingerprint();
     pg.psql("DELETE FROM items WHERE id % 3 = 0; UPDATE accounts SET balance = 0; DROP INDEX items_name; CREATE TABLE junk (x int); INSERT INTO items VALUES (999999, 'intruder', 1, '{}', '{}', now());", 'nexus');
     expect(fingerprint()).not.toEqual(before);
     // The restore Job names no dump here, so the newest one is restored.
-    expect(restoreEnv).toMatchObject({ RESTORE_DATABASE: 'nexus', RESTORE_DATABASE_OWNER: 'nexus', RESTORE_DUMP: '', DECRYPT_KEY_FILE: '/keys/private-key' });
-    const r = script('restore.sh', { ...restoreEnv, DECRYPT_KEY_FILE: keys.sec });
+    expect(restoreEnv).toMatchObject({ RESTORE_REQUEST_ID: 'r1', RESTORE_DATABASE: 'nexus', RESTORE_DATABASE_OWNER: 'nexus', RESTORE_DUMP: '', DECRYPT_KEY_FILE: '/keys/private-key' });
+    const r = await script('restore.sh', { ...restoreEnv, DECRYPT_KEY_FILE: keys.sec });
     expect(r.status, r.stderr).toBe(0);
-    const after = fingerprint();
-    expect(after.rows).toEqual(before.rows);
-    // The pre-backup schema comes back; a table created after the backup is not part of the dump.
-    pg.psql('DROP TABLE junk', 'nexus');
-    expect(fingerprint().schema).toEqual(before.schema);
+    expect(r.stderr).toMatch(/nexus was taken out of service and kept as nexus__before_r1/);
+    // The database as it was before the restore is kept, with connections off.
+    expect(pg.psql("SELECT datallowconn FROM pg_database WHERE datname = 'nexus__before_r1'")).toBe('f');
+    pg.psql('DROP DATABASE nexus__before_r1');
+    // Rows and schema are the dump's: the table created after the backup stayed in the previous database.
+    expect(fingerprint()).toEqual(before);
   });
 
-  it('recreates a lost database with its owner and restores it identically', () => {
+  it('recreates a lost database with its owner and restores it identically', async () => {
     const before = fingerprint();
     pg.psql('DROP DATABASE nexus');
-    const r = script('restore.sh', { ...restoreEnv, DECRYPT_KEY_FILE: keys.sec });
+    const r = await script('restore.sh', { ...restoreEnv, RESTORE_REQUEST_ID: 'r2-lost-volume', DECRYPT_KEY_FILE: keys.sec });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/created database nexus owned by nexus/);
     expect(pg.psql("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'nexus'")).toBe('nexus');
@@ -202,20 +203,66 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     expect(readdirSync(join(backupDir, '.partial')), 'the decrypted copy is removed').toEqual([]);
   });
 
-  it('refuses to restore a dump it cannot decrypt', () => {
-    const r = script('restore.sh', { ...restoreEnv, RESTORE_DUMP: fresh, DECRYPT_KEY_FILE: '' });
+  it('refuses to restore a dump it cannot decrypt', async () => {
+    const r = await script('restore.sh', { ...restoreEnv, RESTORE_REQUEST_ID: 'r3-no-key', RESTORE_DUMP: fresh, DECRYPT_KEY_FILE: '' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/ERROR: .*private key is needed/);
   });
 
-  it('encrypts with age when the values choose it', () => {
+  it('runs a request once: the same id again changes nothing, whoever renders the Job', async () => {
+    pg.psql("INSERT INTO accounts (email, balance) VALUES ('after-restore@example.test', 1)", 'nexus');
+    const again = await script('restore.sh', { ...restoreEnv, DECRYPT_KEY_FILE: keys.sec });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/restore request r1 was already handled: restored at .*Nothing to do; to restore again, request it with a new id/);
+    // The row written after the first restore is still there: nothing was restored over it.
+    expect(pg.psql("SELECT count(*) FROM accounts WHERE email = 'after-restore@example.test'", 'nexus')).toBe('1');
+    // A dump that could not be decrypted changed nothing and claimed nothing.
+    expect(pg.psql("SELECT request_id || ':' || status FROM nexus_restore_requests ORDER BY started_at")).toBe('r1:restored\nr2-lost-volume:restored');
+    // A request that fails once it has started is spent: running the Job again does not retry it.
+    pg.psql('CREATE DATABASE "nexus__before_r5-spent"');
+    const failed = await script('restore.sh', { ...restoreEnv, RESTORE_REQUEST_ID: 'r5-spent', DECRYPT_KEY_FILE: keys.sec });
+    expect(failed.status).not.toBe(0);
+    expect(failed.stderr).toMatch(/request r5-spent is spent: request the restore again with a new id/);
+    pg.psql('DROP DATABASE "nexus__before_r5-spent"');
+    const retried = await script('restore.sh', { ...restoreEnv, RESTORE_REQUEST_ID: 'r5-spent', DECRYPT_KEY_FILE: keys.sec });
+    expect(retried.status, retried.stderr).toBe(0);
+    expect(retried.stderr).toMatch(/restore request r5-spent was already handled: failed at /);
+    expect(pg.psql("SELECT count(*) FROM accounts WHERE email = 'after-restore@example.test'", 'nexus')).toBe('1');
+    pg.psql("DELETE FROM accounts WHERE email = 'after-restore@example.test'", 'nexus');
+  });
+
+  it('never races a writer: the restore runs beside it, and the swap ends its session', async () => {
+    const before = fingerprint();
+    pg.psql('CREATE TABLE IF NOT EXISTS writes (id bigserial PRIMARY KEY, at timestamptz DEFAULT now()); GRANT ALL ON writes, writes_id_seq TO nexus;', 'nexus');
+    pg.psql(
+      `CREATE OR REPLACE PROCEDURE keep_writing() LANGUAGE plpgsql AS $$ BEGIN LOOP INSERT INTO writes DEFAULT VALUES; COMMIT; PERFORM pg_sleep(0.02); END LOOP; END $$;`,
+      'nexus',
+    );
+    const writer = startServer('psql', ['--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '-d', 'nexus', '-c', 'CALL keep_writing()'], { env: pg.env });
+    await waitFor('the writer to write', () => Number(pg.psql('SELECT count(*) FROM writes', 'nexus')) > 5);
+    const r = await script('restore.sh', { ...restoreEnv, RESTORE_REQUEST_ID: 'r4-writer', DECRYPT_KEY_FILE: keys.sec });
+    expect(r.status, r.stderr).toBe(0);
+    // The writer's session was ended by the swap (it did not keep writing into either database).
+    await waitFor('the writer to be cut off', () => writer.proc.exitCode !== null, 10_000);
+    expect(writer.output()).toMatch(/terminating connection due to administrator command/);
+    // The restored database is the dump, byte for byte: none of the writer's rows (the table is not in the dump).
+    pg.psql('DROP PROCEDURE IF EXISTS keep_writing', 'nexus');
+    expect(fingerprint()).toEqual(before);
+    expect(pg.psql("SELECT count(*) FROM pg_tables WHERE tablename = 'writes'", 'nexus')).toBe('0');
+    // Everything the writer committed is kept in the previous database.
+    pg.psql('ALTER DATABASE "nexus__before_r4-writer" ALLOW_CONNECTIONS true');
+    expect(Number(pg.psql('SELECT count(*) FROM writes', 'nexus__before_r4-writer'))).toBeGreaterThan(5);
+    pg.psql('DROP DATABASE "nexus__before_r4-writer"');
+  });
+
+  it('encrypts with age when the values choose it', async () => {
     expect(ageBackupEnv.ENCRYPTION_METHOD).toBe('age');
-    const r = script('backup.sh', { ...ageBackupEnv, ENCRYPTION_PUBLIC_KEY_FILE: keys.ageRecipients });
+    const r = await script('backup.sh', { ...ageBackupEnv, ENCRYPTION_PUBLIC_KEY_FILE: keys.ageRecipients });
     expect(r.status, r.stderr).toBe(0);
     const aged = readdirSync(backupDir).filter((f) => f.endsWith('.dump.age'));
     expect(aged).toHaveLength(1);
     expect(readFileSync(join(backupDir, aged[0]!), 'latin1').startsWith('age-encryption.org/v1')).toBe(true);
-    const v = script('verify.sh', { DECRYPT_KEY_FILE: keys.ageIdentity }, [aged[0]!]);
+    const v = await script('verify.sh', { DECRYPT_KEY_FILE: keys.ageIdentity }, [aged[0]!]);
     expect(v.status, v.stderr).toBe(0);
   });
 });

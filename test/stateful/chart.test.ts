@@ -68,7 +68,7 @@ describe.each(HELM_FLAVOURS)('%s', (flavour: HelmFlavour) => {
       const env_ = Object.fromEntries(podSpec(cron).containers[0].env.map((e: Any) => [e.name, e.value ?? e.valueFrom]));
       expect(env_).toMatchObject({ RETENTION_DAYS: '7', ENCRYPTION_METHOD: 'gpg', ENCRYPTION_PUBLIC_KEY_FILE: '/keys/public-key' });
       expect(podSpec(cron).volumes.find((v: Any) => v.name === 'keys').secret.secretName).toBe('nexus-backup-encryption');
-      expect(o.some((x) => x.kind === 'Job' && x.metadata.name === 'nexus-database-restore')).toBe(false);
+      expect(o.some((x) => x.kind === 'Job' && x.metadata.name.startsWith('nexus-database-restore'))).toBe(false);
     });
 
     it('runs every stateful pod under the restricted security context', async () => {
@@ -125,10 +125,12 @@ describe.each(HELM_FLAVOURS)('%s', (flavour: HelmFlavour) => {
 
     it('limits network access: only backend and PgBouncer reach PostgreSQL, only the backend reaches Redis', async () => {
       const o = await get();
-      const peers = (rules: Any[]) => rules.map((r) => ({ from: (r.from ?? r.to ?? []).map((p: Any) => p.podSelector.matchLabels['app.kubernetes.io/component']).sort(), ports: r.ports.map((p: Any) => p.port) }));
+      // A peer's components: its matchLabels component, or the values of a `component In (...)` expression.
+      const components = (p: Any): string[] => p.podSelector.matchLabels?.['app.kubernetes.io/component'] ?? p.podSelector.matchExpressions.find((e: Any) => e.key === 'app.kubernetes.io/component').values;
+      const peers = (rules: Any[]) => rules.map((r) => ({ from: (r.from ?? r.to ?? []).flatMap(components).sort(), ports: r.ports.map((p: Any) => p.port) }));
       const pgPolicy = (find(o, 'NetworkPolicy', 'nexus-database') as Any).spec;
       expect(peers(pgPolicy.ingress)).toEqual([
-        { from: ['backend', 'backup', 'migrations', 'pgbouncer'], ports: [5432] },
+        { from: ['backend', 'backup', 'migrations', 'pgbouncer', 'restore'], ports: [5432] },
         { from: ['prometheus'], ports: [9187] },
       ]);
       const bouncer = (find(o, 'NetworkPolicy', 'nexus-database-pgbouncer') as Any).spec;
@@ -148,7 +150,7 @@ describe.each(HELM_FLAVOURS)('%s', (flavour: HelmFlavour) => {
       // Peers are selected by instance + component only.
       for (const np of o.filter((x) => x.kind === 'NetworkPolicy' && MINE.has(component(x)))) {
         for (const rule of [...((np as Any).spec.ingress ?? []), ...((np as Any).spec.egress ?? [])]) {
-          for (const p of [...(rule.from ?? []), ...(rule.to ?? [])]) expect(Object.keys(p.podSelector.matchLabels).sort()).toEqual(['app.kubernetes.io/component', 'app.kubernetes.io/instance']);
+          for (const p of [...(rule.from ?? []), ...(rule.to ?? [])]) expect(Object.keys(p.podSelector.matchLabels ?? {}).concat((p.podSelector.matchExpressions ?? []).map((e: Any) => e.key)).sort()).toEqual(['app.kubernetes.io/component', 'app.kubernetes.io/instance']);
         }
       }
     });
@@ -185,13 +187,14 @@ describe('values that change the stateful shape', () => {
     expect(Object.keys((find(o, 'Secret', 'nexus-cache') as Any).data)).toEqual(['redis-password']);
   });
 
-  it('renders the restore Job only when enabled, as a hook with the private key', async () => {
-    const o = await render('production', { set: ['database.restore.enabled=true', 'database.restore.dumpName=nexus-20260101T020000Z.dump.gpg', 'database.restore.existingSecret=nexus-backup-private'] });
-    const job = find(o, 'Job', 'nexus-database-restore') as Any;
-    expect(job.metadata.annotations['helm.sh/hook']).toBe('post-install,post-upgrade');
+  it('renders the restore Job only for a request, as a hook with the private key', async () => {
+    const o = await render('production', { set: ['database.restore.requestId=2026-01-02-dr', 'database.restore.dumpName=nexus-20260101T020000Z.dump.gpg', 'database.restore.existingSecret=nexus-backup-private'] });
+    const job = find(o, 'Job', 'nexus-database-restore-2026-01-02-dr') as Any;
+    expect(job.metadata.annotations['helm.sh/hook']).toBe('post-install,pre-upgrade');
     const env = Object.fromEntries(podSpec(job).containers[0].env.map((e: Any) => [e.name, e.value]));
-    expect(env).toMatchObject({ RESTORE_DUMP: 'nexus-20260101T020000Z.dump.gpg', DECRYPT_KEY_FILE: '/keys/private-key', RESTORE_DATABASE: 'nexus' });
-    expect((find(o, 'NetworkPolicy', 'nexus-database') as Any).spec.ingress[0].from.map((p: Any) => p.podSelector.matchLabels['app.kubernetes.io/component'])).toContain('restore');
+    expect(env).toMatchObject({ RESTORE_REQUEST_ID: '2026-01-02-dr', RESTORE_DUMP: 'nexus-20260101T020000Z.dump.gpg', DECRYPT_KEY_FILE: '/keys/private-key', RESTORE_DATABASE: 'nexus' });
+    const dumpPeer = (find(o, 'NetworkPolicy', 'nexus-database') as Any).spec.ingress[0].from.find((p: Any) => p.podSelector.matchExpressions);
+    expect(dumpPeer.podSelector.matchExpressions).toContainEqual({ key: 'app.kubernetes.io/component', operator: 'In', values: ['backup', 'restore'] });
   });
 
   it('derives postgresql.conf from the limits and lets overrides win', async () => {

@@ -18,9 +18,9 @@ describe('backup-restore-targets', () => {
 
   it('needs the private key Secret to restore encrypted dumps', () => {
     const encrypted = { encryption: { enabled: true, existingSecret: 'pub' } };
-    expect(issues({ database: { restore: { enabled: true }, backup: encrypted } })).toEqual(['database.restore.existingSecret: the dumps are encrypted: set database.restore.existingSecret to the Secret with the private key']);
-    expect(issues({ database: { restore: { enabled: true, existingSecret: 'k' }, backup: encrypted } })).toEqual([]);
-    expect(issues({ database: { restore: { enabled: true }, backup: { encryption: { enabled: false } } } })).toEqual([]);
+    expect(issues({ database: { restore: { requestId: 'r1' }, backup: encrypted } })).toEqual(['database.restore.existingSecret: the dumps are encrypted: set database.restore.existingSecret to the Secret with the private key']);
+    expect(issues({ database: { restore: { requestId: 'r1', existingSecret: 'k' }, backup: encrypted } })).toEqual([]);
+    expect(issues({ database: { restore: { requestId: 'r1' }, backup: { encryption: { enabled: false } } } })).toEqual([]);
   });
 
   it('needs the public key Secret to encrypt dumps', () => {

@@ -24,7 +24,7 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.database.enabled $.Values.database.backup.enabled $.Values.database.backup.objectStorage.enabled $.Values.database.backup.objectStorage.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.backup.objectStorage.existingSecret) "keys" (compact (list "AWS_ACCESS_KEY_ID" "AWS_SECRET_ACCESS_KEY")) "for" "backup upload to object storage") -}}
 {{- end -}}
-{{- if and $.Values.database.enabled $.Values.database.restore.enabled $.Values.database.restore.existingSecret -}}
+{{- if and $.Values.database.enabled $.Values.database.restore.requestId $.Values.database.restore.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.restore.existingSecret) "keys" (compact (list $.Values.database.restore.privateKeyKey)) "for" "restore (private key that decrypts the dumps)") -}}
 {{- end -}}
 {{- if and $.Values.cache.enabled $.Values.cache.auth.enabled $.Values.cache.auth.existingSecret -}}
@@ -56,7 +56,7 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.database.enabled (default $.Values.global.storageClass $.Values.database.storage.storageClass) -}}
 {{- $found = append $found (dict "kind" "StorageClass" "name" (toString (default $.Values.global.storageClass $.Values.database.storage.storageClass)) "keys" (compact (list )) "for" "PostgreSQL data volume") -}}
 {{- end -}}
-{{- if and $.Values.database.enabled (or $.Values.database.backup.enabled $.Values.database.restore.enabled) (default $.Values.global.storageClass $.Values.database.backup.storage.storageClass) -}}
+{{- if and $.Values.database.enabled (or $.Values.database.backup.enabled $.Values.database.restore.requestId) (default $.Values.global.storageClass $.Values.database.backup.storage.storageClass) -}}
 {{- $found = append $found (dict "kind" "StorageClass" "name" (toString (default $.Values.global.storageClass $.Values.database.backup.storage.storageClass)) "keys" (compact (list )) "for" "backup volume") -}}
 {{- end -}}
 {{- if and $.Values.cache.enabled $.Values.cache.persistence.enabled (default $.Values.global.storageClass $.Values.cache.persistence.storageClass) -}}

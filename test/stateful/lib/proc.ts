@@ -56,6 +56,25 @@ export function run(cmd: string, args: string[], options: { env?: NodeJS.Process
   return spawnSync(cmd, args, { ...identity(options.asService), env: { ...process.env, PATH: toolPath(), ...options.env }, input: options.input, cwd: options.cwd, encoding: 'utf8', timeout: 90_000 });
 }
 
+/**
+ * run() without blocking the event loop (a long script under spawnSync starves vitest's worker RPC on a
+ * loaded machine).
+ */
+export function runAsync(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; asService?: boolean } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(cmd, args, { ...identity(options.asService), env: { ...process.env, PATH: toolPath(), ...options.env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolvePromise({ status, stdout, stderr });
+    });
+  });
+}
+
 /** run() that throws with the command's output when it fails. */
 export function runOk(cmd: string, args: string[], options: Parameters<typeof run>[2] = {}): string {
   const r = run(cmd, args, options);

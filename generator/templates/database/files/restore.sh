@@ -1,15 +1,65 @@
 #!/bin/bash
-# Restore a dump from the backup volume into RESTORE_DATABASE: checksum, decrypt, pg_restore --list,
-# then pg_restore --clean --if-exists in a single transaction (all or nothing).
-# Environment: PG* connection (a superuser), BACKUP_DIR, RESTORE_DATABASE,
+# Restore a dump from the backup volume into RESTORE_DATABASE, once per request, without racing the
+# application:
+#   1. a request id is handled once: the maintenance database records every request
+#      (public.nexus_restore_requests), and a request already handled is never run again, whatever
+#      renders the Job (helm upgrade --reuse-values, helm template, a GitOps re-sync);
+#   2. checksum, decrypt and verify the dump (nothing changes yet);
+#   3. restore it into a private database <db>__restoring in a single transaction: the application
+#      keeps using the live database meanwhile and never sees a half-restored one;
+#   4. swap, the only moment writers are stopped: the live database stops accepting connections, its
+#      sessions are terminated, it is renamed <db>__before_<request> (kept, connections off, so nothing
+#      written before the swap is lost), and the restored database takes its name.
+# Environment: PG* connection (a superuser), BACKUP_DIR, RESTORE_DATABASE, RESTORE_REQUEST_ID,
 #   RESTORE_DUMP (file name; empty picks the newest dump of RESTORE_DATABASE), DECRYPT_KEY_FILE,
-#   RESTORE_DATABASE_OWNER (owner when the database has to be created, e.g. after losing the volume).
+#   RESTORE_DATABASE_OWNER (owner of the restored database), RESTORE_WAIT_SECONDS (how long to wait for
+#   PostgreSQL to accept connections, default 600: a post-install restore starts with the database).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 : "${RESTORE_DATABASE:?RESTORE_DATABASE is required}"
+: "${RESTORE_REQUEST_ID:?RESTORE_REQUEST_ID is required: a restore runs once per request id}"
 BACKUP_DIR=${BACKUP_DIR:-/backups}
-require_tools pg_restore psql createdb sha256sum
+MAINTENANCE_DB=${MAINTENANCE_DB:-postgres}
+require_tools pg_restore psql createdb dropdb pg_isready sha256sum
+
+staging="${RESTORE_DATABASE}__restoring"
+previous="${RESTORE_DATABASE}__before_${RESTORE_REQUEST_ID}"
+[ "${#previous}" -le 63 ] || die "the database name $previous would exceed PostgreSQL's 63 characters: use a shorter request id"
+
+sql() { psql --no-psqlrc -v ON_ERROR_STOP=1 -tA --dbname="$MAINTENANCE_DB" --set=db="$RESTORE_DATABASE" --set=id="$RESTORE_REQUEST_ID" "$@"; }
+
+waited=0
+until pg_isready --quiet --dbname="$MAINTENANCE_DB" --timeout=5; do
+  [ "$waited" -lt "${RESTORE_WAIT_SECONDS:-600}" ] || die "PostgreSQL at ${PGHOST:-local}:${PGPORT:-5432} did not accept connections within ${RESTORE_WAIT_SECONDS:-600} s"
+  sleep 5
+  waited=$((waited + 5))
+done
+
+sql <<'SQL' >/dev/null || die "cannot reach PostgreSQL at ${PGHOST:-local}:${PGPORT:-5432}"
+SET client_min_messages TO warning;
+CREATE TABLE IF NOT EXISTS public.nexus_restore_requests (
+  request_id text PRIMARY KEY,
+  database text NOT NULL,
+  dump text NOT NULL,
+  status text NOT NULL,
+  started_at timestamptz NOT NULL DEFAULT now(),
+  finished_at timestamptz,
+  previous_database text,
+  detail text
+);
+SQL
+
+handled() {
+  sql <<'SQL'
+SELECT status || ' at ' || coalesce(finished_at, started_at)::text || ' (dump ' || dump || ')' FROM public.nexus_restore_requests WHERE request_id = :'id';
+SQL
+}
+already=$(handled)
+if [ -n "$already" ]; then
+  log "restore request $RESTORE_REQUEST_ID was already handled: $already. Nothing to do; to restore again, request it with a new id"
+  exit 0
+fi
 
 dump=${RESTORE_DUMP:-}
 if [ -z "$dump" ]; then
@@ -24,23 +74,71 @@ file="$BACKUP_DIR/$dump"
 
 check_checksum "$file"
 # Work on the backup volume, not the pod's ephemeral storage: a decrypted dump is as big as the dump.
-mkdir -p "${BACKUP_DIR:-/backups}/.partial"
-work=$(mktemp -d "${BACKUP_DIR:-/backups}/.partial/restore.XXXXXX")
+mkdir -p "$BACKUP_DIR/.partial"
+work=$(mktemp -d "$BACKUP_DIR/.partial/restore.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 decrypt_to "${DECRYPT_KEY_FILE:-}" "$file" "$work/dump"
 verify_dump "$work/dump"
 
-exists=$(psql --no-psqlrc -tA --dbname="${MAINTENANCE_DB:-postgres}" --set=db="$RESTORE_DATABASE" <<'SQL'
-SELECT count(*) FROM pg_database WHERE datname = :'db';
+# Claim the request; a concurrent run of the same request loses here and does nothing.
+claimed=$(sql --set=dump="$dump" <<'SQL'
+INSERT INTO public.nexus_restore_requests (request_id, database, dump, status) VALUES (:'id', :'db', :'dump', 'running')
+ON CONFLICT (request_id) DO NOTHING RETURNING request_id;
 SQL
-) || die "cannot reach PostgreSQL at ${PGHOST:-local}:${PGPORT:-5432}"
-if [ "$exists" = 0 ]; then
-  owner=()
-  [ -n "${RESTORE_DATABASE_OWNER:-}" ] && owner=(--owner="$RESTORE_DATABASE_OWNER")
-  createdb --maintenance-db="${MAINTENANCE_DB:-postgres}" "${owner[@]}" "$RESTORE_DATABASE" || die "cannot create database $RESTORE_DATABASE"
+)
+if [ -z "$claimed" ]; then
+  log "restore request $RESTORE_REQUEST_ID was already handled: $(handled). Nothing to do"
+  exit 0
+fi
+fail() {
+  sql --set=detail="$*" <<'SQL' >/dev/null || true
+UPDATE public.nexus_restore_requests SET status = 'failed', finished_at = now(), detail = :'detail' WHERE request_id = :'id';
+SQL
+  die "$* (request $RESTORE_REQUEST_ID is spent: request the restore again with a new id)"
+}
+
+exists() { [ "$(sql --set=name="$1" <<<"SELECT count(*) FROM pg_database WHERE datname = :'name';")" = 1 ]; }
+exists "$previous" && fail "database $previous already exists"
+
+# 3. Restore into a private database, in one transaction.
+dropdb --if-exists --maintenance-db="$MAINTENANCE_DB" "$staging" || fail "cannot drop the leftover $staging"
+owner=()
+[ -n "${RESTORE_DATABASE_OWNER:-}" ] && owner=(--owner="$RESTORE_DATABASE_OWNER")
+createdb --maintenance-db="$MAINTENANCE_DB" "${owner[@]}" "$staging" || fail "cannot create $staging"
+log "restoring $dump into $staging (the application keeps using $RESTORE_DATABASE meanwhile)"
+if ! pg_restore --exit-on-error --single-transaction --dbname="$staging" "$work/dump"; then
+  dropdb --if-exists --maintenance-db="$MAINTENANCE_DB" "$staging" || true
+  fail "pg_restore of $dump failed; nothing was changed"
+fi
+
+# 4. Swap: stop the writers of the live database, keep it under another name, put the restored one in place.
+if exists "$RESTORE_DATABASE"; then
+  sql --set=previous="$previous" <<'SQL' >/dev/null || fail "could not take $RESTORE_DATABASE out of service"
+SELECT format('ALTER DATABASE %I ALLOW_CONNECTIONS false', :'db') \gexec
+SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :'db' AND pid <> pg_backend_pid();
+SQL
+  waited=0
+  until [ "$(sql <<<"SELECT count(*) FROM pg_stat_activity WHERE datname = :'db';")" = 0 ]; do
+    [ "$waited" -lt 300 ] || {
+      sql <<<"SELECT format('ALTER DATABASE %I ALLOW_CONNECTIONS true', :'db') \\gexec" >/dev/null || true
+      fail "sessions on $RESTORE_DATABASE did not end within 30 s; it is back in service, unchanged"
+    }
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  sql --set=previous="$previous" <<'SQL' >/dev/null || fail "the swap of $RESTORE_DATABASE failed"
+SELECT format('ALTER DATABASE %I RENAME TO %I', :'db', :'previous') \gexec
+SELECT format('ALTER DATABASE %I RENAME TO %I', :'db' || '__restoring', :'db') \gexec
+SQL
+  log "$RESTORE_DATABASE was taken out of service and kept as $previous (connections off; drop it once the restore is confirmed)"
+else
+  sql <<'SQL' >/dev/null || fail "cannot rename the restored database to $RESTORE_DATABASE"
+SELECT format('ALTER DATABASE %I RENAME TO %I', :'db' || '__restoring', :'db') \gexec
+SQL
+  previous=''
   log "created database $RESTORE_DATABASE${RESTORE_DATABASE_OWNER:+ owned by $RESTORE_DATABASE_OWNER}"
 fi
-log "restoring $dump into $RESTORE_DATABASE"
-pg_restore --clean --if-exists --exit-on-error --single-transaction --dbname="$RESTORE_DATABASE" "$work/dump" ||
-  die "pg_restore of $dump into $RESTORE_DATABASE failed; the transaction was rolled back"
-log "restore of $dump into $RESTORE_DATABASE complete"
+sql --set=previous="$previous" <<'SQL' >/dev/null || true
+UPDATE public.nexus_restore_requests SET status = 'restored', finished_at = now(), previous_database = nullif(:'previous', '') WHERE request_id = :'id';
+SQL
+log "restore request $RESTORE_REQUEST_ID: $dump restored into $RESTORE_DATABASE"

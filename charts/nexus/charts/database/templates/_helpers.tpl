@@ -18,6 +18,36 @@ Database-chart helpers (names shared by several templates of this chart).
 {{- printf "%s.%s.svc" (include "nexus.fullname" .) (include "nexus.namespace" .) -}}
 {{- end -}}
 
+{{/* nexus.database.dumpPods: the label selector (body) of the backup and restore pods of this release. */}}
+{{- define "nexus.database.dumpPods" -}}
+matchExpressions:
+  - key: app.kubernetes.io/instance
+    operator: In
+    values: [{{ .Release.Name | quote }}]
+  - key: app.kubernetes.io/component
+    operator: In
+    values: [backup, restore]
+{{- end -}}
+
+{{/* nexus.database.restoreRecord: the ConfigMap that records the last restore request, `<fullname>-restore`. */}}
+{{- define "nexus.database.restoreRecord" -}}
+{{- include "nexus.suffixedName" (dict "name" (include "nexus.fullname" .) "suffix" "restore") -}}
+{{- end -}}
+
+{{/*
+nexus.database.restoreDecision: whether this render runs a restore, given the live record (the
+ConfigMap `<fullname>-restore` as nexus.lookup returns it). "run" when restore.requestId is set and is not
+the request the record holds; "done" when the record holds it (an upgrade with the same values, e.g.
+`--reuse-values`); "" when no restore is requested. Offline the record reads as empty, so the Job renders,
+and restore.sh refuses a request the database already handled. Arguments (dict): context, live.
+*/}}
+{{- define "nexus.database.restoreDecision" -}}
+{{- $id := .context.Values.restore.requestId -}}
+{{- if $id -}}
+{{- ternary "done" "run" (eq (.live.data | default dict).requestId $id) -}}
+{{- end -}}
+{{- end -}}
+
 {{/* nexus.database.sslmode: the libpq sslmode clients in this chart use towards PostgreSQL. */}}
 {{- define "nexus.database.sslmode" -}}
 {{- ternary "require" "prefer" .Values.tls.enabled -}}
