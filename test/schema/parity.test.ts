@@ -123,7 +123,7 @@ describe('schema parity (Zod without refinements vs ajv over values.schema.json)
     // The mutations must exercise both verdicts, or the agreement proves nothing.
     expect(rejected).toBeGreaterThan(300);
     expect(rejected).toBeLessThan(1450);
-  });
+  }, 600_000);
 
   it.each(TIER_NAMES)('agrees on 200 mutated %s subchart values', (tier) => {
     const validate = ajv.compile(tierValuesSchema(tier));

@@ -34,7 +34,9 @@ spec:
 
 {{/*
 nexus.checksum: pod-template annotations `checksum/<file>: <sha256>` of other templates of the same
-chart, so a ConfigMap or Secret change rolls the pods.
+chart, so a ConfigMap or Secret change rolls the pods. Only the content is hashed (each document's data,
+stringData and binaryData), never the metadata: a chart version bump changes the labels of every object
+and must not restart anything.
 Arguments (dict):
   context  the root context
   files    list of template paths relative to templates/, e.g. (list "configmap.yaml")
@@ -43,7 +45,13 @@ Arguments (dict):
 {{- $ctx := .context -}}
 {{- $out := dict -}}
 {{- range $file := .files -}}
-{{- $_ := set $out (printf "checksum/%s" ($file | trimSuffix ".yaml" | replace "/" "-")) (include (print $ctx.Template.BasePath "/" $file) $ctx | sha256sum) -}}
+{{- $content := list -}}
+{{- range $doc := regexSplit "(?m)^---\\s*$" (include (print $ctx.Template.BasePath "/" $file) $ctx) -1 -}}
+{{- with fromYaml $doc -}}
+{{- $content = append $content (pick . "data" "stringData" "binaryData") -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $out (printf "checksum/%s" ($file | trimSuffix ".yaml" | replace "/" "-")) (toYaml $content | sha256sum) -}}
 {{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
