@@ -83,6 +83,10 @@ export interface ValidateOptions extends SetFlags {
   expandableStorageClasses?: string[];
   /** The cluster's default StorageClass (the class of claims created without one). */
   defaultStorageClass?: string;
+  /** The cluster's service CIDR(s) (kube-apiserver --service-cluster-ip-range): fixed clusterIPs outside it are refused. */
+  serviceClusterIPRange?: string;
+  /** The cluster's node port range (--service-node-port-range), default 30000-32767. */
+  serviceNodePortRange?: string;
   /** Called with each phase's wall time (ms), for the benchmark and NEXUS_TIMING. */
   onTiming?: (phase: string, ms: number) => void;
 }
@@ -203,6 +207,20 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   lap('schema');
 
   const rules = new Map<string, RuleMeta>(STAGE_RULES.map((r) => [r.id, r]));
+  // API validation: what the kube-apiserver refuses or warns about on create (validator/api).
+  const [{ runApiStage }, { API_RULES }] = await Promise.all([import('./api/stage.ts'), import('./api/rules.ts')]);
+  findings.push(
+    ...runApiStage(
+      resources.filter((r) => !skipped.has(r)),
+      {
+        ...(kubeVersion ? { kubeVersion } : {}),
+        ...(options.serviceClusterIPRange ? { serviceClusterIPRange: options.serviceClusterIPRange } : {}),
+        ...(options.serviceNodePortRange ? { serviceNodePortRange: options.serviceNodePortRange } : {}),
+      },
+    ),
+  );
+  for (const r of API_RULES) rules.set(r.id, r);
+  lap('api validation');
   if (previous) {
     const { upgradeStage } = await import('./upgrade/pipeline.ts');
     for (const meta of upgradeStage(await previous, streams, resources, findings, options, kubeVersion)) rules.set(meta.id, meta);

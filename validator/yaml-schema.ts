@@ -23,7 +23,24 @@ const YAML11_BOOL = new jsyaml.Type('tag:yaml.org,2002:bool', {
 });
 
 /**
- * The document schema: null, YAML 1.1 booleans, int, float and merge keys (`<<`); no timestamps or
- * binary (they stay strings, as in the JSON Kubernetes sees).
+ * Integers as Kubernetes reads them: go-yaml v2 (YAML 1.1) parses `0644` as octal 420, so a
+ * `defaultMode: 0644` is 0644 to the API server, where YAML 1.2 parsers read 644 (above 0777).
+ * Everything else is js-yaml's own int type (one type per tag: js-yaml keeps the last of a tag).
  */
-export const MANIFEST_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [T.null, YAML11_BOOL, T.int, T.float, T.merge] });
+const YAML11_OCTAL_RE = /^[-+]?0[0-7_]+$/;
+const YAML11_INT = new jsyaml.Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && (YAML11_OCTAL_RE.test(data) || T.int.resolve(data)),
+  construct: (data: string) => {
+    if (!YAML11_OCTAL_RE.test(data)) return T.int.construct(data);
+    const n = parseInt(data.replace(/^[-+]/, '').replace(/_/g, ''), 8);
+    return data.startsWith('-') ? -n : n;
+  },
+  predicate: (v: unknown) => Number.isInteger(v),
+});
+
+/**
+ * The document schema: null, YAML 1.1 booleans and integers, float and merge keys (`<<`); no
+ * timestamps or binary (they stay strings, as in the JSON Kubernetes sees).
+ */
+export const MANIFEST_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [T.null, YAML11_BOOL, YAML11_INT, T.float, T.merge] });

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { policyConfigJsonSchema } from '../../policies/config.ts';
 import { renderPolicyDocs } from '../../policies/docs.ts';
 import { POLICIES } from '../../policies/index.ts';
+import { renderApiRuleDocs } from '../../validator/api/docs.ts';
+import { API_RULES } from '../../validator/api/rules.ts';
 
 const POLICY_CONFIG_SCHEMA_NAME = 'nexus-policy.schema.json';
 
@@ -14,6 +16,7 @@ export function policyDocFiles(docsFile: string): Array<{ path: string; text: st
   return [
     { path: docsFile, text: renderPolicyDocs(POLICIES) },
     { path: join(dirname(docsFile), POLICY_CONFIG_SCHEMA_NAME), text: `${JSON.stringify(policyConfigJsonSchema(POLICIES.map((p) => p.meta.id)), null, 2)}\n` },
+    { path: join(dirname(docsFile), 'api-validation.md'), text: renderApiRuleDocs(API_RULES) },
   ];
 }
 

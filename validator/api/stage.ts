@@ -1,0 +1,70 @@
+/**
+ * The API-validation stage: after the schema stage, every object is checked against the rules the
+ * kube-apiserver applies on create (pkg/apis/<group>/validation), the warnings it returns, and the
+ * failures its controllers would hit later (a StatefulSet whose pods can never be created). Pure: no
+ * I/O; one pass per object over its already-parsed value.
+ */
+import type { Finding, K8sResource } from '../../core/types.ts';
+import { parseKubeMinor } from '../kube/deprecations.ts';
+import { groupOf, validateObjectMeta } from './meta.ts';
+import { Reporter, type ApiIssue } from './report.ts';
+import { KIND_VALIDATORS, type StageOptions } from './kinds.ts';
+
+export type { StageOptions };
+
+export const DEFAULT_API_KUBE_VERSION = '1.36';
+
+function toFinding(r: K8sResource, i: ApiIssue): Finding {
+  return {
+    policyId: i.ruleId,
+    severity: i.severity,
+    message: i.message,
+    source: r.source,
+    ...(r.file ? { file: r.file } : {}),
+    docIndex: r.docIndex,
+    ...(r.itemIndex !== undefined ? { itemIndex: r.itemIndex } : {}),
+    apiVersion: r.apiVersion,
+    kind: r.kind,
+    ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
+    name: r.name,
+    jsonPointer: i.pointer,
+    ...(i.hint ? { hint: i.hint } : {}),
+  };
+}
+
+/** The API server's verdict on one object, as issues. */
+export function validateObject(object: Record<string, unknown>, apiVersion: string, kind: string, opts: StageOptions): ApiIssue[] {
+  const rep = new Reporter(opts.minor);
+  validateObjectMeta(rep, object, { apiVersion, kind });
+  const validator = KIND_VALIDATORS[`${apiVersion}/${kind}`] ?? KIND_VALIDATORS[`${groupOf(apiVersion)}/any/${kind}`];
+  validator?.(rep, object, opts);
+  return rep.issues;
+}
+
+export interface ApiStageOptions {
+  kubeVersion?: string;
+  /** Cluster service CIDR(s) (kube-apiserver --service-cluster-ip-range), for fixed clusterIPs. */
+  serviceClusterIPRange?: string;
+  /** Cluster node port range (--service-node-port-range), default 30000-32767. */
+  serviceNodePortRange?: string;
+}
+
+export function resolveStageOptions(o: ApiStageOptions): StageOptions {
+  const minor = parseKubeMinor(o.kubeVersion ?? DEFAULT_API_KUBE_VERSION);
+  const [lo, hi] = (o.serviceNodePortRange ?? '30000-32767').split('-').map((x) => Number(x.trim()));
+  return { minor, nodePortRange: [lo ?? 30000, hi ?? lo ?? 32767], ...(o.serviceClusterIPRange ? { serviceClusterIPRanges: o.serviceClusterIPRange.split(',').map((s) => s.trim()) } : {}) };
+}
+
+export function runApiStage(resources: readonly K8sResource[], o: ApiStageOptions = {}): Finding[] {
+  const opts = resolveStageOptions(o);
+  const findings: Finding[] = [];
+  for (const r of resources) {
+    try {
+      for (const i of validateObject(r.object, r.apiVersion, r.kind, opts)) findings.push(toFinding(r, i));
+    } catch (err) {
+      // Deeply nested garbage is a finding, not a crash.
+      if (!(err instanceof RangeError)) throw err;
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,26 @@
+/**
+ * Reading plain JSON objects defensively: the stage runs after the schema stage, which reports wrong
+ * types, so here a value of the wrong type simply counts as absent (no second finding for one fault).
+ */
+export type Obj = Record<string, unknown>;
+
+export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const obj = (v: unknown): Obj | undefined => (isObj(v) ? v : undefined);
+export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+export const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+/** A string-valued map (labels, annotations, nodeSelector): entries whose value is not a string are skipped. */
+export function strMap(v: unknown): Array<[string, string]> {
+  if (!isObj(v)) return [];
+  const out: Array<[string, string]> = [];
+  for (const k in v) {
+    const x = v[k];
+    if (typeof x === 'string') out.push([k, x]);
+  }
+  return out;
+}
+/** Present and not null (a YAML `key:` with no value is null, which Kubernetes treats as unset). */
+export const has = (o: Obj | undefined, key: string): boolean => o !== undefined && o[key] !== undefined && o[key] !== null;
+/** An int-or-string value: a number, a string, or undefined. */
+export const intOrString = (v: unknown): number | string | undefined => (typeof v === 'number' || typeof v === 'string' ? v : undefined);
