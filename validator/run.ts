@@ -207,11 +207,15 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   lap('schema');
 
   const rules = new Map<string, RuleMeta>(STAGE_RULES.map((r) => [r.id, r]));
-  // API validation: what the kube-apiserver refuses or warns about on create (validator/api).
+  // API validation: what the kube-apiserver refuses or warns about on create (validator/api). Objects
+  // the schema stage already refused are left out: the server never gets past decoding them, and the
+  // same fault would otherwise be reported twice.
   const [{ runApiStage }, { API_RULES }] = await Promise.all([import('./api/stage.ts'), import('./api/rules.ts')]);
+  const objectKey = (x: { source?: string; docIndex?: number; itemIndex?: number }) => `${x.source}\u0000${x.docIndex}\u0000${x.itemIndex ?? ''}`;
+  const schemaRefused = new Set(schema.findings.filter((f) => f.severity === 'error').map(objectKey));
   findings.push(
     ...runApiStage(
-      resources.filter((r) => !skipped.has(r)),
+      resources.filter((r) => !skipped.has(r) && !schemaRefused.has(objectKey(r))),
       {
         ...(kubeVersion ? { kubeVersion } : {}),
         ...(options.serviceClusterIPRange ? { serviceClusterIPRange: options.serviceClusterIPRange } : {}),

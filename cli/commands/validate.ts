@@ -35,6 +35,8 @@ interface ValidateFlags extends ValuesFlags {
   upgradeStrategy?: 'merge' | 'replace';
   expandableStorageClass: string[];
   defaultStorageClass?: string;
+  serviceClusterIpRange?: string;
+  serviceNodePortRange?: string;
 }
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -70,6 +72,8 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .addOption(new Option('--upgrade-strategy <strategy>', 'how the upgrade writes objects: merge (helm upgrade, kubectl apply, server-side apply) or replace (helm upgrade --force)').choices(['merge', 'replace']).default('merge'))
     .option('--expandable-storage-class <name>', 'StorageClass whose allowVolumeExpansion is true on the target cluster, for PVC resizes (repeatable or comma-separated)', collectCsv, [] as string[])
     .option('--default-storage-class <name>', "the target cluster's default StorageClass (the class of claims created without one)")
+    .option('--service-cluster-ip-range <cidrs>', "the target cluster's service CIDR(s), comma-separated (kube-apiserver --service-cluster-ip-range): fixed clusterIPs outside it are errors")
+    .option('--service-node-port-range <range>', "the target cluster's node port range (kube-apiserver --service-node-port-range, default 30000-32767)")
     .option('--release-name <name>', 'release name for helm template (default nexus)')
     .option('-n, --namespace <ns>', 'release namespace for helm template and for objects without one (default nexus when rendering a chart)')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit', 'tap']).default('text'))
@@ -86,6 +90,12 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         throw new NexusError(`\`-o ${opts.output}\` would write the report to a file named "${opts.output}"`, {
           hint: `for the ${opts.output} format use \`--format ${opts.output === 'pretty' ? 'text' : opts.output}\` (kubeconform spells it \`-output ${opts.output}\`); to really write a file of that name, use -o ./${opts.output}`,
         });
+      }
+      if (opts.serviceNodePortRange && !/^\s*\d{1,5}\s*(-\s*\d{1,5}\s*)?$/.test(opts.serviceNodePortRange)) {
+        throw new NexusError(`--service-node-port-range must be a port range such as 30000-32767, not \`${opts.serviceNodePortRange}\``, { hint: 'use the value of the kube-apiserver flag --service-node-port-range' });
+      }
+      if (opts.serviceClusterIpRange && !opts.serviceClusterIpRange.split(',').every((c) => /^[0-9a-fA-F:.]+\/\d{1,3}$/.test(c.trim()))) {
+        throw new NexusError(`--service-cluster-ip-range must be one or two CIDRs such as 10.96.0.0/12, not \`${opts.serviceClusterIpRange}\``, { hint: 'use the value of the kube-apiserver flag --service-cluster-ip-range' });
       }
       // Loaded here, not at the top: other subcommands never pay for the validator's imports.
       const [{ validate }, { exitCodeFor, SEVERITY_RANK }] = await Promise.all([import('../../validator/run.ts'), import('../../validator/report.ts')]);
@@ -114,6 +124,8 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         ...(opts.upgradeFrom ? { upgradeFrom: opts.upgradeFrom, upgradeStrategy: opts.upgradeStrategy ?? 'merge', expandableStorageClasses: opts.expandableStorageClass } : {}),
         ...(opts.upgradeFromVersion ? { upgradeFromVersion: opts.upgradeFromVersion } : {}),
         ...(opts.defaultStorageClass !== undefined ? { defaultStorageClass: opts.defaultStorageClass } : {}),
+        ...(opts.serviceClusterIpRange ? { serviceClusterIPRange: opts.serviceClusterIpRange } : {}),
+        ...(opts.serviceNodePortRange ? { serviceNodePortRange: opts.serviceNodePortRange } : {}),
         ...(process.env.NEXUS_TIMING === '1' ? { onTiming: (phase: string, ms: number) => io.err(`timing: ${phase} ${ms.toFixed(0)} ms\n`) } : {}),
       });
       const shown = opts.quiet ? quietReport(report, opts.failOn, SEVERITY_RANK) : report;

@@ -7,6 +7,8 @@
  * Header comments:
  *   # expect: /spec/replicas                       (pointer in the first resource; repeat per finding)
  *   # options: {"kubeVersion": "1.30"}             (ApiStageOptions as JSON)
+ * Size-limit fixtures stay small: `<<repeat:a:524288>>` expands to 524288 "a"s, `<<base64:a:524288>>`
+ * to the base64 of that many "a" bytes.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,8 +47,14 @@ export function loadApiFixtures(ruleId: string): ApiFixture[] {
     });
 }
 
+const expand = (text: string) =>
+  text.replace(/<<(repeat|base64):(.):(\d+)>>/g, (_, how: string, ch: string, n: string) => {
+    const s = ch.repeat(Number(n));
+    return how === 'repeat' ? s : Buffer.from(s).toString('base64');
+  });
+
 export function runApiFixture(fx: ApiFixture): Finding[] {
-  const parsed = parseManifests(fx.text, { source: fx.file });
+  const parsed = parseManifests(expand(fx.text), { source: fx.file });
   if (parsed.findings.length) throw new Error(`${fx.file} does not parse: ${parsed.findings.map((f) => f.message).join('; ')}`);
   return runApiStage(parsed.resources, { kubeVersion: '1.32', ...fx.options });
 }

@@ -12,6 +12,15 @@ export function byteLength(s: string): number {
 }
 
 export const maxLenError = (n: number) => `must be no more than ${n} characters`;
+
+/**
+ * The answer for a valid value: one shared frozen empty list, so the common case allocates nothing
+ * (the checks run for every name, label and key of every object). Callers only read the lists.
+ */
+export const NONE: readonly string[] = Object.freeze([]);
+
+/** Valid qualified names seen so far (label and annotation keys repeat across objects); bounded. */
+const validQualifiedNames = new Set<string>();
 export const EMPTY_ERROR = 'must be non-empty';
 
 function regexError(msg: string, fmt: string, ...examples: string[]): string {
@@ -31,7 +40,8 @@ const DNS1035_LABEL_FMT = '[a-z]([-a-z0-9]*[a-z0-9])?';
 const DNS1035_LABEL_RE = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A qualified name: `[prefix/]name`, prefix a DNS subdomain, name ≤ 63 of [-A-Za-z0-9_.] (label keys, annotation keys, finalizers). */
-export function isQualifiedName(value: string): string[] {
+export function isQualifiedName(value: string): readonly string[] {
+  if (validQualifiedNames.has(value)) return NONE;
   const errs: string[] = [];
   const parts = value.split('/');
   let name: string;
@@ -47,12 +57,16 @@ export function isQualifiedName(value: string): string[] {
   if (name.length === 0) errs.push(`name part ${EMPTY_ERROR}`);
   else if (byteLength(name) > 63) errs.push(`name part ${maxLenError(63)}`);
   if (!QNAME_RE.test(name)) errs.push(`name part ${regexError(QNAME_MSG, QNAME_FMT, 'MyName', 'my.name', '123-abc')}`);
-  return errs;
+  if (errs.length) return errs;
+  if (validQualifiedNames.size >= 10_000) validQualifiedNames.clear();
+  validQualifiedNames.add(value);
+  return NONE;
 }
 
 const LABEL_VALUE_RE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
-export function isValidLabelValue(value: string): string[] {
+export function isValidLabelValue(value: string): readonly string[] {
+  if (value.length <= 63 && LABEL_VALUE_RE.test(value)) return NONE;
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!LABEL_VALUE_RE.test(value)) {
@@ -61,7 +75,8 @@ export function isValidLabelValue(value: string): string[] {
   return errs;
 }
 
-export function isDNS1123Label(value: string): string[] {
+export function isDNS1123Label(value: string): readonly string[] {
+  if (value.length <= 63 && DNS1123_LABEL_RE.test(value)) return NONE;
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!DNS1123_LABEL_RE.test(value)) {
@@ -71,7 +86,8 @@ export function isDNS1123Label(value: string): string[] {
   return errs;
 }
 
-export function isDNS1123Subdomain(value: string): string[] {
+export function isDNS1123Subdomain(value: string): readonly string[] {
+  if (value.length <= 253 && DNS1123_SUBDOMAIN_RE.test(value)) return NONE;
   const errs: string[] = [];
   if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!DNS1123_SUBDOMAIN_RE.test(value)) {
@@ -80,7 +96,8 @@ export function isDNS1123Subdomain(value: string): string[] {
   return errs;
 }
 
-export function isDNS1035Label(value: string): string[] {
+export function isDNS1035Label(value: string): readonly string[] {
+  if (value.length <= 63 && DNS1035_LABEL_RE.test(value)) return NONE;
   const errs: string[] = [];
   if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!DNS1035_LABEL_RE.test(value)) {
@@ -92,7 +109,7 @@ export function isDNS1035Label(value: string): string[] {
 const WILDCARD_FMT = `\\*\\.${DNS1123_SUBDOMAIN_FMT}`;
 
 /** `*.example.com` (RFC 1034 4.3.3): a wildcard only as the whole leftmost label. */
-export function isWildcardDNS1123Subdomain(value: string): string[] {
+export function isWildcardDNS1123Subdomain(value: string): readonly string[] {
   const errs: string[] = [];
   if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!(value.startsWith('*.') && DNS1123_SUBDOMAIN_RE.test(value.slice(2)))) {
@@ -105,7 +122,7 @@ export function isWildcardDNS1123Subdomain(value: string): string[] {
  * A name checker as the server applies it to metadata.name (prefix=false) or generateName
  * (prefix=true: a trailing '-' is allowed, since a random suffix follows).
  */
-export type NameCheck = (name: string, prefix: boolean) => string[];
+export type NameCheck = (name: string, prefix: boolean) => readonly string[];
 
 const maskTrailingDash = (name: string) => (name.length > 1 && name.endsWith('-') ? `${name.slice(0, -2)}a` : name);
 
@@ -122,6 +139,9 @@ export const nameIsPathSegment: NameCheck = (name, prefix) => {
   return errs;
 };
 
+/** A name used as one URL path segment (references to RBAC roles, HPA targets, Ingress resources). */
+export const isValidPathSegmentName = (name: string): readonly string[] => nameIsPathSegment(name, false);
+
 const CONFIG_KEY_RE = /^[-._a-zA-Z0-9]+$/;
 
 function chdirPrefix(value: string): string[] {
@@ -132,7 +152,8 @@ function chdirPrefix(value: string): string[] {
 }
 
 /** A key of ConfigMap/Secret data (also env secretKeyRef/configMapKeyRef keys). */
-export function isConfigMapKey(value: string): string[] {
+export function isConfigMapKey(value: string): readonly string[] {
+  if (value.length <= 253 && CONFIG_KEY_RE.test(value) && value !== '.' && !value.startsWith('..')) return NONE;
   const errs: string[] = [];
   if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!CONFIG_KEY_RE.test(value)) errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", '[-._a-zA-Z0-9]+', 'key.name', 'KEY_NAME', 'key-name'));
@@ -143,7 +164,8 @@ export function isConfigMapKey(value: string): string[] {
 const ENV_NAME_RE = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** Environment variable names before RelaxedEnvironmentVariableValidation (Kubernetes < 1.32). */
-export function isEnvVarName(value: string): string[] {
+export function isEnvVarName(value: string): readonly string[] {
+  if (ENV_NAME_RE.test(value) && value !== '.' && !value.startsWith('..')) return NONE;
   const errs: string[] = [];
   if (!ENV_NAME_RE.test(value)) errs.push(regexError("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit", '[-._a-zA-Z][-._a-zA-Z0-9]*', 'my.env-name', 'MY_ENV.NAME', 'MyEnvName1'));
   errs.push(...chdirPrefix(value));
@@ -151,7 +173,7 @@ export function isEnvVarName(value: string): string[] {
 }
 
 /** Environment variable names with RelaxedEnvironmentVariableValidation (on from 1.32): printable ASCII except '='. */
-export function isRelaxedEnvVarName(value: string): string[] {
+export function isRelaxedEnvVarName(value: string): readonly string[] {
   const errs: string[] = [];
   if (value.length === 0) errs.push(`environment variable name ${EMPTY_ERROR}`);
   for (let i = 0; i < value.length; i++) {
@@ -166,12 +188,15 @@ export function isRelaxedEnvVarName(value: string): string[] {
 
 const C_IDENTIFIER_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export function isCIdentifier(value: string): string[] {
-  return C_IDENTIFIER_RE.test(value) ? [] : [regexError("a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'", '[A-Za-z_][A-Za-z0-9_]*', 'my_name', 'MY_NAME', 'MyName')];
+export function isCIdentifier(value: string): readonly string[] {
+  return C_IDENTIFIER_RE.test(value) ? NONE : [regexError("a valid C identifier must start with alphabetic character or '_', followed by a string of alphanumeric characters or '_'", '[A-Za-z_][A-Za-z0-9_]*', 'my_name', 'MY_NAME', 'MyName')];
 }
 
 /** IANA service names as Kubernetes uses them for port names (≤ 15, [-a-z0-9], a letter, no '--', no edge '-'). */
-export function isValidPortName(port: string): string[] {
+const PORT_NAME_RE = /^[a-z0-9](?:-?[a-z0-9])*$/;
+
+export function isValidPortName(port: string): readonly string[] {
+  if (port.length <= 15 && PORT_NAME_RE.test(port) && /[a-z]/.test(port)) return NONE;
   const errs: string[] = [];
   if (byteLength(port) > 15) errs.push(maxLenError(15));
   if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
@@ -181,18 +206,18 @@ export function isValidPortName(port: string): string[] {
   return errs;
 }
 
-export function isValidPortNum(port: number): string[] {
-  return port >= 1 && port <= 65535 ? [] : [inclusiveRangeError(1, 65535)];
+export function isValidPortNum(port: number): readonly string[] {
+  return port >= 1 && port <= 65535 ? NONE : [inclusiveRangeError(1, 65535)];
 }
 
 export const inclusiveRangeError = (lo: number, hi: number) => `must be between ${lo} and ${hi}, inclusive`;
 
-export function isValidPercent(value: string): string[] {
-  return /^[0-9]+%$/.test(value) ? [] : [regexError("a valid percent string must be a numeric string followed by an ending '%'", '[0-9]+%', '1%', '93%')];
+export function isValidPercent(value: string): readonly string[] {
+  return /^[0-9]+%$/.test(value) ? NONE : [regexError("a valid percent string must be a numeric string followed by an ending '%'", '[0-9]+%', '1%', '93%')];
 }
 
-export function isHTTPHeaderName(value: string): string[] {
-  return /^[-A-Za-z0-9]+$/.test(value) ? [] : [regexError("a valid HTTP header must consist of alphanumeric characters or '-'", '[-A-Za-z0-9]+', 'X-Header-Name')];
+export function isHTTPHeaderName(value: string): readonly string[] {
+  return /^[-A-Za-z0-9]+$/.test(value) ? NONE : [regexError("a valid HTTP header must consist of alphanumeric characters or '-'", '[-A-Za-z0-9]+', 'X-Header-Name')];
 }
 
 /** `acme.io/foo`: a DNS subdomain, '/', then RFC 3986 path characters. Returns [offending value, message] pairs. */

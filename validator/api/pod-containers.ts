@@ -64,7 +64,7 @@ function validateContainerPorts(ctx: PodContext, ports: unknown, path: FieldPath
   });
 }
 
-function envNameProblems(ctx: PodContext, name: string): string[] {
+function envNameProblems(ctx: PodContext, name: string): readonly string[] {
   // RelaxedEnvironmentVariableValidation: beta and on by default from 1.32.
   return ctx.minor >= 32 ? isRelaxedEnvVarName(name) : isEnvVarName(name);
 }

@@ -7,11 +7,14 @@
 
 export interface Quantity {
   /** value = n / d, d > 0 */
-  n: bigint;
-  d: bigint;
+  readonly n: bigint;
+  readonly d: bigint;
   /** As written (numbers from YAML are turned into their decimal text). */
-  text: string;
+  readonly text: string;
 }
+
+/** Parsed quantities by text: the same few (`100m`, `128Mi`) repeat in every object; bounded. */
+const parsed = new Map<string, Quantity | undefined>();
 
 const QUANTITY_RE = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
 
@@ -22,6 +25,14 @@ const pow10 = (e: number) => 10n ** BigInt(e);
 
 export function parseQuantity(value: unknown): Quantity | undefined {
   const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : typeof value === 'string' ? value : '';
+  if (parsed.has(text)) return parsed.get(text);
+  const q = parseText(text);
+  if (parsed.size >= 4096) parsed.clear();
+  parsed.set(text, q);
+  return q;
+}
+
+function parseText(text: string): Quantity | undefined {
   const m = QUANTITY_RE.exec(text);
   if (!m) return undefined;
   const num = m[1]!;

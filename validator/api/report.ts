@@ -84,6 +84,11 @@ export class Reporter {
     this.push(ruleId, 'warning', path, text, hint);
   }
 
+  /** Re-reports another reporter's issue under `ruleId`, as an error with `note` appended (controller follow-ups). */
+  adopt(ruleId: ApiRuleId, issue: ApiIssue, note: string): void {
+    this.issues.push({ ruleId, severity: 'error', pointer: issue.pointer, message: `${issue.message}${note}`, ...(issue.hint ? { hint: issue.hint } : {}) });
+  }
+
   /** An error in free wording (controller follow-ups, where there is no server message to mirror). */
   error(ruleId: ApiRuleId, path: FieldPath, text: string, hint?: string): void {
     this.push(ruleId, 'error', path, text, hint);

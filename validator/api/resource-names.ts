@@ -32,7 +32,7 @@ export const isOvercommitAllowed = (n: string) => isNativeResource(n) && !isHuge
 /** The server's validateResourceName: a qualified name, and a standard one unless it is prefixed. */
 export function resourceNameProblems(n: string): string[] {
   const q = isQualifiedName(n);
-  if (q.length) return q;
+  if (q.length) return [...q];
   if (!n.includes('/') && !isStandardResourceName(n)) return ['must be a standard resource type or fully qualified'];
   return [];
 }

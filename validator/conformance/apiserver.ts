@@ -5,7 +5,7 @@
  * controllers did next with the objects it accepted.
  *
  * The manifests are validated the way a user would (`nexus validate --kube-version <server minor>
- * --no-policies`), in one run; Pod Security cases (the server's message names `PodSecurity
+ * --no-policies --service-cluster-ip-range 10.96.0.0/16`), in one run; Pod Security cases (the server's message names `PodSecurity
  * "<level>:<version>"`) run again with the policies on at that level and version. A case agrees when:
  *  - rejected: an error at one of the server's pointers, or at a parent or child of it; where a
  *    server path is not a JSON path into the manifest (`pointer_in_manifest` false) or the server gave
@@ -118,6 +118,12 @@ export function kubeMinorOf(server: string): string {
   return `${m[1]}.${m[2]}`;
 }
 
+/**
+ * The corpus server's cluster flags (its README, "Server"): what a user would pass to `nexus validate`
+ * for that cluster. Fixed clusterIPs are checked against the service range only when it is known.
+ */
+export const CORPUS_CLUSTER = { serviceClusterIPRange: '10.96.0.0/16', serviceNodePortRange: '30000-32767' } as const;
+
 export const apiserverSuite: ConformanceSuite = {
   id: 'apiserver',
   corpus: 'apiserver',
@@ -139,7 +145,7 @@ export const apiserverSuite: ConformanceSuite = {
       return by;
     };
     const abs = (c: ApiserverCase) => resolve(dir, c.file);
-    const main = await validate({ version: 'conformance', manifests: index.cases.map(abs), kubeVersion, policies: false, lint: false });
+    const main = await validate({ version: 'conformance', manifests: index.cases.map(abs), kubeVersion, policies: false, lint: false, ...CORPUS_CLUSTER });
     const byFile = group(main.findings);
 
     // Pod Security cases again, with the policies on, per level and version the server enforced.
