@@ -6,6 +6,7 @@
 import { isConfigMapKey, isEnvVarName, isRelaxedEnvVarName, isDNS1123Label, isDNS1123Subdomain, isHTTPHeaderName, isQualifiedName, isValidPortName, isValidPortNum, inclusiveRangeError } from './formats.ts';
 import type { FieldPath } from './path.ts';
 import type { PodContext } from './pod-context.ts';
+import { parseQuantity } from './quantity.ts';
 import { validateResourceRequirements } from './pod-resources.ts';
 import { validateContainerSecurityContext } from './pod-security.ts';
 import { arr, has, isObj, num, obj, str, type Obj } from './values.ts';
@@ -108,21 +109,38 @@ function validateEnv(ctx: PodContext, env: unknown, path: FieldPath): void {
   });
 }
 
+/** fieldpath.SplitMaybeSubscriptedPath: `metadata.labels['key']` → [path, subscript]. */
+function splitSubscript(fieldPath: string): [string, string] | undefined {
+  if (!fieldPath.endsWith("']")) return undefined;
+  const s = fieldPath.slice(0, -2);
+  const at = s.indexOf("['");
+  if (at <= 0) return undefined;
+  return [s.slice(0, at), s.slice(at + 2)];
+}
+
+/** The field labels the v1 downward API converts (ConvertDownwardAPIFieldLabel); `spec.host` is an alias of spec.nodeName. */
+const DOWNWARD_LABELS = new Set(['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.restartPolicy', 'spec.serviceAccountName', 'spec.schedulerName', 'status.phase', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs']);
+
 export function validateObjectFieldSelector(ctx: PodContext, fs: Obj, allowed: readonly string[], path: FieldPath, rule: 'api/pod/env' | 'api/pod/volumes' = 'api/pod/env'): void {
   const { rep } = ctx;
   const apiVersion = str(fs.apiVersion) ?? 'v1'; // defaulted to v1
   const fieldPath = str(fs.fieldPath) ?? '';
   if (!apiVersion) return rep.required(rule, path.child('apiVersion'));
   if (!fieldPath) return rep.required(rule, path.child('fieldPath'));
-  // metadata.labels['key'] / metadata.annotations['key'] subscripts
-  const sub = /^(metadata\.(?:labels|annotations))\['(.*)'\]$/.exec(fieldPath);
+  const fp = path.child('fieldPath');
+  const sub = splitSubscript(fieldPath);
+  let converted = fieldPath;
+  if (apiVersion !== 'v1') return rep.invalid(rule, fp, fieldPath, `error converting fieldPath: unsupported pod version: ${apiVersion}`, 'use apiVersion: v1 (or leave it out)');
   if (sub) {
-    const key = sub[1] === 'metadata.annotations' ? sub[2]!.toLowerCase() : sub[2]!;
+    if (sub[0] !== 'metadata.annotations' && sub[0] !== 'metadata.labels') return rep.invalid(rule, fp, fieldPath, `error converting fieldPath: field label does not support subscript: ${fieldPath}`);
+  } else if (fieldPath === 'spec.host') converted = 'spec.nodeName';
+  else if (!DOWNWARD_LABELS.has(fieldPath)) return rep.invalid(rule, fp, fieldPath, `error converting fieldPath: field label not supported: ${fieldPath}`, `use one of ${allowed.join(', ')}`);
+  if (sub) {
+    const key = sub[0] === 'metadata.annotations' ? sub[1].toLowerCase() : sub[1];
     for (const m of isQualifiedName(key)) rep.invalid(rule, path, key, m);
     return;
   }
-  if (/\[.*\]$/.test(fieldPath)) return rep.invalid(rule, path, fieldPath.replace(/\[.*$/, ''), 'does not support subscript');
-  if (!allowed.includes(fieldPath)) rep.unsupported(rule, path.child('fieldPath'), fieldPath, allowed);
+  if (!allowed.includes(converted)) rep.unsupported(rule, fp, converted, allowed);
 }
 
 export function validateResourceFieldSelector(ctx: PodContext, fs: Obj, path: FieldPath, volume: boolean): void {
@@ -133,7 +151,33 @@ export function validateResourceFieldSelector(ctx: PodContext, fs: Obj, path: Fi
   else if (!RESOURCE_FIELD_PATHS.includes(resource) && !resource.startsWith('requests.hugepages-') && !resource.startsWith('limits.hugepages-')) {
     rep.unsupported('api/pod/env', path.child('resource'), resource, RESOURCE_FIELD_PATHS);
   }
+  validateDivisor(ctx, resource, fs.divisor, path.child('divisor'));
 }
+
+const BYTE_DIVISORS = "1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei";
+
+/**
+ * validateContainerResourceDivisor: the divisor's canonical form must be one of a few units — 1m or 1
+ * for CPU; 1, 1k…1E or 1Ki…1Ei for memory, ephemeral storage and huge pages.
+ */
+function validateDivisor(ctx: PodContext, resource: string, divisor: unknown, path: FieldPath): void {
+  const q = parseQuantity(divisor);
+  if (!q || q.n === 0n) return;
+  const exponent = /[eE][+-]?\d+$/.test(q.text);
+  const binary = /[KMGTPE]i$/.test(q.text);
+  const isValue = (n: bigint, d = 1n) => q.n * d === n * q.d;
+  const what = resource.replace(/^(limits|requests)\./, '');
+  if (what === 'cpu') {
+    if (exponent || binary || !(isValue(1n) || isValue(1n, 1000n))) divisorError(ctx, resource, path, "only divisor's values 1m and 1 are supported with the cpu resource");
+    return;
+  }
+  const kind = what === 'memory' ? 'memory' : what === 'ephemeral-storage' ? 'local ephemeral storage' : what.startsWith('hugepages-') ? 'hugepages' : undefined;
+  if (!kind) return;
+  const ok = !exponent && (binary ? [0n, 1n, 2n, 3n, 4n, 5n, 6n].some((k) => isValue(1n << (10n * k))) : [0n, 1n, 2n, 3n, 4n, 5n, 6n].some((k) => isValue(10n ** (3n * k))));
+  if (!ok) divisorError(ctx, resource, path, `only divisor's values ${BYTE_DIVISORS} are supported with the ${kind} resource`);
+}
+
+const divisorError = (ctx: PodContext, resource: string, path: FieldPath, msg: string) => ctx.rep.invalid('api/pod/env', path, resource, msg, 'use a divisor such as 1m (CPU) or 1Mi (memory)');
 
 function validateEnvFrom(ctx: PodContext, envFrom: unknown, path: FieldPath): void {
   const { rep } = ctx;
@@ -240,7 +284,9 @@ function validateVolumeMounts(ctx: PodContext, c: Obj, path: FieldPath): void {
 
 type HandlerKind = 'probe' | 'lifecycle';
 
-function validatePortNumOrName(ctx: PodContext, rule: 'api/pod/probes' | 'api/pod/lifecycle', port: unknown, path: FieldPath): void {
+function validatePortNumOrName(ctx: PodContext, rule: 'api/pod/probes' | 'api/pod/lifecycle', portIn: unknown, path: FieldPath): void {
+  // An unset port is the int-or-string zero value: port 0.
+  const port = portIn === undefined || portIn === null ? 0 : portIn;
   if (typeof port === 'number') for (const m of isValidPortNum(port)) ctx.rep.invalid(rule, path, port, m);
   else if (typeof port === 'string') for (const m of isValidPortName(port)) ctx.rep.invalid(rule, path, port, m);
 }

@@ -3,7 +3,7 @@
  * ID ranges, sysctls, seccomp and AppArmor profiles, privileged vs allowPrivilegeEscalation, and the
  * options a pod's declared OS forbids.
  */
-import { inclusiveRangeError, isDNS1123Subdomain } from './formats.ts';
+import { byteLength, inclusiveRangeError, isDNS1123Subdomain } from './formats.ts';
 import type { FieldPath } from './path.ts';
 import type { PodContext } from './pod-context.ts';
 import { localDescendingPathProblems } from './pod-containers.ts';
@@ -73,14 +73,32 @@ function validateWindowsOptions(ctx: PodContext, w: unknown, path: FieldPath): v
   const { rep } = ctx;
   const gmsaName = str(o.gmsaCredentialSpecName);
   if (gmsaName !== undefined) for (const m of isDNS1123Subdomain(gmsaName)) rep.invalid('api/pod/security-context', path.child('gmsaCredentialSpecName'), gmsaName, m);
-  const user = str(o.runAsUserName);
-  if (user !== undefined) {
-    if (user === '') rep.invalid('api/pod/security-context', path.child('runAsUserName'), user, 'runAsUserName cannot be an empty string');
-    // eslint-disable-next-line no-control-regex
-    else if (/[\x00-\x1f\x7f]/.test(user)) rep.invalid('api/pod/security-context', path.child('runAsUserName'), user, 'runAsUserName cannot contain control characters');
-    else if (user.split('\\').length > 2) rep.invalid('api/pod/security-context', path.child('runAsUserName'), user, 'runAsUserName cannot contain more than one backslash');
+  const spec = str(o.gmsaCredentialSpec);
+  if (spec !== undefined) {
+    if (spec === '') rep.invalid('api/pod/security-context', path.child('gmsaCredentialSpec'), spec, 'gmsaCredentialSpec cannot be an empty string');
+    else if (byteLength(spec) > 64 * 1024) rep.invalid('api/pod/security-context', path.child('gmsaCredentialSpec'), spec, 'gmsaCredentialSpec size must be under 64 KiB');
   }
+  const user = str(o.runAsUserName);
+  if (user === undefined) return;
+  const up = path.child('runAsUserName');
+  const bad = (msg: string) => rep.invalid('api/pod/security-context', up, user, msg);
+  const parts = user.split('\\');
+  if (user === '') return bad('runAsUserName cannot be an empty string');
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(user)) return bad('runAsUserName cannot contain control characters');
+  if (parts.length > 2) return bad('runAsUserName cannot contain more than one backslash');
+  const [domain, name] = parts.length === 2 ? [parts[0]!, parts[1]!] : ['', parts[0]!];
+  if (byteLength(domain) >= 256) bad('runAsUserName\'s Domain length must be under 256 characters');
+  if (parts.length === 2 && !(NETBIOS_RE.test(domain) || WINDOWS_DNS_RE.test(domain))) bad("runAsUserName's Domain doesn't match the NetBios nor the DNS format");
+  if (name.length === 0) bad("runAsUserName's User cannot be empty");
+  else if (byteLength(name) > 104) bad("runAsUserName's User length must not be longer than 104 characters");
+  if (/^[. ]+$/.test(name)) bad("runAsUserName's User cannot contain only periods or spaces");
+  if (/["/\\:;|=,+*?<>@[\]]/.test(name)) bad('runAsUserName\'s User cannot contain the following characters: "/\\:;|=,+*?<>@[]');
 }
+
+/** Windows domains: a NetBIOS name (1-15 characters, no \\ / : * ? " < > |, not starting with '.') or a DNS name. */
+const NETBIOS_RE = /^[^\\/:*?"<>|.][^\\/:*?"<>|]{0,14}$/;
+const WINDOWS_DNS_RE = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
 
 /** The pod-level securityContext plus shareProcessNamespace/hostPID, which the server keeps there internally. */
 export function validatePodSecurityContext(ctx: PodContext, spec: Obj, specPath: FieldPath): void {

@@ -39,6 +39,18 @@ const REQUIRED_FIELDS: Partial<Record<(typeof SOURCES)[number], string[]>> = {
   scaleIO: ['gateway', 'system', 'volumeName'],
 };
 
+const ISCSI_IQN_RE = /iqn\.\d{4}-\d{2}\.([A-Za-z0-9\-.]+)(:[^,;*&$|\s]+)$/;
+const ISCSI_EUI_RE = /^eui.[A-Za-z0-9]{16}$/;
+const ISCSI_NAA_RE = /^naa.[A-Za-z0-9]{32}$/;
+
+/** iSCSI qualified names: iqn.YYYY-MM.domain:name, eui. + 16 or naa. + 32 alphanumerics. */
+function iscsiNameProblem(v: string): string | undefined {
+  if (v.startsWith('iqn')) return ISCSI_IQN_RE.test(v) ? undefined : 'must be valid format';
+  if (v.startsWith('eui')) return ISCSI_EUI_RE.test(v) ? undefined : 'must be valid format';
+  if (v.startsWith('naa')) return ISCSI_NAA_RE.test(v) ? undefined : 'must be valid format';
+  return 'must be valid format starting with iqn, eui, or naa';
+}
+
 function checkMode(ctx: PodContext, v: unknown, path: FieldPath): void {
   const n = num(v);
   if (n !== undefined && (n < 0 || n > 0o777)) ctx.rep.invalid(R, path, n, FILE_MODE_MSG);
@@ -211,6 +223,12 @@ function validateSource(ctx: PodContext, key: (typeof SOURCES)[number], src: Obj
       return;
     }
     case 'iscsi': {
+      for (const [f, v] of [['iqn', str(src.iqn)], ['initiatorname', str(src.initiatorName)]] as const) {
+        if (!v) continue;
+        // The server names initiatorName "initiatorname" in its path.
+        const problem = iscsiNameProblem(v);
+        if (problem) rep.invalid(R, path.child(f), v, problem, 'e.g. iqn.2001-04.com.example:storage.disk1');
+      }
       const lun = num(src.lun);
       if (lun !== undefined && (lun < 0 || lun > 255)) rep.invalid(R, path.child('lun'), lun, 'must be between 0 and 255, inclusive');
       if ((src.chapAuthDiscovery === true || src.chapAuthSession === true) && !has(src, 'secretRef')) rep.required(R, path.child('secretRef'));

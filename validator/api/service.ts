@@ -62,6 +62,36 @@ function nonSpecialIPProblem(address: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The registry's IP-family checks before allocation (initIPFamilyFields): ipFamilyPolicy against the
+ * number of IPs and families, and, when the cluster's service ranges are known, families the cluster
+ * does not serve (an IPv4-only cluster refuses IPv6 and RequireDualStack).
+ */
+function ipFamilyAllocation(rep: Reporter, spec: Obj, ips: readonly string[], families: readonly unknown[], opts: StageOptions, ipsPath: (i?: number) => FieldPath): void {
+  const sp = FieldPath.root().child('spec');
+  const headlessSelectorless = str(spec.clusterIP) === 'None' && strMap(spec.selector).length === 0;
+  const policy = str(spec.ipFamilyPolicy) ?? (headlessSelectorless ? 'RequireDualStack' : 'SingleStack');
+  const policyPath = (fallback: FieldPath) => (has(spec, 'ipFamilyPolicy') ? sp.child('ipFamilyPolicy') : fallback);
+  const before = rep.issues.length;
+  if (policy === 'SingleStack') {
+    if (ips.length === 2) rep.invalid(S, policyPath(ipsPath()), policy, "must be 'RequireDualStack' or 'PreferDualStack' when multiple cluster IPs are specified", 'set ipFamilyPolicy: PreferDualStack, or give one clusterIP');
+    if (families.length === 2) rep.invalid(S, policyPath(sp.child('ipFamilies')), policy, "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified", 'set ipFamilyPolicy: PreferDualStack, or list one family');
+  }
+  const ranges = (opts.serviceClusterIPRanges ?? []).map((r) => parseCIDRSloppy(r)).filter((r) => r !== undefined);
+  if (ranges.length === 0) return;
+  const configured = new Set<string>(ranges.map((r) => (isIPv4(r.ip) ? 'IPv4' : 'IPv6')));
+  ips.forEach((ip, i) => {
+    if (ips[0] === 'None' || i < families.length) return;
+    const fam = isIPv4(parseIPSloppy(ip)!) ? 'IPv4' : 'IPv6';
+    if (!configured.has(fam)) rep.invalid(IP, ipsPath(i), ips, `${fam} is not configured on this cluster`);
+  });
+  if (rep.issues.length > before || headlessSelectorless) return;
+  if (policy === 'RequireDualStack' && configured.size < 2) rep.invalid(S, sp.child('ipFamilyPolicy'), policy, 'this cluster is not configured for dual-stack services', 'use PreferDualStack (falls back to one family) or SingleStack');
+  families.forEach((f, i) => {
+    if (typeof f === 'string' && !configured.has(f)) rep.invalid(S, sp.child('ipFamilies').index(i), f, 'not configured on this cluster', `this cluster serves ${[...configured].join(' and ')} only`);
+  });
+}
+
 export function validateService(rep: Reporter, o: Obj, opts: StageOptions): void {
   const spec = obj(o.spec) ?? {};
   const sp = FieldPath.root().child('spec');
@@ -192,6 +222,7 @@ export function validateService(rep: Reporter, o: Obj, opts: StageOptions): void
         }
       }
     }
+    if (!invalid) ipFamilyAllocation(rep, spec, ips, families, opts, ipsPath);
   }
 
   arr(spec.externalIPs).forEach((ip, i) => {
