@@ -87,6 +87,12 @@ export interface ValidateOptions extends SetFlags {
   serviceClusterIPRange?: string;
   /** The cluster's node port range (--service-node-port-range), default 30000-32767. */
   serviceNodePortRange?: string;
+  /**
+   * Files listing what already exists on the target cluster (`--cluster-objects`): pods' RuntimeClass,
+   * PriorityClass and ServiceAccount references are then checked against them and the render. An empty
+   * list describes an empty cluster; undefined leaves those references unchecked.
+   */
+  clusterObjects?: string[];
   /** Called with each phase's wall time (ms), for the benchmark and NEXUS_TIMING. */
   onTiming?: (phase: string, ms: number) => void;
 }
@@ -220,6 +226,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
         ...(kubeVersion ? { kubeVersion } : {}),
         ...(options.serviceClusterIPRange ? { serviceClusterIPRange: options.serviceClusterIPRange } : {}),
         ...(options.serviceNodePortRange ? { serviceNodePortRange: options.serviceNodePortRange } : {}),
+        ...(options.clusterObjects ? { clusterObjects: (await import('./cluster-objects.ts')).readClusterObjects(options.clusterObjects) } : {}),
       },
     ),
   );

@@ -37,6 +37,7 @@ interface ValidateFlags extends ValuesFlags {
   defaultStorageClass?: string;
   serviceClusterIpRange?: string;
   serviceNodePortRange?: string;
+  clusterObjects: string[];
 }
 
 export function registerValidate(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -74,6 +75,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .option('--default-storage-class <name>', "the target cluster's default StorageClass (the class of claims created without one)")
     .option('--service-cluster-ip-range <cidrs>', "the target cluster's service CIDR(s), comma-separated (kube-apiserver --service-cluster-ip-range): fixed clusterIPs outside it are errors")
     .option('--service-node-port-range <range>', "the target cluster's node port range (kube-apiserver --service-node-port-range, default 30000-32767)")
+    .option('--cluster-objects <file>', 'objects that already exist on the target cluster (e.g. `kubectl get runtimeclasses,priorityclasses,serviceaccounts -A -o yaml`): pods must name RuntimeClasses, PriorityClasses and ServiceAccounts found there or in the render (repeatable; /dev/null = an empty cluster)', collect, [] as string[])
     .option('--release-name <name>', 'release name for helm template (default nexus)')
     .option('-n, --namespace <ns>', 'release namespace for helm template and for objects without one (default nexus when rendering a chart)')
     .addOption(new Option('--format <format>', 'report format').choices(['text', 'json', 'sarif', 'junit', 'tap']).default('text'))
@@ -126,6 +128,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         ...(opts.defaultStorageClass !== undefined ? { defaultStorageClass: opts.defaultStorageClass } : {}),
         ...(opts.serviceClusterIpRange ? { serviceClusterIPRange: opts.serviceClusterIpRange } : {}),
         ...(opts.serviceNodePortRange ? { serviceNodePortRange: opts.serviceNodePortRange } : {}),
+        ...(opts.clusterObjects.length ? { clusterObjects: opts.clusterObjects } : {}),
         ...(process.env.NEXUS_TIMING === '1' ? { onTiming: (phase: string, ms: number) => io.err(`timing: ${phase} ${ms.toFixed(0)} ms\n`) } : {}),
       });
       const shown = opts.quiet ? quietReport(report, opts.failOn, SEVERITY_RANK) : report;

@@ -39,6 +39,24 @@ describe('nexus validate: API validation', () => {
     expect((await runMain(['validate', '--service-cluster-ip-range', '10.96.0.0', service])).code).toBe(2);
   });
 
+  it('checks pods\' references against --cluster-objects and the render, and refuses an unreadable inventory (exit 2)', async () => {
+    const pod = write('pod.yaml', ['apiVersion: v1', 'kind: Pod', 'metadata: {name: web, namespace: shop}', 'spec:', '  serviceAccountName: web', '  runtimeClassName: gvisor', '  containers: [{name: web, image: nginx}]', ''].join('\n'));
+    const ids = async (...args: string[]) => {
+      const r = await runMain(['validate', '--no-policies', '--format', 'json', ...args, pod]);
+      return (JSON.parse(r.out) as { findings: Array<{ policyId: string; jsonPointer: string }> }).findings.map((f) => `${f.policyId} ${f.jsonPointer}`);
+    };
+    expect(await ids()).toEqual([]);
+    expect(await ids('--cluster-objects', '/dev/null')).toEqual(['api/admission/service-account /spec/serviceAccountName', 'api/admission/runtime-class /spec/runtimeClassName']);
+    const inventory = write(
+      'cluster.yaml',
+      ['apiVersion: v1', 'kind: List', 'items:', '- {apiVersion: node.k8s.io/v1, kind: RuntimeClass, metadata: {name: gvisor}, handler: runsc}', '- {apiVersion: v1, kind: ServiceAccount, metadata: {name: web, namespace: shop}}', ''].join('\n'),
+    );
+    expect(await ids('--cluster-objects', inventory)).toEqual([]);
+    const missing = await runMain(['validate', '--cluster-objects', join(dir, 'nope.yaml'), pod]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/cannot read --cluster-objects .*nope\.yaml: ENOENT/);
+  });
+
   it('does not repeat a fault the schema stage reported', async () => {
     const file = write('deploy.yaml', ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: web}', 'spec:', '  selector: {matchLabels: {app: web}}', '  template:', '    metadata: {labels: {app: web}}', '    spec:', '      containers: [{name: web, image: nginx, imagePullPolicy: Sometimes}]', ''].join('\n'));
     const r = await runMain(['validate', '--no-policies', '--format', 'json', file]);

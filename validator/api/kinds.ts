@@ -9,6 +9,7 @@ import { validateCronJob, validateJob } from './batch.ts';
 import { validateConfigMap, validateLimitRange, validateNamespace, validatePriorityClass, validatePVC, validateResourceQuota, validateSecret, validateServiceAccount } from './core-misc.ts';
 import { daemonSetFollowUp, deploymentFollowUp, statefulSetFollowUp } from './followup.ts';
 import { validateIngress, validateIngressClass, validateNetworkPolicy } from './networking.ts';
+import type { ClusterInventory } from './cluster-refs.ts';
 import { FieldPath } from './path.ts';
 import { validatePod } from './pod-object.ts';
 import { validateRole, validateRoleBinding } from './rbac.ts';
@@ -22,6 +23,8 @@ export interface StageOptions {
   minor: number;
   nodePortRange: [number, number];
   serviceClusterIPRanges?: string[];
+  /** What the cluster holds, for pods' references (validator/api/cluster-refs.ts). */
+  cluster?: ClusterInventory;
 }
 
 type KindValidator = (rep: Reporter, object: Obj, opts: StageOptions) => void;

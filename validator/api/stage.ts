@@ -9,6 +9,8 @@ import { parseKubeMinor } from '../kube/deprecations.ts';
 import { groupOf, validateObjectMeta } from './meta.ts';
 import { Reporter, type ApiIssue } from './report.ts';
 import { KIND_VALIDATORS, type StageOptions } from './kinds.ts';
+import { buildInventory, validateClusterReferences, type InventoryObject } from './cluster-refs.ts';
+import { arr, isObj, obj, str } from './values.ts';
 
 export type { StageOptions };
 
@@ -38,6 +40,7 @@ export function validateObject(object: Record<string, unknown>, apiVersion: stri
   validateObjectMeta(rep, object, { apiVersion, kind });
   const validator = KIND_VALIDATORS[`${apiVersion}/${kind}`] ?? KIND_VALIDATORS[`${groupOf(apiVersion)}/any/${kind}`];
   validator?.(rep, object, opts);
+  if (opts.cluster) validateClusterReferences(rep, kind, object, opts.cluster);
   return rep.issues;
 }
 
@@ -47,6 +50,31 @@ export interface ApiStageOptions {
   serviceClusterIPRange?: string;
   /** Cluster node port range (--service-node-port-range), default 30000-32767. */
   serviceNodePortRange?: string;
+  /**
+   * Objects that already exist on the target cluster (`--cluster-objects`; `kind: List` documents are
+   * expanded). When given, a pod's RuntimeClass, PriorityClass and ServiceAccount must be among them or
+   * in the render; `[]` describes a new, empty cluster.
+   */
+  clusterObjects?: readonly unknown[];
+}
+
+function inventoryObjects(raw: readonly unknown[]): InventoryObject[] {
+  const out: InventoryObject[] = [];
+  for (const o of raw) {
+    if (!isObj(o)) continue;
+    if (str(o.kind) === 'List' || (str(o.kind)?.endsWith('List') && Array.isArray(o.items))) {
+      out.push(...inventoryObjects(arr(o.items)));
+      continue;
+    }
+    const meta = obj(o.metadata);
+    const apiVersion = str(o.apiVersion);
+    const kind = str(o.kind);
+    const name = str(meta?.name);
+    if (!apiVersion || !kind || !name) continue;
+    const namespace = str(meta?.namespace);
+    out.push({ apiVersion, kind, name, ...(namespace !== undefined ? { namespace } : {}), object: o });
+  }
+  return out;
 }
 
 export function resolveStageOptions(o: ApiStageOptions): StageOptions {
@@ -56,7 +84,9 @@ export function resolveStageOptions(o: ApiStageOptions): StageOptions {
 }
 
 export function runApiStage(resources: readonly K8sResource[], o: ApiStageOptions = {}): Finding[] {
-  const opts = resolveStageOptions(o);
+  const base = resolveStageOptions(o);
+  // Helm creates RuntimeClasses, PriorityClasses and ServiceAccounts before the pods that use them.
+  const opts: StageOptions = { ...base, cluster: buildInventory([...inventoryObjects(o.clusterObjects ?? []), ...resources], o.clusterObjects !== undefined) };
   const findings: Finding[] = [];
   for (const r of resources) {
     try {

@@ -120,9 +120,11 @@ export function kubeMinorOf(server: string): string {
 
 /**
  * The corpus server's cluster flags (its README, "Server"): what a user would pass to `nexus validate`
- * for that cluster. Fixed clusterIPs are checked against the service range only when it is known.
+ * for that cluster. Fixed clusterIPs are checked against the service range only when it is known. The
+ * cluster is new: no RuntimeClasses, the system PriorityClasses, and each namespace's `default`
+ * ServiceAccount only (`--cluster-objects /dev/null`).
  */
-export const CORPUS_CLUSTER = { serviceClusterIPRange: '10.96.0.0/16', serviceNodePortRange: '30000-32767' } as const;
+export const CORPUS_CLUSTER = { serviceClusterIPRange: '10.96.0.0/16', serviceNodePortRange: '30000-32767', clusterObjects: [] as string[] };
 
 export const apiserverSuite: ConformanceSuite = {
   id: 'apiserver',
