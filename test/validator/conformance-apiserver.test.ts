@@ -64,6 +64,13 @@ describe('apiserver agreement rules', () => {
     expect(judge(failed, []).ok).toBe(false);
     expect(judge(failed, [f('error', '/spec/template')]).ok).toBe(true);
   });
+  it('accepted by the dry run but refused by a real create (a dry-run artefact) expects an error', () => {
+    const artefact = expectationOf(c({ verdict: 'accepted', pointers: [], alt: { real_create: { verdict: 'rejected' } } }));
+    expect(artefact).toMatchObject({ want: 'error', pointers: 'any' });
+    expect(judge(artefact, []).ok).toBe(false);
+    expect(judge(artefact, [f('error', '/spec/ports/0/nodePort')]).ok).toBe(true);
+    expect(expectationOf(c({ verdict: 'accepted', pointers: [], alt: { real_create: { verdict: 'accepted' } } }))).toEqual({ want: 'clean' });
+  });
   it('a Pod Security warning on a workload expects a (Pod Security) error', () => {
     const e = expectationOf(c({ verdict: 'warning', pointers: [], pointer_in_manifest: [], message: 'would violate PodSecurity "restricted:latest": host namespaces' }));
     expect(e).toMatchObject({ want: 'error', podSecurity: true });

@@ -5,7 +5,7 @@
  */
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, isValidPortName, isValidPortNum } from './formats.ts';
 import type { StageOptions } from './kinds.ts';
-import { canonicalIPv6, cidrContains, formatIP, isIPv4, parseCIDRSloppy, parseCIDRStrict, parseIPSloppy, parseIPStrict } from './net.ts';
+import { canonicalIPv6, cidrContains, formatIP, isIPv4, parseCIDRSloppy, parseCIDRStrict, parseIPSloppy, parseIPStrict, type ParsedCIDR, type ParsedIP } from './net.ts';
 import { FieldPath } from './path.ts';
 import type { Reporter } from './report.ts';
 import { arr, has, isObj, num, obj, str, strMap, type Obj } from './values.ts';
@@ -90,6 +90,21 @@ function ipFamilyAllocation(rep: Reporter, spec: Obj, ips: readonly string[], fa
   families.forEach((f, i) => {
     if (typeof f === 'string' && !configured.has(f)) rep.invalid(S, sp.child('ipFamilies').index(i), f, 'not configured on this cluster', `this cluster serves ${[...configured].join(' and ')} only`);
   });
+}
+
+/**
+ * The ClusterIP allocator's usable addresses in a service range (its bitmap allocator, the default in
+ * 1.29–1.32 and kept for IPv4 since): never the network address; for IPv4 not the broadcast address
+ * either; for IPv6 only the first 65536 addresses of the range (the bitmap's size limit).
+ */
+function allocatable(range: ParsedCIDR, ip: ParsedIP): boolean {
+  const v4 = isIPv4(range.ip);
+  const hostBits = (v4 ? 32 : 128) - range.bits;
+  let offset = 0n;
+  for (let i = 128 - hostBits; i < 128; i++) offset = (offset << 1n) | BigInt((ip.bytes[i >> 3]! >> (7 - (i & 7))) & 1);
+  const size = 1n << BigInt(hostBits);
+  const max = v4 ? size - 1n : size < 65536n ? size : 65536n;
+  return offset >= 1n && offset < max;
 }
 
 export function validateService(rep: Reporter, o: Obj, opts: StageOptions): void {
@@ -214,7 +229,7 @@ export function validateService(rep: Reporter, o: Obj, opts: StageOptions): void
         const outside = ips.find((ip) => {
           const parsed = parseCIDRSloppy(`${ip}/${isIPv4(parseIPSloppy(ip)!) ? 32 : 128}`)!;
           const family = ranges.filter((r) => isIPv4(r.ip) === isIPv4(parsed.ip));
-          return family.length > 0 && !family.some((r) => cidrContains(r, parsed));
+          return family.length > 0 && !family.some((r) => cidrContains(r, parsed) && allocatable(r, parsed.ip));
         });
         if (outside) {
           const range = ranges.find((r) => isIPv4(r.ip) === isIPv4(parseIPSloppy(outside)!))!;

@@ -13,7 +13,10 @@
  *  - warning: a warning at such a pointer (any warning when there is no usable pointer), and no error;
  *  - accepted: no error and no warning;
  *  - accepted or warning, but a controller then failed on the real object (`controller_followup`
- *    warning events): an error, because the workload can never run.
+ *    warning events): an error, because the workload can never run;
+ *  - accepted or warning by `--dry-run=server`, but refused by a real create (`alt.real_create`, a
+ *    dry-run artefact such as a nodePort outside the range, which only the real allocator checks): an
+ *    error, because the install would fail.
  * For Pod Security cases, the finding must come from a Pod Security policy; a Pod Security warning on a
  * workload (its pods would be refused) agrees with a Pod Security error.
  * The root pointer is nobody's parent here: a finding "somewhere in the object" says nothing about a field.
@@ -34,6 +37,7 @@ export interface ApiserverCase {
   message: string;
   stage?: string | null;
   controller_followup?: { warning_events?: Array<{ reason?: string; message?: string }> } | null;
+  alt?: { real_create?: { verdict?: string } | null } | null;
 }
 
 export interface ApiserverIndex {
@@ -65,6 +69,7 @@ export function expectationOf(c: ApiserverCase): Expectation {
   const pointers = usable ? c.pointers : 'any';
   const controller = c.verdict !== 'rejected' ? controllerFailure(c) : undefined;
   if (controller) return { want: 'error', pointers: 'any', podSecurity, controller };
+  if (c.verdict !== 'rejected' && c.alt?.real_create?.verdict === 'rejected') return { want: 'error', pointers: 'any', podSecurity, controller: 'refused by a real create' };
   if (c.verdict === 'accepted') return { want: 'clean' };
   // A Pod Security warning on a workload means its pods will be refused: our error agrees with it.
   if (c.verdict === 'warning' && !podSecurity) return { want: 'warning', pointers, podSecurity };
