@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { changesFor } from '../release/changelog.ts';
+import { changesFor, type Change } from '../release/changelog.ts';
 import { defaultConfig } from '../schema/index.ts';
 import { LIBRARY_CHART, TIER_CHARTS, UMBRELLA_CHART, type TierChart } from './tiers.ts';
 
@@ -34,6 +34,19 @@ export function defaultImages(config: unknown = defaultConfig()): { name: string
 }
 
 /**
+ * A version's changelog as annotations: `artifacthub.io/changes` (kind, description, links), and
+ * `nexus.dev/breaking-changes` (the descriptions of the changes marked breaking), which version-check
+ * reads: a release whose upgrade the API server would refuse needs it and a major version bump.
+ */
+export function changeAnnotations(changes: readonly Change[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (changes.length) out['artifacthub.io/changes'] = stringify(changes.map(({ breaking: _, ...c }) => c), { lineWidth: 0 });
+  const breaking = changes.filter((c) => c.breaking).map((c) => c.description);
+  if (breaking.length) out['nexus.dev/breaking-changes'] = stringify(breaking, { lineWidth: 0 });
+  return out;
+}
+
+/**
  * Artifact Hub metadata (https://artifacthub.io/docs/topics/annotations/helm/): values are YAML text.
  * `changes` comes from release/changelog.ts for this chart version.
  */
@@ -51,7 +64,7 @@ export function artifactHubAnnotations(v: ChartVersions): Record<string, string>
     ),
     'artifacthub.io/prerelease': String(/^\d+\.\d+\.\d+-/.test(v.chartVersion)),
   };
-  if (changes.length) annotations['artifacthub.io/changes'] = stringify(changes, { lineWidth: 0 });
+  Object.assign(annotations, changeAnnotations(changes));
   if (changes.some((c) => c.kind === 'security')) annotations['artifacthub.io/containsSecurityUpdates'] = 'true';
   return Object.fromEntries(Object.entries(annotations).sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -12,6 +12,13 @@ export interface Change {
   kind: ChangeKind;
   description: string;
   links?: { name: string; url: string }[];
+  /**
+   * The change breaks upgrades from the previous version: the API server refuses some update (a new
+   * selector, a resized volumeClaimTemplate…). `version-check` and `release` accept such a release
+   * only with a major version bump; describe the migration in `description`. Written to Chart.yaml as
+   * `nexus.dev/breaking-changes` (Artifact Hub's changes format has no such field).
+   */
+  breaking?: boolean;
 }
 
 export const CHANGELOG: Readonly<Record<string, readonly Change[]>> = {
