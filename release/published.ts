@@ -28,11 +28,12 @@ export function previousVersion(published: readonly string[], version?: string):
   return valid.find((v) => semver.lt(v, version));
 }
 
-async function readIndex(repo: string, credentials?: Credentials): Promise<{ index: RepoIndex; store: ReturnType<typeof openRepo> }> {
+/** The repository's index; an empty one when it has no index.yaml yet, unless `required`. */
+async function readIndex(repo: string, credentials?: Credentials, required = true): Promise<{ index: RepoIndex; store: ReturnType<typeof openRepo> }> {
   const store = openRepo(repo, credentials);
   const text = await store.read('index.yaml');
-  if (text === undefined) throw new NexusError(`no index.yaml in the chart repository ${store.location}`, { hint: 'check the repository URL or directory' });
-  return { index: parseIndex(Buffer.from(text).toString('utf8'), store.indexLocation), store };
+  if (text === undefined && required) throw new NexusError(`no index.yaml in the chart repository ${store.location}`, { hint: 'check the repository URL or directory' });
+  return { index: parseIndex(text === undefined ? undefined : Buffer.from(text).toString('utf8'), store.indexLocation), store };
 }
 
 /** Chart names in a repository's index. */
@@ -42,7 +43,8 @@ export async function repositoryCharts(repo: string, credentials?: Credentials):
 
 export async function listPublished(location: PublishedLocation, name: string, credentials?: Credentials): Promise<string[]> {
   if (location.kind === 'oci') return (await new RegistryClient(parseOciRef(location.registry), credentials).tags(name)).map((t) => t.replace(/_/g, '+'));
-  return publishedVersions((await readIndex(location.repo, credentials)).index, name);
+  // A repository without an index has published nothing yet (a first release).
+  return publishedVersions((await readIndex(location.repo, credentials, false)).index, name);
 }
 
 export async function fetchPublished(location: PublishedLocation, name: string, version: string, credentials?: Credentials): Promise<PublishedArchive> {

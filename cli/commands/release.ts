@@ -46,6 +46,7 @@ async function versionChecks(archive: LoadedArchive, flags: PublishFlags & Upgra
   const ociCredentials = flags.oci ? resolveCredentials('OCI', { username: flags.ociUsername, passwordFile: flags.ociPasswordFile }) : undefined;
   if (flags.repo) results.push(await checkAgainstRepo(archive, flags.repo, repoCredentials));
   if (flags.oci) results.push(await checkAgainstOci(archive, flags.oci, ociCredentials));
+  if (!flags.repo && !flags.oci) return results;
   // Upgrade safety: the previous published version must upgrade to this one (or the change is declared breaking).
   const gate = {
     valuesFiles: flags.values.length ? flags.values.map((f) => resolve(f)) : archive.meta.name === umbrellaName() ? ENVIRONMENT_VALUES.map((f) => resolve(PROJECT_ROOT, f)) : [],

@@ -40,6 +40,8 @@ const SET_LISTS = new Set(['finalizers']);
 
 /** Structs with `patchStrategy: retainKeys`: a patched value keeps only the keys the manifest gives. */
 const RETAIN_KEYS = new Set(['strategy']);
+/** Lists with `patchStrategy: merge,retainKeys`: the same for each element the manifest gives. */
+const RETAIN_KEYS_ELEMENTS = new Set(['volumes', 'resourceClaims']);
 
 function listStrategy(field: string | undefined, items: readonly unknown[]): ListStrategy {
   if (field === undefined) return { kind: 'atomic' };
@@ -92,6 +94,9 @@ function mergeValue(original: unknown, modified: Json, current: unknown, field: 
           undefined,
           strategic,
         );
+        if (merged && isObject(merged) && field !== undefined && RETAIN_KEYS_ELEMENTS.has(field) && isObject(m)) {
+          for (const key2 of Object.keys(merged)) if (!(key2 in m)) delete merged[key2];
+        }
         return merged ?? {};
       });
       // Elements only the live object has (added by admission or controllers) stay.

@@ -128,8 +128,19 @@ export function populateLive(typeKey: string, obj: JsonObject, facts: ClusterFac
 }
 
 const sameList = (a: unknown, b: unknown) => JSON.stringify(Array.isArray(a) ? a : []) === JSON.stringify(Array.isArray(b) ? b : []);
+/** pkg/registry/core/service: both the singular and the plural field. */
+const sameClusterIPs = (o: JsonObject, n: JsonObject) => (o.clusterIP ?? '') === (n.clusterIP ?? '') && sameList(o.clusterIPs, n.clusterIPs);
+const nodePortSet = (spec: JsonObject) => new Set(objectsIn(spec.ports).map((p) => p.nodePort).filter((v) => v !== undefined && v !== null && v !== 0));
+const sameNodePorts = (o: JsonObject, n: JsonObject) => {
+  const a = nodePortSet(o);
+  const b = nodePortSet(n);
+  return a.size === b.size && [...a].every((x) => b.has(x));
+};
+/** The registry's needsNodePort (regardless of allocateLoadBalancerNodePorts). */
+const usesNodePorts = (spec: JsonObject) => spec.type === 'NodePort' || spec.type === 'LoadBalancer';
+const externallyAccessible = (spec: JsonObject) => usesNodePorts(spec) || (Array.isArray(spec.externalIPs) && spec.externalIPs.length > 0);
 
-/** The Service registry's update-time fix-ups, in its order. Mutates `next`. */
+/** The Service registry's update-time fix-ups, in its order (beginUpdate, then PrepareForUpdate). Mutates `next`. */
 function serviceUpdate(next: JsonObject, live: JsonObject): void {
   const n = objectAt(next, ['spec']);
   const o = isObject(live.spec) ? live.spec : {};
@@ -140,8 +151,9 @@ function serviceUpdate(next: JsonObject, live: JsonObject): void {
     if (!n.clusterIP) n.clusterIP = o.clusterIP ?? null;
     if ((!Array.isArray(n.clusterIPs) || n.clusterIPs.length === 0) && Array.isArray(o.clusterIPs) && o.clusterIPs.length) n.clusterIPs = o.clusterIPs;
   }
-  if (needsNodePort(ot) && needsNodePort(nt)) {
-    const used = new Set(objectsIn(n.ports).map((p) => p.nodePort).filter(Boolean));
+  if (usesNodePorts(ot) && usesNodePorts(nt)) {
+    const newUsed = nodePortSet(n);
+    const used = new Set([...nodePortSet(o)].filter((x) => newUsed.has(x)));
     const byName = new Map(objectsIn(o.ports).map((p) => [String(p.name ?? ''), p.nodePort]));
     for (const p of objectsIn(n.ports)) {
       if (p.nodePort) continue;
@@ -151,39 +163,33 @@ function serviceUpdate(next: JsonObject, live: JsonObject): void {
   }
   if (needsHealthCheckNodePort(ot) && needsHealthCheckNodePort(nt) && !n.healthCheckNodePort) n.healthCheckNodePort = o.healthCheckNodePort ?? null;
   // normalizeClusterIPs: keep clusterIP and clusterIPs in step.
-  if (Array.isArray(o.clusterIPs) && o.clusterIPs.length && (!Array.isArray(n.clusterIPs) || n.clusterIPs.length === 0) && o.clusterIP === n.clusterIP) n.clusterIPs = o.clusterIPs;
+  if (Array.isArray(o.clusterIPs) && o.clusterIPs.length && (!Array.isArray(n.clusterIPs) || n.clusterIPs.length === 0) && (o.clusterIP ?? '') === (n.clusterIP ?? '')) n.clusterIPs = o.clusterIPs;
   if ((o.clusterIP ?? '') !== (n.clusterIP ?? '')) {
     if (o.clusterIP && !n.clusterIP) {
       if (sameList(o.clusterIPs, n.clusterIPs)) delete n.clusterIPs;
     } else if (sameList(o.clusterIPs, n.clusterIPs)) n.clusterIPs = [n.clusterIP ?? null];
   }
-  // dropTypeDependentFields: a type change clears the values the user did not touch.
-  if (nt.type !== ot.type) {
-    if (needsClusterIP(ot) && !needsClusterIP(nt)) {
-      if (sameList(o.clusterIPs, n.clusterIPs)) {
-        delete n.clusterIP;
-        delete n.clusterIPs;
-      }
-      if (sameList(o.ipFamilies, n.ipFamilies)) delete n.ipFamilies;
-      if (o.ipFamilyPolicy === n.ipFamilyPolicy) delete n.ipFamilyPolicy;
-    }
-    if (needsNodePort(ot) && !needsNodePort(nt)) {
-      const same = JSON.stringify(objectsIn(o.ports).map((p) => p.nodePort ?? null)) === JSON.stringify(objectsIn(n.ports).map((p) => p.nodePort ?? null));
-      if (same) for (const p of objectsIn(n.ports)) delete p.nodePort;
-    }
-    if (needsHealthCheckNodePort(ot) && !needsHealthCheckNodePort(nt) && o.healthCheckNodePort === n.healthCheckNodePort) delete n.healthCheckNodePort;
-    if (ot.type === 'LoadBalancer' && nt.type !== 'LoadBalancer') {
-      if (o.allocateLoadBalancerNodePorts === n.allocateLoadBalancerNodePorts) delete n.allocateLoadBalancerNodePorts;
-      if (o.loadBalancerClass === n.loadBalancerClass) delete n.loadBalancerClass;
-    }
-    const external = (t: string) => t === 'NodePort' || t === 'LoadBalancer';
-    if (external(ot.type) && !external(nt.type) && o.externalTrafficPolicy === n.externalTrafficPolicy) delete n.externalTrafficPolicy;
-  }
-  // A type that needs an address it did not have gets a new one.
-  if (needsClusterIP(nt) && !n.clusterIP) {
+  // allocateUpdate: a type that needs an address it did not have gets a new one.
+  if (needsClusterIP(nt) && !needsClusterIP(ot) && !n.clusterIP) {
     n.clusterIP = ALLOCATED;
     n.clusterIPs = [ALLOCATED];
   }
+  // dropTypeDependentFields: values a new type makes meaningless are cleared when the user did not touch them.
+  if (needsClusterIP(ot) && !needsClusterIP(nt)) {
+    if (sameClusterIPs(o, n)) {
+      delete n.clusterIP;
+      delete n.clusterIPs;
+    }
+    if (sameList(o.ipFamilies, n.ipFamilies)) delete n.ipFamilies;
+    if ((o.ipFamilyPolicy ?? null) === (n.ipFamilyPolicy ?? null)) delete n.ipFamilyPolicy;
+  }
+  if (usesNodePorts(ot) && !usesNodePorts(nt) && sameNodePorts(o, n)) for (const p of objectsIn(n.ports)) delete p.nodePort;
+  if (needsHealthCheckNodePort(ot) && !needsHealthCheckNodePort(nt) && o.healthCheckNodePort === n.healthCheckNodePort) delete n.healthCheckNodePort;
+  if (ot.type === 'LoadBalancer' && nt.type !== 'LoadBalancer') {
+    if (typeof o.allocateLoadBalancerNodePorts === 'boolean' && o.allocateLoadBalancerNodePorts === n.allocateLoadBalancerNodePorts) delete n.allocateLoadBalancerNodePorts;
+    if ((o.loadBalancerClass ?? null) === (n.loadBalancerClass ?? null)) delete n.loadBalancerClass;
+  }
+  if (externallyAccessible(ot) && !externallyAccessible(nt) && o.externalTrafficPolicy === n.externalTrafficPolicy) delete n.externalTrafficPolicy;
 }
 
 /**

@@ -51,6 +51,10 @@ describe('threeWayMerge', () => {
     const merged = threeWayMerge(o({ strategy: { type: 'RollingUpdate' } }), o({ strategy: { type: 'Recreate' } }), o({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%' } } }));
     expect(merged).toEqual({ strategy: { type: 'Recreate' } });
   });
+  it('retainKeys on volumes: an element the manifest gives keeps only the keys it gives', () => {
+    const merged = threeWayMerge(o({ volumes: [{ name: 'cfg', configMap: { name: 'a' } }] }), o({ volumes: [{ name: 'cfg', secret: { secretName: 'b' } }] }), o({ volumes: [{ name: 'cfg', configMap: { name: 'a', defaultMode: 420 }, emptyDir: {} }, { name: 'token', projected: {} }] }));
+    expect(merged).toEqual({ volumes: [{ name: 'cfg', secret: { secretName: 'b' } }, { name: 'token', projected: {} }] });
+  });
   it('null in the manifest deletes; JSON merge mode (custom resources) replaces keyed lists', () => {
     expect(threeWayMerge(o({}), o({ a: null, b: 1 }), o({ a: 5 }))).toEqual({ b: 1 });
     expect(threeWayMerge(o({ containers: [{ name: 'a' }] }), o({ containers: [{ name: 'a', x: 1 }] }), o({ containers: [{ name: 'a', y: 2 }, { name: 'b' }] }), false)).toEqual({ containers: [{ name: 'a', x: 1 }] });
