@@ -175,6 +175,7 @@ const DEFAULTERS: Readonly<Record<string, (o: JsonObject) => void>> = {
     setDefault(spec, 'completionMode', 'NonIndexed');
     setDefault(spec, 'backoffLimit', spec.backoffLimitPerIndex != null ? 2147483647 : 6);
     setDefault(spec, 'suspend', false);
+    setDefault(spec, 'manualSelector', false);
     setDefault(spec, 'podReplacementPolicy', isObject(spec.podFailurePolicy) ? 'Failed' : 'TerminatingOrFailed');
     if (isObject(spec.podFailurePolicy)) {
       for (const rule of objectsIn(spec.podFailurePolicy.rules)) for (const c of objectsIn(rule.onPodConditions)) setDefault(c, 'status', 'True');
@@ -223,6 +224,11 @@ const DEFAULTERS: Readonly<Record<string, (o: JsonObject) => void>> = {
   'rbac.authorization.k8s.io/RoleBinding': (o) => bindingDefaults(o),
   'rbac.authorization.k8s.io/ClusterRoleBinding': (o) => bindingDefaults(o),
   'scheduling.k8s.io/PriorityClass': (o) => setDefault(o, 'preemptionPolicy', 'PreemptLowerPriority'),
+  'storage.k8s.io/CSIDriver': (o) => {
+    const spec = objectAt(o, ['spec']);
+    for (const [k, v] of [['attachRequired', true], ['podInfoOnMount', false], ['storageCapacity', false], ['fsGroupPolicy', 'ReadWriteOnceWithFSType'], ['requiresRepublish', false]] as const) setDefault(spec, k, v);
+    if (!Array.isArray(spec.volumeLifecycleModes) || spec.volumeLifecycleModes.length === 0) spec.volumeLifecycleModes = ['Persistent'];
+  },
   'storage.k8s.io/StorageClass': (o) => {
     setDefault(o, 'reclaimPolicy', 'Delete');
     setDefault(o, 'volumeBindingMode', 'Immediate');

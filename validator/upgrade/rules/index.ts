@@ -1,4 +1,5 @@
 /** Every upgrade rule (explicit registry, sorted by id). */
+import csidriverImmutable from './csidriver-immutable.ts';
 import endpointsliceAddressType from './endpointslice-address-type.ts';
 import immutableConfigmap from './immutable-configmap.ts';
 import immutableSecret from './immutable-secret.ts';
@@ -21,10 +22,12 @@ import serviceHealthCheckNodePort from './service-health-check-node-port.ts';
 import serviceIpFamilies from './service-ip-families.ts';
 import serviceLoadBalancerClass from './service-load-balancer-class.ts';
 import statefulsetSpec from './statefulset-immutable-spec.ts';
+import statefulsetUpdateStrategy from './statefulset-update-strategy.ts';
 import storageclassImmutable from './storageclass-immutable.ts';
 import type { UpgradeRule } from '../types.ts';
 
 export const UPGRADE_RULES: readonly UpgradeRule[] = [
+  csidriverImmutable,
   endpointsliceAddressType,
   immutableConfigmap,
   immutableSecret,
@@ -47,6 +50,7 @@ export const UPGRADE_RULES: readonly UpgradeRule[] = [
   serviceIpFamilies,
   serviceLoadBalancerClass,
   statefulsetSpec,
+  statefulsetUpdateStrategy,
   storageclassImmutable,
 ];
 

@@ -15,7 +15,8 @@ export default defineUpgradeRule({
     const out: UpdateViolation[] = [];
     for (const field of ['value', 'preemptionPolicy']) {
       if ((live[field] ?? null) === (next[field] ?? null)) continue;
-      out.push({ path: [field], message: `${field} changes ${change(live, next, [field])}: field is immutable`, hint: 'Create a PriorityClass with a new name for the new setting and move the workloads to it.' });
+      const why = field === 'value' ? 'may not be changed in an update' : 'field is immutable';
+      out.push({ path: [field], message: `${field} changes ${change(live, next, [field])}: ${why}`, hint: 'Create a PriorityClass with a new name for the new setting and move the workloads to it.' });
     }
     return out;
   },
