@@ -72,7 +72,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
     .option('--upgrade-from-version <version>', 'version of the published chart to upgrade from (default: the highest published version below the new chart\'s)')
     .addOption(new Option('--upgrade-strategy <strategy>', 'how the upgrade writes objects: merge (helm upgrade, kubectl apply, server-side apply) or replace (helm upgrade --force)').choices(['merge', 'replace']).default('merge'))
     .option('--expandable-storage-class <name>', 'StorageClass whose allowVolumeExpansion is true on the target cluster, for PVC resizes (repeatable or comma-separated)', collectCsv, [] as string[])
-    .option('--default-storage-class <name>', "the target cluster's default StorageClass (the class of claims created without one)")
+    .option('--default-storage-class <name>', "the target cluster's default StorageClass (the class of claims created without one); '' when it has none")
     .option('--service-cluster-ip-range <cidrs>', "the target cluster's service CIDR(s), comma-separated (kube-apiserver --service-cluster-ip-range): fixed clusterIPs outside it are errors")
     .option('--service-node-port-range <range>', "the target cluster's node port range (kube-apiserver --service-node-port-range, default 30000-32767)")
     .option('--cluster-objects <file>', 'objects that already exist on the target cluster (e.g. `kubectl get runtimeclasses,priorityclasses,serviceaccounts -A -o yaml`): pods must name RuntimeClasses, PriorityClasses and ServiceAccounts found there or in the render (repeatable; /dev/null = an empty cluster)', collect, [] as string[])

@@ -31,8 +31,11 @@ export interface UpdatePair extends Verdict {
   replace?: Verdict;
 }
 
-/** The StorageClasses the corpus cluster had (README, "Update pairs"). */
-const CORPUS_STORAGE = { expandableStorageClasses: ['corpus-expandable'] };
+/**
+ * The StorageClasses the corpus cluster had (README, "Update pairs"): `corpus-expandable` allows
+ * expansion, `corpus-fixed` does not, and neither is the default (claims without a class keep none).
+ */
+const CORPUS_STORAGE = { expandableStorageClasses: ['corpus-expandable'], defaultStorageClass: '' };
 
 export function readUpdatePairs(dir: string): { server: string; updates: UpdatePair[] } {
   const file = join(dir, 'index.json');

@@ -24,7 +24,7 @@ export interface ClusterFacts {
   expandableStorageClasses: ReadonlySet<string>;
   /** StorageClasses known not to allow expansion (from StorageClass objects in the render). */
   fixedStorageClasses: ReadonlySet<string>;
-  /** The class the DefaultStorageClass admission gave claims without one, when known. */
+  /** The class the DefaultStorageClass admission gave claims without one, when known; `''` when the cluster has none. */
   defaultStorageClass?: string;
   /** IP family of single-stack Services (`--service-ip-family`); IPv4 by default. */
   serviceIPFamily: 'IPv4' | 'IPv6';
@@ -101,7 +101,8 @@ export function populateLive(typeKey: string, obj: JsonObject, facts: ClusterFac
     case 'core/PersistentVolumeClaim': {
       const s = objectAt(obj, ['spec']);
       // DefaultStorageClass admission fills a missing class at creation; the binder sets volumeName.
-      if (s.storageClassName === undefined || s.storageClassName === null) s.storageClassName = facts.defaultStorageClass ?? DEFAULT_STORAGE_CLASS;
+      // An empty --default-storage-class says the cluster has no default class: the claim keeps none.
+      if ((s.storageClassName === undefined || s.storageClassName === null) && facts.defaultStorageClass !== '') s.storageClassName = facts.defaultStorageClass ?? DEFAULT_STORAGE_CLASS;
       if (!s.volumeName) s.volumeName = BOUND_VOLUME;
       break;
     }

@@ -10,6 +10,11 @@ export function immutableDataViolations(kind: 'ConfigMap' | 'Secret', live: Json
   if (next.immutable !== true) {
     out.push({ path: ['immutable'], message: `immutable changes from true to ${JSON.stringify(next.immutable ?? null)}: field is immutable when \`immutable\` is set`, hint });
   }
+  // Secret data is compared with reflect.DeepEqual: a patch that writes `data: {}` (no stringData) gives an
+  // empty, non-nil map, the stored Secret has none (checked against a v1.32 API server; ConfigMaps differ).
+  if (kind === 'Secret' && isObject(next.data) && Object.keys(next.data).length === 0 && !(isObject(live.data) && Object.keys(live.data).length > 0) && isObject(manifest.data)) {
+    out.push({ path: ['data'], message: 'data: {} is refused on every update of an immutable Secret (field is immutable when `immutable` is set): the stored Secret has no data at all, and the server compares an empty map and none as different', hint: 'Leave data out when the Secret has no keys.' });
+  }
   for (const field of fields) {
     const a = isObject(live[field]) ? live[field] : {};
     const b = isObject(next[field]) ? next[field] : {};

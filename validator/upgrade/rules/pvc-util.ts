@@ -13,6 +13,6 @@ export function sizeChange(live: JsonObject, next: JsonObject): number | undefin
 /** The class whose allowVolumeExpansion decides a resize: the claim's, or the known default. */
 export function claimClass(claim: JsonObject, facts: ClusterFacts): string | undefined {
   const c = getAt(claim, ['spec', 'storageClassName']);
-  if (c === DEFAULT_STORAGE_CLASS) return facts.defaultStorageClass;
+  if (c === DEFAULT_STORAGE_CLASS) return facts.defaultStorageClass || undefined;
   return typeof c === 'string' ? c : undefined;
 }
