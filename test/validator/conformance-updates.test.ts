@@ -47,10 +47,11 @@ describe('apiserver-updates agreement rules', () => {
     expect(judgeUpdate({ ...v, pointer_in_manifest: [false] }, [f('upgrade/x', 'error', '/metadata')]).ok).toBe(true);
     expect(judgeUpdate({ verdict: 'rejected', pointers: [] }, [f('upgrade/x', 'error')]).ok).toBe(true);
   });
-  it('accepted: no error or warning from the upgrade stage', () => {
+  it('accepted: no error or warning from any stage (the new manifest was valid, and so was the update)', () => {
     const v = { verdict: 'accepted' as const, pointers: [] };
     expect(judgeUpdate(v, []).ok).toBe(true);
     expect(judgeUpdate(v, [f('upgrade/x', 'warning', '/spec')]).ok).toBe(false);
+    expect(judgeUpdate(v, [f('kube-api/cron', 'error', '/spec/schedule')]).ok).toBe(false);
     expect(judgeUpdate(v, [f('upgrade/x', 'info', '/spec')]).ok).toBe(true);
   });
 });
