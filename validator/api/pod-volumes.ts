@@ -213,7 +213,7 @@ function validateSource(ctx: PodContext, key: (typeof SOURCES)[number], src: Obj
       const vct = obj(src.volumeClaimTemplate);
       if (!vct) return rep.required(R, path.child('volumeClaimTemplate'));
       validateClaimTemplateMeta(rep, R, vct.metadata, path.child('volumeClaimTemplate', 'metadata'));
-      validatePvcSpec(rep, R, vct.spec, path.child('volumeClaimTemplate', 'spec'), ctx.minor);
+      validatePvcSpec(rep, R, vct.spec, path.child('volumeClaimTemplate', 'spec'), ctx.minor, false);
       return;
     }
     case 'image': {
