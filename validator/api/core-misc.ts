@@ -10,6 +10,7 @@ import { FieldPath } from './path.ts';
 import { validateResourceQuantity } from './pod-resources.ts';
 import { validatePvcSpec } from './pvc.ts';
 import { compareQuantity, parseQuantity, hasFractionalUnits, type Quantity } from './quantity.ts';
+import { claimSpecWarnings } from './warnings.ts';
 import type { Reporter } from './report.ts';
 import { containerResourceNameProblems, isOvercommitAllowed, isStandardQuotaResourceName, resourceNameProblems } from './resource-names.ts';
 import { arr, has, isObj, num, obj, str, strMap, type Obj } from './values.ts';
@@ -140,8 +141,7 @@ export function validateServiceAccount(rep: Reporter, o: Obj): void {
 export function validatePVC(rep: Reporter, o: Obj, minor: number): void {
   const sp = FieldPath.root().child('spec');
   validatePvcSpec(rep, 'api/pvc/spec', o.spec, sp, minor);
-  const storage = parseQuantity(obj(obj(obj(o.spec)?.resources)?.requests)?.storage);
-  if (storage && hasFractionalUnits(storage)) rep.warn('api/warning/fractional-bytes', sp.child('resources', 'requests').key('storage'), `spec.resources.requests[storage]: fractional byte value ${JSON.stringify(storage.text)} is invalid, must be an integer`, 'use whole bytes, e.g. 1Gi');
+  claimSpecWarnings(rep, o.spec, sp);
   const beta = 'volume.beta.kubernetes.io/storage-class';
   if (new Map(strMap(obj(o.metadata)?.annotations)).has(beta)) rep.warn('api/warning/deprecated-annotation', FieldPath.root().child('metadata', 'annotations').key(beta), `metadata.annotations[${beta}]: deprecated since v1.8; use "storageClassName" attribute instead`, 'use spec.storageClassName');
 }

@@ -51,6 +51,18 @@ function iscsiNameProblem(v: string): string | undefined {
   return 'must be valid format starting with iqn, eui, or naa';
 }
 
+/** Go's net.SplitHostPort succeeds: `host:port` or `[ipv6]:port` (the port may be empty, the colon may not). */
+function isHostPort(s: string): boolean {
+  if (s.startsWith('[')) {
+    const end = s.indexOf(']');
+    if (end < 0 || s[end + 1] !== ':') return false;
+    const port = s.slice(end + 2);
+    return !port.includes(':') && !port.includes('[') && !port.includes(']') && !s.slice(1, end).includes('[');
+  }
+  const colons = s.split(':').length - 1;
+  return colons === 1 && !s.includes('[') && !s.includes(']');
+}
+
 function checkMode(ctx: PodContext, v: unknown, path: FieldPath): void {
   const n = num(v);
   if (n !== undefined && (n < 0 || n > 0o777)) ctx.rep.invalid(R, path, n, FILE_MODE_MSG);
@@ -221,6 +233,15 @@ function validateSource(ctx: PodContext, key: (typeof SOURCES)[number], src: Obj
       const pp = str(src.pullPolicy);
       if (pp !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(pp)) rep.unsupported(R, path.child('pullPolicy'), pp, ['Always', 'IfNotPresent', 'Never']);
       return;
+    }
+    case 'quobyte': {
+      const registry = str(src.registry) ?? '';
+      const tenant = str(src.tenant) ?? '';
+      const REGISTRY_MSG = 'must be a host:port pair or multiple pairs separated by commas';
+      if (!registry && !tenant) rep.required(R, path.child('registry'), REGISTRY_MSG);
+      else if (tenant.length >= 65) rep.required(R, path.child('tenant'), 'must be a UUID and may not exceed a length of 64 characters');
+      else if (registry.split(',').some((pair) => !isHostPort(pair))) rep.invalid(R, path.child('registry'), registry, REGISTRY_MSG, 'e.g. registry.example.com:7861');
+      break;
     }
     case 'iscsi': {
       for (const [f, v] of [['iqn', str(src.iqn)], ['initiatorname', str(src.initiatorName)]] as const) {

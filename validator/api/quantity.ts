@@ -75,3 +75,14 @@ export function hasFractionalUnits(q: Quantity): boolean {
   if (scaled % q.d !== 0n && scaled > 0n) milli += 1n; // ceiling for positive values (BigInt division truncates)
   return milli % 1000n !== 0n;
 }
+
+/**
+ * How the server prints a value in its "fractional byte value" warning: rounded up to thousandths and
+ * written in milli-units (`20.5` → `20500m`, `0.0005` → `1m`, `1.3Ki` → `1331200m`), the form it tests.
+ */
+export function formatMilli(q: Quantity): string {
+  const scaled = q.n * 1000n;
+  let milli = scaled / q.d;
+  if (scaled % q.d !== 0n && scaled > 0n) milli += 1n;
+  return `${milli}m`;
+}

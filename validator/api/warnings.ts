@@ -6,7 +6,7 @@
  */
 import { isDNS1123Label } from './formats.ts';
 import { FieldPath } from './path.ts';
-import { hasFractionalUnits, parseQuantity } from './quantity.ts';
+import { formatMilli, hasFractionalUnits, parseQuantity } from './quantity.ts';
 import type { Reporter } from './report.ts';
 import { arr, has, isObj, num, obj, str, strMap, type Obj } from './values.ts';
 
@@ -51,7 +51,7 @@ const W = {
 
 function fractional(rep: Reporter, v: unknown, path: FieldPath): void {
   const q = parseQuantity(v);
-  if (q && hasFractionalUnits(q)) rep.warn(W.bytes, path, `${path}: fractional byte value ${JSON.stringify(q.text)} is invalid, must be an integer`, 'use whole bytes with a binary suffix, e.g. 512Mi or 1Gi');
+  if (q && hasFractionalUnits(q)) rep.warn(W.bytes, path, `${path}: fractional byte value ${JSON.stringify(formatMilli(q))} is invalid, must be an integer`, 'use whole bytes with a binary suffix, e.g. 512Mi or 1Gi');
 }
 
 /** Fractional storage in a claim spec (PVCs, claim templates). */
@@ -185,7 +185,7 @@ export function podWarnings(rep: Reporter, metaIn: unknown, specIn: unknown, bas
       const seccompKey = `container.seccomp.security.alpha.kubernetes.io/${cname}`;
       if (!has(csc, 'seccompProfile') && annotations.has(seccompKey)) rep.warn(W.annotation, annPath.key(seccompKey), `${annPath.key(seccompKey)}: non-functional in v1.27+; use the "seccompProfile" field instead`, 'set the container securityContext.seccompProfile');
       const apparmorKey = `container.apparmor.security.beta.kubernetes.io/${cname}`;
-      if (!isPod && !podAppArmor && !has(csc, 'appArmorProfile') && annotations.has(apparmorKey)) rep.warn(W.annotation, annPath.key(apparmorKey), `${annPath.key(apparmorKey)}: deprecated since v1.30; use the "appArmorProfile" field instead`, 'set securityContext.appArmorProfile');
+      if (!podAppArmor && !has(csc, 'appArmorProfile') && annotations.has(apparmorKey)) rep.warn(W.annotation, annPath.key(apparmorKey), `${annPath.key(apparmorKey)}: deprecated since v1.30; use the "appArmorProfile" field instead`, 'set securityContext.appArmorProfile');
       const resources = obj(c.resources);
       for (const kind of ['limits', 'requests']) {
         for (const res of ['memory', 'ephemeral-storage']) fractional(rep, obj(resources?.[kind])?.[res], cp.child('resources', kind).key(res));
