@@ -86,6 +86,7 @@ describe('nexus validate --upgrade-from (manifests)', () => {
     expect(merge.code, merge.out).toBe(0);
     const replace = await runMain(['validate', join(dir, 'pvc-new.yaml'), '--upgrade-from', join(dir, 'pvc-old.yaml'), '--no-policies', '--upgrade-strategy', 'replace']);
     expect(replace.code).toBe(1);
-    expect(replace.out).toMatch(/spec\.volumeName changes from "<the PersistentVolume the claim is bound to>" to \(unset\)/);
+    expect(replace.out).toMatch(/spec\.volumeName would be cleared: a replace writes the claim as the manifest has it, without the PersistentVolume the claim is bound to/);
+    expect(replace.out).toMatch(/hint: Upgrade without --force \(Helm 3\) \/ --force-replace \(Helm 4\)/);
   });
 });

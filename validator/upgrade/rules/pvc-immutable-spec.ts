@@ -1,6 +1,6 @@
 import { differences, semanticEqual } from '../equality.ts';
 import { clone, fieldPath, getAt, isObject, objectAt, type JsonObject } from '../json.ts';
-import { DEFAULT_STORAGE_CLASS } from '../server.ts';
+import { BOUND_VOLUME, DEFAULT_STORAGE_CLASS } from '../server.ts';
 import { defineUpgradeRule, type UpdateViolation } from '../types.ts';
 import { change } from './util.ts';
 
@@ -53,6 +53,15 @@ export default defineUpgradeRule({
     const vacAfter = newSpec.volumeAttributesClassName;
     newSpec.volumeAttributesClassName = vacBefore ?? null;
     for (const rel of differences(oldSpec, newSpec, 5)) {
+      if (rel.length === 1 && rel[0] === 'volumeName' && oldSpec.volumeName === BOUND_VOLUME && newSpec.volumeName == null) {
+        // Only a replace (helm upgrade --force) drops what the binder set; a merge patch keeps it.
+        out.push({
+          path: ['spec', 'volumeName'],
+          message: `spec.volumeName would be cleared: a replace writes the claim as the manifest has it, without the PersistentVolume the claim is bound to, and ${WHY}`,
+          hint: 'Upgrade without --force (Helm 3) / --force-replace (Helm 4): the three-way merge keeps the bound volume. A forced upgrade can replace only claims whose manifest names their volume (spec.volumeName).',
+        });
+        continue;
+      }
       out.push({ path: ['spec', ...rel], message: `${fieldPath(['spec', ...rel])} changes ${change(oldSpec, newSpec, rel)}: ${WHY}`, hint: HINT });
     }
     if (!semanticEqual(vacBefore, vacAfter, 'volumeAttributesClassName') && kubeMinor < 34) {
