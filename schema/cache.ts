@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { containerExtensions, diagnosticMode, podExtensions } from './extensions.ts';
 import { port, quantity, resourceName } from './primitives.ts';
 import { accessModesField, CLAIM_TEMPLATE_SIZE_NOTE, exporterSidecar, image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount, storageClassField } from './workload.ts';
 
@@ -55,6 +56,9 @@ export const CacheSection = z
     podSecurityContext: podSecurity({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 }),
     serviceAccount: serviceAccount(),
     networkPolicy: networkPolicy(),
+    ...containerExtensions('redis'),
+    ...podExtensions({ kind: 'StatefulSet' }),
+    diagnosticMode: diagnosticMode(),
     ...podPlacement(),
   })
   .prefault({})

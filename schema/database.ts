@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { containerExtensions, diagnosticMode, placement, podExtensions } from './extensions.ts';
 import { cronSchedule, port, quantity, resourceName } from './primitives.ts';
 import { exporterSidecar, image, naming, networkPolicy, pdb, persistentStorage, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
@@ -84,6 +85,9 @@ export const DatabaseSection = z
         }),
         resources: resources({ requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
         pdb: pdb({ enabled: true, minAvailable: 1 }),
+        ...containerExtensions('pgbouncer'),
+        ...podExtensions({ kind: 'Deployment', maxSurge: 1, maxUnavailable: 0 }),
+        ...placement({ inherit: true }),
       })
       .prefault({})
       .describe('Connection pooling.'),
@@ -157,6 +161,9 @@ export const DatabaseSection = z
     podSecurityContext: podSecurity({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 }),
     serviceAccount: serviceAccount(),
     networkPolicy: networkPolicy(),
+    ...containerExtensions('postgresql'),
+    ...podExtensions({ kind: 'StatefulSet' }),
+    diagnosticMode: diagnosticMode(),
     ...podPlacement(),
   })
   .prefault({})

@@ -4,6 +4,7 @@
  * Grafana with the platform dashboard. Receiver secrets and the Grafana admin are referenced, never inlined.
  */
 import { z } from 'zod';
+import { containerExtensions, diagnosticMode, placement, podExtensions } from './extensions.ts';
 import { openObject, port, promDuration, resourceName, stringMap } from './primitives.ts';
 import { image, naming, networkPolicy, persistentStorage, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
@@ -99,6 +100,9 @@ export const MonitoringSection = z
         storage: persistentStorage({ size: '50Gi', claimTemplate: true, accessModes: false }, 'Prometheus'),
         resources: resources({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } }),
         podSecurityContext: podSecurity({ runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 }),
+        ...containerExtensions('prometheus'),
+        ...podExtensions({ kind: 'StatefulSet' }),
+        ...placement({ inherit: true }),
       })
       .prefault({})
       .describe('Prometheus.'),
@@ -131,6 +135,9 @@ export const MonitoringSection = z
         storage: persistentStorage({ size: '2Gi', claimTemplate: true, accessModes: false }, 'AlertManager'),
         resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } }),
         podSecurityContext: podSecurity({ runAsUser: 65534, runAsGroup: 65534, fsGroup: 65534 }),
+        ...containerExtensions('alertmanager'),
+        ...podExtensions({ kind: 'StatefulSet' }),
+        ...placement({ inherit: true }),
         groupBy: z.array(z.string()).default(['alertname', 'namespace', 'severity']).describe('Labels alerts are grouped by.'),
         groupWait: promDuration().default('30s').describe('Wait before the first notification of a group.'),
         groupInterval: promDuration().default('5m').describe('Wait before notifying about new alerts in a group.'),
@@ -161,11 +168,15 @@ export const MonitoringSection = z
           .describe('Admin credentials by reference.'),
         resources: resources({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } }),
         podSecurityContext: podSecurity({ runAsUser: 472, runAsGroup: 472, fsGroup: 472 }),
+        ...containerExtensions('grafana'),
+        ...podExtensions({ kind: 'Deployment', maxSurge: 1, maxUnavailable: 0 }),
+        ...placement({ inherit: true }),
       })
       .prefault({})
       .describe('Grafana.'),
     serviceAccount: serviceAccount(),
     networkPolicy: networkPolicy(),
+    diagnosticMode: diagnosticMode(),
     ...podPlacement(),
   })
   .prefault({})

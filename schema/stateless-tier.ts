@@ -3,6 +3,7 @@
  * Adding a tier = a section built with `statelessTier(...)` plus a generator entry (see README).
  */
 import { z } from 'zod';
+import { containerExtensions, diagnosticMode, podExtensions } from './extensions.ts';
 import { openObject, port, promDuration, stringMap } from './primitives.ts';
 import {
   autoscaling,
@@ -113,7 +114,6 @@ export function statelessTierShape(d: StatelessTierDefaults) {
     resources: resources(d.resources),
     probes: probes(d.probes),
     env: stringMap().default(d.env).describe('Non-secret environment variables, rendered into a ConfigMap (changes roll the pods).'),
-    extraEnv: z.array(openObject()).default([]).describe('Extra `env` entries appended verbatim (e.g. `valueFrom` references).'),
     writablePaths: z
       .record(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/), z.string().startsWith('/'))
       .default(d.writablePaths)
@@ -126,7 +126,17 @@ export function statelessTierShape(d: StatelessTierDefaults) {
     serviceAccount: serviceAccount(),
     metrics: metrics(d.metrics),
     networkPolicy: statelessNetworkPolicy(d.networkPolicy),
-    terminationGracePeriodSeconds: z.number().int().min(0).default(30).describe('Seconds a pod gets to drain before it is killed.'),
+    terminationGracePeriodSeconds: z.number().int().min(0).default(30).describe('Seconds a pod gets to drain before it is killed (after the preStop delay, which counts against it).'),
+    preStopDelaySeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(120)
+      .default(10)
+      .describe('Seconds a terminating pod keeps serving before its process gets SIGTERM, while the endpoints controller and Kong stop routing to it (a preStop `sleep`); 0 for none. Replaced by `lifecycle` when that is set.'),
+    ...containerExtensions(d.title.split(' ')[0]!),
+    ...podExtensions({ kind: 'Deployment', maxSurge: '25%', maxUnavailable: 0 }),
+    diagnosticMode: diagnosticMode(),
     ...podPlacement(),
   };
 }

@@ -239,15 +239,8 @@ export const existingSecretRef = (d: { keys: Record<string, string> }, what: str
     .describe(`${what[0]!.toUpperCase()}${what.slice(1)}, by reference to an existing Secret.`);
 };
 
-/** Keys every chart root accepts for naming and scheduling (Bitnami common conventions). */
-export const podPlacement = () => ({
-  nodeSelector: stringMap().default({}).describe('Node selector for the pods.'),
-  tolerations: z.array(openObject()).default([]).describe('Tolerations for the pods.'),
-  affinity: openObject().default({}).describe('Affinity rules; when empty a soft pod anti-affinity over hosts is applied.'),
-  priorityClassName: z.string().default('').describe('PriorityClass for the pods.'),
-  podAnnotations: stringMap().default({}).describe('Extra pod annotations.'),
-  podLabels: stringMap().default({}).describe('Extra pod labels (never used in selectors).'),
-});
+/** Pod placement keys (node selector, tolerations, affinity, priority, runtime class, hosts, DNS, pod labels/annotations): see extensions.ts. */
+export { podPlacement } from './extensions.ts';
 
 export const naming = () => ({
   nameOverride: z

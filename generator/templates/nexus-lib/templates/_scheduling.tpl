@@ -62,9 +62,11 @@ affinity:
 {{- end -}}
 
 {{/*
-nexus.podPlacement: nodeSelector, tolerations and priorityClassName from the usual values keys;
-renders nothing when all are empty.
-Arguments (dict): nodeSelector, tolerations, priorityClassName (any may be empty).
+nexus.podPlacement: nodeSelector, tolerations, priorityClassName, runtimeClassName, hostAliases and
+dnsConfig from the usual values keys; renders nothing when all are empty. Workloads call it through
+nexus.pod.scheduling (_extensions.tpl), which adds the affinity and the tier-root fallback.
+Arguments (dict): nodeSelector, tolerations, priorityClassName, runtimeClassName, hostAliases,
+dnsConfig (any may be empty or absent).
 */}}
 {{- define "nexus.podPlacement" -}}
 {{- with .nodeSelector }}
@@ -77,5 +79,16 @@ tolerations:
 {{- end }}
 {{- with .priorityClassName }}
 priorityClassName: {{ . | quote }}
+{{- end }}
+{{- with .runtimeClassName }}
+runtimeClassName: {{ . | quote }}
+{{- end }}
+{{- with .hostAliases }}
+hostAliases:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .dnsConfig }}
+dnsConfig:
+  {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end -}}

@@ -70,3 +70,31 @@ Cache-chart helpers.
 {{- .Values.auth.existingSecret -}}
 {{- end -}}
 {{- end -}}
+
+{{/*
+nexus.cache.probes: the generated probes of a Redis or Sentinel container (redis-probe.sh), as YAML
+text for nexus.container.probes. Arguments (dict): check (startup and liveness mode: live or
+sentinel), ready (readiness mode: ready or sentinel).
+*/}}
+{{- define "nexus.cache.probes" -}}
+startupProbe:
+  exec:
+    command: [/bin/sh, /scripts/redis-probe.sh, {{ .check }}]
+  periodSeconds: 5
+  timeoutSeconds: 5
+  failureThreshold: 60
+livenessProbe:
+  exec:
+    command: [/bin/sh, /scripts/redis-probe.sh, {{ .check }}]
+  periodSeconds: 10
+  timeoutSeconds: 5
+  failureThreshold: 5
+readinessProbe:
+  exec:
+    command: [/bin/sh, /scripts/redis-probe.sh, {{ .ready }}]
+  periodSeconds: 5
+  timeoutSeconds: 5
+  {{- if eq .ready "ready" }}
+  failureThreshold: 3
+  {{- end }}
+{{- end -}}

@@ -69,3 +69,28 @@ Arguments (dict): context, extra (list of Secret names; empty entries are skippe
 {{- end -}}
 {{- $names | uniq | sortAlpha | join "," -}}
 {{- end -}}
+
+{{/*
+nexus.database.probes: PostgreSQL's generated probes (pg_isready on the loopback), as YAML text for
+nexus.container.probes. Argument: the root context.
+*/}}
+{{- define "nexus.database.probes" -}}
+startupProbe:
+  exec:
+    command: [pg_isready, -h, 127.0.0.1, -p, {{ .Values.port | quote }}, -U, postgres]
+  periodSeconds: 10
+  timeoutSeconds: 5
+  failureThreshold: 60
+livenessProbe:
+  exec:
+    command: [pg_isready, -h, 127.0.0.1, -p, {{ .Values.port | quote }}, -U, postgres]
+  periodSeconds: 15
+  timeoutSeconds: 5
+  failureThreshold: 6
+readinessProbe:
+  exec:
+    command: [pg_isready, -h, 127.0.0.1, -p, {{ .Values.port | quote }}, -U, postgres]
+  periodSeconds: 5
+  timeoutSeconds: 3
+  failureThreshold: 3
+{{- end -}}
