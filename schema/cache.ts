@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { containerExtensions, diagnosticMode, podExtensions } from './extensions.ts';
+import { containerExtensions, diagnosticMode, podExtensions, serviceSection } from './extensions.ts';
 import { port, quantity, resourceName } from './primitives.ts';
 import { accessModesField, CLAIM_TEMPLATE_SIZE_NOTE, exporterSidecar, image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount, storageClassField } from './workload.ts';
 
@@ -10,6 +10,7 @@ export const CacheSection = z
     image: image({ repository: 'redis', tag: '7.2.5-bookworm' }),
     replicas: z.number().int().min(1).default(3).describe('Redis nodes (one master, the rest replicas). Three gives Sentinel a quorum of two.'),
     port: port().default(6379).describe('Redis port.'),
+    service: serviceSection('Redis (and Sentinel)'),
     clusterDomain: z.string().min(1).default('cluster.local').describe('Cluster DNS domain; nodes announce themselves to Sentinel as `<pod>.<headless service>.<namespace>.svc.<clusterDomain>`.'),
     sentinel: z
       .strictObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { containerExtensions, diagnosticMode, placement, podExtensions } from './extensions.ts';
+import { containerExtensions, diagnosticMode, placement, podExtensions, serviceSection } from './extensions.ts';
 import { cronSchedule, port, quantity, resourceName } from './primitives.ts';
 import { exporterSidecar, image, naming, networkPolicy, pdb, persistentStorage, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
@@ -12,6 +12,7 @@ export const DatabaseSection = z
     ...naming(),
     image: image({ repository: 'postgres', tag: '16.4-bookworm' }),
     port: port().default(5432).describe('PostgreSQL port.'),
+    service: serviceSection('PostgreSQL'),
     auth: z
       .strictObject({
         database: z.string().min(1).default('nexus').describe('Application database created on first start.'),
@@ -66,6 +67,7 @@ export const DatabaseSection = z
         image: image({ repository: 'ghcr.io/cloudnative-pg/pgbouncer', tag: '1.23.0' }),
         replicas: z.number().int().min(1).default(2).describe('PgBouncer replicas.'),
         port: port().default(6432).describe('PgBouncer port.'),
+        service: serviceSection('PgBouncer'),
         poolMode: z.enum(['session', 'transaction', 'statement']).default('transaction').describe('Pooling mode; transaction pooling suits FastAPI workers.'),
         defaultPoolSize: z.number().int().min(1).default(25).describe('Server connections per user/database pair.'),
         minPoolSize: z.number().int().min(0).default(5).describe('Server connections kept open per pool.'),

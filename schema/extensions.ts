@@ -116,3 +116,23 @@ export const diagnosticMode = () =>
     })
     .prefault({})
     .describe('Diagnostic mode.');
+
+/** An IPv4 or IPv6 CIDR, as `loadBalancerSourceRanges` takes it. */
+const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/\d{1,3})$/;
+
+/** How a Service is exposed: every client Service of every tier has these (headless Services stay ClusterIP/None). */
+export const serviceExposure = () => ({
+  type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP').describe('Service type. Traffic normally enters through the gateway, so ClusterIP is the norm; the release NetworkPolicies still apply to traffic from outside.'),
+  annotations: stringMap().default({}).describe('Service annotations (e.g. an internal cloud load balancer).'),
+  loadBalancerSourceRanges: z
+    .array(z.string().regex(CIDR, { error: 'must be a CIDR such as `10.0.0.0/8`' }))
+    .default([])
+    .describe('Client CIDRs a `LoadBalancer` Service admits (ignored for other types); empty admits any address, so set it whenever the type is LoadBalancer.'),
+});
+
+/** The client Service of a workload whose port is fixed elsewhere (a database, a cache, Prometheus). */
+export const serviceSection = (what: string) =>
+  z
+    .strictObject(serviceExposure())
+    .prefault({})
+    .describe(`The ${what} Service (its headless Service, if any, keeps the pod DNS names and stays ClusterIP/None).`);

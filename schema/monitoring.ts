@@ -4,7 +4,7 @@
  * Grafana with the platform dashboard. Receiver secrets and the Grafana admin are referenced, never inlined.
  */
 import { z } from 'zod';
-import { containerExtensions, diagnosticMode, placement, podExtensions } from './extensions.ts';
+import { containerExtensions, diagnosticMode, placement, podExtensions, serviceSection } from './extensions.ts';
 import { openObject, port, promDuration, resourceName, stringMap } from './primitives.ts';
 import { image, naming, networkPolicy, persistentStorage, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
@@ -71,6 +71,7 @@ export const MonitoringSection = z
       .strictObject({
         image: image({ repository: 'quay.io/prometheus/prometheus', tag: 'v2.53.2' }),
         port: port().default(9090).describe('Prometheus HTTP port.'),
+        service: serviceSection('Prometheus'),
         retention: promDuration().default('15d').describe('How long samples are kept.'),
         retentionSize: z
           .string()
@@ -131,6 +132,7 @@ export const MonitoringSection = z
         enabled: z.boolean().default(true).describe('Deploy AlertManager.'),
         image: image({ repository: 'quay.io/prometheus/alertmanager', tag: 'v0.27.0' }),
         port: port().default(9093).describe('AlertManager HTTP port.'),
+        service: serviceSection('AlertManager'),
         replicas: z.number().int().min(1).default(1).describe('AlertManager replicas (clustered when more than one).'),
         storage: persistentStorage({ size: '2Gi', claimTemplate: true, accessModes: false }, 'AlertManager'),
         resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '256Mi' } }),
@@ -158,6 +160,7 @@ export const MonitoringSection = z
         enabled: z.boolean().default(true).describe('Deploy Grafana with the NEXUS dashboard.'),
         image: image({ repository: 'grafana/grafana', tag: '11.2.0' }),
         port: port().default(3000).describe('Grafana port.'),
+        service: serviceSection('Grafana'),
         admin: z
           .strictObject({
             existingSecret: resourceName().default('').describe('Secret with the admin credentials. Required in production; empty lets Grafana use its built-in first-start admin (development only).'),

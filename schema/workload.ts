@@ -209,9 +209,8 @@ export const serviceAccount = () =>
 export const service = (d: { port: number }) =>
   z
     .strictObject({
-      type: z.enum(['ClusterIP', 'NodePort', 'LoadBalancer']).default('ClusterIP').describe('Service type. Traffic enters through the gateway, so ClusterIP is the norm.'),
+      ...serviceExposure(),
       port: port().default(d.port).describe('Service port.'),
-      annotations: stringMap().default({}).describe('Service annotations.'),
     })
     .prefault({})
     .describe('Service.');
@@ -241,6 +240,7 @@ export const existingSecretRef = (d: { keys: Record<string, string> }, what: str
 
 /** Pod placement keys (node selector, tolerations, affinity, priority, runtime class, hosts, DNS, pod labels/annotations): see extensions.ts. */
 export { podPlacement } from './extensions.ts';
+import { serviceExposure } from './extensions.ts';
 
 export const naming = () => ({
   nameOverride: z

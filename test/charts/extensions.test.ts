@@ -140,6 +140,28 @@ describe.each<HelmFlavour>(['helm4', 'helm3'])('extension points with %s', (helm
     });
   });
 
+  it('every client Service takes type, annotations and loadBalancerSourceRanges; headless Services stay ClusterIP/None', async () => {
+    const values: Record<string, unknown> = {};
+    WORKLOADS.forEach((w, i) => setAt(values, [...w.path, 'service'], { type: 'LoadBalancer', annotations: { 'example.com/lb': `w${i}` }, loadBalancerSourceRanges: [`10.${i}.0.0/16`] }));
+    const docs = await renderChart({ helm, valuesJson: values });
+    WORKLOADS.forEach((w, i) => {
+      const services = docs.map((d) => d.object).filter((o) => o.kind === 'Service' && componentOf(o) === w.component);
+      const client = services.filter((o) => (o.spec as { clusterIP?: string }).clusterIP !== 'None');
+      expect(client, `${w.component} client Service`).toHaveLength(1);
+      expect(client[0]!.spec, w.component).toMatchObject({ type: 'LoadBalancer', loadBalancerSourceRanges: [`10.${i}.0.0/16`] });
+      expect(client[0]!.metadata.annotations?.['example.com/lb'], w.component).toBe(`w${i}`);
+      for (const headless of services.filter((o) => !client.includes(o))) {
+        expect(headless.spec, `${headless.metadata.name}`).toMatchObject({ type: 'ClusterIP', clusterIP: 'None' });
+        expect(headless.metadata.annotations?.['example.com/lb']).toBeUndefined();
+      }
+    });
+    // Source ranges are a LoadBalancer's: a ClusterIP Service never carries them.
+    const clusterIp = await renderChart({ helm, set: { 'database.service.loadBalancerSourceRanges[0]': '10.0.0.0/8' } });
+    const db = clusterIp.map((d) => d.object).find((o) => o.kind === 'Service' && o.metadata.name === 'nexus-database')!;
+    expect(db.spec).toMatchObject({ type: 'ClusterIP' });
+    expect((db.spec as Record<string, unknown>).loadBalancerSourceRanges).toBeUndefined();
+  });
+
   it('a workload section inherits the tier root\'s placement keys it leaves empty', async () => {
     const placement = { priorityClassName: 'tier-prio', runtimeClassName: 'tier-runtime', nodeSelector: { pool: 'tier' }, tolerations: [{ key: 'tier', operator: 'Exists' }], hostAliases: [{ ip: '10.9.9.9', hostnames: ['tier.example.com'] }], dnsConfig: { searches: ['tier.example.com'] }, affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] } }] } } };
     const docs = await renderChart({ helm, valuesJson: { database: placement, monitoring: { ...placement, grafana: { nodeSelector: { pool: 'grafana' } } } } });
