@@ -12,7 +12,11 @@ const COMMON = {
   home: 'https://github.com/nexus-platform/nexus-charts',
   sources: ['https://github.com/nexus-platform/nexus-charts'],
   maintainers: [{ name: 'NEXUS platform team', email: 'platform@nexus.example.com' }],
-  kubeVersion: '>=1.25.0-0',
+  // 1.27: the oldest release that serves every field the charts set (topology spread matchLabelKeys,
+  // PDB unhealthyPodEvictionPolicy, StatefulSet persistentVolumeClaimRetentionPolicy, all beta and on by
+  // default there). Newer fields are rendered only where the cluster serves them (the preStop sleep action).
+  kubeVersion: '>=1.27.0-0',
+  icon: 'https://raw.githubusercontent.com/nexus-platform/nexus-charts/main/docs/icon.svg',
 };
 
 /** Every default image in the model (`{ repository, tag }` objects), named by its path, sorted. */
@@ -83,6 +87,7 @@ export function umbrellaChartYaml(v: ChartVersions, extraAnnotations: Record<str
     version: v.chartVersion,
     appVersion: v.appVersion,
     kubeVersion: COMMON.kubeVersion,
+    icon: COMMON.icon,
     keywords: ['nexus', 'platform', 'nextjs', 'fastapi', 'postgresql', 'redis', 'kong', 'prometheus'],
     home: COMMON.home,
     sources: COMMON.sources,
@@ -97,6 +102,12 @@ export function umbrellaChartYaml(v: ChartVersions, extraAnnotations: Record<str
   });
 }
 
+/**
+ * A tier chart declares the library it uses, so it lints and installs alone (chart-testing style): its
+ * copy of nexus-lib sits in its own charts/ folder. The umbrella's .helmignore drops those copies
+ * (the pattern for charts/TIER/charts/), so the umbrella, and the archive `helm package` makes of it, carry the library
+ * exactly once (DESIGN §4).
+ */
 export function tierChartYaml(t: TierChart, v: ChartVersions): string {
   return dump({
     apiVersion: 'v2',
@@ -106,10 +117,12 @@ export function tierChartYaml(t: TierChart, v: ChartVersions): string {
     version: v.chartVersion,
     appVersion: v.appVersion,
     kubeVersion: COMMON.kubeVersion,
+    icon: COMMON.icon,
     keywords: ['nexus', ...t.keywords],
     home: COMMON.home,
     sources: COMMON.sources,
     maintainers: COMMON.maintainers,
+    dependencies: [{ name: LIBRARY_CHART, version: v.chartVersion, repository: `file://../${LIBRARY_CHART}` }],
   });
 }
 
@@ -121,8 +134,11 @@ export function libraryChartYaml(v: ChartVersions): string {
     type: 'library',
     version: v.chartVersion,
     appVersion: v.appVersion,
+    kubeVersion: COMMON.kubeVersion,
+    icon: COMMON.icon,
     keywords: ['nexus', 'library', 'common'],
     home: COMMON.home,
+    sources: COMMON.sources,
     maintainers: COMMON.maintainers,
   });
 }

@@ -68,9 +68,13 @@ export function generateCharts(sources: TemplateSources, versions: ChartVersions
 
   // Library chart (a dependency of the umbrella: Helm shares named templates across the whole tree).
   const lib = `${root}/charts/${LIBRARY_CHART}`;
+  const libraryFiles = (dir: string): OutputFile[] => [
+    { path: `${dir}/Chart.yaml`, content: libraryChartYaml(versions) },
+    { path: `${dir}/values.schema.json`, content: schemaFile(libraryValuesSchema()) },
+    ...templatesOf(sources, [LIBRARY_CHART], dir),
+  ];
   files.push(
-    { path: `${lib}/Chart.yaml`, content: libraryChartYaml(versions) },
-    { path: `${lib}/values.schema.json`, content: schemaFile(libraryValuesSchema()) },
+    ...libraryFiles(lib),
     {
       path: `${lib}/README.md`,
       content: renderReadme({
@@ -80,14 +84,15 @@ export function generateCharts(sources: TemplateSources, versions: ChartVersions
         rows: [],
       }),
     },
-    ...templatesOf(sources, [LIBRARY_CHART], lib),
   );
 
   // Tier subcharts.
   for (const tier of TIER_CHARTS) {
     const dir = `${root}/charts/${tier.name}`;
     const schema = tierValuesSchema(tier.name);
-    const tierDefaults = defaults[tier.name]!;
+    // `global` too: under the umbrella its global wins (Helm coalesces the parent's over the subchart's),
+    // and installed alone the chart still reads global.environment, global.imageRegistry, ... from here.
+    const tierDefaults = { ...defaults[tier.name]!, global: defaults.global };
     files.push(
       { path: `${dir}/Chart.yaml`, content: tierChartYaml(tier, versions) },
       { path: `${dir}/values.yaml`, content: valuesFile(schema, tierDefaults, tier.name) },
@@ -96,13 +101,14 @@ export function generateCharts(sources: TemplateSources, versions: ChartVersions
         path: `${dir}/README.md`,
         content: renderReadme({
           name: tier.name,
-          description: `${tier.description} A subchart of \`nexus\`; install it through the umbrella chart, which supplies the \`nexus-lib\` templates.`,
+          description: `${tier.description} A subchart of \`nexus\`, normally installed through the umbrella chart; it also lints and installs alone (\`helm install x charts/nexus/charts/${tier.name}\`), with its own copy of the \`nexus-lib\` library in \`charts/\`.`,
           install: false,
           rows: valueRows(schema as SchemaNode, tierDefaults),
         }),
       },
       ...templatesOf(sources, tier.templateSets, dir),
       ...rulesOf(tier.name, dir),
+      ...libraryFiles(`${dir}/charts/${LIBRARY_CHART}`),
     );
   }
 

@@ -20,11 +20,14 @@ import { TestsSection } from './tests.ts';
  * Helm copies the umbrella's `global` into every subchart's values before it validates them against
  * the parent's schema too, so each tier section must accept it (both Helm 3 and 4 fail otherwise).
  */
-const helmGlobal = z.record(z.string(), z.unknown()).optional().describe('Injected by Helm: the umbrella `global` values, copied into every subchart. Set `global` at the top level instead.');
+const helmGlobal = z.record(z.string(), z.unknown()).optional().describe('The umbrella\'s `global` values, which Helm copies into every subchart: set them at the top level of the umbrella. When this chart is installed alone, these defaults apply.');
+
+/** Helm creates a values key for every dependency: a tier chart installed alone has its own nexus-lib. */
+const helmLibrary = z.record(z.string(), z.unknown()).optional().describe('Injected by Helm for the `nexus-lib` library chart; it reads nothing from here.');
 
 function withHelmGlobal<Shape extends z.core.$ZodLooseShape>(section: z.ZodPrefault<z.ZodObject<Shape, z.core.$strict>>) {
   // Every key of a section has a default, so `{}` is a valid input; the cast only tells TypeScript so.
-  const extended = section.unwrap().extend({ global: helmGlobal });
+  const extended = section.unwrap().extend({ global: helmGlobal, 'nexus-lib': helmLibrary });
   return extended.prefault({} as z.input<typeof extended>).describe(section.description ?? '');
 }
 
@@ -66,7 +69,7 @@ export const PlatformConfigBase = z
     security: UMBRELLA_SECTIONS.security,
     tests: UMBRELLA_SECTIONS.tests,
     // Helm creates a values key for every dependency, the library chart included.
-    'nexus-lib': z.record(z.string(), z.unknown()).optional().describe('Injected by Helm for the `nexus-lib` library chart; it reads nothing from here.'),
+    'nexus-lib': helmLibrary,
   })
   .describe('NEXUS platform configuration (values of the `nexus` umbrella chart).');
 
