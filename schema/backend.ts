@@ -70,6 +70,19 @@ export const BackendSection = z
         backoffLimit: z.number().int().min(0).default(6).describe('Retries before the Job fails. A post-install migration may start while the bundled database is still starting: Kubernetes retries with exponential back-off (10 s, 20 s, 40 s, …), so 6 retries wait about 10 minutes.'),
         activeDeadlineSeconds: z.number().int().min(1).default(900).describe('Hard deadline for the migration Job, retries included.'),
         ttlSecondsAfterFinished: z.number().int().min(0).default(3600).describe('Seconds the finished Job is kept.'),
+        database: z
+          .strictObject({
+            host: z
+              .string()
+              .default('')
+              .describe('Host the migrations connect to, directly: not through PgBouncer, whose transaction pooling breaks the session state migration tools rely on (advisory locks, `SET`, prepared statements). Empty: the release\'s PostgreSQL Service (`<release>-database`) while `database.host` is empty, else `database.host` (then it must be the server, not a transaction pooler).'),
+            port: port().default(5432).describe('Port of that host: PostgreSQL\'s, not PgBouncer\'s.'),
+            user: z.string().default('').describe('User the migrations connect as (e.g. a schema-owner role); empty: `database.user`.'),
+            existingSecret: resourceName().default('').describe('Secret with that user\'s password; empty: `database.existingSecret` (default `<release>-database`).'),
+            passwordKey: z.string().default('').describe('Key of the password in that Secret; empty: `database.passwordKey`.'),
+          })
+          .prefault({})
+          .describe('How the migration Job reaches PostgreSQL. It gets only these credentials: no Redis password, no Redis settings.'),
       })
       .prefault({})
       .describe('Database migrations.'),
