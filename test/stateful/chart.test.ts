@@ -123,7 +123,7 @@ describe.each(HELM_FLAVOURS)('%s', (flavour: HelmFlavour) => {
       expect([...refs].sort()).toEqual(['nexus-db-credentials', 'nexus-redis-credentials']);
     });
 
-    it('limits network access: only backend and PgBouncer reach PostgreSQL, only the backend reaches Redis', async () => {
+    it('limits network access: only backend, migrations, dumps and PgBouncer reach PostgreSQL, only the backend reaches PgBouncer, only the backend reaches Redis', async () => {
       const o = await get();
       // A peer's components: its matchLabels component, or the values of a `component In (...)` expression.
       const components = (p: Any): string[] => p.podSelector.matchLabels?.['app.kubernetes.io/component'] ?? p.podSelector.matchExpressions.find((e: Any) => e.key === 'app.kubernetes.io/component').values;
@@ -135,7 +135,7 @@ describe.each(HELM_FLAVOURS)('%s', (flavour: HelmFlavour) => {
       ]);
       const bouncer = (find(o, 'NetworkPolicy', 'nexus-database-pgbouncer') as Any).spec;
       expect(peers(bouncer.ingress)).toEqual([
-        { from: ['backend', 'migrations'], ports: [6432] },
+        { from: ['backend'], ports: [6432] },
         { from: ['prometheus'], ports: [9127] },
       ]);
       expect(peers(bouncer.egress)).toEqual([{ from: ['postgresql'], ports: [5432] }]);
