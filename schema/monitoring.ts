@@ -90,6 +90,13 @@ export const MonitoringSection = z
           })
           .prefault({})
           .describe('kube-state-metrics, which the crash-loop, not-ready, HPA and backup-age rules need (not deployed by this chart).'),
+        certManager: z
+          .strictObject({
+            enabled: z.boolean().default(false).describe('Scrape cert-manager (its controller\'s metrics port) and alert on certificates of this namespace close to expiry (`NexusCertificateExpiring`); off, that alert is not rendered, since nothing would feed it.'),
+            target: z.string().min(1).default('cert-manager.cert-manager.svc:9402').describe('host:port of cert-manager\'s metrics; its series are filtered to this namespace.'),
+          })
+          .prefault({})
+          .describe('cert-manager metrics (not deployed by this chart).'),
         extraScrapeConfigs: z.array(openObject()).default([]).describe('Extra Prometheus `scrape_configs` entries, appended verbatim (e.g. cert-manager or a blackbox exporter).'),
         apiServerEgress: z
           .strictObject({
@@ -122,7 +129,8 @@ export const MonitoringSection = z
         backupMaxAgeHours: z.number().int().positive().default(26).describe('A backup older than this, or none for this long, fires `NexusBackupStale`.'),
         backupCronJobRegex: z.string().min(1).default('.*-backup').describe('CronJob names whose last success (kube-state-metrics) stands in for `nexus_backup_last_success_timestamp_seconds` when no backup metric is pushed.'),
         pvcUsageRatio: z.number().positive().max(1).default(0.85).describe('PVC usage above this fires `NexusPersistentVolumeFilling`.'),
-        certExpiryDays: z.number().int().positive().default(14).describe('Certificates closer to expiry than this fire `NexusCertificateExpiring` (cert-manager metrics, where scraped).'),
+        certExpiryDays: z.number().int().positive().default(14).describe('Certificates closer to expiry than this fire `NexusCertificateExpiring` (with `prometheus.certManager.enabled`, or in operator mode).'),
+        targetAbsentFor: promDuration().default('15m').describe('How long a scrape job the alerts depend on (kube-state-metrics, kubelets, cert-manager) may have no healthy target before `NexusScrapeTargetAbsent`.'),
         runbookBaseUrl: z.string().default('https://runbooks.nexus.example.com').describe('Base URL of the runbooks linked from each alert (`<base>/<AlertName>`).'),
       })
       .prefault({})

@@ -1,6 +1,7 @@
 /**
  * alertmanager.yml as rendered: accepted by the real amtool, routing proven with
- * `amtool config routes test` (critical → paging, warning → chat), inhibition and secrets by file.
+ * `amtool config routes test` (critical → paging and chat, warning → chat), inhibition and secrets by file,
+ * and the highly available production AlertManager (three clustered peers behind a PDB).
  */
 import jsyaml from 'js-yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -52,11 +53,25 @@ describe('alertmanager.yml', () => {
     expect(result.stdout).toContain('2 receivers');
   });
 
-  it('routes a critical alert to the paging receiver and a warning to the chat receiver', async () => {
-    expect(await routeOf(production, ['severity=critical', 'alertname=NexusPostgresqlDown', 'namespace=nexus-platform'])).toBe('paging');
+  it('routes a critical alert to paging and to chat (continue), and a warning to chat only', async () => {
+    expect(await routeOf(production, ['severity=critical', 'alertname=NexusPostgresqlDown', 'namespace=nexus-platform'])).toBe('paging,chat');
     expect(await routeOf(production, ['severity=warning', 'alertname=NexusApiLatencyHigh', 'namespace=nexus-platform'])).toBe('chat');
     // Anything else (e.g. severity=info) falls back to chat, never to the pager.
     expect(await routeOf(production, ['severity=info', 'alertname=Watchdog'])).toBe('chat');
+  });
+
+  it('is highly available in production: three replicas that peer with each other, a PDB, and the mesh port open between them', () => {
+    const sts = production.find((r) => r.kind === 'StatefulSet' && r.name === names.alertmanager)!;
+    const spec = sts.object.spec as { replicas: number; serviceName: string; template: { spec: { containers: { name: string; args: string[] }[] } } };
+    expect(spec.replicas).toBe(3);
+    const args = spec.template.spec.containers.find((c) => c.name === 'alertmanager')!.args;
+    const peers = args.filter((a) => a.startsWith('--cluster.peer=')).map((a) => a.slice('--cluster.peer='.length)).sort();
+    expect(peers).toEqual([0, 1, 2].map((i) => `${names.alertmanager}-${i}.${spec.serviceName}.nexus-platform.svc:9094`).sort());
+    expect(args).toContain('--cluster.listen-address=0.0.0.0:9094');
+    const pdb = production.find((r) => r.kind === 'PodDisruptionBudget' && (r.object.metadata as { labels: Record<string, string> }).labels['app.kubernetes.io/component'] === 'alertmanager')!;
+    expect(pdb.object.spec).toMatchObject({ maxUnavailable: 1 });
+    const policy = production.find((r) => r.kind === 'NetworkPolicy' && r.name === names.alertmanager)!;
+    expect(JSON.stringify(policy.object.spec)).toContain('"port":9094');
   });
 
   it('inhibits warnings while a matching critical fires, and groups and repeats from values', () => {

@@ -13,7 +13,9 @@ import { configMapData, names, render, tool, writeTemp } from './render.ts';
 
 const UNIT_TESTS_DIR = join(import.meta.dirname, 'promtool');
 const unitTest = (name: string) => readFileSync(join(UNIT_TESTS_DIR, name), 'utf8');
-const DEFAULT_UNIT_TESTS = readdirSync(UNIT_TESTS_DIR).filter((f) => f.endsWith('.promtool.yaml') && f !== 'custom-thresholds.promtool.yaml').sort();
+/** Unit tests that need a render other than the defaults (each has its own test below). */
+const SPECIAL_UNIT_TESTS = ['custom-thresholds.promtool.yaml', 'scrape-targets.promtool.yaml'];
+const DEFAULT_UNIT_TESTS = readdirSync(UNIT_TESTS_DIR).filter((f) => f.endsWith('.promtool.yaml') && !SPECIAL_UNIT_TESTS.includes(f)).sort();
 
 interface Rule {
   alert?: string;
@@ -54,7 +56,6 @@ describe('rendered rule files', () => {
       'NexusApiErrorRateHigh',
       'NexusApiLatencyHigh',
       'NexusBackupStale',
-      'NexusCertificateExpiring',
       'NexusHpaMaxedOut',
       'NexusPersistentVolumeFilling',
       'NexusPodCrashLooping',
@@ -66,6 +67,7 @@ describe('rendered rule files', () => {
       'NexusRedisInstanceDown',
       'NexusRedisMultipleMasters',
       'NexusRedisNoMaster',
+      'NexusScrapeTargetAbsent',
       'NexusScrapeTargetDown',
     ]);
     for (const a of alerts) {
@@ -107,7 +109,7 @@ describe('promtool test rules (synthetic series)', () => {
     const silent = new Set(checks.filter((c) => c.exp_alerts.length === 0).map((c) => c.alertname));
     expect(alerts.filter((a) => !firing.has(a)), 'alerts never shown to fire').toEqual([]);
     // Where no explicit silent check exists, the firing test's other series (healthy pods, other PVCs) must not alert.
-    const silentByOtherSeries = ['NexusPersistentVolumeFilling', 'NexusCertificateExpiring', 'NexusPodNotReady', 'NexusPostgresqlReplicationLag'];
+    const silentByOtherSeries = ['NexusPersistentVolumeFilling', 'NexusPodNotReady', 'NexusPostgresqlReplicationLag'];
     expect(alerts.filter((a) => !silent.has(a) && !silentByOtherSeries.includes(a)), 'alerts never shown to stay silent').toEqual([]);
   });
 
@@ -123,6 +125,32 @@ describe('promtool test rules (synthetic series)', () => {
     const said = withDefaults.stdout + withDefaults.stderr;
     expect(said).toContain('alertname: NexusApiLatencyHigh');
     expect(said).toContain('alertname: NexusBackupStale');
+  });
+});
+
+describe('monitoring blind spots', () => {
+  it('production with cert-manager scraped: absent scrape targets, disk-full and certificate expiry alert (promtool)', async () => {
+    const promtool = tool('promtool');
+    const file = 'scrape-targets.promtool.yaml';
+    const scraped = await render({ valuesFiles: ['values.production.yaml'], values: 'monitoring:\n  prometheus:\n    certManager:\n      enabled: true\n' });
+    const result = await promtool(['test', 'rules', file], writeTemp({ ...configMapData(scraped, names.rules), [file]: unitTest(file) }));
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    // The scrape jobs and the NetworkPolicy egress those alerts need are rendered with them.
+    const config = configMapData(scraped, names.prometheus)['prometheus.yml']!;
+    for (const job of ['kube-state-metrics', 'kubelet', 'cert-manager']) expect(config).toContain(`job_name: ${job}`);
+    const policy = scraped.find((r) => r.kind === 'NetworkPolicy' && r.name === names.prometheus)!;
+    const egressPorts = ((policy.object.spec as { egress: { ports?: { port: number }[] }[] }).egress).flatMap((e) => (e.ports ?? []).map((p) => p.port));
+    expect(egressPorts).toEqual(expect.arrayContaining([8080, 10250, 9402]));
+  });
+
+  it('renders the certificate alert only where cert-manager is scraped, and a target alert per scraped job', () => {
+    const alertsOf = (resources: K8sResource[]) => groupsOf(configMapData(resources, names.rules)).flatMap((g) => g.rules).filter((r) => r.alert);
+    const absentJobs = (resources: K8sResource[]) => alertsOf(resources).filter((r) => r.alert === 'NexusScrapeTargetAbsent').map((r) => r.labels!.job).sort();
+    expect(alertsOf(defaults).some((r) => r.alert === 'NexusCertificateExpiring')).toBe(false);
+    expect(absentJobs(defaults)).toEqual(['kube-state-metrics']);
+    // Production scrapes the kubelets (clusterWideDiscovery), so its disk-full alert has data.
+    expect(absentJobs(production)).toEqual(['kube-state-metrics', 'kubelet']);
+    expect(configMapData(production, names.prometheus)['prometheus.yml']).toContain('job_name: kubelet');
   });
 });
 

@@ -160,6 +160,17 @@ scrape_configs:
         regex: {{ printf "kubelet_volume_stats_.+;%s" $ns | quote }}
         action: keep
 {{- end }}
+{{- if $v.prometheus.certManager.enabled }}
+  - job_name: cert-manager
+    static_configs:
+      - targets: [{{ $v.prometheus.certManager.target | quote }}]
+        labels:
+          component: cert-manager
+    metric_relabel_configs:
+      - source_labels: [__name__, namespace]
+        regex: {{ printf "certmanager_certificate_.+;%s" $ns | quote }}
+        action: keep
+{{- end }}
 {{- with $v.prometheus.extraScrapeConfigs }}
   {{- toYaml . | nindent 2 }}
 {{- end }}
@@ -187,13 +198,15 @@ route:
   group_wait: {{ $am.groupWait }}
   group_interval: {{ $am.groupInterval }}
   repeat_interval: {{ $am.repeatInterval }}
+  # A critical alert pages and (continue: true) is also posted to chat, where the team follows it.
   routes:
     - receiver: paging
       matchers:
         - severity="critical"
+      continue: true
     - receiver: chat
       matchers:
-        - severity="warning"
+        - severity=~"critical|warning"
 inhibit_rules:
   - source_matchers:
       - severity="critical"
