@@ -80,23 +80,27 @@ describe('rendered monitoring objects (production)', () => {
     }
   });
 
-  it('Prometheus discovers with a namespaced Role (pods, services, endpoints); no cluster-wide rights by default', async () => {
+  it('Prometheus discovers with a namespaced Role (pods, services, endpoints); cluster-wide rights only for kubelet scraping (on in production)', async () => {
     const role = find(resources, 'Role', names.prometheus).object as { rules: { resources: string[]; verbs: string[] }[] };
     expect(role.rules[0]).toEqual({ apiGroups: [''], resources: ['pods', 'services', 'endpoints'], verbs: ['get', 'list', 'watch'] });
     const binding = find(resources, 'RoleBinding', names.prometheus).object as { subjects: { name: string }[] };
     expect(binding.subjects[0]!.name).toBe(podSpec(find(resources, 'StatefulSet', names.prometheus)).serviceAccountName);
-    expect(monitoringObjects(resources).filter((r) => r.kind.startsWith('Cluster'))).toEqual([]);
-    const optedIn = await render({ values: 'monitoring:\n  prometheus:\n    clusterWideDiscovery: true\n' });
-    expect(monitoringObjects(optedIn).filter((r) => r.kind.startsWith('Cluster')).map((r) => r.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding']);
+    expect(monitoringObjects(await render()).filter((r) => r.kind.startsWith('Cluster'))).toEqual([]);
+    // Production opts in (prometheus.clusterWideDiscovery), so the disk-full alert has kubelet data.
+    expect(monitoringObjects(resources).filter((r) => r.kind.startsWith('Cluster')).map((r) => r.kind).sort()).toEqual(['ClusterRole', 'ClusterRoleBinding']);
   });
 
-  it('NetworkPolicies: only Grafana reaches Prometheus, only Prometheus reaches AlertManager', () => {
+  it('NetworkPolicies: only Grafana reaches Prometheus, only Prometheus (and the AlertManager peers, on the mesh port) reach AlertManager', () => {
     const ingressFrom = (name: string) =>
       (find(resources, 'NetworkPolicy', name).object as { spec: { ingress: { from: { podSelector: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] }[] } }).spec.ingress;
     const prom = ingressFrom(names.prometheus);
     expect(prom).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'grafana', 'app.kubernetes.io/instance': RELEASE } } }], ports: [{ port: 9090, protocol: 'TCP' }] }]);
     const am = ingressFrom(names.alertmanager);
-    expect(am).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'prometheus', 'app.kubernetes.io/instance': RELEASE } } }], ports: [{ port: 9093, protocol: 'TCP' }] }]);
+    // Production runs three clustered AlertManagers: besides Prometheus, only their peers, on the mesh port.
+    expect(am).toEqual([
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'prometheus', 'app.kubernetes.io/instance': RELEASE } } }], ports: [{ port: 9093, protocol: 'TCP' }] },
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'alertmanager', 'app.kubernetes.io/instance': RELEASE } } }], ports: [{ port: 9094, protocol: 'TCP' }, { port: 9094, protocol: 'UDP' }] },
+    ]);
     const grafana = find(resources, 'NetworkPolicy', names.grafana).object as { spec: { ingress: unknown[]; egress: { to: unknown[] }[] } };
     expect(grafana.spec.ingress).toEqual([]);
     expect(grafana.spec.egress[0]!.to).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/component': 'prometheus', 'app.kubernetes.io/instance': RELEASE } } }]);
