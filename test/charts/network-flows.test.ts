@@ -77,7 +77,9 @@ describe('production network flows', () => {
     ['backend', 'pgbouncer', 6432, true],
     ['backend', 'redis', 6379, true],
     ['backend', 'redis', 26379, true],
-    ['migrations', 'pgbouncer', 6432, true],
+    // Migrations connect to PostgreSQL directly (transaction pooling breaks advisory locks and SET).
+    ['migrations', 'postgresql', 5432, true],
+    ['migrations', 'pgbouncer', 6432, false],
     ['prometheus', 'backend', 9090, true],
     ['frontend', 'pgbouncer', 6432, false],
     ['frontend', 'postgresql', 5432, false],

@@ -136,7 +136,8 @@ describe('generate into paths it cannot write', () => {
   });
 
   it('a full disk: exit 2, the previous chart intact, no staging folder left', async () => {
-    const full = fullDiskDir('Chart.yaml', (dir) => writeOutputAtomically(dir, files), 2048);
+    // Room for the previous chart tree (about 2.8 MB on tmpfs with each tier's copy of nexus-lib), then filled.
+    const full = fullDiskDir('Chart.yaml', (dir) => writeOutputAtomically(dir, files), 4096);
     try {
       writeFileSync(join(full.dir, 'nexus', 'values.yaml'), '# old values\n'); // shrinks the old tree a little; still "old"
       const before = readFileSync(join(full.dir, 'nexus', 'values.yaml'), 'utf8');

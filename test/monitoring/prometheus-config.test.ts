@@ -69,7 +69,8 @@ describe('prometheus.yml', () => {
   it('scrapes the backend, frontend, postgres_exporter, redis_exporter, PgBouncer and itself, in the release namespace only', () => {
     const config = jsyaml.load(configOf(production)) as PromConfig;
     const jobs = new Map(config.scrape_configs.map((j) => [j.job_name, j]));
-    expect([...jobs.keys()]).toEqual(['prometheus', 'backend', 'frontend', 'postgresql', 'pgbouncer', 'redis', 'nexus-pods', 'kube-state-metrics']);
+    // Production scrapes the kubelets too (clusterWideDiscovery), for the disk-full alert.
+    expect([...jobs.keys()]).toEqual(['prometheus', 'backend', 'frontend', 'postgresql', 'pgbouncer', 'redis', 'nexus-pods', 'kube-state-metrics', 'kubelet']);
     expect(jobs.get('prometheus')!.static_configs![0]!.targets).toEqual(['localhost:9090']);
     const expected: Record<string, [string, string]> = {
       backend: ['backend;metrics', '/metrics'],
