@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { containerExtensions, diagnosticMode, placement, podExtensions, serviceSection } from './extensions.ts';
-import { openObject, port, promDuration, resourceName, stringMap } from './primitives.ts';
-import { image, naming, networkPolicy, persistentStorage, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
+import { openObject, port, promDuration, quantity, resourceName, stringMap } from './primitives.ts';
+import { accessModesField, image, naming, networkPolicy, persistentStorage, podPlacement, podSecurity, resources, serviceAccount, storageClassField } from './workload.ts';
 
 export const RECEIVER_TYPES = ['pagerduty', 'slack', 'opsgenie', 'webhook'] as const;
 
@@ -171,12 +171,28 @@ export const MonitoringSection = z
         service: serviceSection('Grafana'),
         admin: z
           .strictObject({
-            existingSecret: resourceName().default('').describe('Secret with the admin credentials. Required in production; empty lets Grafana use its built-in first-start admin (development only).'),
+            existingSecret: resourceName()
+              .default('')
+              .describe('Secret with the admin credentials. Required in production. Empty (elsewhere): the chart generates `<release>-monitoring-grafana-admin` with user `admin` and a random password that upgrades keep (read it with `kubectl get secret`); never Grafana\'s built-in admin/admin.'),
             userKey: z.string().default('admin-user').describe('Key of the admin user name.'),
             passwordKey: z.string().default('admin-password').describe('Key of the admin password.'),
           })
           .prefault({})
           .describe('Admin credentials by reference.'),
+        persistence: z
+          .strictObject({
+            enabled: z
+              .boolean()
+              .default(false)
+              .describe(
+                'Keep Grafana\'s database (users, preferences, UI-made dashboards, annotations, alert state) on a PVC; the Deployment then updates with `Recreate`, since a ReadWriteOnce volume cannot serve the old and the new pod at once. Off (the default): Grafana is stateless, on an emptyDir: data sources and the NEXUS dashboards are provisioned from the chart, and anything made in the UI is lost when the pod restarts.',
+              ),
+            size: quantity().default('10Gi').describe('Size of the volume (a plain PVC: raising it expands in place when the StorageClass allows).'),
+            storageClass: storageClassField(),
+            accessModes: accessModesField(),
+          })
+          .prefault({})
+          .describe('Grafana persistence (off: documented stateless mode).'),
         resources: resources({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } }),
         podSecurityContext: podSecurity({ runAsUser: 472, runAsGroup: 472, fsGroup: 472 }),
         ...containerExtensions('grafana'),

@@ -121,6 +121,40 @@ describe('rendered monitoring objects (production)', () => {
   });
 });
 
+describe('Grafana is usable', () => {
+  const grafanaOf = (resources: K8sResource[]) => (find(resources, 'Deployment', names.grafana).object as { spec: { strategy: { type: string }; template: { spec: PodSpec & { volumes: { name: string; emptyDir?: unknown; persistentVolumeClaim?: { claimName: string } }[] } } } }).spec;
+
+  it('never falls back to admin/admin: outside production it generates an admin Secret (user admin, random password) and reads it', async () => {
+    const resources = await render();
+    const secret = find(resources, 'Secret', `${names.grafana}-admin`).object as { data: Record<string, string> };
+    expect(Buffer.from(secret.data['admin-user']!, 'base64').toString()).toBe('admin');
+    const password = Buffer.from(secret.data['admin-password']!, 'base64').toString();
+    expect(password).toMatch(/^[A-Za-z0-9]{32}$/);
+    const grafana = grafanaOf(resources).template.spec.containers[0]!;
+    const refs = grafana.env!.filter((e) => e.valueFrom?.secretKeyRef).map((e) => [e.name, e.valueFrom!.secretKeyRef!.name, e.valueFrom!.secretKeyRef!.key]);
+    expect(refs).toEqual([
+      ['GF_SECURITY_ADMIN_USER', `${names.grafana}-admin`, 'admin-user'],
+      ['GF_SECURITY_ADMIN_PASSWORD', `${names.grafana}-admin`, 'admin-password'],
+    ]);
+    // Production names its own Secret (a rule requires it), so nothing is generated there.
+    const production = await render({ valuesFiles: ['values.production.yaml'] });
+    expect(production.filter((r) => r.kind === 'Secret' && r.name.startsWith(names.grafana))).toEqual([]);
+  });
+
+  it('is stateless by default (emptyDir, rolling update); persistence puts its database on a kept PVC and updates with Recreate', async () => {
+    const stateless = grafanaOf(await render());
+    expect(stateless.strategy.type).toBe('RollingUpdate');
+    expect(stateless.template.spec.volumes.find((v) => v.name === 'data')).toEqual({ name: 'data', emptyDir: {} });
+    const resources = await render({ values: 'monitoring:\n  grafana:\n    persistence:\n      enabled: true\n      size: 5Gi\n      storageClass: standard\n' });
+    const spec = grafanaOf(resources);
+    expect(spec.strategy).toEqual({ type: 'Recreate' });
+    expect(spec.template.spec.volumes.find((v) => v.name === 'data')).toEqual({ name: 'data', persistentVolumeClaim: { claimName: names.grafana } });
+    const pvc = find(resources, 'PersistentVolumeClaim', names.grafana).object as { metadata: { annotations: Record<string, string> }; spec: Record<string, unknown> };
+    expect(pvc.metadata.annotations['helm.sh/resource-policy']).toBe('keep');
+    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '5Gi' } } });
+  });
+});
+
 describe('switches', () => {
   it.each([
     ['alertRules.enabled: false', 'monitoring:\n  alertRules:\n    enabled: false\n', [`ConfigMap/${names.rules}`], []],

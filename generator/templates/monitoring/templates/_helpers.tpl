@@ -246,3 +246,12 @@ receivers:
   {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/*
+nexus.monitoring.grafanaAdminSecret: the Secret Grafana reads its admin user and password from:
+grafana.admin.existingSecret, else the one the chart generates outside production (grafana-secret.yaml).
+Argument: the root context.
+*/}}
+{{- define "nexus.monitoring.grafanaAdminSecret" -}}
+{{- .Values.grafana.admin.existingSecret | default (include "nexus.suffixedName" (dict "name" (include "nexus.componentName" (dict "context" . "component" "grafana")) "suffix" "admin")) -}}
+{{- end -}}
