@@ -34,7 +34,19 @@ export const CacheSection = z
       })
       .prefault({})
       .describe('Authentication.'),
-    maxmemory: quantity().nullable().default(null).describe('Redis maxmemory (a quantity such as `800Mi`); null derives 80 % of `resources.limits.memory` (of 1Gi when no limit is set).'),
+    maxmemory: quantity()
+      .nullable()
+      .default(null)
+      .describe('Redis maxmemory (a quantity such as `800Mi`); null derives it from `resources.limits.memory` (1Gi when no limit is set): 80 % of it, less `forkHeadroomPercent` whenever Redis forks (persistence on, or replicas to resync).'),
+    forkHeadroomPercent: z
+      .number()
+      .int()
+      .min(0)
+      .max(70)
+      .default(25)
+      .describe(
+        'Share of the memory limit kept free for copy-on-write while a forked child writes an AOF rewrite, an RDB snapshot or a replica\'s full resync: every page the parent changes meanwhile is copied, so under writes the pod can briefly need more than maxmemory and be OOM-killed. 25 % is the share AWS ElastiCache reserves by default; raise it for write-heavy data. Used only when maxmemory is derived and Redis forks (persistence on, or more than one replica).',
+      ),
     maxmemoryPolicy: z.enum(['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-lfu', 'volatile-lfu', 'allkeys-random', 'volatile-random', 'volatile-ttl']).default('allkeys-lru').describe('Eviction policy.'),
     persistence: z
       .strictObject({

@@ -19,7 +19,12 @@ Cache-chart helpers.
 {{- printf "%s-%d.%s.%s.svc.%s" (include "nexus.fullname" $ctx) (int .ordinal) (include "nexus.cache.headless" $ctx) (include "nexus.namespace" $ctx) $ctx.Values.clusterDomain -}}
 {{- end -}}
 
-{{/* nexus.cache.maxmemory: maxmemory in redis.conf units: the explicit value, else 80 % of the memory limit. */}}
+{{/*
+nexus.cache.maxmemory: maxmemory in redis.conf units: the explicit value, else a share of the memory
+limit: 80 % (replication buffers, fragmentation), less forkHeadroomPercent whenever Redis forks (AOF
+rewrite, RDB snapshot, a replica's full resync), since the fork's copy-on-write pages count against the
+container's limit too.
+*/}}
 {{- define "nexus.cache.maxmemory" -}}
 {{- if not (kindIs "invalid" .Values.maxmemory) -}}
 {{- $mib := include "nexus.stateful.mebibytes" .Values.maxmemory | int64 -}}
@@ -27,7 +32,11 @@ Cache-chart helpers.
 {{- else -}}
 {{- $limits := .Values.resources.limits | default dict -}}
 {{- $mib := include "nexus.stateful.mebibytes" ($limits.memory | default "1Gi") | int64 -}}
-{{- printf "%dmb" (div (mul $mib 4) 5) -}}
+{{- $share := 80 -}}
+{{- if or .Values.persistence.enabled (gt (int .Values.replicas) 1) -}}
+{{- $share = sub 80 (.Values.forkHeadroomPercent | int) -}}
+{{- end -}}
+{{- printf "%dmb" (div (mul $mib $share) 100) -}}
 {{- end -}}
 {{- end -}}
 
