@@ -31,9 +31,11 @@ describe('the defaults install on a plain cluster', () => {
     expect(missingReferences(defaults)).toEqual([]);
   });
 
-  it('generate the database and cache credentials (random, kept on uninstall) and a self-signed Ingress certificate', () => {
+  it('generate the database, cache and Grafana admin credentials (random; data credentials kept on uninstall) and a self-signed Ingress certificate', () => {
     const secrets = Object.fromEntries(ofKind(defaults, 'Secret').map((s) => [s.metadata.name, s as Any]));
-    expect(Object.keys(secrets).sort()).toEqual(['nexus-cache', 'nexus-database', 'nexus-gateway-tls']);
+    expect(Object.keys(secrets).sort()).toEqual(['nexus-cache', 'nexus-database', 'nexus-gateway-tls', 'nexus-monitoring-grafana-admin']);
+    // Grafana never falls back to admin/admin.
+    expect(Buffer.from(secrets['nexus-monitoring-grafana-admin']!.data['admin-password'], 'base64').toString()).toMatch(/^[A-Za-z0-9]{32}$/);
     const db = secrets['nexus-database']!;
     const decoded = Object.values(db.data as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString());
     for (const v of decoded) expect(v).toMatch(/^[A-Za-z0-9]{32}$/);
