@@ -36,13 +36,13 @@ describe.each(FLAVOURS)('%s', (flavour) => {
 });
 
 describe('kubeVersion floor', () => {
-  it.each(FLAVOURS)('%s renders the production values for Kubernetes 1.25, the oldest the charts declare', async (flavour) => {
-    const docs = parseManifests(await renderText({ helm: flavour, valuesFiles: ['values.production.yaml'], kubeVersion: '1.25.0' }));
+  it.each(FLAVOURS)('%s renders the production values for Kubernetes 1.27, the oldest the charts declare', async (flavour) => {
+    const docs = parseManifests(await renderText({ helm: flavour, valuesFiles: ['values.production.yaml'], kubeVersion: '1.27.0' }));
     expect(docs.some((d) => d.object.kind === 'HorizontalPodAutoscaler' && d.object.apiVersion === 'autoscaling/v2')).toBe(true);
   });
 
   it('refuses a cluster older than the declared kubeVersion', async () => {
-    const result = await helm('helm4', ['template', 'nexus', UMBRELLA_CHART_DIR, '--kube-version', '1.24.0']);
+    const result = await helm('helm4', ['template', 'nexus', UMBRELLA_CHART_DIR, '--kube-version', '1.26.0']);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/kube ?Version|incompatible/i);
   });
