@@ -59,8 +59,8 @@ function knobs(w: Workload, i: number) {
     command: [`/bin/${tag}`],
     args: [`--${tag}`, '{{ .Release.Name }}'],
     extraEnv: [{ name: `EXTRA_${tag.toUpperCase()}`, value: `{{ .Release.Name }}-${tag}` }],
-    // optional: the Secret is the user's, outside the render (otherwise declare it in .nexus-policy.yaml).
-    extraEnvFrom: [{ secretRef: { name: `env-${tag}`, optional: true } }],
+    // The user's Secret, outside the render: the chart declares it external (nexus.ext.references).
+    extraEnvFrom: [{ secretRef: { name: `env-${tag}` } }],
     extraVolumes: [{ name: `extra-${tag}`, emptyDir: { sizeLimit: '1Mi' } }],
     extraVolumeMounts: [{ name: `extra-${tag}`, mountPath: `/extra/${tag}` }],
     initContainers: [restrictedContainer(`init-${tag}`)],
@@ -135,6 +135,7 @@ describe.each<HelmFlavour>(['helm4', 'helm3'])('extension points with %s', (helm
       expect((o.spec as Record<string, unknown>)[w.kind === 'Deployment' ? 'strategy' : 'updateStrategy'], where).toEqual(k.updateStrategy);
       const tier = (w.tierRoot ?? w.path)[0]!;
       expect(pod.labels['example.com/team'], where).toBe(tier);
+      expect(((o.spec as any).template.metadata.annotations['nexus.dev/external-secrets'] as string).split(','), where).toContain(`env-w${i}`);
       expect(((o.spec as any).template.metadata.annotations ?? {})['example.com/owner'], where).toBe(tier);
       expect(((o.spec as any).selector.matchLabels ?? {})['example.com/team'], `${where}: pod labels stay out of the selector`).toBeUndefined();
     });

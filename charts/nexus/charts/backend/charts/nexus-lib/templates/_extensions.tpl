@@ -207,3 +207,43 @@ Arguments (dict): context, component, values, fallback (optional).
 {{ . }}
 {{- end -}}
 {{- end -}}
+
+{{/*
+nexus.ext.references: the Secrets and ConfigMaps a workload's extension points name (env valueFrom,
+envFrom, secret/configMap/projected volumes; in extraEnv, extraEnvFrom, extraVolumes, sidecars and
+initContainers), as YAML {secrets: [...], configmaps: [...]}, sorted. They are the user's, created
+outside the chart, so nexus.podAnnotations declares them external (`nexus.dev/external-secrets`,
+`nexus.dev/external-configmaps`) for the validator's references-exist policy. Optional references are
+left out. Argument: the workload's values.
+*/}}
+{{- define "nexus.ext.references" -}}
+{{- $secrets := list -}}
+{{- $configMaps := list -}}
+{{- $env := concat (.extraEnv | default list) -}}
+{{- $envFrom := concat (.extraEnvFrom | default list) -}}
+{{- range concat (.sidecars | default list) (.initContainers | default list) -}}
+{{- $env = concat $env (.env | default list) -}}
+{{- $envFrom = concat $envFrom (.envFrom | default list) -}}
+{{- end -}}
+{{- range $env -}}
+{{- with (.valueFrom | default dict) -}}
+{{- with .secretKeyRef }}{{ if not .optional }}{{ $secrets = append $secrets .name }}{{ end }}{{ end -}}
+{{- with .configMapKeyRef }}{{ if not .optional }}{{ $configMaps = append $configMaps .name }}{{ end }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- range $envFrom -}}
+{{- with .secretRef }}{{ if not .optional }}{{ $secrets = append $secrets .name }}{{ end }}{{ end -}}
+{{- with .configMapRef }}{{ if not .optional }}{{ $configMaps = append $configMaps .name }}{{ end }}{{ end -}}
+{{- end -}}
+{{- range (.extraVolumes | default list) -}}
+{{- with .secret }}{{ if not .optional }}{{ $secrets = append $secrets .secretName }}{{ end }}{{ end -}}
+{{- with .configMap }}{{ if not .optional }}{{ $configMaps = append $configMaps .name }}{{ end }}{{ end -}}
+{{- with .projected -}}
+{{- range (.sources | default list) -}}
+{{- with .secret }}{{ if not .optional }}{{ $secrets = append $secrets .name }}{{ end }}{{ end -}}
+{{- with .configMap }}{{ if not .optional }}{{ $configMaps = append $configMaps .name }}{{ end }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml (dict "secrets" (compact $secrets | uniq | sortAlpha) "configmaps" (compact $configMaps | uniq | sortAlpha)) -}}
+{{- end -}}

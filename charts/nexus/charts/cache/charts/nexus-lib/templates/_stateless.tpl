@@ -122,5 +122,5 @@ Arguments (dict): context, checksums (bool).
 {{- $ctx := .context -}}
 {{- $extra := dict -}}
 {{- with include "nexus.stateless.externalSecrets" $ctx }}{{ $_ := set $extra "nexus.dev/external-secrets" . }}{{ end -}}
-{{- include "nexus.podAnnotations" (dict "context" $ctx "files" (ternary (list "configmap.yaml") list .checksums) "extra" $extra) -}}
+{{- include "nexus.podAnnotations" (dict "context" $ctx "files" (ternary (list "configmap.yaml") list .checksums) "extra" $extra "values" $ctx.Values) -}}
 {{- end -}}

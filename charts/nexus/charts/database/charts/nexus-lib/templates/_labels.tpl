@@ -69,7 +69,9 @@ Use: {{- with include "nexus.annotations" (dict "context" $) }}annotations: {{- 
 {{/*
 nexus.podAnnotations: the annotations of a pod template, as a YAML map body ("" when there are none).
 Arguments (dict): context ($), files (templates under templates/ whose checksum rolls the pods),
-extra (map of annotations the chart computes, e.g. `nexus.dev/external-secrets`).
+extra (map of annotations the chart computes, e.g. `nexus.dev/external-secrets`), values (optional: the
+workload's values; the Secrets and ConfigMaps its extension points name are declared external too,
+nexus.ext.references).
 On a clash the checksums win, then extra, then the user's podAnnotations, then
 global.commonAnnotations: a user value can never mask a checksum (config changes must roll the pods),
 and one key is never written twice.
@@ -78,7 +80,15 @@ and one key is never written twice.
 {{- $ctx := .context -}}
 {{- $user := include "nexus.annotations" (dict "context" $ctx "annotations" $ctx.Values.podAnnotations) | fromYaml | default dict -}}
 {{- $all := include "nexus.checksum" (dict "context" $ctx "files" (.files | default list)) | fromYaml | default dict -}}
-{{- $all = merge $all (.extra | default dict) $user -}}
+{{- $extra := deepCopy (.extra | default dict) -}}
+{{- with .values -}}
+{{- $refs := include "nexus.ext.references" . | fromYaml -}}
+{{- range $kind, $key := dict "secrets" "nexus.dev/external-secrets" "configmaps" "nexus.dev/external-configmaps" -}}
+{{- $names := concat (compact (splitList "," (get $extra $key | default ""))) (get $refs $kind | default list) | uniq | sortAlpha -}}
+{{- if $names }}{{ $_ := set $extra $key (join "," $names) }}{{ end -}}
+{{- end -}}
+{{- end -}}
+{{- $all = merge $all $extra $user -}}
 {{- with $all }}{{ toYaml . }}{{ end -}}
 {{- end -}}
 
