@@ -93,17 +93,18 @@ function ipFamilyAllocation(rep: Reporter, spec: Obj, ips: readonly string[], fa
 }
 
 /**
- * The ClusterIP allocator's usable addresses in a service range (its bitmap allocator, the default in
- * 1.29–1.32 and kept for IPv4 since): never the network address; for IPv4 not the broadcast address
- * either; for IPv6 only the first 65536 addresses of the range (the bitmap's size limit).
+ * The ClusterIP allocator's usable addresses in a service range: never the network address; for IPv4
+ * not the broadcast address either. Up to 1.32 the allocator is a bitmap (MultiCIDRServiceAllocator
+ * off), which for IPv6 covers only the first 65536 addresses of the range; from 1.33 the IPAddress
+ * allocator has no such limit.
  */
-function allocatable(range: ParsedCIDR, ip: ParsedIP): boolean {
+function allocatable(range: ParsedCIDR, ip: ParsedIP, minor: number): boolean {
   const v4 = isIPv4(range.ip);
   const hostBits = (v4 ? 32 : 128) - range.bits;
   let offset = 0n;
   for (let i = 128 - hostBits; i < 128; i++) offset = (offset << 1n) | BigInt((ip.bytes[i >> 3]! >> (7 - (i & 7))) & 1);
   const size = 1n << BigInt(hostBits);
-  const max = v4 ? size - 1n : size < 65536n ? size : 65536n;
+  const max = v4 ? size - 1n : minor <= 32 && size > 65536n ? 65536n : size;
   return offset >= 1n && offset < max;
 }
 
@@ -229,7 +230,7 @@ export function validateService(rep: Reporter, o: Obj, opts: StageOptions): void
         const outside = ips.find((ip) => {
           const parsed = parseCIDRSloppy(`${ip}/${isIPv4(parseIPSloppy(ip)!) ? 32 : 128}`)!;
           const family = ranges.filter((r) => isIPv4(r.ip) === isIPv4(parsed.ip));
-          return family.length > 0 && !family.some((r) => cidrContains(r, parsed) && allocatable(r, parsed.ip));
+          return family.length > 0 && !family.some((r) => cidrContains(r, parsed) && allocatable(r, parsed.ip, opts.minor));
         });
         if (outside) {
           const range = ranges.find((r) => isIPv4(r.ip) === isIPv4(parseIPSloppy(outside)!))!;
