@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { containerExtensions, diagnosticMode, placement, podExtensions, serviceSection } from './extensions.ts';
 import { cronSchedule, port, quantity, resourceName } from './primitives.ts';
+import { CloudNativePGSection } from './database-cloudnativepg.ts';
 import { exporterSidecar, image, naming, networkPolicy, pdb, persistentStorage, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
+
+export const DATABASE_MODES = ['bundled', 'cloudnativepg'] as const;
 
 /** postgresql.conf setting value: numbers or strings as PostgreSQL writes them (`256MB`, `on`). */
 const pgSetting = z.union([z.string(), z.number(), z.boolean()]);
@@ -10,6 +13,12 @@ export const DatabaseSection = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Deploy PostgreSQL.'),
     ...naming(),
+    mode: z
+      .enum(DATABASE_MODES)
+      .default('bundled')
+      .describe(
+        'Who runs PostgreSQL. `bundled`: this chart (one primary StatefulSet, PgBouncer, pg_dump backups, the restore Job). `cloudnativepg`: a CloudNativePG `Cluster` (HA with automated failover, WAL archiving and base backups to object storage, a `Pooler`); needs the operator and its CRDs. Fixed for the life of a release: switching is a data migration (see the README), and an upgrade that would switch a live release is refused.',
+      ),
     image: image({ repository: 'postgres', tag: '16.4-bookworm' }),
     port: port().default(5432).describe('PostgreSQL port.'),
     service: serviceSection('PostgreSQL'),
@@ -151,6 +160,7 @@ export const DatabaseSection = z
       })
       .prefault({})
       .describe('Restore from a backup, once per request (see requestId).'),
+    cloudnativepg: CloudNativePGSection,
     metrics: exporterSidecar({
       enabled: 'Run a postgres_exporter sidecar.',
       image: { repository: 'quay.io/prometheuscommunity/postgres-exporter', tag: 'v0.15.0' },

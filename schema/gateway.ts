@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { resourceName, stringMap } from './primitives.ts';
+import { port, resourceName, stringMap } from './primitives.ts';
 import { naming } from './workload.ts';
 
 export const GatewaySection = z
@@ -47,7 +47,35 @@ export const GatewaySection = z
         perSecond: z.number().int().min(1).nullable().default(null).describe('Requests per second per client; null for no per-second limit.'),
         perMinute: z.number().int().min(1).default(600).describe('Requests per minute per client.'),
         perHour: z.number().int().min(1).nullable().default(null).describe('Requests per hour per client.'),
-        policy: z.enum(['local', 'cluster', 'redis']).default('local').describe('Where Kong keeps the counters.'),
+        limitBy: z
+          .enum(['ip', 'consumer', 'credential', 'header'])
+          .default('ip')
+          .describe(
+            'What a "client" is. `ip`: the client address as Kong resolves it, which is the real client only when Kong trusts the proxies in front of it (Kong\'s `trusted_ips` and `real_ip_header`, see the README); otherwise every user behind a load balancer shares its address and its limit. `consumer` / `credential`: the Kong consumer (or credential) an authentication plugin identified. `header`: the value of `headerName` (e.g. an API key header checked upstream). Kong falls back to the IP when the consumer, credential or header is missing.',
+          ),
+        headerName: z.string().regex(/^$|^[A-Za-z0-9-]+$/, { error: 'must be an HTTP header name such as `X-Api-Key`' }).default('').describe('Header whose value identifies the client (`limitBy: header`).'),
+        policy: z
+          .enum(['local', 'cluster', 'redis'])
+          .default('local')
+          .describe(
+            'Where Kong keeps the counters. `local`: in each Kong pod, so N pods allow N times the limit (and a client is counted per pod it lands on). `redis`: in Redis (`redis`), shared by every Kong pod: the limit holds globally. `cluster`: in Kong\'s own database (not available in DB-less mode, the Kong ingress controller\'s default).',
+          ),
+        redis: z
+          .strictObject({
+            host: z.string().default('').describe('Redis host for `policy: redis`. It must reach the current master (a Kong pod writes the counters): a managed Redis primary endpoint, or a Service that only selects the master.'),
+            port: port().default(6379).describe('Redis port.'),
+            database: z.number().int().min(0).default(0).describe('Redis database number.'),
+            ssl: z.boolean().default(false).describe('Connect with TLS.'),
+            sslVerify: z.boolean().default(true).describe('Verify the server certificate (with `ssl`; Kong\'s `lua_ssl_trusted_certificate` must hold its CA).'),
+            serverName: z.string().default('').describe('SNI server name (with `ssl`).'),
+            timeoutMs: z.number().int().min(1).default(2000).describe('Connect, send and read timeout in milliseconds.'),
+            existingSecret: resourceName().default('').describe('Secret with the Redis password (patched into the plugin by the Kong ingress controller, never written into the KongPlugin); empty for none.'),
+            passwordKey: z.string().min(1).default('redis-password').describe('Key of the password in that Secret.'),
+          })
+          .prefault({})
+          .describe('Redis for `policy: redis`.'),
+        faultTolerant: z.boolean().default(true).describe('Let requests through while the counter store is unreachable (false: answer 500 instead).'),
+        hideClientHeaders: z.boolean().default(false).describe('Hide the `RateLimit-*` / `X-RateLimit-*` response headers.'),
       })
       .prefault({})
       .describe('Rate limiting with Kong.'),

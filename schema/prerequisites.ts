@@ -51,12 +51,16 @@ const storage = (section: string[], when: Expr, what: string): PrerequisiteDef =
 const api = (groupVersion: string, when: Expr, what: string): PrerequisiteDef => ({ kind: 'API', when, name: lit(groupVersion), for: msg`${what}` });
 
 const db = value('database', 'enabled');
+const bundledDb = and(db, eq(value('database', 'mode'), 'bundled'));
+const cnpg = and(db, eq(value('database', 'mode'), 'cloudnativepg'));
+const cnpgCertManager = and(cnpg, eq(value('database', 'cloudnativepg', 'tls', 'source'), 'certManager'));
 const cache = value('cache', 'enabled');
 const monitoring = value('monitoring', 'enabled');
 const bundled = and(monitoring, eq(value('monitoring', 'mode'), 'bundled'));
 const gateway = value('gateway', 'enabled');
 const ingress = and(gateway, eq(value('gateway', 'mode'), 'ingress'));
-const backups = and(db, value('database', 'backup', 'enabled'));
+const backups = and(bundledDb, value('database', 'backup', 'enabled'));
+const cnpgBackups = and(cnpg, value('database', 'backup', 'enabled'));
 
 /**
  * Stateless tiers are listed by the caller (they come from the model): their images are the user's (a
@@ -69,11 +73,14 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
       const registry = orDefault(value(t, 'image', 'registry'), value('global', 'imageRegistry'));
       return { kind: 'Registry', when: and(value(t, 'enabled'), registry), name: registry, for: msg`${value(t, 'image', 'repository')}:${value(t, 'image', 'tag')} (${t}; you build and push it)` };
     }),
-    secret(['database', 'auth', 'existingSecret'], db, [value('database', 'auth', 'userPasswordKey'), value('database', 'auth', 'adminPasswordKey')], msg`PostgreSQL passwords (application user and superuser)`),
-    secret(['database', 'tls', 'existingSecret'], and(db, value('database', 'tls', 'enabled')), [value('database', 'tls', 'certKey'), value('database', 'tls', 'keyKey'), value('database', 'tls', 'caKey')], msg`PostgreSQL server TLS`),
+    secret(['database', 'auth', 'existingSecret'], bundledDb, [value('database', 'auth', 'userPasswordKey'), value('database', 'auth', 'adminPasswordKey')], msg`PostgreSQL passwords (application user and superuser)`),
+    secret(['database', 'auth', 'existingSecret'], cnpg, [lit('username'), lit('password')], msg`CloudNativePG owner credentials (initdb; username ${value('database', 'auth', 'username')})`, 'kubernetes.io/basic-auth'),
+    secret(['database', 'cloudnativepg', 'import', 'existingSecret'], and(cnpg, value('database', 'cloudnativepg', 'import', 'enabled')), [value('database', 'cloudnativepg', 'import', 'passwordKey')], msg`CloudNativePG import (password of the source database user)`),
+    secret(['database', 'tls', 'existingSecret'], and(bundledDb, value('database', 'tls', 'enabled')), [value('database', 'tls', 'certKey'), value('database', 'tls', 'keyKey'), value('database', 'tls', 'caKey')], msg`PostgreSQL server TLS`),
     secret(['database', 'backup', 'encryption', 'existingSecret'], and(backups, value('database', 'backup', 'encryption', 'enabled')), [value('database', 'backup', 'encryption', 'publicKeyKey')], msg`backup encryption (recipient public key)`),
     secret(['database', 'backup', 'objectStorage', 'existingSecret'], and(backups, value('database', 'backup', 'objectStorage', 'enabled')), [lit('AWS_ACCESS_KEY_ID'), lit('AWS_SECRET_ACCESS_KEY')], msg`backup upload to object storage`),
-    secret(['database', 'restore', 'existingSecret'], and(db, value('database', 'restore', 'requestId')), [value('database', 'restore', 'privateKeyKey')], msg`restore (private key that decrypts the dumps)`),
+    secret(['database', 'backup', 'objectStorage', 'existingSecret'], cnpgBackups, [lit('AWS_ACCESS_KEY_ID'), lit('AWS_SECRET_ACCESS_KEY')], msg`CloudNativePG WAL archive and base backups (Barman Cloud Plugin ObjectStore)`),
+    secret(['database', 'restore', 'existingSecret'], and(bundledDb, value('database', 'restore', 'requestId')), [value('database', 'restore', 'privateKeyKey')], msg`restore (private key that decrypts the dumps)`),
     secret(['cache', 'auth', 'existingSecret'], and(cache, value('cache', 'auth', 'enabled')), [value('cache', 'auth', 'passwordKey')], msg`Redis and Sentinel password`),
     secret(['backend', 'database', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'database', 'passwordKey')], msg`backend DATABASE_PASSWORD`),
     secret(['backend', 'redis', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'redis', 'passwordKey')], msg`backend REDIS_PASSWORD`),
@@ -81,20 +88,31 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
     ...(['paging', 'chat'] as const).map((r) =>
       secret(['monitoring', 'alertmanager', 'receivers', r, 'existingSecret'], and(bundled, value('monitoring', 'alertmanager', 'enabled')), [value('monitoring', 'alertmanager', 'receivers', r, 'key')], msg`AlertManager ${r} receiver (${value('monitoring', 'alertmanager', 'receivers', r, 'type')})`),
     ),
+    secret(['gateway', 'rateLimiting', 'redis', 'existingSecret'], and(gateway, value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'policy'), 'redis')), [value('gateway', 'rateLimiting', 'redis', 'passwordKey')], msg`Kong rate-limiting counters in Redis (password)`),
     secret(['gateway', 'tls', 'existingSecret'], and(ingress, value('gateway', 'tls', 'enabled')), [lit('tls.crt'), lit('tls.key')], msg`TLS certificate of the Ingress`, 'kubernetes.io/tls'),
     { kind: 'Secret', when: value('global', 'imagePullSecrets'), each: value('global', 'imagePullSecrets'), keys: [lit('.dockerconfigjson')], type: 'kubernetes.io/dockerconfigjson', for: msg`pulling every image (global.imagePullSecrets)` },
-    storage(['database', 'storage'], db, 'PostgreSQL data volume'),
-    storage(['database', 'backup', 'storage'], and(db, or(value('database', 'backup', 'enabled'), value('database', 'restore', 'requestId'))), 'backup volume'),
+    storage(['database', 'storage'], db, 'PostgreSQL data volume(s)'),
+    storage(['database', 'backup', 'storage'], and(bundledDb, or(value('database', 'backup', 'enabled'), value('database', 'restore', 'requestId'))), 'backup volume'),
     storage(['cache', 'persistence'], and(cache, value('cache', 'persistence', 'enabled')), 'Redis data volumes'),
     storage(['monitoring', 'prometheus', 'storage'], bundled, 'Prometheus data volume'),
     storage(['monitoring', 'alertmanager', 'storage'], and(bundled, value('monitoring', 'alertmanager', 'enabled')), 'AlertManager data volume'),
     api('autoscaling.k8s.io/v1', anyTier((t) => value(t, 'vpa', 'enabled')), 'VerticalPodAutoscaler (the VPA CRDs and recommender)'),
     api('monitoring.coreos.com/v1', or(anyTier((t) => and(value(t, 'metrics', 'enabled'), value(t, 'metrics', 'serviceMonitor', 'enabled'))), and(monitoring, eq(value('monitoring', 'mode'), 'operator'))), 'ServiceMonitor and PrometheusRule (Prometheus Operator CRDs)'),
+    api('postgresql.cnpg.io/v1', cnpg, 'CloudNativePG Cluster, Pooler and ScheduledBackup (the CloudNativePG operator)'),
+    api('barmancloud.cnpg.io/v1', cnpgBackups, 'CloudNativePG ObjectStore (the Barman Cloud Plugin, installed beside the operator)'),
+    api('monitoring.coreos.com/v1', and(cnpg, value('database', 'cloudnativepg', 'podMonitor', 'enabled')), 'PodMonitor of the CloudNativePG instances and Pooler (Prometheus Operator CRDs)'),
+    api('cert-manager.io/v1', cnpgCertManager, 'cert-manager, issuing the CloudNativePG server certificate'),
     api('configuration.konghq.com/v1', and(gateway, value('gateway', 'rateLimiting', 'enabled')), 'KongPlugin rate limiting (Kong ingress controller CRDs)'),
     api('gateway.networking.k8s.io/v1', and(gateway, eq(value('gateway', 'mode'), 'gatewayAPI')), 'HTTPRoute (Gateway API CRDs)'),
     api('cert-manager.io/v1', and(ingress, value('gateway', 'tls', 'enabled'), value('gateway', 'tls', 'certManager', 'enabled')), 'cert-manager, issuing the Ingress certificate'),
     { kind: 'IngressClass', when: ingress, name: value('gateway', 'ingress', 'className'), for: msg`the Ingress (an ingress controller serving this class, e.g. Kong)` },
     { kind: 'Gateway', when: and(gateway, eq(value('gateway', 'mode'), 'gatewayAPI'), value('gateway', 'gatewayAPI', 'gatewayName')), name: value('gateway', 'gatewayAPI', 'gatewayName'), for: msg`the HTTPRoute (namespace ${orDefault(value('gateway', 'gatewayAPI', 'gatewayNamespace'), 'of the release')})` },
+    ...(['ClusterIssuer', 'Issuer'] as const).map((kind): PrerequisiteDef => ({
+      kind,
+      when: and(cnpgCertManager, eq(value('database', 'cloudnativepg', 'tls', 'issuerKind'), kind)),
+      name: value('database', 'cloudnativepg', 'tls', 'issuer'),
+      for: msg`cert-manager issuing the CloudNativePG server certificate`,
+    })),
     ...(['ClusterIssuer', 'Issuer'] as const).map((kind): PrerequisiteDef => ({
       kind,
       when: and(ingress, value('gateway', 'tls', 'enabled'), value('gateway', 'tls', 'certManager', 'enabled'), eq(value('gateway', 'tls', 'certManager', 'issuerKind'), kind)),

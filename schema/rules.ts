@@ -73,6 +73,8 @@ export function ruleModel(defaults: Record<string, unknown>, tiers: readonly str
 }
 
 const EVICTING_VPA_MODES = ['Recreate', 'InPlaceOrRecreate', 'Auto'];
+const bundledDb = eq(value('database', 'mode'), 'bundled');
+const cnpg = eq(value('database', 'mode'), 'cloudnativepg');
 const production = eq(value('global', 'environment'), 'production');
 const at = (path: Path, ...rest: string[]) => value(...path, ...rest);
 
@@ -142,7 +144,7 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
     checks: () => [
       {
         path: ['database', 'tls', 'existingSecret'],
-        when: and(value('database', 'tls', 'enabled'), not(value('database', 'tls', 'existingSecret'))),
+        when: and(bundledDb, value('database', 'tls', 'enabled'), not(value('database', 'tls', 'existingSecret'))),
         message: msg`database TLS is on: set database.tls.existingSecret`,
       },
     ],
@@ -151,11 +153,11 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
     id: 'backup-restore-targets',
     description: 'Encrypted dumps need the Secret with the public key, object storage uploads a bucket and credentials, and restoring encrypted dumps the Secret with the private key.',
     checks: () => {
-      const uploads = and(value('database', 'backup', 'enabled'), value('database', 'backup', 'objectStorage', 'enabled'));
+      const uploads = and(bundledDb, value('database', 'backup', 'enabled'), value('database', 'backup', 'objectStorage', 'enabled'));
       return [
         {
           path: ['database', 'backup', 'encryption', 'existingSecret'],
-          when: and(value('database', 'backup', 'enabled'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'backup', 'encryption', 'existingSecret'))),
+          when: and(bundledDb, value('database', 'backup', 'enabled'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'backup', 'encryption', 'existingSecret'))),
           message: msg`backups are encrypted: set database.backup.encryption.existingSecret to the Secret with the public key`,
         },
         {
@@ -170,11 +172,81 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
         },
         {
           path: ['database', 'restore', 'existingSecret'],
-          when: and(value('database', 'restore', 'requestId'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'restore', 'existingSecret'))),
+          when: and(bundledDb, value('database', 'restore', 'requestId'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'restore', 'existingSecret'))),
           message: msg`the dumps are encrypted: set database.restore.existingSecret to the Secret with the private key`,
         },
       ];
     },
+  },
+  {
+    id: 'cloudnativepg',
+    description: 'A CloudNativePG database (`database.mode: cloudnativepg`) archives to object storage while backups are on, takes the owner\'s password from a basic-auth Secret (`username`, `password`), keeps fewer synchronous standbys than instances, names its cert-manager issuer, names the source of an import or a recovery (one of them), and restores through the operator (a new Cluster bootstrapped from the backups), not the pg_dump restore Job.',
+    checks: () => {
+      const backups = and(cnpg, value('database', 'backup', 'enabled'));
+      return [
+        {
+          path: ['database', 'backup', 'objectStorage', 'bucket'],
+          when: and(backups, not(value('database', 'backup', 'objectStorage', 'bucket'))),
+          message: msg`CloudNativePG archives WAL and base backups to object storage: set database.backup.objectStorage.bucket (e.g. \`nexus-backups/prod\`), or database.backup.enabled=false`,
+        },
+        {
+          path: ['database', 'backup', 'objectStorage', 'existingSecret'],
+          when: and(backups, not(value('database', 'backup', 'objectStorage', 'existingSecret'))),
+          message: msg`CloudNativePG archives to object storage: set database.backup.objectStorage.existingSecret to the Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+        },
+        {
+          path: ['database', 'auth', 'userPasswordKey'],
+          when: and(cnpg, ne(value('database', 'auth', 'userPasswordKey'), 'password')),
+          message: msg`CloudNativePG reads the owner's credentials from a kubernetes.io/basic-auth Secret, whose keys are \`username\` and \`password\`: set database.auth.userPasswordKey: password (and backend.database.passwordKey: password)`,
+        },
+        {
+          path: ['database', 'cloudnativepg', 'synchronous', 'number'],
+          when: and(cnpg, value('database', 'cloudnativepg', 'synchronous', 'enabled'), not(gt(value('database', 'cloudnativepg', 'instances'), value('database', 'cloudnativepg', 'synchronous', 'number')))),
+          message: msg`${value('database', 'cloudnativepg', 'synchronous', 'number')} synchronous standbys need more than ${value('database', 'cloudnativepg', 'instances')} instances (the primary is not a standby): lower it or raise database.cloudnativepg.instances`,
+        },
+        {
+          path: ['database', 'cloudnativepg', 'tls', 'issuer'],
+          when: and(cnpg, eq(value('database', 'cloudnativepg', 'tls', 'source'), 'certManager'), not(value('database', 'cloudnativepg', 'tls', 'issuer'))),
+          message: msg`tls.source is certManager: set database.cloudnativepg.tls.issuer to a CA issuer`,
+        },
+        ...(['host', 'existingSecret'] as const).map((field) => ({
+          path: ['database', 'cloudnativepg', 'import', field],
+          when: and(cnpg, value('database', 'cloudnativepg', 'import', 'enabled'), not(value('database', 'cloudnativepg', 'import', field))),
+          message: msg`the import is on: set database.cloudnativepg.import.${field} (${field === 'host' ? 'the source PostgreSQL' : 'the Secret with the source user\'s password'})`,
+        })),
+        ...(['objectStore', 'serverName'] as const).map((field) => ({
+          path: ['database', 'cloudnativepg', 'recovery', field],
+          when: and(cnpg, value('database', 'cloudnativepg', 'recovery', 'enabled'), not(value('database', 'cloudnativepg', 'recovery', field))),
+          message: msg`the recovery is on: set database.cloudnativepg.recovery.${field} (${field === 'objectStore' ? 'the ObjectStore with the source\'s backups' : 'the source Cluster\'s name'})`,
+        })),
+        {
+          path: ['database', 'cloudnativepg', 'recovery', 'enabled'],
+          when: and(cnpg, value('database', 'cloudnativepg', 'recovery', 'enabled'), value('database', 'cloudnativepg', 'import', 'enabled')),
+          message: msg`a Cluster starts from a recovery or from an import, not both: turn one off`,
+        },
+        {
+          path: ['database', 'restore', 'requestId'],
+          when: and(cnpg, value('database', 'restore', 'requestId')),
+          message: msg`the pg_dump restore Job is for bundled mode; a CloudNativePG database is restored by bootstrapping a new Cluster from its backups (README: "Recovering a CloudNativePG database")`,
+        },
+      ];
+    },
+  },
+  {
+    id: 'gateway-rate-limit-targets',
+    description: 'Rate limiting by header names the header; the `redis` policy names the Redis that keeps the counters.',
+    checks: () => [
+      {
+        path: ['gateway', 'rateLimiting', 'headerName'],
+        when: and(value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'limitBy'), 'header'), not(value('gateway', 'rateLimiting', 'headerName'))),
+        message: msg`limitBy is header: set gateway.rateLimiting.headerName (e.g. \`X-Api-Key\`)`,
+      },
+      {
+        path: ['gateway', 'rateLimiting', 'redis', 'host'],
+        when: and(value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'policy'), 'redis'), not(value('gateway', 'rateLimiting', 'redis', 'host'))),
+        message: msg`policy is redis: set gateway.rateLimiting.redis.host to a Redis endpoint that reaches the master (a managed primary endpoint, or a master-only Service)`,
+      },
+    ],
   },
   {
     id: 'production-pinned-images',
@@ -188,11 +260,11 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'production-encrypted-backups',
-    description: 'In production every dump is encrypted before it leaves the database pod.',
+    description: 'In production every dump is encrypted before it leaves the database pod (bundled mode; CloudNativePG\'s physical backups are encrypted by the object store).',
     checks: () => [
       {
         path: ['database', 'backup', 'encryption', 'enabled'],
-        when: and(production, value('database', 'backup', 'enabled'), not(value('database', 'backup', 'encryption', 'enabled'))),
+        when: and(production, bundledDb, value('database', 'backup', 'enabled'), not(value('database', 'backup', 'encryption', 'enabled'))),
         message: msg`production backups must be encrypted: set database.backup.encryption.enabled=true and database.backup.encryption.existingSecret to the Secret with the public key`,
       },
     ],

@@ -54,7 +54,7 @@ export interface RenderOptions {
   chartDir?: string;
 }
 
-function templateArgs(o: RenderOptions): string[] {
+export function templateArgs(o: RenderOptions): string[] {
   const args = ['template', o.releaseName ?? 'nexus', o.chartDir ?? UMBRELLA_CHART_DIR, '--namespace', o.namespace ?? 'nexus-platform'];
   for (const f of o.valuesFiles ?? []) args.push('--values', resolve(PROJECT_ROOT, f));
   if (o.valuesJson) {

@@ -63,6 +63,8 @@ const RAW_SERIES_BY_SOURCE: Record<string, string[]> = {
   kubelet: ['kubelet_volume_stats_used_bytes', 'kubelet_volume_stats_capacity_bytes'],
   'cert-manager': ['certmanager_certificate_expiration_timestamp_seconds'],
   'backup job': ['nexus_backup_last_success_timestamp_seconds'],
+  'CloudNativePG instances (database.mode cloudnativepg)': ['cnpg_collector_up', 'cnpg_backends_total', 'cnpg_pg_settings_setting', 'cnpg_pg_replication_lag'],
+  'Barman Cloud Plugin (CloudNativePG backups)': ['barman_cloud_cloudnative_pg_io_last_available_backup_timestamp'],
   prometheus: ['up'],
 };
 const RAW_SERIES = new Set(Object.values(RAW_SERIES_BY_SOURCE).flat());

@@ -27,6 +27,13 @@ describe('bundled CRD schemas', () => {
     expect(read('httproutes.gateway.networking.k8s.io.json').source).toBe('kubernetes-sigs/gateway-api v1.6.1 config/crd/standard');
   });
 
+  it('register CloudNativePG (Cluster, Pooler, ScheduledBackup) and the Barman Cloud Plugin\'s ObjectStore at their source releases', () => {
+    for (const k of ['Cluster', 'Pooler', 'ScheduledBackup']) expect(registry.kinds[`postgresql.cnpg.io/v1/${k}`]?.format, k).toBe('crd');
+    expect(registry.kinds['barmancloud.cnpg.io/v1/ObjectStore']?.format).toBe('crd');
+    expect(read('clusters.postgresql.cnpg.io.json').source).toBe('cloudnative-pg/cloudnative-pg v1.30.0 config/crd/bases');
+    expect(read('objectstores.barmancloud.cnpg.io.json').source).toBe('cloudnative-pg/plugin-barman-cloud v0.14.0 config/crd/bases');
+  });
+
   it('are canonical, content-hashed, prose-free, and every registered version resolves to a schema', () => {
     expect(serializeRegistry(registry) === readFileSync(REGISTRY_FILE, 'utf8')).toBe(true);
     for (const f of crdFiles) {

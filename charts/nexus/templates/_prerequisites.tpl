@@ -12,19 +12,28 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.backend.enabled (default $.Values.global.imageRegistry $.Values.backend.image.registry) -}}
 {{- $found = append $found (dict "kind" "Registry" "name" (toString (default $.Values.global.imageRegistry $.Values.backend.image.registry)) "keys" (compact (list )) "for" (printf "%s:%s (backend; you build and push it)" (include "nexus.rules.format" $.Values.backend.image.repository) (include "nexus.rules.format" $.Values.backend.image.tag))) -}}
 {{- end -}}
-{{- if and $.Values.database.enabled $.Values.database.auth.existingSecret -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.auth.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.auth.existingSecret) "keys" (compact (list $.Values.database.auth.userPasswordKey $.Values.database.auth.adminPasswordKey)) "for" "PostgreSQL passwords (application user and superuser)") -}}
 {{- end -}}
-{{- if and $.Values.database.enabled $.Values.database.tls.enabled $.Values.database.tls.existingSecret -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") $.Values.database.auth.existingSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.auth.existingSecret) "keys" (compact (list "username" "password")) "type" "kubernetes.io/basic-auth" "for" (printf "CloudNativePG owner credentials (initdb; username %s)" (include "nexus.rules.format" $.Values.database.auth.username))) -}}
+{{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") $.Values.database.cloudnativepg.import.enabled $.Values.database.cloudnativepg.import.existingSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.cloudnativepg.import.existingSecret) "keys" (compact (list $.Values.database.cloudnativepg.import.passwordKey)) "for" "CloudNativePG import (password of the source database user)") -}}
+{{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.tls.enabled $.Values.database.tls.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.tls.existingSecret) "keys" (compact (list $.Values.database.tls.certKey $.Values.database.tls.keyKey $.Values.database.tls.caKey)) "for" "PostgreSQL server TLS") -}}
 {{- end -}}
-{{- if and $.Values.database.enabled $.Values.database.backup.enabled $.Values.database.backup.encryption.enabled $.Values.database.backup.encryption.existingSecret -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.backup.enabled $.Values.database.backup.encryption.enabled $.Values.database.backup.encryption.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.backup.encryption.existingSecret) "keys" (compact (list $.Values.database.backup.encryption.publicKeyKey)) "for" "backup encryption (recipient public key)") -}}
 {{- end -}}
-{{- if and $.Values.database.enabled $.Values.database.backup.enabled $.Values.database.backup.objectStorage.enabled $.Values.database.backup.objectStorage.existingSecret -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.backup.enabled $.Values.database.backup.objectStorage.enabled $.Values.database.backup.objectStorage.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.backup.objectStorage.existingSecret) "keys" (compact (list "AWS_ACCESS_KEY_ID" "AWS_SECRET_ACCESS_KEY")) "for" "backup upload to object storage") -}}
 {{- end -}}
-{{- if and $.Values.database.enabled $.Values.database.restore.requestId $.Values.database.restore.existingSecret -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") $.Values.database.backup.enabled $.Values.database.backup.objectStorage.existingSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.backup.objectStorage.existingSecret) "keys" (compact (list "AWS_ACCESS_KEY_ID" "AWS_SECRET_ACCESS_KEY")) "for" "CloudNativePG WAL archive and base backups (Barman Cloud Plugin ObjectStore)") -}}
+{{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.restore.requestId $.Values.database.restore.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.restore.existingSecret) "keys" (compact (list $.Values.database.restore.privateKeyKey)) "for" "restore (private key that decrypts the dumps)") -}}
 {{- end -}}
 {{- if and $.Values.cache.enabled $.Values.cache.auth.enabled $.Values.cache.auth.existingSecret -}}
@@ -45,6 +54,9 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.monitoring.enabled (eq $.Values.monitoring.mode "bundled") $.Values.monitoring.alertmanager.enabled $.Values.monitoring.alertmanager.receivers.chat.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.monitoring.alertmanager.receivers.chat.existingSecret) "keys" (compact (list $.Values.monitoring.alertmanager.receivers.chat.key)) "for" (printf "AlertManager chat receiver (%s)" (include "nexus.rules.format" $.Values.monitoring.alertmanager.receivers.chat.type))) -}}
 {{- end -}}
+{{- if and $.Values.gateway.enabled $.Values.gateway.rateLimiting.enabled (eq $.Values.gateway.rateLimiting.policy "redis") $.Values.gateway.rateLimiting.redis.existingSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.gateway.rateLimiting.redis.existingSecret) "keys" (compact (list $.Values.gateway.rateLimiting.redis.passwordKey)) "for" "Kong rate-limiting counters in Redis (password)") -}}
+{{- end -}}
 {{- if and $.Values.gateway.enabled (eq $.Values.gateway.mode "ingress") $.Values.gateway.tls.enabled $.Values.gateway.tls.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.gateway.tls.existingSecret) "keys" (compact (list "tls.crt" "tls.key")) "type" "kubernetes.io/tls" "for" "TLS certificate of the Ingress") -}}
 {{- end -}}
@@ -54,9 +66,9 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- end -}}
 {{- end -}}
 {{- if and $.Values.database.enabled (default $.Values.global.storageClass $.Values.database.storage.storageClass) -}}
-{{- $found = append $found (dict "kind" "StorageClass" "name" (toString (default $.Values.global.storageClass $.Values.database.storage.storageClass)) "keys" (compact (list )) "for" "PostgreSQL data volume") -}}
+{{- $found = append $found (dict "kind" "StorageClass" "name" (toString (default $.Values.global.storageClass $.Values.database.storage.storageClass)) "keys" (compact (list )) "for" "PostgreSQL data volume(s)") -}}
 {{- end -}}
-{{- if and $.Values.database.enabled (or $.Values.database.backup.enabled $.Values.database.restore.requestId) (default $.Values.global.storageClass $.Values.database.backup.storage.storageClass) -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") (or $.Values.database.backup.enabled $.Values.database.restore.requestId) (default $.Values.global.storageClass $.Values.database.backup.storage.storageClass) -}}
 {{- $found = append $found (dict "kind" "StorageClass" "name" (toString (default $.Values.global.storageClass $.Values.database.backup.storage.storageClass)) "keys" (compact (list )) "for" "backup volume") -}}
 {{- end -}}
 {{- if and $.Values.cache.enabled $.Values.cache.persistence.enabled (default $.Values.global.storageClass $.Values.cache.persistence.storageClass) -}}
@@ -74,6 +86,18 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if or (and $.Values.frontend.enabled $.Values.frontend.metrics.enabled $.Values.frontend.metrics.serviceMonitor.enabled) (and $.Values.backend.enabled $.Values.backend.metrics.enabled $.Values.backend.metrics.serviceMonitor.enabled) (and $.Values.monitoring.enabled (eq $.Values.monitoring.mode "operator")) -}}
 {{- $found = append $found (dict "kind" "API" "name" (toString "monitoring.coreos.com/v1") "keys" (compact (list )) "for" "ServiceMonitor and PrometheusRule (Prometheus Operator CRDs)") -}}
 {{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") -}}
+{{- $found = append $found (dict "kind" "API" "name" (toString "postgresql.cnpg.io/v1") "keys" (compact (list )) "for" "CloudNativePG Cluster, Pooler and ScheduledBackup (the CloudNativePG operator)") -}}
+{{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") $.Values.database.backup.enabled -}}
+{{- $found = append $found (dict "kind" "API" "name" (toString "barmancloud.cnpg.io/v1") "keys" (compact (list )) "for" "CloudNativePG ObjectStore (the Barman Cloud Plugin, installed beside the operator)") -}}
+{{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") $.Values.database.cloudnativepg.podMonitor.enabled -}}
+{{- $found = append $found (dict "kind" "API" "name" (toString "monitoring.coreos.com/v1") "keys" (compact (list )) "for" "PodMonitor of the CloudNativePG instances and Pooler (Prometheus Operator CRDs)") -}}
+{{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") (eq $.Values.database.cloudnativepg.tls.source "certManager") -}}
+{{- $found = append $found (dict "kind" "API" "name" (toString "cert-manager.io/v1") "keys" (compact (list )) "for" "cert-manager, issuing the CloudNativePG server certificate") -}}
+{{- end -}}
 {{- if and $.Values.gateway.enabled $.Values.gateway.rateLimiting.enabled -}}
 {{- $found = append $found (dict "kind" "API" "name" (toString "configuration.konghq.com/v1") "keys" (compact (list )) "for" "KongPlugin rate limiting (Kong ingress controller CRDs)") -}}
 {{- end -}}
@@ -88,6 +112,12 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- end -}}
 {{- if and $.Values.gateway.enabled (eq $.Values.gateway.mode "gatewayAPI") $.Values.gateway.gatewayAPI.gatewayName -}}
 {{- $found = append $found (dict "kind" "Gateway" "name" (toString $.Values.gateway.gatewayAPI.gatewayName) "keys" (compact (list )) "for" (printf "the HTTPRoute (namespace %s)" (include "nexus.rules.format" (default "of the release" $.Values.gateway.gatewayAPI.gatewayNamespace)))) -}}
+{{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") (eq $.Values.database.cloudnativepg.tls.source "certManager") (eq $.Values.database.cloudnativepg.tls.issuerKind "ClusterIssuer") -}}
+{{- $found = append $found (dict "kind" "ClusterIssuer" "name" (toString $.Values.database.cloudnativepg.tls.issuer) "keys" (compact (list )) "for" "cert-manager issuing the CloudNativePG server certificate") -}}
+{{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") (eq $.Values.database.cloudnativepg.tls.source "certManager") (eq $.Values.database.cloudnativepg.tls.issuerKind "Issuer") -}}
+{{- $found = append $found (dict "kind" "Issuer" "name" (toString $.Values.database.cloudnativepg.tls.issuer) "keys" (compact (list )) "for" "cert-manager issuing the CloudNativePG server certificate") -}}
 {{- end -}}
 {{- if and $.Values.gateway.enabled (eq $.Values.gateway.mode "ingress") $.Values.gateway.tls.enabled $.Values.gateway.tls.certManager.enabled (eq $.Values.gateway.tls.certManager.issuerKind "ClusterIssuer") -}}
 {{- $found = append $found (dict "kind" "ClusterIssuer" "name" (toString $.Values.gateway.tls.certManager.issuer) "keys" (compact (list )) "for" "cert-manager issuing the Ingress certificate") -}}

@@ -88,3 +88,54 @@ Argument: the root context.
 {{- end -}}
 {{- toYaml $sorted -}}
 {{- end -}}
+
+{{/*
+nexus.umbrella.operatorPeer: the labels of the pods an operator runs in place of a tier's component,
+as a YAML map, or nothing when the tier runs its own pods. With database.mode cloudnativepg the
+operator labels its pods itself (it overwrites app.kubernetes.io/instance and component), so the
+database's PgBouncer is the Pooler's pods (`cnpg.io/poolerName`) and PostgreSQL the Cluster's
+(`cnpg.io/cluster`); both listen on 5432 (the Pooler's Service maps the bundled port to it).
+Arguments (dict): context, tier, component.
+*/}}
+{{- define "nexus.umbrella.operatorPeer" -}}
+{{- if and (eq .tier "database") (eq (.context.Values.database.mode | default "bundled") "cloudnativepg") -}}
+{{- $db := include "nexus.umbrella.tierFullname" (dict "context" .context "tier" "database") -}}
+{{- if eq .component "pgbouncer" -}}
+{{- toYaml (dict "cnpg.io/poolerName" (printf "%s-pgbouncer" $db | trunc 63 | trimSuffix "-")) -}}
+{{- else if eq .component "postgresql" -}}
+{{- toYaml (dict "cnpg.io/cluster" $db) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+nexus.umbrella.egressTo: the egress rules and external-peer declarations for a stateless tier's allowTo
+entries, as YAML `{rules: [...], external: [...]}`: entries naming a disabled tier are dropped, entries
+whose pods an operator runs (nexus.umbrella.operatorPeer) select those pods on the operator's port,
+the rest select the component's pods on the entry's ports (else `defaultPort`, else the target tier's
+containerPort). `external` lists the operator-run label sets (`k=v`) for the `nexus.dev/external-peers`
+annotation: those pods exist at run time but not in the render.
+Arguments (dict): context, allowTo (list), defaultPort (optional), tiers (optional: only these tiers).
+*/}}
+{{- define "nexus.umbrella.egressTo" -}}
+{{- $ctx := .context -}}
+{{- $rules := list -}}
+{{- $external := list -}}
+{{- range .allowTo -}}
+{{- if and (include "nexus.umbrella.tierEnabled" (dict "context" $ctx "tier" .tier)) (or (not $.tiers) (has .tier ($.tiers | default list))) -}}
+{{- $component := .component | default .tier -}}
+{{- $operator := include "nexus.umbrella.operatorPeer" (dict "context" $ctx "tier" .tier "component" $component) | fromYaml -}}
+{{- if $operator -}}
+{{- $rules = append $rules (dict "to" (list (dict "podSelector" (dict "matchLabels" $operator))) "ports" (include "nexus.umbrella.ports" (list 5432) | fromYamlArray)) -}}
+{{- range $k, $v := $operator -}}{{- $external = append $external (printf "%s=%s" $k $v) -}}{{- end -}}
+{{- else -}}
+{{- $ports := .ports -}}
+{{- if not $ports -}}
+{{- $ports = list ($.defaultPort | default (index $ctx.Values .tier).containerPort) -}}
+{{- end -}}
+{{- $rules = append $rules (dict "to" (include "nexus.networkPolicy.peer" (dict "context" $ctx "component" $component) | fromYamlArray) "ports" (include "nexus.umbrella.ports" $ports | fromYamlArray)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml (dict "rules" $rules "external" ($external | uniq)) -}}
+{{- end -}}

@@ -94,3 +94,86 @@ readinessProbe:
   timeoutSeconds: 3
   failureThreshold: 3
 {{- end -}}
+
+{{/*
+nexus.database.bundled: "true" when this chart runs PostgreSQL itself (enabled, mode `bundled`), else
+empty. Every bundled-mode object (StatefulSet, Services, PgBouncer, pg_dump backups, restore) renders
+only then; with mode `cloudnativepg` the operator's objects take their place.
+*/}}
+{{- define "nexus.database.bundled" -}}
+{{- if and .Values.enabled (eq .Values.mode "bundled") }}true{{ end -}}
+{{- end -}}
+
+{{/*
+nexus.database.cnpg: "true" when the database is a CloudNativePG Cluster (enabled, mode `cloudnativepg`).
+The render fails when the cluster does not serve postgresql.cnpg.io/v1 and cloudnativepg.force is off:
+the database would otherwise be silently absent (and the backend would point at nothing).
+*/}}
+{{- define "nexus.database.cnpg" -}}
+{{- if and .Values.enabled (eq .Values.mode "cloudnativepg") -}}
+{{- if not (or .Values.cloudnativepg.force (.Capabilities.APIVersions.Has "postgresql.cnpg.io/v1")) -}}
+{{- fail "[database-cloudnativepg-api] database.mode: database.mode is cloudnativepg but the cluster does not serve postgresql.cnpg.io/v1: install the CloudNativePG operator (and, for backups, the Barman Cloud Plugin) first, or pass --api-versions postgresql.cnpg.io/v1 to render offline (or set database.cloudnativepg.force=true)" -}}
+{{- end -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/*
+nexus.database.cnpgParameters: `spec.postgresql.parameters` of the Cluster: the same tuning model as
+bundled mode (nexus.postgresql.settings: derived from the limits, then tuning.overrides) without the
+settings the operator owns. CloudNativePG rejects those (pkg/postgres/configuration.go
+FixedConfigurationParameters, v1.30.0: listen address, port, sockets, hba/ident files, logging
+collector and destination, archive/restore/recovery settings, ssl_*, shared_preload_libraries,
+synchronous_standby_names) or sets them itself (wal_level, hot_standby). Values are strings, as the
+CRD requires. Argument: the root context of the database chart.
+*/}}
+{{- define "nexus.database.cnpgParameters" -}}
+{{- $owned := list "allow_system_table_mods" "archive_mode" "archive_command" "archive_cleanup_command" "archive_timeout" "bonjour" "bonjour_name" "cluster_name" "config_file" "data_directory" "data_sync_retry" "event_source" "external_pid_file" "hba_file" "hot_standby" "ident_file" "jit_provider" "listen_addresses" "log_destination" "log_directory" "log_file_mode" "log_filename" "log_rotation_age" "log_rotation_size" "log_truncate_on_rotation" "logging_collector" "port" "primary_conninfo" "primary_slot_name" "promote_trigger_file" "recovery_end_command" "recovery_min_apply_delay" "recovery_target" "recovery_target_action" "recovery_target_inclusive" "recovery_target_lsn" "recovery_target_name" "recovery_target_time" "recovery_target_timeline" "recovery_target_xid" "restart_after_crash" "restore_command" "shared_preload_libraries" "ssl" "ssl_ca_file" "ssl_cert_file" "ssl_crl_file" "ssl_dh_params_file" "ssl_ecdh_curve" "ssl_key_file" "ssl_passphrase_command" "ssl_passphrase_command_supports_reload" "ssl_prefer_server_ciphers" "ssl_min_protocol_version" "stats_temp_directory" "synchronized_standby_slots" "synchronous_standby_names" "syslog_facility" "syslog_ident" "syslog_sequence_numbers" "syslog_split_messages" "temp_tablespaces" "unix_socket_directories" "unix_socket_group" "unix_socket_permissions" "wal_level" -}}
+{{- $out := dict -}}
+{{- range $k, $v := include "nexus.postgresql.settings" . | fromYaml -}}
+{{- if not (has $k $owned) -}}
+{{- $s := toString $v -}}
+{{- if kindIs "bool" $v -}}{{- $s = ternary "on" "off" $v -}}{{- end -}}
+{{- $_ := set $out $k $s -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/*
+nexus.database.cnpgRwService: the operator's read-write Service, `<Cluster name>-rw` (the operator's own
+naming): the primary, wherever it runs. The Pooler connects there.
+*/}}
+{{- define "nexus.database.cnpgRwService" -}}
+{{- printf "%s-rw" (include "nexus.fullname" .) -}}
+{{- end -}}
+
+{{/* nexus.database.cnpgServerTLS: the server certificate Secret issued by cert-manager, `<fullname>-server-tls`. */}}
+{{- define "nexus.database.cnpgServerTLS" -}}
+{{- include "nexus.suffixedName" (dict "name" (include "nexus.fullname" .) "suffix" "server-tls") -}}
+{{- end -}}
+
+{{/*
+nexus.database.modeSwitch: why this render must not proceed, or "" when it may: an in-place switch of
+database.mode on a live release. Switching is a data migration (README "Switching database modes"):
+done in place, the new mode would start an empty database beside the old one (two primaries, the
+application moved to the empty one) while Helm deletes the old one's StatefulSet or Cluster. The bundled
+volumes would survive (they are retained), the data would not be served. Decided from the live objects
+of the release, as nexus.lookup returns them (`{}` when absent, and always offline):
+  statefulSet  the live StatefulSet `<fullname>` (bundled mode)
+  cluster      the live CloudNativePG Cluster `<fullname>`
+Arguments (dict): context, statefulSet, cluster.
+*/}}
+{{- define "nexus.database.modeSwitch" -}}
+{{- $mode := .context.Values.mode -}}
+{{- $live := "" -}}
+{{- $what := "" -}}
+{{- if and .statefulSet.metadata (ne $mode "bundled") -}}
+{{- $live = "bundled" -}}{{- $what = printf "StatefulSet %s and its PVC data-%s-0" .statefulSet.metadata.name .statefulSet.metadata.name -}}
+{{- else if and .cluster.metadata (ne $mode "cloudnativepg") -}}
+{{- $live = "cloudnativepg" -}}{{- $what = printf "CloudNativePG Cluster %s" .cluster.metadata.name -}}
+{{- end -}}
+{{- if $live -}}
+[database-mode-switch] database.mode: this release's data lives in the {{ $live }} database ({{ $what }}); switching it to `{{ $mode }}` in place would start an empty database beside it and point the application there. Keep database.mode={{ $live }} and migrate the data as the README describes ("Switching database modes": a new release in the new mode, then dump/restore or the operator's import, then move the traffic); nothing was changed.
+{{- end -}}
+{{- end -}}

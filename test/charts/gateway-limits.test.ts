@@ -1,0 +1,69 @@
+/**
+ * Gateway rate limits that hold: who a client is (real IP, consumer, credential or a header), where the
+ * counters live (per Kong pod, or shared in Redis), the Redis password patched in from its Secret and
+ * never written into the KongPlugin, and the rules as Helm failures. On Helm 4.1 and 3.17; the rendered
+ * plugin is checked against the bundled KongPlugin schema.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validate } from '../../validator/run.ts';
+import { HELM_FLAVOURS } from '../helpers/helm.ts';
+import { helm, ofKind, renderChart, renderText, templateArgs } from './helpers.ts';
+
+type Any = Record<string, any>;
+const KONG = ['configuration.konghq.com/v1'];
+const REDIS = {
+  'gateway.rateLimiting.policy': 'redis',
+  'gateway.rateLimiting.redis.host': 'master.nexus-ratelimit.cache.amazonaws.com',
+  'gateway.rateLimiting.redis.ssl': true,
+  'gateway.rateLimiting.redis.existingSecret': 'kong-ratelimit-redis',
+};
+
+describe.each(HELM_FLAVOURS)('gateway rate limits (%s)', (flavour) => {
+  const plugin = async (set: Record<string, string | number | boolean> = {}) => ofKind(await renderChart({ helm: flavour, valuesFiles: ['values.production.yaml'], set, apiVersions: KONG }), 'KongPlugin')[0] as Any;
+
+  it('limits each real client IP by default, per Kong pod unless the counters are shared', async () => {
+    const p = await plugin();
+    expect(p.config).toMatchObject({ limit_by: 'ip', policy: 'local', fault_tolerant: true });
+    expect(p.config).not.toHaveProperty('redis');
+    expect(p).not.toHaveProperty('configPatches');
+  });
+
+  it('shares the counters in Redis across Kong pods, with the password patched in from its Secret', async () => {
+    const p = await plugin(REDIS);
+    expect(p.config).toMatchObject({ policy: 'redis', redis: { host: 'master.nexus-ratelimit.cache.amazonaws.com', port: 6379, database: 0, ssl: true, ssl_verify: true, timeout: 2000 } });
+    expect(JSON.stringify(p.config)).not.toContain('password');
+    expect(p.configPatches).toEqual([{ path: '/redis/password', valueFrom: { secretKeyRef: { name: 'kong-ratelimit-redis', key: 'redis-password' } } }]);
+  });
+
+  it('limits by consumer, credential or a header where configured', async () => {
+    expect((await plugin({ 'gateway.rateLimiting.limitBy': 'consumer' })).config.limit_by).toBe('consumer');
+    const byHeader = await plugin({ 'gateway.rateLimiting.limitBy': 'header', 'gateway.rateLimiting.headerName': 'X-Api-Key' });
+    expect(byHeader.config).toMatchObject({ limit_by: 'header', header_name: 'X-Api-Key' });
+  });
+
+  it('refuses a header limit without the header and a Redis policy without a Redis, with the rule id', async () => {
+    for (const [set, text] of [
+      [{ 'gateway.rateLimiting.limitBy': 'header' }, 'gateway.rateLimiting.headerName'],
+      [{ 'gateway.rateLimiting.policy': 'redis' }, 'gateway.rateLimiting.redis.host'],
+    ] as const) {
+      const r = await helm(flavour, templateArgs({ valuesFiles: ['values.production.yaml'], set, apiVersions: KONG }));
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('[gateway-rate-limit-targets]');
+      expect(r.stderr).toContain(text);
+    }
+  });
+});
+
+describe('the rendered KongPlugin against the bundled KongPlugin schema', () => {
+  it('is valid with Redis, TLS, a header limit and the password patch', async () => {
+    const text = await renderText({ valuesFiles: ['values.production.yaml'], set: { ...REDIS, 'gateway.rateLimiting.limitBy': 'header', 'gateway.rateLimiting.headerName': 'X-Api-Key', 'gateway.rateLimiting.redis.serverName': 'redis.internal' }, apiVersions: KONG });
+    const file = join(mkdtempSync(join(tmpdir(), 'nexus-kong-')), 'render.yaml');
+    writeFileSync(file, text);
+    const report = await validate({ version: 'test', manifests: [file], policies: false });
+    expect(report.findings.filter((f) => f.kind === 'KongPlugin').map((f) => `${f.policyId} ${f.jsonPointer}: ${f.message}`)).toEqual([]);
+    expect(report.resources.filter((r) => r.kind === 'KongPlugin').map((r) => r.status)).toEqual(['valid']);
+  });
+});
