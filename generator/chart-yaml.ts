@@ -96,7 +96,9 @@ export function umbrellaChartYaml(v: ChartVersions, extraAnnotations: Record<str
     // a file:// reference into charts/ would make `helm package` ship a second, stale copy.
     dependencies: [
       { name: LIBRARY_CHART, version: v.chartVersion },
-      ...TIER_CHARTS.map((t) => ({ name: t.name, version: v.chartVersion, condition: `${t.name}.enabled` })),
+      // import-values: each installed tier's `exports.tier` lands in `global.tiers.<tier>`, which every
+      // chart sees; Helm drops a disabled subchart before importing, so absence means "not installed".
+      ...TIER_CHARTS.map((t) => ({ name: t.name, version: v.chartVersion, condition: `${t.name}.enabled`, 'import-values': [{ child: 'exports.tier', parent: `global.tiers.${t.name}` }] })),
     ],
     ...(Object.keys(annotations).length ? { annotations } : {}),
   });

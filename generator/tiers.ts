@@ -22,4 +22,5 @@ export const TIER_CHARTS: TierChart[] = [
   { name: 'cache', description: 'NEXUS cache: Redis with Sentinel failover.', templateSets: ['cache'], keywords: ['redis', 'sentinel'] },
   { name: 'gateway', description: 'NEXUS gateway: Kong Ingress or Gateway API HTTPRoute with TLS and rate limiting.', templateSets: ['gateway'], keywords: ['kong', 'ingress', 'gateway-api'] },
   { name: 'monitoring', description: 'NEXUS monitoring: Prometheus, AlertManager and Grafana with the platform alerts and dashboard.', templateSets: ['monitoring'], keywords: ['prometheus', 'grafana', 'alertmanager'] },
+  { name: 'logging', description: 'NEXUS logging (opt-in): Loki with a Fluent Bit node agent and/or OTLP gateway.', templateSets: ['logging'], keywords: ['loki', 'fluent-bit', 'logs'] },
 ];

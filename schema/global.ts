@@ -22,6 +22,10 @@ export const GlobalSection = z
       .describe(
         'NetworkPolicy peers (`podSelector` and/or `namespaceSelector`) allowed to scrape the metrics ports of every tier. Empty: the bundled Prometheus of this release. Set it in monitoring operator mode to the operator-managed Prometheus, e.g. `[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}, podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}}]`; the list replaces the bundled peer.',
       ),
+    tiers: z
+      .record(z.string(), z.strictObject({ installed: z.boolean() }))
+      .optional()
+      .describe('Set by Helm, never by hand: the umbrella imports each installed tier\'s `exports.tier` here (Chart.yaml `import-values`), e.g. `{logging: {installed: true}}`, so charts can tell which sibling tiers exist.'),
   })
   .prefault({})
   .describe('Settings shared by every chart (Helm passes `global` to all subcharts).');

@@ -9,6 +9,7 @@ import { DatabaseSection } from './database.ts';
 import { FrontendSection } from './frontend.ts';
 import { GatewaySection } from './gateway.ts';
 import { GlobalSection } from './global.ts';
+import { LoggingSection } from './logging.ts';
 import { MonitoringSection } from './monitoring.ts';
 import { NamespaceSection } from './namespace.ts';
 import { prerequisiteDefs, prerequisitesOf, type Prerequisite, type PrerequisiteDef } from './prerequisites.ts';
@@ -25,9 +26,27 @@ const helmGlobal = z.record(z.string(), z.unknown()).optional().describe('The um
 /** Helm creates a values key for every dependency: a tier chart installed alone has its own nexus-lib. */
 const helmLibrary = z.record(z.string(), z.unknown()).optional().describe('Injected by Helm for the `nexus-lib` library chart; it reads nothing from here.');
 
+/**
+ * `exports.tier.installed: true`, which the umbrella imports into `global.tiers.<tier>` (Chart.yaml
+ * `import-values`). Helm drops a disabled subchart before importing, so every chart learns which
+ * sibling tiers are installed: the monitoring chart provisions Loki only when the logging tier is there.
+ * (Each tier imports into a path of its own: Helm merges imports into the first child's map when
+ * several share one, which would leak every tier into that child's values.)
+ */
+const installedMarker = () =>
+  z
+    .strictObject({
+      tier: z
+        .strictObject({ installed: z.literal(true).default(true).describe('Always true: present only while this chart is installed.') })
+        .prefault({})
+        .describe('Imported by the umbrella into `global.tiers.<tier>`.'),
+    })
+    .prefault({})
+    .describe('Read by Helm, never set: tells the sibling charts (through `global.tiers`) that this tier is installed.');
+
 function withHelmGlobal<Shape extends z.core.$ZodLooseShape>(section: z.ZodPrefault<z.ZodObject<Shape, z.core.$strict>>) {
   // Every key of a section has a default, so `{}` is a valid input; the cast only tells TypeScript so.
-  const extended = section.unwrap().extend({ global: helmGlobal, 'nexus-lib': helmLibrary });
+  const extended = section.unwrap().extend({ global: helmGlobal, 'nexus-lib': helmLibrary, exports: installedMarker() });
   return extended.prefault({} as z.input<typeof extended>).describe(section.description ?? '');
 }
 
@@ -42,6 +61,7 @@ export const TIER_SECTIONS = {
   cache: withHelmGlobal(CacheSection),
   gateway: withHelmGlobal(GatewaySection),
   monitoring: withHelmGlobal(MonitoringSection),
+  logging: withHelmGlobal(LoggingSection),
 } as const;
 
 export type TierName = keyof typeof TIER_SECTIONS;
@@ -66,6 +86,7 @@ export const PlatformConfigBase = z
     cache: TIER_SECTIONS.cache,
     gateway: TIER_SECTIONS.gateway,
     monitoring: TIER_SECTIONS.monitoring,
+    logging: TIER_SECTIONS.logging,
     security: UMBRELLA_SECTIONS.security,
     tests: UMBRELLA_SECTIONS.tests,
     // Helm creates a values key for every dependency, the library chart included.
@@ -107,6 +128,7 @@ export type DatabaseConfig = z.infer<typeof DatabaseSection>;
 export type CacheConfig = z.infer<typeof CacheSection>;
 export type GatewayConfig = z.infer<typeof GatewaySection>;
 export type MonitoringConfig = z.infer<typeof MonitoringSection>;
+export type LoggingConfig = z.infer<typeof LoggingSection>;
 export type SecurityConfig = z.infer<typeof SecuritySection>;
 export type NamespaceConfig = z.infer<typeof NamespaceSection>;
 export type TestsConfig = z.infer<typeof TestsSection>;
@@ -120,6 +142,7 @@ export {
   FrontendSection,
   GatewaySection,
   GlobalSection,
+  LoggingSection,
   MonitoringSection,
   NamespaceSection,
   SecuritySection,

@@ -66,7 +66,7 @@ export const MonitoringSection = z
     scrapeTargets: z
       .array(scrapeTarget)
       .default(DEFAULT_SCRAPE_TARGETS)
-      .describe('Components scraped by name. Any other pod of the release with a container port named `metrics` is scraped too (job `nexus-pods`).'),
+      .describe('Components scraped by name. Any other pod of the release with a container port named `metrics` is scraped too (job `nexus-pods`). While the logging tier is installed, Loki (`loki`, port `http-metrics`) is added unless listed here.'),
     prometheus: z
       .strictObject({
         image: image({ repository: 'quay.io/prometheus/prometheus', tag: 'v2.53.2' }),
@@ -131,6 +131,7 @@ export const MonitoringSection = z
         pvcUsageRatio: z.number().positive().max(1).default(0.85).describe('PVC usage above this fires `NexusPersistentVolumeFilling`.'),
         certExpiryDays: z.number().int().positive().default(14).describe('Certificates closer to expiry than this fire `NexusCertificateExpiring` (with `prometheus.certManager.enabled`, or in operator mode).'),
         targetAbsentFor: promDuration().default('15m').describe('How long a scrape job the alerts depend on (kube-state-metrics, kubelets, cert-manager) may have no healthy target before `NexusScrapeTargetAbsent`.'),
+        logIngestionStoppedFor: promDuration().default('15m').describe('How long Loki may receive no log line before `NexusLogIngestionStopped` (only while the logging tier is installed).'),
         runbookBaseUrl: z.string().default('https://runbooks.nexus.example.com').describe('Base URL of the runbooks linked from each alert (`<base>/<AlertName>`).'),
       })
       .prefault({})
@@ -193,6 +194,11 @@ export const MonitoringSection = z
           })
           .prefault({})
           .describe('Grafana persistence (off: documented stateless mode).'),
+        lokiUrl: z
+          .string()
+          .regex(/^$|^https?:\/\/[^\s]+$/, { error: 'must be empty or an http(s) URL such as `http://nexus-logging-loki.nexus-platform.svc:3100`' })
+          .default('')
+          .describe('Loki URL of the `Loki` data source, provisioned while the logging tier is installed. Empty derives the logging tier\'s default Service, `http://<release>-logging-loki.<namespace>.svc:3100`; set it when logging.fullnameOverride, nameOverride or loki.port change it.'),
         resources: resources({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' } }),
         podSecurityContext: podSecurity({ runAsUser: 472, runAsGroup: 472, fsGroup: 472 }),
         ...containerExtensions('grafana'),

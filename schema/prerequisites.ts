@@ -96,6 +96,7 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
     storage(['cache', 'persistence'], and(cache, value('cache', 'persistence', 'enabled')), 'Redis data volumes'),
     storage(['monitoring', 'prometheus', 'storage'], bundled, 'Prometheus data volume'),
     storage(['monitoring', 'alertmanager', 'storage'], and(bundled, value('monitoring', 'alertmanager', 'enabled')), 'AlertManager data volume'),
+    storage(['logging', 'loki', 'storage'], value('logging', 'enabled'), 'Loki data volume'),
     api('autoscaling.k8s.io/v1', anyTier((t) => value(t, 'vpa', 'enabled')), 'VerticalPodAutoscaler (the VPA CRDs and recommender)'),
     api('monitoring.coreos.com/v1', or(anyTier((t) => and(value(t, 'metrics', 'enabled'), value(t, 'metrics', 'serviceMonitor', 'enabled'))), and(monitoring, eq(value('monitoring', 'mode'), 'operator'))), 'ServiceMonitor and PrometheusRule (Prometheus Operator CRDs)'),
     api('postgresql.cnpg.io/v1', cnpg, 'CloudNativePG Cluster, Pooler and ScheduledBackup (the CloudNativePG operator)'),

@@ -48,7 +48,7 @@ interface PeerDefaults {
   component?: string;
 }
 
-const peerFields = {
+export const peerFields = {
   tier: z.string().regex(/^[a-z][a-z0-9-]*$/).describe('Values key of the peer tier (e.g. `backend`, `database`); the rule is dropped while that tier is disabled.'),
   component: z.string().regex(/^$|^[a-z][a-z0-9-]*$/).default('').describe('`app.kubernetes.io/component` of the peer pods; empty means the tier name.'),
 };

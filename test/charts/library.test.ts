@@ -200,13 +200,15 @@ describe('gateway', () => {
 describe('namespace', () => {
   it('renders no namespace objects by default', async () => {
     const docs = await prod();
-    expect([...ofKind(docs, 'Namespace'), ...ofKind(docs, 'ResourceQuota'), ...ofKind(docs, 'LimitRange')]).toEqual([]);
+    // The one Namespace production renders is the logging tier's node-agent namespace, never the release's.
+    expect(ofKind(docs, 'Namespace').map((n) => n.metadata.name)).toEqual([`${ofKind(docs, 'Deployment')[0]!.metadata.namespace}-logs`]);
+    expect([...ofKind(docs, 'ResourceQuota'), ...ofKind(docs, 'LimitRange')]).toEqual([]);
   });
 
   it('labels the namespace for Pod Security Admission restricted, pinned, with a quota and limits', async () => {
     const docs = await prod({ namespace: 'nexus-platform', set: { 'namespace.create': true } });
-    const ns = ofKind(docs, 'Namespace')[0]!;
-    expect(ns.metadata.name).toBe('nexus-platform');
+    const ns = ofKind(docs, 'Namespace').find((n) => n.metadata.name === 'nexus-platform')!;
+    expect(ns).toBeDefined();
     expect(ns.metadata.labels).toMatchObject({
       'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/enforce-version': 'v1.36',
@@ -254,9 +256,9 @@ describe('smoke tests and network rules', () => {
         return `${who}:${r.ports.map((p) => p.port).join('/')}`;
       });
     expect(flows(np('frontend').ingress)).toEqual(['ns:kong:3000', 'smoke-test:3000', 'prometheus:9464']);
-    expect(flows(np('frontend').egress)).toEqual(['backend:8000']);
+    expect(flows(np('frontend').egress)).toEqual(['backend:8000', 'otlp-gateway:4318']);
     expect(flows(np('backend').ingress)).toEqual(['ns:kong:8000', 'smoke-test:8000', 'frontend:8000', 'prometheus:9090']);
-    expect(flows(np('backend').egress)).toEqual(['pgbouncer:6432', 'postgresql:5432', 'redis:6379/26379']);
+    expect(flows(np('backend').egress)).toEqual(['pgbouncer:6432', 'postgresql:5432', 'redis:6379/26379', 'otlp-gateway:4318']);
   });
 
   it('lets every release pod resolve DNS, and renders no policies when network policies are off', async () => {

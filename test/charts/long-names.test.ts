@@ -16,7 +16,8 @@ describe('long release names', () => {
     const seen = new Map<string, number>();
     for (const { object } of docs) {
       expect(object.metadata.name.length, `${object.kind} ${object.metadata.name}`).toBeLessThanOrEqual(63);
-      const key = `${object.kind}/${object.metadata.name}`;
+      // Names are unique per kind and namespace (the logging agent's namespace has its own default-deny).
+      const key = `${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
     expect([...seen].filter(([, n]) => n > 1).map(([k]) => k)).toEqual([]);

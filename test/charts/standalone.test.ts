@@ -33,7 +33,7 @@ interface ChartMeta {
 const chartMeta = (dir: string): ChartMeta => parse(readFileSync(join(dir, 'Chart.yaml'), 'utf8')) as ChartMeta;
 
 it('every tier chart is checked', () => {
-  expect(TIERS).toEqual(['backend', 'cache', 'database', 'frontend', 'gateway', 'monitoring']);
+  expect(TIERS).toEqual(['backend', 'cache', 'database', 'frontend', 'gateway', 'logging', 'monitoring']);
 });
 
 describe.each<HelmFlavour>(['helm4', 'helm3'])('%s', (flavour) => {

@@ -66,11 +66,12 @@ describe('prometheus.yml', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
   });
 
-  it('scrapes the backend, frontend, postgres_exporter, redis_exporter, PgBouncer and itself, in the release namespace only', () => {
+  it('scrapes the backend, frontend, postgres_exporter, redis_exporter, PgBouncer, Loki and itself, in the release namespace only', () => {
     const config = jsyaml.load(configOf(production)) as PromConfig;
     const jobs = new Map(config.scrape_configs.map((j) => [j.job_name, j]));
-    // Production scrapes the kubelets too (clusterWideDiscovery), for the disk-full alert.
-    expect([...jobs.keys()]).toEqual(['prometheus', 'backend', 'frontend', 'postgresql', 'pgbouncer', 'redis', 'nexus-pods', 'kube-state-metrics', 'kubelet']);
+    // Production installs the logging tier (Loki joins the named targets) and scrapes the kubelets too
+    // (clusterWideDiscovery), for the disk-full alert.
+    expect([...jobs.keys()]).toEqual(['prometheus', 'backend', 'frontend', 'postgresql', 'pgbouncer', 'redis', 'loki', 'nexus-pods', 'kube-state-metrics', 'kubelet']);
     expect(jobs.get('prometheus')!.static_configs![0]!.targets).toEqual(['localhost:9090']);
     const expected: Record<string, [string, string]> = {
       backend: ['backend;metrics', '/metrics'],
@@ -78,6 +79,7 @@ describe('prometheus.yml', () => {
       postgresql: ['postgresql;metrics', '/metrics'],
       pgbouncer: ['pgbouncer;metrics', '/metrics'],
       redis: ['redis;metrics', '/metrics'],
+      loki: ['loki;http-metrics', '/metrics'],
     };
     for (const [job, [keep, path]] of Object.entries(expected)) {
       const j = jobs.get(job)!;
@@ -90,7 +92,7 @@ describe('prometheus.yml', () => {
     // Any other pod of the release with a port named `metrics`, minus the components scraped by name.
     const catchAll = jobs.get('nexus-pods')!.relabel_configs!;
     expect(catchAll.find((r) => r.action === 'keep' && r.regex === '.+;metrics')).toBeDefined();
-    expect(catchAll.find((r) => r.action === 'drop' && r.regex === '(backend|frontend|postgresql|pgbouncer|redis)')).toBeDefined();
+    expect(catchAll.find((r) => r.action === 'drop' && r.regex === '(backend|frontend|postgresql|pgbouncer|redis|loki)')).toBeDefined();
     expect(config.rule_files).toEqual(['/etc/prometheus/rules/*.yaml']);
   });
 

@@ -38,9 +38,10 @@ beforeAll(async () => {
 describe('rendered rule files', () => {
   it('pass `promtool check rules` (defaults and production)', async () => {
     const promtool = tool('promtool');
-    for (const resources of [defaults, production]) {
+    for (const [resources, logging] of [[defaults, []], [production, ['alerts-logging.yaml']]] as const) {
       const files = configMapData(resources, names.rules);
-      expect(Object.keys(files).sort()).toEqual(['alerts-api.yaml', 'alerts-data.yaml', 'alerts-kubernetes.yaml', 'recording.yaml']);
+      // The log-ingestion rules ship only with the logging tier (production installs it).
+      expect(Object.keys(files).sort()).toEqual(['alerts-api.yaml', 'alerts-data.yaml', 'alerts-kubernetes.yaml', ...logging, 'recording.yaml']);
       const dir = writeTemp(files);
       const result = await promtool(['check', 'rules', ...Object.keys(files)], dir);
       expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -57,6 +58,7 @@ describe('rendered rule files', () => {
       'NexusApiLatencyHigh',
       'NexusBackupStale',
       'NexusHpaMaxedOut',
+      'NexusLogIngestionStopped',
       'NexusPersistentVolumeFilling',
       'NexusPodCrashLooping',
       'NexusPodNotReady',

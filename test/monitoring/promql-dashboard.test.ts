@@ -66,6 +66,7 @@ const RAW_SERIES_BY_SOURCE: Record<string, string[]> = {
   'CloudNativePG instances (database.mode cloudnativepg)': ['cnpg_collector_up', 'cnpg_backends_total', 'cnpg_pg_settings_setting', 'cnpg_pg_replication_lag'],
   'Barman Cloud Plugin (CloudNativePG backups)': ['barman_cloud_cloudnative_pg_io_last_available_backup_timestamp'],
   prometheus: ['up'],
+  'Loki (logging tier)': ['loki_distributor_lines_received_total'],
 };
 const RAW_SERIES = new Set(Object.values(RAW_SERIES_BY_SOURCE).flat());
 
@@ -108,6 +109,12 @@ describe('PromQL', () => {
   });
 });
 
+/** The panels above the Logs row (the LogQL panels below it are checked in test/logging). */
+const metricsPanels = () => {
+  const row = dashboard.panels.findIndex((p) => p.type === 'row');
+  return row < 0 ? dashboard.panels : dashboard.panels.slice(0, row);
+};
+
 describe('the NEXUS Platform overview dashboard', () => {
   it('is valid JSON with the promised panels, on the provisioned datasource', () => {
     expect(dashboard.title).toBe('NEXUS Platform overview');
@@ -120,11 +127,16 @@ describe('the NEXUS Platform overview dashboard', () => {
       'Database connections used',
       'Cache hit rate',
       'Backup age',
+      // Production installs the logging tier: the Logs row on the Loki data source follows.
+      'Logs',
+      'Log lines by tier',
+      'Error lines by tier',
+      'Recent logs',
     ]);
     const datasources = configMapData(resources, names.grafana)['datasources.yaml']!;
-    const uid = (jsyaml.load(datasources) as { datasources: { uid: string }[] }).datasources[0]!.uid;
-    for (const p of dashboard.panels) {
-      expect(p.datasource?.uid, p.title).toBe(uid);
+    const uids = Object.fromEntries((jsyaml.load(datasources) as { datasources: { type: string; uid: string }[] }).datasources.map((d) => [d.type, d.uid]));
+    for (const p of dashboard.panels.filter((x) => x.type !== 'row')) {
+      expect(p.datasource?.uid, p.title).toBe(metricsPanels().includes(p) ? uids.prometheus : uids.loki);
       expect(p.targets?.length, p.title).toBeGreaterThan(0);
     }
   });
@@ -144,7 +156,7 @@ describe('the NEXUS Platform overview dashboard', () => {
       return seen;
     };
     const usedByAlerts = new Set(rules.filter((r) => r.alert).flatMap((r) => [...alertInputs(r.alert!)]));
-    for (const panel of dashboard.panels) {
+    for (const panel of metricsPanels()) {
       for (const target of panel.targets!) {
         expect(promqlErrors(target.expr), `${panel.title}: ${target.expr}`).toEqual([]);
         for (const m of selectedMetrics(target.expr)) {

@@ -65,8 +65,8 @@ describe('nexus validate --upgrade-from', () => {
     const found = upgradeFindings(bad.report);
     const byRule = new Map<string, Set<string>>();
     for (const f of found) byRule.set(f.policyId, new Set([...(byRule.get(f.policyId) ?? []), `${f.kind}/${f.name}`]));
-    // Every Deployment and StatefulSet of the render changes its selector.
-    const rendered = bad.report.resources.filter((r) => r.kind === 'Deployment' || r.kind === 'StatefulSet').map((r) => `${r.kind}/${r.name}`);
+    // Every Deployment, StatefulSet and DaemonSet (the logging agent in production) of the render changes its selector.
+    const rendered = bad.report.resources.filter((r) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(r.kind)).map((r) => `${r.kind}/${r.name}`);
     expect(rendered.length).toBeGreaterThan(3);
     expect([...(byRule.get('upgrade/selector-immutable') ?? []), ...(byRule.get('upgrade/statefulset-immutable-spec') ?? [])].sort()).toEqual(rendered.sort());
     for (const f of found) {

@@ -80,6 +80,9 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.monitoring.enabled (eq $.Values.monitoring.mode "bundled") $.Values.monitoring.alertmanager.enabled (default $.Values.global.storageClass $.Values.monitoring.alertmanager.storage.storageClass) -}}
 {{- $found = append $found (dict "kind" "StorageClass" "name" (toString (default $.Values.global.storageClass $.Values.monitoring.alertmanager.storage.storageClass)) "keys" (compact (list )) "for" "AlertManager data volume") -}}
 {{- end -}}
+{{- if and $.Values.logging.enabled (default $.Values.global.storageClass $.Values.logging.loki.storage.storageClass) -}}
+{{- $found = append $found (dict "kind" "StorageClass" "name" (toString (default $.Values.global.storageClass $.Values.logging.loki.storage.storageClass)) "keys" (compact (list )) "for" "Loki data volume") -}}
+{{- end -}}
 {{- if or (and $.Values.frontend.enabled $.Values.frontend.vpa.enabled) (and $.Values.backend.enabled $.Values.backend.vpa.enabled) -}}
 {{- $found = append $found (dict "kind" "API" "name" (toString "autoscaling.k8s.io/v1") "keys" (compact (list )) "for" "VerticalPodAutoscaler (the VPA CRDs and recommender)") -}}
 {{- end -}}

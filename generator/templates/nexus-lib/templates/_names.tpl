@@ -110,3 +110,15 @@ Arguments (dict): as nexus.resourceName (context, component, name).
 {{- end -}}
 {{- $name -}}
 {{- end -}}
+
+{{/*
+nexus.tierInstalled: "true" when the sibling tier's chart is installed in this release (the umbrella
+imports every installed tier's `exports.tier` into `global.tiers.<tier>`; Helm drops disabled subcharts
+before importing). Arguments (dict): context, tier.
+*/}}
+{{- define "nexus.tierInstalled" -}}
+{{- $tiers := (.context.Values.global | default dict).tiers | default dict -}}
+{{- if (index $tiers .tier | default dict).installed -}}
+true
+{{- end -}}
+{{- end -}}

@@ -23,10 +23,36 @@ file name → content; empty when alertRules.enabled is off. Argument: the root 
 {{- $out := dict -}}
 {{- if .Values.alertRules.enabled -}}
 {{- range $path, $_ := .Files.Glob "files/rules/*.yaml" -}}
-{{- $_ := set $out (base $path) (tpl ($root.Files.Get $path) $root) -}}
+{{- $text := tpl ($root.Files.Get $path) $root -}}
+{{- /* A file that renders only comments (the logging rules without the logging tier) is left out. */ -}}
+{{- if regexMatch "(?m)^[^#\\s]" $text -}}
+{{- $_ := set $out (base $path) $text -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml $out -}}
+{{- end -}}
+
+{{/*
+nexus.monitoring.scrapeTargets: scrapeTargets, plus Loki (component loki, port http-metrics) while the
+logging tier is installed and no entry names it, as a YAML list. Argument: the root context.
+*/}}
+{{- define "nexus.monitoring.scrapeTargets" -}}
+{{- $targets := .Values.scrapeTargets -}}
+{{- $named := list -}}
+{{- range $targets }}{{ $named = append $named .component }}{{ end -}}
+{{- if and (include "nexus.tierInstalled" (dict "context" . "tier" "logging")) (not (has "loki" $named)) -}}
+{{- $targets = append $targets (dict "component" "loki" "portName" "http-metrics" "path" "/metrics") -}}
+{{- end -}}
+{{- toYaml $targets -}}
+{{- end -}}
+
+{{/*
+nexus.monitoring.lokiUrl: the URL of the Loki data source: grafana.lokiUrl, else the logging tier's
+default Service (`<release>-logging-loki.<namespace>.svc:3100`). Argument: the root context.
+*/}}
+{{- define "nexus.monitoring.lokiUrl" -}}
+{{- .Values.grafana.lokiUrl | default (printf "http://%s-loki.%s.svc:3100" (include "nexus.tierFullname" (dict "context" . "tier" "logging")) (include "nexus.namespace" .)) -}}
 {{- end -}}
 
 {{/*
@@ -72,7 +98,7 @@ of this release, label every series with namespace, pod, container and component
 
 {{/*
 nexus.monitoring.prometheusConfig: prometheus.yml. Scrape jobs: Prometheus itself, one job per
-scrapeTargets entry (pod discovery in the release namespace, by component and container port name),
+scrape target (nexus.monitoring.scrapeTargets: pod discovery in the release namespace, by component and container port name),
 `nexus-pods` for any other pod of the release with a port named `metrics`, kube-state-metrics (series
 filtered to this namespace), kubelets when clusterWideDiscovery, then extraScrapeConfigs.
 Argument: the root context.
@@ -108,7 +134,7 @@ scrape_configs:
           namespace: {{ $ns }}
           component: prometheus
 {{- $named := list }}
-{{- range $v.scrapeTargets }}
+{{- range include "nexus.monitoring.scrapeTargets" $root | fromYamlArray }}
 {{- $named = append $named (regexQuoteMeta .component) }}
   - job_name: {{ .component }}
     metrics_path: {{ .path }}

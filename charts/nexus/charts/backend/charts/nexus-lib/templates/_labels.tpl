@@ -101,12 +101,13 @@ Arguments (dict):
   annotations  extra annotations (optional map)
   labels       extra labels (optional map)
   namespaced   false for cluster-scoped objects (optional; default true)
+  namespace    another namespace for the object (optional; default the release namespace)
 */}}
 {{- define "nexus.metadata" -}}
 metadata:
   name: {{ include "nexus.resourceName" . }}
   {{- if not (and (hasKey . "namespaced") (not .namespaced)) }}
-  namespace: {{ include "nexus.namespace" .context }}
+  namespace: {{ .namespace | default (include "nexus.namespace" .context) }}
   {{- end }}
   labels:
     {{- include "nexus.labels" . | nindent 4 }}
