@@ -7,6 +7,7 @@ export function withHeader(path: string, content: string): string {
   const name = path.split('/').pop() ?? path;
   if (name.endsWith('.json')) return content; // JSON has no comments; values.schema.json carries "$comment".
   if (name.endsWith('.md')) return `<!-- ${TEXT} -->\n\n${content}`;
+  if (/\.[cm]?[jt]s$/.test(name)) return `// ${TEXT}\n${content}`;
   if (path.includes('/templates/') || name === 'NOTES.txt') return `{{- /* ${TEXT} */ -}}\n${content}`;
   if (content.startsWith('#!')) {
     const eol = content.indexOf('\n');

@@ -9,6 +9,7 @@ import { DatabaseSection } from './database.ts';
 import { FrontendSection } from './frontend.ts';
 import { GatewaySection } from './gateway.ts';
 import { GlobalSection } from './global.ts';
+import { LoadtestSection } from './loadtest.ts';
 import { LoggingSection } from './logging.ts';
 import { MonitoringSection } from './monitoring.ts';
 import { NamespaceSection } from './namespace.ts';
@@ -73,6 +74,7 @@ export const UMBRELLA_SECTIONS = {
   namespace: NamespaceSection,
   security: SecuritySection,
   tests: TestsSection,
+  loadtest: LoadtestSection,
 } as const;
 
 /** The model without cross-field rules: exactly what values.schema.json can express. */
@@ -89,6 +91,7 @@ export const PlatformConfigBase = z
     logging: TIER_SECTIONS.logging,
     security: UMBRELLA_SECTIONS.security,
     tests: UMBRELLA_SECTIONS.tests,
+    loadtest: UMBRELLA_SECTIONS.loadtest,
     // Helm creates a values key for every dependency, the library chart included.
     'nexus-lib': helmLibrary,
   })
@@ -132,6 +135,7 @@ export type LoggingConfig = z.infer<typeof LoggingSection>;
 export type SecurityConfig = z.infer<typeof SecuritySection>;
 export type NamespaceConfig = z.infer<typeof NamespaceSection>;
 export type TestsConfig = z.infer<typeof TestsSection>;
+export type LoadtestConfigValues = z.infer<typeof LoadtestSection>;
 export type { GlobalConfig } from './global.ts';
 
 export { CROSS_FIELD_RULES } from './rules.ts';
@@ -142,6 +146,7 @@ export {
   FrontendSection,
   GatewaySection,
   GlobalSection,
+  LoadtestSection,
   LoggingSection,
   MonitoringSection,
   NamespaceSection,
