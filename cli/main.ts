@@ -9,6 +9,7 @@ import { registerCompletion } from './commands/completion.ts';
 import { registerConformance } from './commands/conformance.ts';
 import { registerDocs } from './commands/docs.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerImages } from './commands/images.ts';
 import { registerPackage } from './commands/package.ts';
 import { registerPolicies } from './commands/policies.ts';
 import { registerPublish } from './commands/publish.ts';
@@ -83,6 +84,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   registerGenerate(program, io, setExit);
   registerValidate(program, io, setExit);
   registerRender(program, io, setExit);
+  registerImages(program, io, setExit);
   registerPackage(program, io, setExit);
   registerPublish(program, io, setExit);
   registerRelease(program, io, setExit);

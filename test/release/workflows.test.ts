@@ -34,8 +34,8 @@ async function nexusCommands(): Promise<Set<string>> {
 }
 
 describe('.github/workflows', () => {
-  it('has ci, release and promote workflows', () => {
-    expect(files).toEqual(['ci.yml', 'promote.yml', 'release.yml']);
+  it('has ci, release, promote and security workflows', () => {
+    expect(files).toEqual(['ci.yml', 'promote.yml', 'release.yml', 'security.yml']);
   });
 
   it.each(files)('%s passes @action-validator/cli', async (file) => {
@@ -105,6 +105,51 @@ describe('.github/workflows', () => {
     expect(text).toMatch(/upgrade --install nexus[\s\S]*--rollback-on-failure/);
     expect(text).toContain('test nexus');
     expect(text).toContain('--verify --keyring');
+  });
+
+  it('promote gates production on staging: upgrade, then smoke tests, then the load test, helm test output kept', () => {
+    const w = load('promote.yml');
+    const staging = w.jobs.staging!.steps.map((s) => s.run ?? '');
+    const at = (needle: RegExp) => staging.findIndex((r) => needle.test(r));
+    const upgrade = at(/upgrade --install nexus/);
+    const smoke = at(/helm test nexus .*--filter '!name=nexus-loadtest' --logs/);
+    const loadRun = at(/helm test nexus .*--filter name=nexus-loadtest --logs/);
+    expect(upgrade).toBeGreaterThanOrEqual(0);
+    expect(smoke).toBeGreaterThan(upgrade);
+    expect(loadRun).toBeGreaterThan(smoke);
+    // Each test run's output is kept (tee, pipefail so a failed test still fails the step), then uploaded.
+    for (const i of [smoke, loadRun]) expect(staging[i]).toMatch(/set -euo pipefail[\s\S]*\| tee helm-test\//);
+    const upload = w.jobs.staging!.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'));
+    expect(upload?.with?.path).toBe('helm-test/');
+    expect((upload as unknown as { if: string }).if).toBe('always()');
+    expect(staging.join('\n')).toContain('nexus-loadtest junit begin');
+    // The load test Pod the filters name is the one the chart renders for release `nexus`.
+    expect(readFileSync(join(PROJECT_ROOT, 'values.staging.yaml'), 'utf8')).toMatch(/^loadtest:\n {2}enabled: true$/m);
+    // Production needs the whole staging job (its last step is the load test's), and keeps its logs too.
+    expect((w.jobs.production as unknown as { needs: string }).needs).toBe('staging');
+    expect(w.jobs.production!.steps.some((s) => s.uses?.startsWith('actions/upload-artifact@'))).toBe(true);
+  });
+
+  it('security scans every image of `nexus images` and the chart with Trivy, weekly and on pull requests', async () => {
+    const w = load('security.yml') as Workflow & { on: { schedule?: { cron: string }[] } };
+    expect(Object.keys(w.on)).toEqual(expect.arrayContaining(['pull_request', 'schedule']));
+    expect(w.on.schedule?.[0]?.cron).toMatch(/^\S+ \S+ \* \* [0-6]$/);
+    const text = runs(w);
+    expect(text).toContain('npm run --silent nexus -- images --format json');
+    expect([...(await nexusCommands())]).toContain('images');
+    const matrix = (w.jobs['image-scan'] as unknown as { strategy: { matrix: { image: string } } }).strategy.matrix.image;
+    expect(matrix).toBe('${{ fromJSON(needs.images.outputs.images) }}');
+    expect(text).toMatch(/trivy image .*--severity CRITICAL,HIGH --ignore-unfixed --exit-code 1 --ignorefile \.trivyignore\.yaml "\$IMAGE"/);
+    expect(text).toMatch(/trivy image .*--format sarif/);
+    expect(text).toMatch(/trivy config --severity CRITICAL,HIGH --exit-code 1 .*charts\/nexus/);
+    for (const job of ['image-scan', 'chart-scan']) {
+      expect(w.jobs[job]?.permissions?.['security-events']).toBe('write');
+      expect(w.jobs[job]!.steps.some((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'))).toBe(true);
+      // Trivy's installer is pinned by commit, not by a tag that can be moved.
+      expect(w.jobs[job]!.steps.find((s) => s.uses?.startsWith('aquasecurity/setup-trivy@'))?.uses).toMatch(/@[0-9a-f]{40}$/);
+    }
+    // Matrix values reach the shell through env, never pasted into the script.
+    expect(text).not.toMatch(/\$\{\{ matrix\./);
   });
 
   it('the Artifact Hub repository template parses and names an owner', () => {

@@ -20,13 +20,13 @@ const config: LoadtestConfig = JSON.parse(open(__ENV['NEXUS_LOADTEST_CONFIG'] ||
 export const options = buildOptions(config);
 
 const window = sustainWindow(config);
-const token = __ENV['NEXUS_LOADTEST_TOKEN'] || '';
+const bearer = __ENV['NEXUS_LOADTEST_TOKEN'] || '';
 
 function send(target: TargetName, spec: RequestSpec, tags: Record<string, string>): RefinedResponse<ResponseType | undefined> {
   const t = config.targets[target];
   const headers: Record<string, string> = { ...(spec.headers ?? {}) };
   if (t.hostHeader) headers['Host'] = t.hostHeader;
-  if (token) headers['Authorization'] = `Bearer ${token}`;
+  if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
   if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
   const params: RefinedParams<ResponseType> = {
     headers,
