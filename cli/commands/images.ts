@@ -2,11 +2,10 @@ import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { formatLocation } from '../../util/errors.ts';
 import type { K8sResource } from '../../core/types.ts';
-import { collect, collectCsv } from '../flags.ts';
+import { addValuesOptions, collectCsv, valuesOptions, type ValuesFlags } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 
-interface ImagesFlags {
-  values: string[];
+interface ImagesFlags extends ValuesFlags {
   chart?: string;
   helm?: string;
   kubeVersion?: string;
@@ -23,11 +22,12 @@ interface ImagesFlags {
  * sorted and de-duplicated, one reference a line or as JSON with the objects that use each one.
  */
 export function registerImages(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  program
-    .command('images')
-    .description('list every container image the renders use (default: the umbrella chart with values.staging.yaml and values.production.yaml, hooks and tests included), sorted and de-duplicated: the input for image scanning and for mirroring into another registry')
-    .argument('[inputs...]', 'manifest files, directories or - (stdin) to read instead of rendering a chart')
-    .option('-f, --values <file>', 'values file (repeatable; one render each, the lists merged)', collect, [] as string[])
+  addValuesOptions(
+    program
+      .command('images')
+      .description('list every container image the renders use (default: the umbrella chart with values.staging.yaml and values.production.yaml, hooks and tests included), sorted and de-duplicated: the input for image scanning and for mirroring into another registry')
+      .argument('[inputs...]', 'manifest files, directories or - (stdin) to read instead of rendering a chart'),
+  )
     .option('--chart <dir>', 'chart directory (default charts/nexus)')
     .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
     .option('--kube-version <version>', 'helm --kube-version')
@@ -45,8 +45,9 @@ export function registerImages(program: Command, io: CliIo, setExit: (code: numb
         for (const m of await readManifestInputs(inputs, readProcessStdin)) resources.push(...parseManifests(m.text, { source: m.source }).resources);
       } else {
         const { renderOnly } = await import('../../validator/run.ts');
+        // Every render's images, merged: by default one render per environment (staging and production).
         const renders = await renderOnly({
-          valuesFiles: opts.values,
+          ...valuesOptions(opts),
           ...(opts.chart ? { chartDir: opts.chart } : {}),
           ...(opts.helm ? { helmPath: opts.helm } : {}),
           ...(opts.kubeVersion ? { kubeVersion: opts.kubeVersion } : {}),
