@@ -70,7 +70,8 @@ describe('nexus images (both environment overlays)', () => {
   });
 
   it('names where each image is used: render, object, container and pointer', () => {
-    const postgres = json.images.find((i) => i.repository === 'library/postgres')!;
+    // The production pin (tag and digest); staging runs the same tag without one.
+    const postgres = json.images.find((i) => i.repository === 'library/postgres' && i.digest)!;
     expect(postgres.registry).toBe('docker.io');
     const uses = postgres.usedBy.map((u) => `${u.source} ${u.kind}/${u.name} ${u.container} ${u.pointer}`);
     expect(uses).toContain('values.production.yaml StatefulSet/nexus-database postgresql /spec/template/spec/containers/0');
