@@ -96,6 +96,22 @@ describe('.github/workflows', () => {
     expect(text).not.toMatch(/--password[ =]/);
   });
 
+  it('workflow and job `env` use only the contexts GitHub makes available there (no `runner` before a step runs)', () => {
+    // GitHub's context availability table: `env` at workflow level sees github, secrets, inputs, vars;
+    // a job's `env` adds needs, strategy, matrix. `runner`, `job`, `steps` and `env` exist only in steps.
+    const contexts = (env: unknown) =>
+      [...JSON.stringify(env ?? {}).matchAll(/\$\{\{([^}]*)\}\}/g)].flatMap((m) => [...m[1]!.matchAll(/(?<![\w.'-])([a-z_]+)(?=\.|\[)/g)].map((c) => c[1]!));
+    for (const f of files) {
+      const w = load(f) as Workflow & { env?: unknown; jobs: Record<string, { env?: unknown }> };
+      expect(contexts(w.env).filter((c) => !['github', 'secrets', 'inputs', 'vars'].includes(c)), `${f}: env`).toEqual([]);
+      for (const [id, job] of Object.entries(w.jobs)) {
+        expect(contexts(job.env).filter((c) => !['github', 'secrets', 'inputs', 'vars', 'needs', 'strategy', 'matrix'].includes(c)), `${f}: jobs.${id}.env`).toEqual([]);
+      }
+    }
+    // The checker sees the case it exists for.
+    expect(contexts({ KUBECONFIG: '${{ runner.temp }}/kubeconfig', N: "${{ vars.NS || 'x' }}" })).toEqual(['runner', 'vars']);
+  });
+
   it('promote goes staging → production behind environments, with a rolled-back upgrade and helm test', () => {
     const w = load('promote.yml');
     expect(w.jobs.staging?.environment).toBe('staging');
