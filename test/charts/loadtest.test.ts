@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildOptions, type LoadtestConfig } from '../../generator/templates/nexus/files/loadtest/options.ts';
 import { PROJECT_ROOT } from '../../util/paths.ts';
 import { defaultConfig } from '../../schema/index.ts';
+import { nexusAsync as nexus } from '../helpers/cli.ts';
 import { ENV_FILES, ofKind, renderChart, renderText, type K8sObject, type RenderedDoc } from './helpers.ts';
 
 const FILES_DIR = join(PROJECT_ROOT, 'generator', 'templates', 'nexus', 'files', 'loadtest');
@@ -170,6 +171,13 @@ describe('loadtest values', () => {
     const own = ofKind(docs, 'NetworkPolicy').find((p) => p.metadata.name === 'nexus-loadtest')!;
     expect(own.spec!['egress']).toEqual([]);
     expect(ofKind(docs, 'NetworkPolicy').some((p) => p.metadata.name === 'nexus-loadtest-to-backend')).toBe(false);
+  });
+
+  it.each(ENV_FILES)('%s with the load test on passes `nexus validate` (schemas, policies, Pod Security restricted)', async (file) => {
+    const r = await nexus(['validate', '-f', file, '--set', 'loadtest.enabled=true', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { findings: { severity: string; name?: string; policyId: string }[] };
+    expect(report.findings.filter((f) => f.name?.startsWith('nexus-loadtest') && f.severity !== 'info')).toEqual([]);
   });
 
   it('refuses a gateway target it cannot address', async () => {
