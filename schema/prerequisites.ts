@@ -89,6 +89,7 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
       secret(['monitoring', 'alertmanager', 'receivers', r, 'existingSecret'], and(bundled, value('monitoring', 'alertmanager', 'enabled')), [value('monitoring', 'alertmanager', 'receivers', r, 'key')], msg`AlertManager ${r} receiver (${value('monitoring', 'alertmanager', 'receivers', r, 'type')})`),
     ),
     secret(['gateway', 'rateLimiting', 'redis', 'existingSecret'], and(gateway, value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'policy'), 'redis')), [value('gateway', 'rateLimiting', 'redis', 'passwordKey')], msg`Kong rate-limiting counters in Redis (password)`),
+    secret(['loadtest', 'auth', 'existingSecret'], value('loadtest', 'enabled'), [value('loadtest', 'auth', 'tokenKey')], msg`k6 load test API bearer token (read by the helm test Pod only)`),
     secret(['gateway', 'tls', 'existingSecret'], and(ingress, value('gateway', 'tls', 'enabled')), [lit('tls.crt'), lit('tls.key')], msg`TLS certificate of the Ingress`, 'kubernetes.io/tls'),
     { kind: 'Secret', when: value('global', 'imagePullSecrets'), each: value('global', 'imagePullSecrets'), keys: [lit('.dockerconfigjson')], type: 'kubernetes.io/dockerconfigjson', for: msg`pulling every image (global.imagePullSecrets)` },
     storage(['database', 'storage'], db, 'PostgreSQL data volume(s)'),

@@ -57,6 +57,9 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.gateway.enabled $.Values.gateway.rateLimiting.enabled (eq $.Values.gateway.rateLimiting.policy "redis") $.Values.gateway.rateLimiting.redis.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.gateway.rateLimiting.redis.existingSecret) "keys" (compact (list $.Values.gateway.rateLimiting.redis.passwordKey)) "for" "Kong rate-limiting counters in Redis (password)") -}}
 {{- end -}}
+{{- if and $.Values.loadtest.enabled $.Values.loadtest.auth.existingSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.loadtest.auth.existingSecret) "keys" (compact (list $.Values.loadtest.auth.tokenKey)) "for" "k6 load test API bearer token (read by the helm test Pod only)") -}}
+{{- end -}}
 {{- if and $.Values.gateway.enabled (eq $.Values.gateway.mode "ingress") $.Values.gateway.tls.enabled $.Values.gateway.tls.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.gateway.tls.existingSecret) "keys" (compact (list "tls.crt" "tls.key")) "type" "kubernetes.io/tls" "for" "TLS certificate of the Ingress") -}}
 {{- end -}}
