@@ -44,11 +44,11 @@ export const BackendSection = z
       .describe('How the backend reaches PostgreSQL (credentials by reference only).'),
     redis: z
       .strictObject({
-        host: z.string().default('').describe('Redis (or Sentinel) host; empty means `<release>-cache`.'),
-        port: port().default(6379).describe('Redis port.'),
+        host: z.string().default('').describe('Sentinel host with `sentinel.enabled` (REDIS_SENTINEL_HOSTS), else the Redis master\'s host (REDIS_HOST); empty means `<release>-cache`, whose client Service publishes only Sentinel, or only the master when the cache runs without Sentinel.'),
+        port: port().default(6379).describe('Redis port, without Sentinel (REDIS_PORT).'),
         sentinel: z
           .strictObject({
-            enabled: z.boolean().default(true).describe('Discover the master through Sentinel.'),
+            enabled: z.boolean().default(true).describe('Discover the master through Sentinel: the backend gets REDIS_SENTINEL_HOSTS and REDIS_SENTINEL_MASTER (no REDIS_HOST, which could reach a replica). Must match `cache.sentinel.enabled` for the bundled cache.'),
             port: port().default(26379).describe('Sentinel port.'),
             masterSet: z.string().regex(/^[a-zA-Z0-9_-]+$/).default('nexus').describe('Sentinel master set name (matches `cache.sentinel.masterSet`).'),
           })

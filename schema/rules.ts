@@ -340,6 +340,36 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
       }),
   },
   {
+    id: 'backend-redis-discovery',
+    description: 'The backend finds the bundled Redis master the way the cache tier publishes it: through Sentinel (same port and master set) while Sentinel runs, else at the master-only Service port.',
+    checks: () => {
+      const applies = and(value('backend', 'enabled'), value('cache', 'enabled'), not(value('backend', 'redis', 'host')));
+      const both = and(applies, value('cache', 'sentinel', 'enabled'), value('backend', 'redis', 'sentinel', 'enabled'));
+      return [
+        {
+          path: ['backend', 'redis', 'sentinel', 'enabled'],
+          when: and(applies, ne(value('backend', 'redis', 'sentinel', 'enabled'), value('cache', 'sentinel', 'enabled'))),
+          message: msg`cache.sentinel.enabled is ${value('cache', 'sentinel', 'enabled')} but backend.redis.sentinel.enabled is ${value('backend', 'redis', 'sentinel', 'enabled')}: the cache's client Service publishes only Sentinel while Sentinel runs, and only the master otherwise; set backend.redis.sentinel.enabled: ${value('cache', 'sentinel', 'enabled')}`,
+        },
+        {
+          path: ['backend', 'redis', 'sentinel', 'masterSet'],
+          when: and(both, ne(value('backend', 'redis', 'sentinel', 'masterSet'), value('cache', 'sentinel', 'masterSet'))),
+          message: msg`the backend asks Sentinel for master set \`${value('backend', 'redis', 'sentinel', 'masterSet')}\` but the cache monitors \`${value('cache', 'sentinel', 'masterSet')}\`; set backend.redis.sentinel.masterSet: ${value('cache', 'sentinel', 'masterSet')}`,
+        },
+        {
+          path: ['backend', 'redis', 'sentinel', 'port'],
+          when: and(both, ne(value('backend', 'redis', 'sentinel', 'port'), value('cache', 'sentinel', 'port'))),
+          message: msg`the backend asks Sentinel on port ${value('backend', 'redis', 'sentinel', 'port')} but the cache's Sentinel listens on ${value('cache', 'sentinel', 'port')}`,
+        },
+        {
+          path: ['backend', 'redis', 'port'],
+          when: and(applies, not(value('cache', 'sentinel', 'enabled')), not(value('backend', 'redis', 'sentinel', 'enabled')), ne(value('backend', 'redis', 'port'), value('cache', 'port'))),
+          message: msg`the backend connects to Redis on port ${value('backend', 'redis', 'port')} but the cache listens on ${value('cache', 'port')}`,
+        },
+      ];
+    },
+  },
+  {
     id: 'monitoring-targets',
     description: 'Grafana in operator mode needs the URL of the Prometheus it queries; a webhook receiver needs its URL.',
     checks: () => [

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, requireTool, run, runOk, startServer, waitFor, type Server } from './lib/proc.ts';
+import { freePort, requireTool, run, runAsync, runOk, startServer, waitFor, type Server } from './lib/proc.ts';
 import { configMapData, render, type EnvName } from './lib/render.ts';
 
 const PASSWORD = 'redis "secret" pw';
@@ -238,4 +238,46 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     expect(old.redis.output()).toMatch(/Sentinel reports master 127\.0\.0\.1 \d+/);
     expect(cliOk(old.redisPort, ['GET', 'after-failover'])).toBe('yes');
   });
+
+  it('preStop on the master hands its role to a replica before the node stops; on a replica it does nothing', async () => {
+    // The Sentinel killed with the first master comes back, so three Sentinels watch again.
+    const first = nodes[0]!;
+    first.sentinel = startServer('/bin/sh', [join(scriptsDir, 'sentinel-start.sh')], { env: nodeEnv(0) });
+    await waitFor('the restarted Sentinel', () => run('/bin/sh', [join(scriptsDir, 'redis-probe.sh'), 'sentinel'], { env: nodeEnv(0) }).status === 0);
+    const before = masterOf(nodes[1]!.sentinelPort);
+    const masterIndex = nodes.findIndex((n) => `127.0.0.1:${n.redisPort}` === before);
+    expect(masterIndex).toBeGreaterThan(0);
+    await waitFor('every Sentinel to agree on the master', () => nodes.every((n) => masterOf(n.sentinelPort) === before), 30_000);
+    await waitFor('two replicas in step', () => /connected_slaves:2/.test(cliOk(nodes[masterIndex]!.redisPort, ['INFO', 'replication'])), 30_000);
+
+    // A replica's preStop returns at once and changes nothing.
+    const replicaIndex = [0, 1, 2].find((i) => i !== masterIndex)!;
+    const onReplica = run('/bin/sh', [join(scriptsDir, 'redis-prestop.sh')], { env: nodeEnv(replicaIndex) });
+    expect(onReplica.status).toBe(0);
+    expect(onReplica.stderr).toMatch(/not this node: nothing to hand over/);
+    expect(masterOf(nodes[1]!.sentinelPort)).toBe(before);
+
+    // The master's preStop: writes made up to the call survive on the new master.
+    const master = nodes[masterIndex]!;
+    for (let i = 0; i < 100; i++) cliOk(master.redisPort, ['SET', `prestop:${i}`, `v${i}`]);
+    const started = Date.now();
+    const onMaster = await runAsync('/bin/sh', [join(scriptsDir, 'redis-prestop.sh')], { env: nodeEnv(masterIndex) });
+    const tookMs = Date.now() - started;
+    expect(onMaster.status, onMaster.stderr).toBe(0);
+    expect(onMaster.stderr).toMatch(/is failing \S+ over/);
+    expect(onMaster.stderr).toMatch(/handed over: now a replica of 127\.0\.0\.1:\d+/);
+    // Well inside the 60 s grace period, and far sooner than waiting for down-after-milliseconds + election.
+    expect(tookMs).toBeLessThan(40_000);
+    const after = masterOf(nodes.find((n, i) => i !== masterIndex)!.sentinelPort);
+    expect(after).not.toBe(before);
+    const port = Number(after.split(':')[1]);
+    expect(cliOk(master.redisPort, ['ROLE']).split('\n')[0]).toBe('slave');
+    expect(cliOk(port, ['ROLE']).split('\n')[0]).toBe('master');
+    expect(cliOk(port, ['GET', 'prestop:99'])).toBe('v99');
+    // The node then stops (SIGTERM, as the kubelet sends after preStop) and the new master keeps taking writes.
+    await master.redis!.stop();
+    cliOk(port, ['SET', 'after-prestop', 'yes']);
+    expect(cliOk(port, ['GET', 'after-prestop'])).toBe('yes');
+    console.log(`controlled failover took ${tookMs} ms`);
+  }, 120_000);
 });
