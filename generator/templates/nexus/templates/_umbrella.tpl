@@ -139,3 +139,58 @@ Arguments (dict): context, allowTo (list), defaultPort (optional), tiers (option
 {{- end -}}
 {{- toYaml (dict "rules" $rules "external" ($external | uniq)) -}}
 {{- end -}}
+
+{{/*
+nexus.umbrella.retained: what `helm uninstall` leaves behind on purpose, as a YAML list of {kind, names,
+why}: every StatefulSet volume claim (Kubernetes never deletes them with the StatefulSet: the data
+outlives the release, and a reinstall under the same release name mounts it again), and every object
+marked `helm.sh/resource-policy: keep`. NOTES.txt prints it; test/charts/uninstall.test.ts checks it
+against the render. Argument: the root context.
+*/}}
+{{- define "nexus.umbrella.retained" -}}
+{{- $out := list -}}
+{{- $db := .Values.database -}}
+{{- $dbName := include "nexus.umbrella.tierFullname" (dict "context" . "tier" "database") -}}
+{{- if $db.enabled -}}
+{{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "data-%s-0" $dbName)) "why" "PostgreSQL data (StatefulSet volume claim; persistentVolumeClaimRetentionPolicy Retain)") -}}
+{{- if or $db.backup.enabled $db.restore.requestId -}}
+{{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "%s-backups" $dbName | trunc 63 | trimSuffix "-")) "why" "the database dumps (helm.sh/resource-policy: keep): a backup must survive the release it backs up") -}}
+{{- end -}}
+{{- end -}}
+{{- $cache := .Values.cache -}}
+{{- $cacheName := include "nexus.umbrella.tierFullname" (dict "context" . "tier" "cache") -}}
+{{- if and $cache.enabled $cache.persistence.enabled -}}
+{{- $names := list -}}
+{{- range $i := until (int $cache.replicas) -}}
+{{- $names = append $names (printf "data-%s-%d" $cacheName $i) -}}
+{{- end -}}
+{{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" $names "why" "Redis data, AOF and RDB (StatefulSet volume claims)") -}}
+{{- end -}}
+{{- $mon := .Values.monitoring -}}
+{{- $monName := include "nexus.umbrella.tierFullname" (dict "context" . "tier" "monitoring") -}}
+{{- if and $mon.enabled (eq $mon.mode "bundled") -}}
+{{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "data-%s-0" (printf "%s-prometheus" $monName | trunc 63 | trimSuffix "-"))) "why" "Prometheus metrics (StatefulSet volume claim)") -}}
+{{- if $mon.alertmanager.enabled -}}
+{{- $names := list -}}
+{{- range $i := until (int $mon.alertmanager.replicas) -}}
+{{- $names = append $names (printf "data-%s-%d" (printf "%s-alertmanager" $monName | trunc 63 | trimSuffix "-") $i) -}}
+{{- end -}}
+{{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" $names "why" "AlertManager silences and notification log (StatefulSet volume claims)") -}}
+{{- end -}}
+{{- end -}}
+{{- $production := eq (.Values.global.environment | default "development") "production" -}}
+{{- $secrets := list -}}
+{{- if and $db.enabled (not $db.auth.existingSecret) (not $production) -}}
+{{- $secrets = append $secrets $dbName -}}
+{{- end -}}
+{{- if and $cache.enabled $cache.auth.enabled (not $cache.auth.existingSecret) (not $production) -}}
+{{- $secrets = append $secrets $cacheName -}}
+{{- end -}}
+{{- with $secrets -}}
+{{- $out = append $out (dict "kind" "Secret" "names" . "why" "generated passwords the kept data volumes were initialised with (helm.sh/resource-policy: keep): a reinstall must find them") -}}
+{{- end -}}
+{{- if .Values.namespace.create -}}
+{{- $out = append $out (dict "kind" "Namespace" "names" (list .Release.Namespace) "why" "created by the chart (helm.sh/resource-policy: keep): deleting it would delete every volume above") -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}

@@ -8,7 +8,8 @@ so a tier gains a feature by declaring its section in the schema.
 {{/*
 nexus.stateless.configEnv: the non-secret environment of a stateless tier as a YAML map: `env`, plus
   - `database` section → DATABASE_HOST/PORT/NAME/USER/SSLMODE (host defaults to `<release>-database-pgbouncer`)
-  - `redis` section    → REDIS_HOST/PORT, and REDIS_SENTINEL_HOSTS/REDIS_SENTINEL_MASTER with Sentinel
+  - `redis` section    → REDIS_SENTINEL_HOSTS/REDIS_SENTINEL_MASTER with Sentinel (the clients ask it for
+                         the master), else REDIS_HOST/PORT (a master-only address)
   - `metrics` section  → METRICS_PORT/METRICS_PATH when enabled
   - `apiBasePath`      → API_BASE_PATH, and BACKEND_URL (default `http://<release>-backend:8000`)
 Values in `env` win. Argument: the root context.
@@ -25,11 +26,13 @@ Values in `env` win. Argument: the root context.
 {{- end -}}
 {{- with .Values.redis -}}
 {{- $host := .host | default (include "nexus.tierFullname" (dict "context" $ "tier" "cache")) -}}
-{{- $_ := set $env "REDIS_HOST" $host -}}
-{{- $_ := set $env "REDIS_PORT" (toString (.port | int64)) -}}
 {{- if .sentinel.enabled -}}
+{{- /* Only Sentinel: a Redis address here would be a node that may be a replica (READONLY errors). */ -}}
 {{- $_ := set $env "REDIS_SENTINEL_HOSTS" (printf "%s:%d" $host (.sentinel.port | int64)) -}}
 {{- $_ := set $env "REDIS_SENTINEL_MASTER" .sentinel.masterSet -}}
+{{- else -}}
+{{- $_ := set $env "REDIS_HOST" $host -}}
+{{- $_ := set $env "REDIS_PORT" (toString (.port | int64)) -}}
 {{- end -}}
 {{- end -}}
 {{- with .Values.metrics -}}

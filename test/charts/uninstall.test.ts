@@ -1,0 +1,75 @@
+/**
+ * NOTES.txt lists exactly what `helm uninstall` leaves behind: every volume claim the StatefulSets make
+ * (Kubernetes never deletes them with the StatefulSet) and every object marked
+ * `helm.sh/resource-policy: keep` — no more, no less, on each overlay and on variants that change them.
+ * Hook objects carry delete policies, so no successful hook run stays behind.
+ */
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../util/paths.ts';
+import { harnessChart } from '../helpers/chart-harness.ts';
+import { CRD_API_VERSIONS, helm, isHook, parseManifests, renderChart, type K8sObject } from './helpers.ts';
+
+type Any = Record<string, any>;
+
+const DUMP = {
+  'zz-retained-dump.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: retained-dump\ndata:\n  list: |\n    {{- include "nexus.umbrella.retained" . | nindent 4 }}\n',
+};
+
+/** What outlives `helm uninstall`, read from the render: claims of StatefulSets and kept objects. */
+function survivors(objects: K8sObject[]): string[] {
+  const out: string[] = [];
+  for (const o of objects) {
+    if (o.kind === 'StatefulSet') {
+      const spec = o.spec as Any;
+      if (spec.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete') continue;
+      for (const t of spec.volumeClaimTemplates ?? []) for (let i = 0; i < (spec.replicas ?? 1); i++) out.push(`PersistentVolumeClaim/${t.metadata.name}-${o.metadata.name}-${i}`);
+    }
+    if (o.metadata.annotations?.['helm.sh/resource-policy'] === 'keep') out.push(`${o.kind}/${o.metadata.name}`);
+  }
+  return out.sort();
+}
+
+const VARIANTS: [string, string[], Record<string, unknown>][] = [
+  ['values.staging.yaml', ['values.staging.yaml'], {}],
+  ['values.production.yaml', ['values.production.yaml'], {}],
+  ['the defaults (generated passwords)', [], {}],
+  ['defaults, namespace.create, no cache persistence, 2 AlertManagers, no backups', [], { namespace: { create: true }, cache: { persistence: { enabled: false } }, monitoring: { alertmanager: { replicas: 2 } }, database: { backup: { enabled: false } } }],
+  ['defaults without monitoring and cache', [], { monitoring: { enabled: false }, cache: { enabled: false } }],
+];
+
+describe.each(VARIANTS)('what stays after helm uninstall: %s', (_label, files, extra) => {
+  it('the list NOTES.txt prints is exactly what the render leaves behind', async () => {
+    const docs = (await renderChart({ chartDir: harnessChart(DUMP), valuesFiles: files, valuesJson: extra, apiVersions: CRD_API_VERSIONS })).map((d) => d.object);
+    const dump = docs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'retained-dump') as Any;
+    const listed = (parse(dump.data.list) as { kind: string; names: string[]; why: string }[]).flatMap((e) => {
+      expect(e.why.length, `${e.kind} ${e.names} says why`).toBeGreaterThan(10);
+      return e.names.map((n) => `${e.kind}/${n}`);
+    });
+    const rendered = docs.filter((o) => o.metadata.name !== 'retained-dump');
+    const expected = survivors(rendered);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(listed.sort()).toEqual(expected);
+  });
+
+  it('every hook has a delete policy that removes a successful run', async () => {
+    const docs = (await renderChart({ valuesFiles: files, valuesJson: extra, apiVersions: CRD_API_VERSIONS })).map((d) => d.object);
+    const hooks = docs.filter(isHook);
+    for (const h of hooks) expect(h.metadata.annotations!['helm.sh/hook-delete-policy'], `${h.kind} ${h.metadata.name}`).toMatch(/hook-succeeded/);
+  });
+});
+
+describe('NOTES.txt prints the list (helm 4 install --dry-run=client)', () => {
+  it('names every claim and kept object of the production overlay', async () => {
+    const r = await helm('helm4', ['install', 'nexus', join(PROJECT_ROOT, 'charts/nexus'), '-n', 'nexus-platform', '-f', join(PROJECT_ROOT, 'values.production.yaml'), '--dry-run=client']);
+    expect(r.code, r.stderr).toBe(0);
+    const notes = r.stdout.slice(r.stdout.indexOf('NOTES:'));
+    const section = notes.slice(notes.indexOf('After `helm uninstall nexus -n nexus-platform`'));
+    expect(section.length).toBeGreaterThan(100);
+    const manifest = r.stdout.slice(0, r.stdout.indexOf('NOTES:'));
+    const objects = parseManifests(manifest.slice(manifest.indexOf('---')));
+    for (const s of survivors(objects.map((d) => d.object))) expect(section).toContain(s.split('/')[1]);
+    expect(section).toMatch(/migrations Job that FAILED/);
+  });
+});
