@@ -42,7 +42,7 @@ export const GatewaySection = z
       .describe('TLS at the edge.'),
     rateLimiting: z
       .strictObject({
-        enabled: z.boolean().default(true).describe('Create KongPlugin rate limiting (when configuration.konghq.com/v1 is served, or forced).'),
+        enabled: z.boolean().default(true).describe('Create KongPlugin rate limiting (when configuration.konghq.com/v1 is served, or forced; in production always, so it is never left out silently: `false` is the explicit opt-out).'),
         force: z.boolean().default(false).describe('Render the KongPlugin without detecting the API.'),
         perSecond: z.number().int().min(1).nullable().default(null).describe('Requests per second per client; null for no per-second limit.'),
         perMinute: z.number().int().min(1).default(600).describe('Requests per minute per client.'),

@@ -14,6 +14,10 @@ export const GlobalSection = z
       .default('')
       .describe('Public DNS name of the platform; the gateway routes it.'),
     storageClass: z.string().default('').describe('StorageClass for every PVC that sets none; empty uses the cluster default. Set it before the first install: changing it later fails the upgrade (a PVC\'s class and a StatefulSet\'s volumeClaimTemplates are immutable).'),
+    checkPrerequisites: z
+      .boolean()
+      .default(true)
+      .describe('On a live cluster (`helm install`/`upgrade`; never under `helm template`), check every prerequisite the release references and does not create (Secrets with their keys, StorageClasses, IngressClass, cert-manager issuers, CRD APIs) before anything changes, and fail once listing everything missing. Needs `get` on those cluster-scoped kinds; set false for a deployer without it.'),
     commonLabels: stringMap().default({}).describe('Labels added to every object (never to selectors).'),
     commonAnnotations: stringMap().default({}).describe('Annotations added to every object.'),
     metricsScrapers: z

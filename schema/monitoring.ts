@@ -54,7 +54,7 @@ export const MonitoringSection = z
     mode: z
       .enum(['bundled', 'operator'])
       .default('bundled')
-      .describe('`bundled`: run Prometheus here; `operator`: emit ServiceMonitor/PrometheusRule for an existing Prometheus Operator (when `monitoring.coreos.com/v1` is served, or `operator.force`).'),
+      .describe('`bundled`: run Prometheus here; `operator`: emit ServiceMonitor/PrometheusRule for an existing Prometheus Operator (when `monitoring.coreos.com/v1` is served, or `operator.force`; in production always, so they are never left out silently).'),
     operator: z
       .strictObject({
         force: z.boolean().default(false).describe('Render ServiceMonitor/PrometheusRule without detecting the API (e.g. with `helm template`).'),

@@ -83,7 +83,7 @@ const metrics = (d: StatelessTierDefaults['metrics']) =>
       path: z.string().startsWith('/').default(d.path).describe('Metrics path; the app reads it from `METRICS_PATH`.'),
       serviceMonitor: z
         .strictObject({
-          enabled: z.boolean().default(false).describe('Create a ServiceMonitor (when monitoring.coreos.com/v1 is served, or forced).'),
+          enabled: z.boolean().default(false).describe('Create a ServiceMonitor (when monitoring.coreos.com/v1 is served, or forced; in production always, so it is never left out silently).'),
           force: z.boolean().default(false).describe('Render the ServiceMonitor without detecting the API.'),
           interval: promDuration().default('30s').describe('Scrape interval.'),
         })

@@ -152,7 +152,7 @@ export const vpa = (d: { enabled: boolean }) =>
   z
     .strictObject({
       enabled: z.boolean().default(d.enabled).describe('Create a VerticalPodAutoscaler (autoscaling.k8s.io/v1) when the cluster serves that API.'),
-      force: z.boolean().default(false).describe('Render the VPA even when the API is not detected (e.g. with `helm template`).'),
+      force: z.boolean().default(false).describe('Render the VPA even when the API is not detected (e.g. with `helm template`). Production always renders it (never left out silently; the prerequisites check reports a missing API): opt out with `vpa.enabled: false`.'),
       updateMode: z
         .enum(VPA_UPDATE_MODES)
         .default('Off')

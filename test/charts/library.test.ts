@@ -145,19 +145,22 @@ describe('autoscaling and capability gates', () => {
     expect(byComponent(docs, 'HorizontalPodAutoscaler', 'backend')).toBeDefined();
   });
 
-  it('renders the VPA only when autoscaling.k8s.io/v1 is served or forced', async () => {
-    const [none, served, forced] = await Promise.all([prod(), prod({ apiVersions: ['autoscaling.k8s.io/v1'] }), prod({ set: { 'frontend.vpa.force': true } })]);
+  it('renders the VPA only when autoscaling.k8s.io/v1 is served or forced (outside production; production always)', async () => {
+    const staging = { 'global.environment': 'staging' };
+    const [none, served, forced, production] = await Promise.all([prod({ set: staging }), prod({ set: staging, apiVersions: ['autoscaling.k8s.io/v1'] }), prod({ set: { ...staging, 'frontend.vpa.force': true } }), prod()]);
     expect(ofKind(none, 'VerticalPodAutoscaler')).toEqual([]);
+    expect(ofKind(production, 'VerticalPodAutoscaler').map(componentOf).sort()).toEqual(['backend', 'frontend']);
     expect(ofKind(served, 'VerticalPodAutoscaler').map(componentOf).sort()).toEqual(['backend', 'frontend']);
     expect(ofKind(forced, 'VerticalPodAutoscaler').map(componentOf)).toEqual(['frontend']);
     const vpa = byComponent(served, 'VerticalPodAutoscaler', 'frontend')!.spec as { targetRef: { kind: string; name: string } };
     expect(vpa.targetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'nexus-frontend' });
   });
 
-  it('renders the backend ServiceMonitor only when monitoring.coreos.com/v1 is served, selecting the metrics port', async () => {
+  it('renders the backend ServiceMonitor only when monitoring.coreos.com/v1 is served (outside production; production always), selecting the metrics port', async () => {
     const set = { 'backend.metrics.serviceMonitor.enabled': true };
-    const [none, served] = await Promise.all([prod({ set }), prod({ set, apiVersions: ['monitoring.coreos.com/v1'] })]);
+    const [none, served, production] = await Promise.all([prod({ set: { ...set, 'global.environment': 'staging' } }), prod({ set, apiVersions: ['monitoring.coreos.com/v1'] }), prod({ set })]);
     expect(byComponent(none, 'ServiceMonitor', 'backend')).toBeUndefined();
+    expect(byComponent(production, 'ServiceMonitor', 'backend')).toBeDefined();
     const sm = byComponent(served, 'ServiceMonitor', 'backend')!.spec as { selector: LabelSelector; endpoints: { port: string; path: string }[] };
     const svc = ofKind(served, 'Service').filter((s) => selectorMatches(sm.selector, s.metadata.labels ?? {}));
     expect(svc.map((s) => s.metadata.name)).toEqual(['nexus-backend']);
@@ -168,8 +171,9 @@ describe('autoscaling and capability gates', () => {
 });
 
 describe('gateway', () => {
-  it('rate-limits with a KongPlugin only when configuration.konghq.com/v1 is served, and the Ingress references it', async () => {
-    const [none, served] = await Promise.all([prod(), prod({ apiVersions: ['configuration.konghq.com/v1'] })]);
+  it('rate-limits with a KongPlugin only when configuration.konghq.com/v1 is served (outside production; production always), and the Ingress references it', async () => {
+    const [none, served, production] = await Promise.all([prod({ set: { 'global.environment': 'staging' } }), prod({ apiVersions: ['configuration.konghq.com/v1'] }), prod()]);
+    expect(ofKind(production, 'KongPlugin').length).toBe(1);
     expect(ofKind(none, 'KongPlugin')).toEqual([]);
     expect(ofKind(none, 'Ingress')[0]!.metadata.annotations).not.toHaveProperty('konghq.com/plugins');
     const plugin = ofKind(served, 'KongPlugin')[0]!;

@@ -40,7 +40,7 @@ describe.each([...ENV_FILES.map((f) => [f, {}] as const), ['values.production.ya
     docs = (await renderChart({ valuesFiles: [file], valuesJson: extra as Record<string, unknown>, apiVersions: CRD_API_VERSIONS })).map((d) => d.object);
     const { pods, sts } = redisPods(docs);
     expect(pods.length).toBe(3);
-    const redisPort = (podTemplateOf(sts)!.spec.containers.find((c) => c.name === 'redis')!.ports as Any[])[0].containerPort;
+    const redisPort = (podTemplateOf(sts)!.spec.containers.find((c) => c.name === 'redis')!.ports as Any[])[0]!.containerPort;
     const services = docs.filter((o) => o.kind === 'Service') as Any[];
     const touching = services.filter((s) => pods.some((p) => selectorMatches({ matchLabels: s.spec.selector }, p)));
     expect(touching.length).toBe(2);

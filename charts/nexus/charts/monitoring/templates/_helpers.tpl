@@ -9,7 +9,7 @@ nexus.monitoring.operatorApi: "true" when ServiceMonitor/PrometheusRule objects 
 mode, and monitoring.coreos.com/v1 is served (or operator.force). Argument: the root context.
 */}}
 {{- define "nexus.monitoring.operatorApi" -}}
-{{- if and (eq .Values.mode "operator") (or .Values.operator.force (.Capabilities.APIVersions.Has "monitoring.coreos.com/v1")) -}}
+{{- if and (eq .Values.mode "operator") (include "nexus.apiServed" (dict "context" . "api" "monitoring.coreos.com/v1" "force" .Values.operator.force)) -}}
 true
 {{- end -}}
 {{- end -}}
