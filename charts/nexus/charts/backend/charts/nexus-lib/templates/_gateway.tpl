@@ -24,7 +24,7 @@ only the umbrella sees which tiers are enabled, so it renders the routes). Every
 
 {{/* nexus.gateway.rateLimitOn: "true" when the KongPlugin renders (enabled, and configuration.konghq.com/v1 served or forced). */}}
 {{- define "nexus.gateway.rateLimitOn" -}}
-{{- if and .gateway.rateLimiting.enabled (or .gateway.rateLimiting.force (.context.Capabilities.APIVersions.Has "configuration.konghq.com/v1")) -}}
+{{- if and .gateway.rateLimiting.enabled (include "nexus.apiServed" (dict "context" .context "api" "configuration.konghq.com/v1" "force" .gateway.rateLimiting.force)) -}}
 true
 {{- end -}}
 {{- end -}}

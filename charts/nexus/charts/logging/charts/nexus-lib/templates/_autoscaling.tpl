@@ -65,7 +65,7 @@ Arguments (dict):
   force       optional; render without detecting the API
 */}}
 {{- define "nexus.vpa" -}}
-{{- if and .vpa.enabled (or .force .vpa.force (.context.Capabilities.APIVersions.Has "autoscaling.k8s.io/v1")) -}}
+{{- if and .vpa.enabled (or .force (include "nexus.apiServed" (dict "context" .context "api" "autoscaling.k8s.io/v1" "force" .vpa.force))) -}}
 {{- $name := include "nexus.resourceName" . -}}
 apiVersion: autoscaling.k8s.io/v1
 kind: VerticalPodAutoscaler

@@ -12,7 +12,7 @@ Arguments (dict):
   force           optional; render without detecting the API
 */}}
 {{- define "nexus.serviceMonitor" -}}
-{{- if and .serviceMonitor.enabled (or .force .serviceMonitor.force (.context.Capabilities.APIVersions.Has "monitoring.coreos.com/v1")) -}}
+{{- if and .serviceMonitor.enabled (or .force (include "nexus.apiServed" (dict "context" .context "api" "monitoring.coreos.com/v1" "force" .serviceMonitor.force))) -}}
 apiVersion: monitoring.coreos.com/v1
 kind: ServiceMonitor
 {{ include "nexus.metadata" (merge (dict "labels" (.serviceMonitor.labels | default dict)) .) }}
