@@ -37,6 +37,7 @@ const VARIANTS: [string, string[], Record<string, unknown>][] = [
   ['the defaults (generated passwords)', [], {}],
   ['defaults, namespace.create, no cache persistence, 2 AlertManagers, no backups', [], { namespace: { create: true }, cache: { persistence: { enabled: false } }, monitoring: { alertmanager: { replicas: 2 } }, database: { backup: { enabled: false } } }],
   ['defaults without monitoring and cache', [], { monitoring: { enabled: false }, cache: { enabled: false } }],
+  ['production with Grafana persistence', ['values.production.yaml'], { monitoring: { grafana: { persistence: { enabled: true } } } }],
 ];
 
 describe.each(VARIANTS)('what stays after helm uninstall: %s', (_label, files, extra) => {

@@ -178,6 +178,9 @@ against the render. Argument: the root context.
 {{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" $names "why" "AlertManager silences and notification log (StatefulSet volume claims)") -}}
 {{- end -}}
 {{- end -}}
+{{- if and $mon.enabled $mon.grafana.enabled $mon.grafana.persistence.enabled -}}
+{{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "%s-grafana" $monName | trunc 63 | trimSuffix "-")) "why" "Grafana's database: users, UI-made dashboards, annotations (helm.sh/resource-policy: keep)") -}}
+{{- end -}}
 {{- $production := eq (.Values.global.environment | default "development") "production" -}}
 {{- $secrets := list -}}
 {{- if and $db.enabled (not $db.auth.existingSecret) (not $production) -}}
