@@ -43,7 +43,8 @@ describe.each(HELM_FLAVOURS)('%s', (flavour: HelmFlavour) => {
       expect(ports('nexus-database-headless')).toEqual([5432, 9187]);
       expect((find(o, 'Service', 'nexus-database-headless') as Any).spec.clusterIP).toBe('None');
       expect(ports('nexus-database-pgbouncer')).toEqual([6432, 9127]);
-      expect(ports('nexus-cache')).toEqual([6379, 26379]);
+      // The client Service publishes only Sentinel: clients ask it for the master (no port that mixes roles).
+      expect(ports('nexus-cache')).toEqual([26379]);
       expect((find(o, 'Service', 'nexus-cache-headless') as Any).spec.clusterIP).toBe('None');
       // Exporters are published once per component (for ServiceMonitors), never on the client Services.
       expect(ports('nexus-cache-headless')).toEqual([6379, 26379, 9121]);
