@@ -152,7 +152,9 @@ against the render. Argument: the root context.
 {{- $db := .Values.database -}}
 {{- $dbName := include "nexus.umbrella.tierFullname" (dict "context" . "tier" "database") -}}
 {{- if $db.enabled -}}
+{{- if ne ($db.mode | default "bundled") "cloudnativepg" -}}
 {{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "data-%s-0" $dbName)) "why" "PostgreSQL data (StatefulSet volume claim; persistentVolumeClaimRetentionPolicy Retain)") -}}
+{{- end -}}
 {{- if or $db.backup.enabled $db.restore.requestId -}}
 {{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "%s-backups" $dbName | trunc 63 | trimSuffix "-")) "why" "the database dumps (helm.sh/resource-policy: keep): a backup must survive the release it backs up") -}}
 {{- end -}}
