@@ -81,7 +81,7 @@ describe('live prerequisites check: what it reports', () => {
     expect(listed(r.stderr)).toEqual([
       'Secret nexus-db-credentials: no key postgres-password (PostgreSQL passwords (application user and superuser); backend DATABASE_PASSWORD)',
       'Secret nexus-tls: type Opaque, needs kubernetes.io/tls (TLS certificate of the Ingress)',
-      expect.stringMatching(/^StorageClass fast-ssd: missing \(PostgreSQL data volume; /),
+      expect.stringMatching(/^StorageClass fast-ssd: missing \(PostgreSQL data volume/),
     ]);
   });
 

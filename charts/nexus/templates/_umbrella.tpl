@@ -184,6 +184,10 @@ against the render. Argument: the root context.
 {{- if and $mon.enabled $mon.grafana.enabled $mon.grafana.persistence.enabled -}}
 {{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "%s-grafana" $monName | trunc 63 | trimSuffix "-")) "why" "Grafana's database: users, UI-made dashboards, annotations (helm.sh/resource-policy: keep)") -}}
 {{- end -}}
+{{- $log := .Values.logging | default dict -}}
+{{- if $log.enabled -}}
+{{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "data-%s-0" (printf "%s-loki" (include "nexus.umbrella.tierFullname" (dict "context" . "tier" "logging")) | trunc 63 | trimSuffix "-"))) "why" "Loki's log chunks and index (StatefulSet volume claim)") -}}
+{{- end -}}
 {{- $production := eq (.Values.global.environment | default "development") "production" -}}
 {{- $secrets := list -}}
 {{- if and $db.enabled (not $db.auth.existingSecret) (not $production) -}}
