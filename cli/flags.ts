@@ -31,3 +31,36 @@ export function addValuesOptions(cmd: Command, what = 'render'): Command {
 export function valuesOptions(flags: ValuesFlags): { valuesFiles: string[]; environments?: string[]; set: string[]; setString: string[]; setFile: string[]; setJson: string[] } {
   return { valuesFiles: flags.values, ...(flags.env.length ? { environments: flags.env } : {}), set: flags.set, setString: flags.setString, setFile: flags.setFile, setJson: flags.setJson };
 }
+
+/** How a chart is rendered (beside its values), as `nexus render` and `nexus images` take it. */
+export interface ChartRenderFlags extends ValuesFlags {
+  chart?: string;
+  helm?: string;
+  kubeVersion?: string;
+  apiVersions: string[];
+  releaseName: string;
+  namespace: string;
+}
+
+export function addChartRenderOptions(cmd: Command, apiVersionsHelp = 'helm --api-versions (repeatable or comma-separated)'): Command {
+  return addValuesOptions(cmd)
+    .option('--chart <dir>', 'chart directory (default charts/nexus)')
+    .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
+    .option('--kube-version <version>', 'helm --kube-version')
+    .option('--api-versions <list>', apiVersionsHelp, collectCsv, [] as string[])
+    .option('--release-name <name>', 'release name', 'nexus')
+    .option('-n, --namespace <ns>', 'release namespace', 'nexus');
+}
+
+/** ChartRenderFlags → the options of the validator's renderOnly. */
+export function chartRenderOptions(flags: ChartRenderFlags) {
+  return {
+    ...valuesOptions(flags),
+    ...(flags.chart ? { chartDir: flags.chart } : {}),
+    ...(flags.helm ? { helmPath: flags.helm } : {}),
+    ...(flags.kubeVersion ? { kubeVersion: flags.kubeVersion } : {}),
+    ...(flags.apiVersions.length ? { apiVersions: flags.apiVersions } : {}),
+    releaseName: flags.releaseName,
+    namespace: flags.namespace,
+  };
+}

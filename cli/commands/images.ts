@@ -2,16 +2,10 @@ import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { formatLocation } from '../../util/errors.ts';
 import type { K8sResource } from '../../core/types.ts';
-import { addValuesOptions, collectCsv, valuesOptions, type ValuesFlags } from '../flags.ts';
+import { addChartRenderOptions, chartRenderOptions, type ChartRenderFlags } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 
-interface ImagesFlags extends ValuesFlags {
-  chart?: string;
-  helm?: string;
-  kubeVersion?: string;
-  apiVersions: string[];
-  releaseName: string;
-  namespace: string;
+interface ImagesFlags extends ChartRenderFlags {
   format: 'text' | 'json';
   output?: string;
 }
@@ -22,18 +16,13 @@ interface ImagesFlags extends ValuesFlags {
  * sorted and de-duplicated, one reference a line or as JSON with the objects that use each one.
  */
 export function registerImages(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addValuesOptions(
+  addChartRenderOptions(
     program
       .command('images')
       .description('list every container image the renders use (default: the umbrella chart with values.staging.yaml and values.production.yaml, hooks and tests included), sorted and de-duplicated: the input for image scanning and for mirroring into another registry')
       .argument('[inputs...]', 'manifest files, directories or - (stdin) to read instead of rendering a chart'),
+    'helm --api-versions (repeatable or comma-separated; default for the umbrella chart: the CRD APIs it gates on)',
   )
-    .option('--chart <dir>', 'chart directory (default charts/nexus)')
-    .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
-    .option('--kube-version <version>', 'helm --kube-version')
-    .option('--api-versions <list>', 'helm --api-versions (repeatable or comma-separated; default for the umbrella chart: the CRD APIs it gates on)', collectCsv, [] as string[])
-    .option('--release-name <name>', 'release name', 'nexus')
-    .option('-n, --namespace <ns>', 'release namespace', 'nexus')
     .addOption(new Option('--format <format>', 'output format: one reference a line, or JSON with registry, repository, tag, digest and the objects using each image').choices(['text', 'json']).default('text'))
     .option('-o, --output <file>', 'write the list to a file instead of stdout')
     .action(async (inputs: string[], opts: ImagesFlags) => {
@@ -46,15 +35,7 @@ export function registerImages(program: Command, io: CliIo, setExit: (code: numb
       } else {
         const { renderOnly } = await import('../../validator/run.ts');
         // Every render's images, merged: by default one render per environment (staging and production).
-        const renders = await renderOnly({
-          ...valuesOptions(opts),
-          ...(opts.chart ? { chartDir: opts.chart } : {}),
-          ...(opts.helm ? { helmPath: opts.helm } : {}),
-          ...(opts.kubeVersion ? { kubeVersion: opts.kubeVersion } : {}),
-          ...(opts.apiVersions.length ? { apiVersions: opts.apiVersions } : {}),
-          releaseName: opts.releaseName,
-          namespace: opts.namespace,
-        });
+        const renders = await renderOnly(chartRenderOptions(opts));
         let failed = false;
         for (const r of renders) {
           for (const f of r.failed ?? []) {

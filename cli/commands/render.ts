@@ -1,43 +1,25 @@
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { formatLocation } from '../../util/errors.ts';
-import { addValuesOptions, collectCsv, valuesOptions, type ValuesFlags } from '../flags.ts';
+import { addChartRenderOptions, chartRenderOptions, type ChartRenderFlags } from '../flags.ts';
 import type { CliIo } from '../io.ts';
 
-interface RenderFlags extends ValuesFlags {
-  chart?: string;
-  helm?: string;
-  kubeVersion?: string;
-  apiVersions: string[];
-  releaseName: string;
-  namespace: string;
+interface RenderFlags extends ChartRenderFlags {
   output?: string;
 }
 
 /** `nexus render`: the manifests `nexus validate` checks, exactly as helm renders them (one values file). */
 export function registerRender(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  addValuesOptions(
+  addChartRenderOptions(
     program.command('render').description('print the manifests helm renders, as `nexus validate` sees them (default: values.production.yaml on the umbrella chart)'),
   )
-    .option('--chart <dir>', 'chart directory (default charts/nexus)')
-    .option('--helm <path>', 'helm binary (default: $HELM_BIN, then the bundled helm 4.1.4)')
-    .option('--kube-version <version>', 'helm --kube-version')
-    .option('--api-versions <list>', 'helm --api-versions (repeatable or comma-separated)', collectCsv, [] as string[])
-    .option('--release-name <name>', 'release name', 'nexus')
-    .option('-n, --namespace <ns>', 'release namespace', 'nexus')
     .option('-o, --output <file>', 'write the manifests to a file instead of stdout')
     .action(async (opts: RenderFlags) => {
       const { renderOnly } = await import('../../validator/run.ts');
       const renders = await renderOnly({
-        ...valuesOptions(opts),
+        ...chartRenderOptions(opts),
         // One render by default: production (the umbrella chart), or the chart's defaults.
         ...(!opts.values.length && !opts.env.length && !opts.chart ? { environments: ['production'] } : {}),
-        ...(opts.chart ? { chartDir: opts.chart } : {}),
-        ...(opts.helm ? { helmPath: opts.helm } : {}),
-        ...(opts.kubeVersion ? { kubeVersion: opts.kubeVersion } : {}),
-        ...(opts.apiVersions.length ? { apiVersions: opts.apiVersions } : {}),
-        releaseName: opts.releaseName,
-        namespace: opts.namespace,
       });
       let text = '';
       let failed = false;
