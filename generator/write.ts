@@ -26,6 +26,7 @@ import { onCleanup } from '../util/cleanup.ts';
 import { fsError, NexusError } from '../util/errors.ts';
 import { faultPoint } from '../util/fault.ts';
 import type { OutputFile } from './types.ts';
+import { isProcessAlive } from '../util/pid.ts';
 
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -49,14 +50,6 @@ interface Journal {
 const journalPath = (outDir: string, top: string) => join(outDir, `.${top}.swap`);
 const LOCK = '.generate.lock';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Takes `<outDir>/.generate.lock` (holding our pid). A lock left by a dead process is taken over; a
@@ -71,7 +64,7 @@ function takeLock(outDir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fsError(err, 'create the lock file', lock);
       const holder = Number.parseInt(readFileSync(lock, 'utf8'), 10);
-      if (Number.isInteger(holder) && holder !== process.pid && isAlive(holder)) {
+      if (Number.isInteger(holder) && holder !== process.pid && isProcessAlive(holder)) {
         throw new NexusError(`another \`nexus generate\` (pid ${holder}) is writing ${outDir}`, { location: { file: lock }, hint: `wait for it to finish; if no such process is running, remove ${lock}` });
       }
       rmSync(lock, { force: true }); // left by a process that no longer runs

@@ -17,6 +17,7 @@ import { onCleanup } from '../util/cleanup.ts';
 import { NexusError } from '../util/errors.ts';
 import { faultPointAsync } from '../util/fault.ts';
 import { helmOrThrow, type HelmRunner } from './helm-exec.ts';
+import { isProcessAlive } from '../util/pid.ts';
 
 export interface SignOptions {
   /** Key name, e-mail or fingerprint (as `helm package --key`). */
@@ -76,14 +77,6 @@ function destroyGpgHome(home: string): void {
   rmSync(home, { recursive: true, force: true });
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Homes left by runs that were killed outright (SIGKILL runs no handler): their agent is stopped and
@@ -99,7 +92,7 @@ export function sweepStaleGpgHomes(dir = tmpdir()): string[] {
   }
   for (const name of names) {
     const m = new RegExp(`^${GPG_HOME_PREFIX}(\\d+)-`).exec(name);
-    if (!m || isAlive(Number(m[1]))) continue;
+    if (!m || isProcessAlive(Number(m[1]))) continue;
     destroyGpgHome(join(dir, name));
     swept.push(join(dir, name));
   }

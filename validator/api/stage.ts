@@ -5,6 +5,7 @@
  * I/O; one pass per object over its already-parsed value.
  */
 import type { Finding, K8sResource } from '../../core/types.ts';
+import { resourceLocation } from '../../core/resource-location.ts';
 import { parseKubeMinor } from '../kube/deprecations.ts';
 import { groupOf, validateObjectMeta } from './meta.ts';
 import { Reporter, type ApiIssue } from './report.ts';
@@ -21,14 +22,7 @@ function toFinding(r: K8sResource, i: ApiIssue): Finding {
     policyId: i.ruleId,
     severity: i.severity,
     message: i.message,
-    source: r.source,
-    ...(r.file ? { file: r.file } : {}),
-    docIndex: r.docIndex,
-    ...(r.itemIndex !== undefined ? { itemIndex: r.itemIndex } : {}),
-    apiVersion: r.apiVersion,
-    kind: r.kind,
-    ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
-    name: r.name,
+    ...resourceLocation(r),
     jsonPointer: i.pointer,
     ...(i.hint ? { hint: i.hint } : {}),
   };

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PROJECT_ROOT } from '../../util/paths.ts';
 import type { Finding, K8sResource } from '../../core/types.ts';
+import { resourceLocation } from '../../core/resource-location.ts';
 import { ajvErrorsToProblems, unknownFieldProblem, type AjvLikeError, type SchemaProblem } from './ajv-findings.ts';
 import { type BundledCrd, CRDS_DIR, type CrdRegistry, readRegistry } from './crds-registry.ts';
 import { crdVersionSchema, loadCrdFile, type CrdSchema } from './crd.ts';
@@ -159,21 +160,9 @@ export interface SchemaStageResult {
   origins: Record<string, string>;
 }
 
-function resourceContext(r: K8sResource): Partial<Finding> {
-  return {
-    source: r.source,
-    ...(r.file ? { file: r.file } : {}),
-    docIndex: r.docIndex,
-    ...(r.itemIndex !== undefined ? { itemIndex: r.itemIndex } : {}),
-    apiVersion: r.apiVersion,
-    kind: r.kind,
-    ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
-    name: r.name,
-  };
-}
 
 export function problemToFinding(r: K8sResource, p: SchemaProblem): Finding {
-  return { ...resourceContext(r), policyId: p.policyId, severity: p.severity, message: p.message, ...(p.jsonPointer !== undefined ? { jsonPointer: p.jsonPointer } : {}), ...(p.hint ? { hint: p.hint } : {}) } as Finding;
+  return { ...resourceLocation(r), policyId: p.policyId, severity: p.severity, message: p.message, ...(p.jsonPointer !== undefined ? { jsonPointer: p.jsonPointer } : {}), ...(p.hint ? { hint: p.hint } : {}) } as Finding;
 }
 
 export class SchemaStage {

@@ -11,6 +11,7 @@
  * Helm hooks are skipped: Helm deletes and re-creates them instead of updating them. Pure.
  */
 import type { Finding, K8sResource } from '../../core/types.ts';
+import { resourceLocation } from '../../core/resource-location.ts';
 import { escapePointerSegment } from '../../core/json-pointer.ts';
 import { applyServerDefaults } from './defaults.ts';
 import { identityOf, typeKeyOf } from './identity.ts';
@@ -144,14 +145,7 @@ export function checkUpgrade(previous: readonly K8sResource[], current: readonly
           severity: v.severity ?? 'error',
           message: `${v.message} (upgrading from ${options.previousLabel ?? old.source})`,
           hint: v.hint,
-          source: r.source,
-          docIndex: r.docIndex,
-          ...(r.itemIndex !== undefined ? { itemIndex: r.itemIndex } : {}),
-          ...(r.file ? { file: r.file } : {}),
-          apiVersion: r.apiVersion,
-          kind: r.kind,
-          name: r.name,
-          ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
+          ...resourceLocation(r),
           jsonPointer: manifestPointer(r.object, v.path),
         });
       }
