@@ -177,6 +177,16 @@ describe('the node agent pipeline (fluent-bit.yaml, structure)', () => {
     });
   });
 
+  it('ships the bare log line: every key but `log` that the CRI parser and the kubernetes filter add is removed', () => {
+    // Fluent Bit 5.1.1 src/multiline/flb_ml_parser_cri.c: `^(?<time>.+?) (?<stream>stdout|stderr) (?<_p>F|P) (?<log>.*)$`,
+    // with the time key kept in the record; the kubernetes filter adds `kubernetes`.
+    const recordKeys = ['time', 'stream', '_p', 'log', 'kubernetes'];
+    const [loki] = config.pipeline.outputs;
+    const removed = (loki!.remove_keys as string).split(/,\s*/);
+    expect(recordKeys.filter((k) => !removed.includes(k))).toEqual(['log']);
+    expect(loki!.drop_single_key).toBe('raw');
+  });
+
   it('collects extra namespaces when asked', async () => {
     const docs = await renderLogging({ 'logging.enabled': true, 'logging.agent.namespaces[0]': 'batch-jobs', 'logging.agent.namespaces[1]': NS });
     const tail = yamlOf<FluentBitConfig>(dataOf(docs, names.agent, AGENT_NS)['fluent-bit.yaml']!).pipeline.inputs[0]!;

@@ -164,7 +164,10 @@ pipeline:
       host: {{ include "nexus.logging.lokiHost" . }}
       port: {{ .Values.loki.port }}
       labels: {{ include "nexus.logging.lokiLabels" "fluent-bit" }}
-      remove_keys: kubernetes, stream, _p
+      {{- /* The CRI parser keeps its `time` key in the record (time keep = true) beside stream, _p and log.
+             Each record already carries that timestamp, so everything but `log` goes, and drop_single_key
+             ships the bare message instead of `time="…" log="…"`. Found by a loopback run: Fluent Bit 5.1.1 → Loki 3.4.6. */}}
+      remove_keys: kubernetes, stream, _p, time
       line_format: key_value
       drop_single_key: raw
       retry_limit: no_limits
