@@ -65,6 +65,8 @@ export function compileExpr(e: Expr, chart: string): string {
       return `(compact (list ${e.items.map(c).join(' ')}))`;
     case 'join':
       return `(join ${goString(e.sep)} ${c(e.list)})`;
+    case 'imageRegistry':
+      return `(include "nexus.image.registry" (default (dict) ${valuesRef(e.image, chart)}))`;
   }
 }
 

@@ -9,7 +9,7 @@ export const CacheSection = z
     ...naming(),
     // 7.2.16: the newest 7.2 patch release (CVE-2025-49844, Lua use-after-free RCE, CVSS 10, fixed in 7.2.11);
     // the same minor keeps the configuration and the BSD licence (7.4 and later are not BSD).
-    image: image({ repository: 'redis', tag: '7.2.16-bookworm' }),
+    image: image({ registry: 'docker.io', repository: 'library/redis', tag: '7.2.16-bookworm' }),
     replicas: z.number().int().min(1).default(3).describe('Redis nodes (one master, the rest replicas). Three gives Sentinel a quorum of two.'),
     port: port().default(6379).describe('Redis port.'),
     service: serviceSection('Redis (and Sentinel)'),
@@ -62,7 +62,7 @@ export const CacheSection = z
     resources: resources({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
     metrics: exporterSidecar({
       enabled: 'Run a redis_exporter sidecar.',
-      image: { repository: 'oliver006/redis_exporter', tag: 'v1.88.0' },
+      image: { registry: 'docker.io', repository: 'oliver006/redis_exporter', tag: 'v1.88.0' },
       port: 9121,
       resources: { requests: { cpu: '25m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
       describe: 'redis_exporter sidecar.',

@@ -21,7 +21,7 @@ export const DatabaseSection = z
       ),
     // 16.15 on Debian 13: the current 16.x minor (16.4 lacked the fixes for CVE-2024-10979, PL/Perl
     // environment changes, in 16.5 and CVE-2025-1094, libpq quoting / SQL injection, in 16.7).
-    image: image({ repository: 'postgres', tag: '16.15-trixie' }),
+    image: image({ registry: 'docker.io', repository: 'library/postgres', tag: '16.15-trixie' }),
     port: port().default(5432).describe('PostgreSQL port.'),
     service: serviceSection('PostgreSQL'),
     auth: z
@@ -76,7 +76,7 @@ export const DatabaseSection = z
       .strictObject({
         enabled: z.boolean().default(true).describe('Deploy PgBouncer in front of PostgreSQL; the backend connects through it.'),
         // CloudNativePG's PgBouncer image, now built on Debian 13 (trixie-slim) and rebuilt for Debian updates.
-        image: image({ repository: 'ghcr.io/cloudnative-pg/pgbouncer', tag: '1.25.2' }),
+        image: image({ registry: 'ghcr.io', repository: 'cloudnative-pg/pgbouncer', tag: '1.25.2' }),
         replicas: z.number().int().min(1).default(2).describe('PgBouncer replicas.'),
         port: port().default(6432).describe('PgBouncer port.'),
         service: serviceSection('PgBouncer'),
@@ -92,7 +92,7 @@ export const DatabaseSection = z
         podSecurityContext: podSecurity({ runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 }),
         metrics: exporterSidecar({
           enabled: 'Run a pgbouncer_exporter sidecar (reads SHOW STATS/POOLS as the application user, a PgBouncer `stats_users` member).',
-          image: { repository: 'quay.io/prometheuscommunity/pgbouncer-exporter', tag: 'v0.12.1' },
+          image: { registry: 'quay.io', repository: 'prometheuscommunity/pgbouncer-exporter', tag: 'v0.12.1' },
           port: 9127,
           resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
           describe: 'pgbouncer_exporter sidecar.',
@@ -108,7 +108,7 @@ export const DatabaseSection = z
     backup: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Run scheduled logical backups (pg_dump, custom format).'),
-        image: image({ repository: 'postgres', tag: '16.15-trixie' }),
+        image: image({ registry: 'docker.io', repository: 'library/postgres', tag: '16.15-trixie' }),
         resources: resources({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
         schedule: cronSchedule().default('0 2 * * *').describe('Cron schedule (daily at 02:00 by default).'),
         retentionDays: z.number().int().min(1).default(7).describe('Dumps older than this are pruned.'),
@@ -167,7 +167,7 @@ export const DatabaseSection = z
     metrics: exporterSidecar({
       enabled: 'Run a postgres_exporter sidecar.',
       // v0.20 keeps --extend.query-path (the backup marker query); it renamed only flags this chart does not use.
-      image: { repository: 'quay.io/prometheuscommunity/postgres-exporter', tag: 'v0.20.1' },
+      image: { registry: 'quay.io', repository: 'prometheuscommunity/postgres-exporter', tag: 'v0.20.1' },
       port: 9187,
       resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
       describe: 'postgres_exporter sidecar (also exports `nexus_backup_last_success_timestamp_seconds` from the backup marker table).',

@@ -28,7 +28,8 @@ export type Expr =
   | { op: 'cond'; test: Expr; then: Expr; else: Expr }
   | { op: 'orDefault'; arg: Expr; fallback: Expr }
   | { op: 'compactList'; items: Expr[] }
-  | { op: 'join'; list: Expr; sep: string };
+  | { op: 'join'; list: Expr; sep: string }
+  | { op: 'imageRegistry'; image: Path };
 
 /** A message: text with expressions spliced in (strings as they are, numbers in plain decimal). */
 export type Message = readonly (string | Expr)[];
@@ -53,6 +54,13 @@ export const cond = (test: Expr, then: Expr | Literal, otherwise: Expr | Literal
 export const orDefault = (arg: Expr, fallback: Expr | Literal): Expr => ({ op: 'orDefault', arg, fallback: wrap(fallback) });
 export const compactList = (...items: Expr[]): Expr => ({ op: 'compactList', items });
 export const join = (list: Expr, sep: string): Expr => ({ op: 'join', list, sep });
+/**
+ * The registry an image values object (`{registry, repository}` at `image`) names: the host in the
+ * repository's first component when there is one (a runtime's test: a `.` or `:`, or `localhost`),
+ * else `registry`. The Go side is the library's `nexus.image.registry`, which nexus.image uses too.
+ */
+export const imageRegistry = (image: Path): Expr => ({ op: 'imageRegistry', image });
+const REPOSITORY_HOST = /^([^/]*[.:][^/]*|localhost)\//;
 
 /**
  * Tagged template for messages: msg`quorum (${value('cache', 'sentinel', 'quorum')}) is too high`.
@@ -150,6 +158,10 @@ export function evaluate(e: Expr, root: unknown): unknown {
       const list = evaluate(e.list, root);
       return Array.isArray(list) ? list.map(formatValue).join(e.sep) : '';
     }
+    case 'imageRegistry': {
+      const repository = String(valueAt(root, [...e.image, 'repository']) ?? '');
+      return REPOSITORY_HOST.exec(repository)?.[1] ?? String(valueAt(root, [...e.image, 'registry']) ?? '');
+    }
   }
 }
 
@@ -195,5 +207,7 @@ export function pathsOf(e: Expr | Message): Path[] {
       return x.items.flatMap(pathsOf);
     case 'join':
       return pathsOf(x.list);
+    case 'imageRegistry':
+      return [[...x.image, 'registry'], [...x.image, 'repository']];
   }
 }

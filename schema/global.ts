@@ -5,7 +5,15 @@ export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
 
 export const GlobalSection = z
   .strictObject({
-    imageRegistry: z.string().default('').describe('Registry prepended to every image that sets no registry of its own (e.g. a pull-through mirror).'),
+    imageRegistry: z
+      .string()
+      .regex(/^$|^[^/\s]+(\/[^/\s]+)*\/?$/, { error: 'must be a registry host with an optional path, such as `mirror.example.com` or `mirror.example.com/proxy`' })
+      .default('')
+      .describe('Mirror every image is pulled from (an air-gapped copy or a pull-through cache), a host with an optional path. Empty: each image comes from its own `registry`. How an image\'s path is built under it is `imageRegistryMode`.'),
+    imageRegistryMode: z
+      .enum(['flat', 'path'])
+      .default('flat')
+      .describe('How `imageRegistry` lays images out. `flat`: one registry holds every repository, `<imageRegistry>/<repository>` (the image\'s own registry is dropped, as in Bitnami charts; `nexus images` lists what to copy). `path`: a mirror of many registries keeps each under its host, `<imageRegistry>/<registry>/<repository>` (Docker Hub images under `docker.io`), as a mirror that keeps every upstream under its host name does.'),
     imagePullSecrets: z.array(z.string().min(1)).default([]).describe('Names of existing docker-registry Secrets used to pull every image.'),
     environment: z.enum(ENVIRONMENTS).default('development').describe('Deployment environment. `production` turns on the strict rules: pinned images, no inline secrets.'),
     domain: z

@@ -35,7 +35,7 @@ const target = (d: { what: string; url: string }) =>
 export const LoadtestSection = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Render the k6 load test as a `helm test` hook (Pod `<release>-loadtest`, after the smoke tests). Run it on its own with `helm test <release> --filter name=<release>-loadtest --logs`; point it at staging, not production (it writes).'),
-    image: image({ repository: 'grafana/k6', tag: '1.3.0' }),
+    image: image({ registry: 'docker.io', repository: 'grafana/k6', tag: '1.3.0' }),
     hookWeight: z.number().int().default(10).describe('`helm.sh/hook-weight` of the test Pod: above the smoke tests (0), so a plain `helm test` runs it after them.'),
     activeDeadlineSeconds: z.number().int().min(60).default(1800).describe('Hard deadline of the test Pod.'),
     targets: z

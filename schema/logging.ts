@@ -36,7 +36,7 @@ export const LoggingSection = z
     ...naming(),
     loki: z
       .strictObject({
-        image: image({ repository: 'grafana/loki', tag: '3.4.6' }),
+        image: image({ registry: 'docker.io', repository: 'grafana/loki', tag: '3.4.6' }),
         port: port().default(3100).describe('Loki HTTP port (push, query and `/metrics`; the container port `http-metrics`).'),
         grpcPort: port().default(9095).describe('Loki gRPC port (used inside the single binary only; never exposed by a Service).'),
         retentionDays: z.number().int().min(1).max(3650).default(7).describe('Log retention in days; the compactor deletes older chunks (a whole number of days, as the 24 h index period requires).'),
@@ -52,7 +52,7 @@ export const LoggingSection = z
     agent: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Run Fluent Bit as a node agent (DaemonSet) that tails the container logs of this release\'s namespace from `/var/log/pods`. Needs a namespace that admits hostPath volumes (`privileged`); turn it off where that is not allowed and use `otlp` instead.'),
-        image: image({ repository: 'cr.fluentbit.io/fluent/fluent-bit', tag: '5.1.1' }),
+        image: image({ registry: 'cr.fluentbit.io', repository: 'fluent/fluent-bit', tag: '5.1.1' }),
         namespace: z
           .strictObject({
             name: z.string().regex(/^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a namespace name (a DNS label) such as `nexus-logging`' }).max(63).default('').describe('Namespace of the node agent; empty uses `<release namespace>-logs`. Never the release namespace: the agent needs hostPath, which the release namespace\'s `restricted` level forbids.'),
@@ -88,7 +88,7 @@ export const LoggingSection = z
     otlp: z
       .strictObject({
         enabled: z.boolean().default(false).describe('Run an in-namespace Fluent Bit gateway that receives OTLP/HTTP logs (`/v1/logs`) and forwards them to Loki: the collector for clusters that forbid node agents. It runs under the `restricted` level like every other pod of the release.'),
-        image: image({ repository: 'cr.fluentbit.io/fluent/fluent-bit', tag: '5.1.1' }),
+        image: image({ registry: 'cr.fluentbit.io', repository: 'fluent/fluent-bit', tag: '5.1.1' }),
         port: port().default(4318).describe('OTLP/HTTP port.'),
         replicas: z.number().int().min(1).default(2).describe('Gateway replicas.'),
         allowFrom: z

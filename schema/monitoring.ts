@@ -71,7 +71,7 @@ export const MonitoringSection = z
       .strictObject({
         // 3.13 is the long-term support line (until 2027-07-31); 2.53 LTS ended in 2025. The flags and the
         // configuration this chart renders are valid for both.
-        image: image({ repository: 'quay.io/prometheus/prometheus', tag: 'v3.13.2' }),
+        image: image({ registry: 'quay.io', repository: 'prometheus/prometheus', tag: 'v3.13.2' }),
         port: port().default(9090).describe('Prometheus HTTP port.'),
         service: serviceSection('Prometheus'),
         retention: promDuration().default('15d').describe('How long samples are kept.'),
@@ -141,7 +141,7 @@ export const MonitoringSection = z
     alertmanager: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Deploy AlertManager.'),
-        image: image({ repository: 'quay.io/prometheus/alertmanager', tag: 'v0.33.1' }),
+        image: image({ registry: 'quay.io', repository: 'prometheus/alertmanager', tag: 'v0.33.1' }),
         port: port().default(9093).describe('AlertManager HTTP port.'),
         service: serviceSection('AlertManager'),
         replicas: z.number().int().min(1).default(1).describe('AlertManager replicas (clustered when more than one).'),
@@ -170,7 +170,7 @@ export const MonitoringSection = z
       .strictObject({
         enabled: z.boolean().default(true).describe('Deploy Grafana with the NEXUS dashboard.'),
         // 12.4: the last 12.x minor, which receives security fixes beside 13.x; 11.2 is out of support.
-        image: image({ repository: 'grafana/grafana', tag: '12.4.10' }),
+        image: image({ registry: 'docker.io', repository: 'grafana/grafana', tag: '12.4.10' }),
         port: port().default(3000).describe('Grafana port.'),
         service: serviceSection('Grafana'),
         admin: z

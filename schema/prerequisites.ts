@@ -5,7 +5,7 @@
  * README's prerequisites (evaluated here on each overlay), the chart's NOTES.txt and its live check
  * (compiled into the umbrella chart by generator/prerequisites-template.ts).
  */
-import { and, eq, evaluate, lit, msg, or, orDefault, renderMessage, truthy, value, type Expr, type Message } from './expr.ts';
+import { and, cond, eq, evaluate, imageRegistry, lit, msg, ne, or, orDefault, renderMessage, truthy, value, type Expr, type Message } from './expr.ts';
 
 export const PREREQUISITE_KINDS = ['Registry', 'Secret', 'StorageClass', 'API', 'IngressClass', 'Gateway', 'ClusterIssuer', 'Issuer'] as const;
 export type PrerequisiteKind = (typeof PREREQUISITE_KINDS)[number];
@@ -70,7 +70,9 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
   const anyTier = (f: (t: string) => Expr) => or(...statelessTiers.map((t) => and(value(t, 'enabled'), f(t))));
   return [
     ...statelessTiers.map((t): PrerequisiteDef => {
-      const registry = orDefault(value(t, 'image', 'registry'), value('global', 'imageRegistry'));
+      // Where CI pushes the image: the flat mirror that replaces its registry, else its own registry
+      // (a path-style mirror pulls it from there under the same name).
+      const registry = cond(and(value('global', 'imageRegistry'), ne(value('global', 'imageRegistryMode'), 'path')), value('global', 'imageRegistry'), imageRegistry([t, 'image']));
       return { kind: 'Registry', when: and(value(t, 'enabled'), registry), name: registry, for: msg`${value(t, 'image', 'repository')}:${value(t, 'image', 'tag')} (${t}; you build and push it)` };
     }),
     secret(['database', 'auth', 'existingSecret'], bundledDb, [value('database', 'auth', 'userPasswordKey'), value('database', 'auth', 'adminPasswordKey')], msg`PostgreSQL passwords (application user and superuser)`),

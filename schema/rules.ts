@@ -9,7 +9,7 @@
  * nothing, so the Zod side gates it on `<tier>.enabled` too); values of several tiers → the umbrella.
  */
 import type { z } from 'zod';
-import { and, compactList, cond, eq, evaluate, gt, has, hasSuffix, isSet, join, msg, ne, not, oneOf, or, orDefault, pathsOf, renderMessage, truthy, value, type Expr, type Message, type Path } from './expr.ts';
+import { and, compactList, cond, eq, evaluate, gt, has, hasSuffix, imageRegistry, isSet, join, msg, ne, not, oneOf, or, orDefault, pathsOf, renderMessage, truthy, value, type Expr, type Message, type Path } from './expr.ts';
 
 export interface Check {
   /** Where the issue is reported (a values path). */
@@ -271,14 +271,15 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'production-application-images',
-    description: 'In production the application images (the ones you build) come from a registry you name, never from the placeholder or an implicit Docker Hub.',
+    description: 'In production the application images (the ones you build) come from a registry you name, never from the placeholder or an implicit Docker Hub: their own `registry`, or a `global.imageRegistry` in `flat` mode (which replaces it; `path` mode keeps it in the pulled path).',
     checks: (m) =>
       m.applicationImages.map((i) => {
-        const registry = orDefault(at(i, 'registry'), value('global', 'imageRegistry'));
+        const registry = imageRegistry(i);
+        const flatMirror = and(value('global', 'imageRegistry'), ne(value('global', 'imageRegistryMode'), 'path'));
         return {
           path: [...i, 'registry'],
-          when: and(production, or(not(registry), hasSuffix(registry, '.invalid'))),
-          message: msg`${i.join('.')} is an application image (you build and host it) and production would pull it from \`${orDefault(registry, 'Docker Hub')}\`: set ${i.join('.')}.registry to the registry that hosts it`,
+          when: and(production, not(flatMirror), or(not(registry), hasSuffix(registry, '.invalid'))),
+          message: msg`${i.join('.')} is an application image (you build and host it) and production would pull it from \`${orDefault(registry, 'Docker Hub')}\`: set ${i.join('.')}.registry to the registry that hosts it (a path-style global.imageRegistry keeps that name in the pulled path; a flat one replaces it)`,
         };
       }),
   },

@@ -26,7 +26,8 @@ import {
 
 export interface StatelessTierDefaults {
   title: string;
-  image: ImageDefaults;
+  /** The application image's path (its registry defaults to the placeholder below). */
+  image: Omit<ImageDefaults, 'registry'>;
   containerPort: number;
   servicePort: number;
   replicaCount: number;
@@ -105,7 +106,7 @@ export function statelessTierShape(d: StatelessTierDefaults) {
     ...naming(),
     image: image({
       registry: PLACEHOLDER_REGISTRY,
-      registryDescription: `Registry that hosts this application image (you build and push it; \`repository\` is its path there). The default \`${PLACEHOLDER_REGISTRY}\` is a placeholder that never resolves: production refuses to render until you name your registry here (or set this to "" and use \`global.imageRegistry\`).`,
+      registryDescription: `Registry that hosts this application image (you build and push it; \`repository\` is its path there). The default \`${PLACEHOLDER_REGISTRY}\` is a placeholder that never resolves: production refuses to render until you name your registry here, or pull every image from \`global.imageRegistry\` in \`flat\` mode (which replaces this registry). In \`path\` mode the mirror keeps the image under this registry's name, so it must be real.`,
       ...d.image,
     }),
     replicaCount: z.number().int().min(0).default(d.replicaCount).describe('Replicas when autoscaling is off (ignored while the HPA is on).'),

@@ -7,18 +7,32 @@ import { z } from 'zod';
 import { imageTag, intOrString, openObject, percentage, port, quantity, resourceName, stringMap } from './primitives.ts';
 
 export interface ImageDefaults {
+  /** The registry host that publishes the image (`docker.io`, `quay.io`, `ghcr.io`...): never empty in a default. */
+  registry: string;
+  /** The path inside that registry, without the host (`library/redis` for a Docker Hub official image). */
   repository: string;
   tag: string;
-  registry?: string;
-  /** Describes `registry` when it means more than a mirror (the application images). */
+  /** Describes `registry` when it means more than the publisher (the application images). */
   registryDescription?: string;
 }
 
 export const image = (d: ImageDefaults) =>
   z
     .strictObject({
-      registry: z.string().default(d.registry ?? '').describe(d.registryDescription ?? 'Registry host; empty uses `global.imageRegistry`, then the repository as written.'),
-      repository: z.string().min(1).default(d.repository).describe('Image repository.'),
+      registry: z
+        .string()
+        .default(d.registry)
+        .describe(
+          d.registryDescription ??
+            'Registry host that publishes the image. `global.imageRegistry`, when set, replaces it (`flat` mode) or prefixes it (`path` mode); empty means Docker Hub.',
+        ),
+      repository: z
+        .string()
+        .min(1)
+        .default(d.repository)
+        .describe(
+          'Image path inside `registry`, without the host. For compatibility a repository whose first component is a host (`quay.io/org/app`: it has a `.` or `:`, or is `localhost`) names its own registry and `registry` is ignored; `global.imageRegistry` still applies.',
+        ),
       tag: imageTag().default(d.tag).describe('Image tag (a string; quote numeric tags). Production forbids `latest` and empty tags.'),
       digest: z
         .string()

@@ -66,11 +66,14 @@ describe('names', () => {
 });
 
 describe('images', () => {
-  it('builds registry/repository:tag@digest with the global registry as fallback', async () => {
+  it('builds registry/repository:tag@digest; a (flat) global registry replaces every image\'s own', async () => {
     const digest = `sha256:${'a'.repeat(64)}`;
+    const own = await prod({ set: { 'frontend.image.digest': digest, 'backend.image.registry': 'own.example.com' } });
+    expect(container(deployment(own, 'frontend')).image).toBe(`registry.example.com/nexus/frontend:1.0.0@${digest}`);
+    expect(container(deployment(own, 'backend')).image).toBe('own.example.com/nexus/backend:1.0.0');
     const docs = await prod({ set: { 'global.imageRegistry': 'mirror.example.com', 'frontend.image.registry': '', 'frontend.image.digest': digest, 'backend.image.registry': 'own.example.com' } });
     expect(container(deployment(docs, 'frontend')).image).toBe(`mirror.example.com/nexus/frontend:1.0.0@${digest}`);
-    expect(container(deployment(docs, 'backend')).image).toBe('own.example.com/nexus/backend:1.0.0');
+    expect(container(deployment(docs, 'backend')).image).toBe('mirror.example.com/nexus/backend:1.0.0');
     expect(podTemplateOf(deployment(docs, 'frontend'))!.spec.imagePullSecrets).toEqual([{ name: 'registry-credentials' }]);
   });
 

@@ -23,7 +23,7 @@ const DIGEST = `sha256:${'a'.repeat(64)}`;
 /** Values a rule might turn on; each path keeps the ones its schema accepts. */
 const POOL: Json[] = [
   true, false, null, 0, 1, 2, 3, 5, 12,
-  '', 'x', 'latest', '1.0.0', 'nexus.example.com', 'registry.invalid', 'ghcr.io/acme', 'password', 'other-key', '50%', DIGEST,
+  '', 'x', 'latest', '1.0.0', 'nexus.example.com', 'registry.invalid', 'ghcr.io/acme', 'localhost:5000/nexus/app', 'password', 'other-key', '50%', DIGEST,
   ['cpu'], ['memory'], ['cpu', 'memory'], ['memory', 'cpu'], ['post-install', 'pre-upgrade'], ['pre-install', 'pre-upgrade'],
 ];
 

@@ -6,11 +6,11 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 */}}
 {{- define "nexus.prerequisites" -}}
 {{- $found := list -}}
-{{- if and $.Values.frontend.enabled (default $.Values.global.imageRegistry $.Values.frontend.image.registry) -}}
-{{- $found = append $found (dict "kind" "Registry" "name" (toString (default $.Values.global.imageRegistry $.Values.frontend.image.registry)) "keys" (compact (list )) "for" (printf "%s:%s (frontend; you build and push it)" (include "nexus.rules.format" $.Values.frontend.image.repository) (include "nexus.rules.format" $.Values.frontend.image.tag))) -}}
+{{- if and $.Values.frontend.enabled (ternary $.Values.global.imageRegistry (include "nexus.image.registry" (default (dict) $.Values.frontend.image)) (not (not (and $.Values.global.imageRegistry (ne $.Values.global.imageRegistryMode "path"))))) -}}
+{{- $found = append $found (dict "kind" "Registry" "name" (toString (ternary $.Values.global.imageRegistry (include "nexus.image.registry" (default (dict) $.Values.frontend.image)) (not (not (and $.Values.global.imageRegistry (ne $.Values.global.imageRegistryMode "path")))))) "keys" (compact (list )) "for" (printf "%s:%s (frontend; you build and push it)" (include "nexus.rules.format" $.Values.frontend.image.repository) (include "nexus.rules.format" $.Values.frontend.image.tag))) -}}
 {{- end -}}
-{{- if and $.Values.backend.enabled (default $.Values.global.imageRegistry $.Values.backend.image.registry) -}}
-{{- $found = append $found (dict "kind" "Registry" "name" (toString (default $.Values.global.imageRegistry $.Values.backend.image.registry)) "keys" (compact (list )) "for" (printf "%s:%s (backend; you build and push it)" (include "nexus.rules.format" $.Values.backend.image.repository) (include "nexus.rules.format" $.Values.backend.image.tag))) -}}
+{{- if and $.Values.backend.enabled (ternary $.Values.global.imageRegistry (include "nexus.image.registry" (default (dict) $.Values.backend.image)) (not (not (and $.Values.global.imageRegistry (ne $.Values.global.imageRegistryMode "path"))))) -}}
+{{- $found = append $found (dict "kind" "Registry" "name" (toString (ternary $.Values.global.imageRegistry (include "nexus.image.registry" (default (dict) $.Values.backend.image)) (not (not (and $.Values.global.imageRegistry (ne $.Values.global.imageRegistryMode "path")))))) "keys" (compact (list )) "for" (printf "%s:%s (backend; you build and push it)" (include "nexus.rules.format" $.Values.backend.image.repository) (include "nexus.rules.format" $.Values.backend.image.tag))) -}}
 {{- end -}}
 {{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.auth.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.auth.existingSecret) "keys" (compact (list $.Values.database.auth.userPasswordKey $.Values.database.auth.adminPasswordKey)) "for" "PostgreSQL passwords (application user and superuser)") -}}
