@@ -100,7 +100,7 @@ describe.each(ENV_FILES)('loadtest in %s (loadtest.enabled=true)', (file) => {
     expect(spec.activeDeadlineSeconds).toBeGreaterThan(460 * 2);
     expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     const [k6] = spec.containers;
-    expect(k6!.image).toMatch(/^grafana\/k6:1\.3\.0(@sha256:[0-9a-f]{64})?$/);
+    expect(k6!.image).toMatch(/^docker\.io\/grafana\/k6:1\.3\.0(@sha256:[0-9a-f]{64})?$/);
     expect(k6!.args).toEqual(['run', '--no-usage-report', '--quiet', '/etc/nexus-loadtest/loadtest.ts']);
     expect(k6!.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
     // The smoke tests run first (weight 0) when a plain `helm test` runs everything.
