@@ -5,6 +5,7 @@
 import { defaultConfig, prerequisiteTable, ruleChecks } from '../schema/index.ts';
 import { libraryValuesSchema, tierValuesSchema, umbrellaValuesSchema } from '../schema/json-schema.ts';
 import { libraryChartYaml, tierChartYaml, umbrellaChartYaml, type ChartVersions } from './chart-yaml.ts';
+import { tierDashboardFiles } from './dashboards.ts';
 import { GENERATED_NOTICE, withHeader } from './header.ts';
 import { renderReadme } from './readme.ts';
 import { PREREQUISITES_TEMPLATE, prerequisitesTemplate } from './prerequisites-template.ts';
@@ -107,6 +108,7 @@ export function generateCharts(sources: TemplateSources, versions: ChartVersions
         }),
       },
       ...templatesOf(sources, tier.templateSets, dir),
+      ...(tier.name === 'monitoring' ? Object.entries(tierDashboardFiles()).map(([path, content]) => ({ path: `${dir}/${path}`, content })) : []),
       ...rulesOf(tier.name, dir),
       ...libraryFiles(`${dir}/charts/${LIBRARY_CHART}`),
     );

@@ -57,11 +57,26 @@ const statefulSetStrategy = () =>
     .prefault({})
     .describe('StatefulSet update strategy (`spec.updateStrategy`).');
 
-export type WorkloadKind = 'Deployment' | 'StatefulSet';
+const daemonSetStrategy = () =>
+  z
+    .strictObject({
+      type: z.enum(['RollingUpdate', 'OnDelete']).default('RollingUpdate').describe('`RollingUpdate` replaces the pods node by node; `OnDelete` only when you delete a pod.'),
+      rollingUpdate: z
+        .strictObject({
+          maxUnavailable: intOrString().default(1).describe('Nodes whose pod may be unavailable during a rollout (count or percentage).'),
+          maxSurge: intOrString().optional().describe('Nodes that may run the new pod beside the old one (count or percentage; then maxUnavailable must be 0).'),
+        })
+        .prefault({})
+        .describe('Rolling update bounds (type RollingUpdate only).'),
+    })
+    .prefault({})
+    .describe('DaemonSet update strategy (`spec.updateStrategy`).');
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
 /** Pod-level knobs of a workload (the pod spec, beside the main container). */
 export const podExtensions = (d: { kind: WorkloadKind; maxSurge?: number | string; maxUnavailable?: number | string }) => ({
-  updateStrategy: d.kind === 'Deployment' ? deploymentStrategy({ maxSurge: d.maxSurge ?? '25%', maxUnavailable: d.maxUnavailable ?? 0 }) : statefulSetStrategy(),
+  updateStrategy: d.kind === 'Deployment' ? deploymentStrategy({ maxSurge: d.maxSurge ?? '25%', maxUnavailable: d.maxUnavailable ?? 0 }) : d.kind === 'DaemonSet' ? daemonSetStrategy() : statefulSetStrategy(),
   initContainers: z.array(named('init container')).default([]).describe(`Init containers, run before the chart's containers; rendered as written (give them a restricted security context: the policies judge them like any container). ${TEMPLATED}`),
   sidecars: z.array(named('container')).default([]).describe(`Extra containers in the pod, rendered as written (the policies judge them like any container). ${TEMPLATED}`),
   extraVolumes: z.array(named('volume')).default([]).describe(`Extra pod volumes, for \`extraVolumeMounts\`, init containers and sidecars. ${TEMPLATED}`),

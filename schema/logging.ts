@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import { openObject, port, stringMap } from './primitives.ts';
 import { peerFields } from './stateless-tier.ts';
+import { containerExtensions, diagnosticMode, placement, podExtensions } from './extensions.ts';
 import { image, naming, networkPolicy, persistentStorage, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
 const pssVersion = () =>
@@ -46,6 +47,9 @@ export const LoggingSection = z
         storage: persistentStorage({ size: '50Gi', claimTemplate: true, accessModes: false }, 'Loki (chunks, TSDB index, WAL, compactor)'),
         resources: resources({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } }),
         podSecurityContext: podSecurity({ runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001 }),
+        ...containerExtensions('loki'),
+        ...podExtensions({ kind: 'StatefulSet' }),
+        ...placement({ inherit: true }),
       })
       .prefault({})
       .describe('Loki, single-binary mode (one StatefulSet replica on a filesystem store).'),
@@ -82,6 +86,12 @@ export const LoggingSection = z
         tolerations: z.array(openObject()).default([{ operator: 'Exists' }]).describe('Tolerations of the agent pods: every taint by default, so pods on tainted nodes are not missed.'),
         nodeSelector: stringMap().default({}).describe('Node selector of the agent pods.'),
         priorityClassName: z.string().default('').describe('PriorityClass of the agent pods.'),
+        affinity: openObject().default({}).describe('Affinity of the agent pods (e.g. node affinity to skip a node pool); empty for none: a node agent runs on every node its tolerations and nodeSelector admit.'),
+        runtimeClassName: z.string().default('').describe('RuntimeClass of the agent pods.'),
+        hostAliases: placement().hostAliases,
+        dnsConfig: placement().dnsConfig,
+        ...containerExtensions('fluent-bit'),
+        ...podExtensions({ kind: 'DaemonSet' }),
       })
       .prefault({})
       .describe('Fluent Bit node agent.'),
@@ -100,11 +110,15 @@ export const LoggingSection = z
           .describe('Release tiers whose pods may push logs (ingress on the gateway, and egress on the stateless tiers\' own policies); an entry is dropped while its tier is not installed.'),
         resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } }),
         podSecurityContext: podSecurity({ runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532 }),
+        ...containerExtensions('fluent-bit'),
+        ...podExtensions({ kind: 'Deployment', maxSurge: 1, maxUnavailable: 0 }),
+        ...placement({ inherit: true }),
       })
       .prefault({})
       .describe('OTLP push path.'),
     serviceAccount: serviceAccount(),
     networkPolicy: networkPolicy(),
+    diagnosticMode: diagnosticMode(),
     ...podPlacement(),
   })
   .prefault({})

@@ -99,6 +99,20 @@ export const MonitoringSection = z
           })
           .prefault({})
           .describe('cert-manager metrics (not deployed by this chart).'),
+        kong: z
+          .strictObject({
+            enabled: z
+              .boolean()
+              .default(false)
+              .describe(
+                'Scrape the Kong gateway pods (the ingress controller\'s proxies, in `namespace`) for the Kong dashboard and its recording rules: requests, latency and rate-limited (429) answers per Service of this release. Needs `clusterWideDiscovery` (pod discovery outside the release namespace); the umbrella turns on Kong\'s Prometheus plugin (status-code, latency and bandwidth metrics) on the gateway\'s routes.',
+              ),
+            namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { error: 'must be a namespace name' }).default('kong').describe('Namespace of the Kong proxy pods.'),
+            portName: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).default('status').describe('Name of the Kong container port that serves `/metrics` (the status listener; `status` in the Kong Helm chart).'),
+            port: port().default(8100).describe('Number of that port, for the NetworkPolicy egress.'),
+          })
+          .prefault({})
+          .describe('Kong gateway metrics (the ingress controller is not deployed by this chart).'),
         extraScrapeConfigs: z.array(openObject()).default([]).describe('Extra Prometheus `scrape_configs` entries, appended verbatim (e.g. cert-manager or a blackbox exporter).'),
         apiServerEgress: z
           .strictObject({
@@ -197,6 +211,42 @@ export const MonitoringSection = z
           })
           .prefault({})
           .describe('Grafana persistence (off: documented stateless mode).'),
+        route: z
+          .strictObject({
+            enabled: z
+              .boolean()
+              .default(false)
+              .describe('Expose Grafana through the platform gateway (needs `gateway.enabled`): an Ingress of `gateway.ingress.className` in `ingress` mode, an HTTPRoute on `gateway.gatewayAPI`\'s Gateway in `gatewayAPI` mode; a NetworkPolicy admits the ingress controller (`security.networkPolicies.ingressController`) to Grafana\'s port. Off: reach Grafana with `kubectl port-forward`.'),
+            host: z
+              .string()
+              .regex(/^$|^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/, { error: 'must be a DNS name such as `grafana.nexus.example.com`' })
+              .default('')
+              .describe('Host name Grafana is served on; empty: `grafana.<global.domain>`. Grafana\'s `root_url` is built from it.'),
+            path: z
+              .string()
+              .regex(/^\/([A-Za-z0-9._~-]+\/?)*$/, { error: 'must be `/` or a path such as `/grafana`' })
+              .default('/')
+              .describe('Path prefix. `/` serves Grafana at the host\'s root; another prefix (`/grafana`, on a host shared with the platform) sets `serve_from_sub_path`, so Grafana answers under it and its links carry it.'),
+            annotations: stringMap().default({}).describe('Extra annotations of the Ingress or HTTPRoute.'),
+            sectionName: z.string().default('').describe('Gateway API mode: the listener of the Gateway to attach to (an HTTPS listener whose certificate covers `host`); empty: `gateway.gatewayAPI.sectionName`.'),
+            tls: z
+              .strictObject({
+                enabled: z.boolean().default(true).describe('Serve Grafana over HTTPS (`root_url` starts with `https://`). Ingress mode: terminates at the Ingress with the Secret below. Gateway API mode: TLS terminates at the Gateway listener, whose certificate you (or cert-manager on the Gateway) provide.'),
+                existingSecret: resourceName().default('').describe('Ingress mode: an existing kubernetes.io/tls Secret for `host`. Empty: `<release>-monitoring-grafana-tls`, which cert-manager creates when `certManager.enabled` (or you provide).'),
+                certManager: z
+                  .strictObject({
+                    enabled: z.boolean().default(false).describe('Ingress mode: annotate the Ingress for cert-manager, which issues the Secret.'),
+                    issuer: z.string().default('letsencrypt-prod').describe('Issuer name.'),
+                    issuerKind: z.enum(['ClusterIssuer', 'Issuer']).default('ClusterIssuer').describe('Issuer kind.'),
+                  })
+                  .prefault({})
+                  .describe('cert-manager integration (Ingress mode).'),
+              })
+              .prefault({})
+              .describe('TLS for Grafana\'s route.'),
+          })
+          .prefault({})
+          .describe('Grafana through the gateway (Ingress or HTTPRoute, with TLS).'),
         lokiUrl: z
           .string()
           .regex(/^$|^https?:\/\/[^\s]+$/, { error: 'must be empty or an http(s) URL such as `http://nexus-logging-loki.nexus-platform.svc:3100`' })

@@ -42,6 +42,8 @@ export interface RuleModel {
   applicationImages: Path[];
   /** Every PodDisruptionBudget section (`pdb: { enabled, minAvailable, maxUnavailable }`). */
   pdbs: Path[];
+  /** Every diagnostic-mode switch (`diagnosticMode: { enabled, command, args }`, one per tier). */
+  diagnosticModes: Path[];
 }
 
 function walk(value: unknown, path: string[], visit: (v: Record<string, unknown>, path: string[]) => boolean): void {
@@ -54,6 +56,7 @@ function walk(value: unknown, path: string[], visit: (v: Record<string, unknown>
 export function ruleModel(defaults: Record<string, unknown>, tiers: readonly string[]): RuleModel {
   const images: Path[] = [];
   const pdbs: Path[] = [];
+  const diagnosticModes: Path[] = [];
   walk(defaults, [], (v, path) => {
     if (typeof v.repository === 'string' && 'tag' in v && 'digest' in v) {
       images.push(path);
@@ -63,13 +66,17 @@ export function ruleModel(defaults: Record<string, unknown>, tiers: readonly str
       pdbs.push(path);
       return true;
     }
+    if (path.at(-1) === 'diagnosticMode' && 'enabled' in v) {
+      diagnosticModes.push(path);
+      return true;
+    }
     return false;
   });
   const statelessTiers = tiers.filter((t) => {
     const section = defaults[t] as Record<string, unknown> | undefined;
     return !!section && 'containerPort' in section && 'autoscaling' in section && 'vpa' in section;
   });
-  return { tiers, statelessTiers, images, applicationImages: statelessTiers.map((t) => [t, 'image']), pdbs };
+  return { tiers, statelessTiers, images, applicationImages: statelessTiers.map((t) => [t, 'image']), pdbs, diagnosticModes };
 }
 
 const EVICTING_VPA_MODES = ['Recreate', 'InPlaceOrRecreate', 'Auto'];
@@ -284,6 +291,16 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
       }),
   },
   {
+    id: 'production-no-diagnostic-mode',
+    description: 'Production never runs a tier in diagnostic mode: its main containers would sleep instead of serving, with no probes, so the tier is down while Kubernetes reports it running.',
+    checks: (m) =>
+      m.diagnosticModes.map((d) => ({
+        path: [...d, 'enabled'],
+        when: and(production, at(d, 'enabled')),
+        message: msg`diagnostic mode replaces the ${d[0]!} containers' process with \`${join(at(d, 'command'), ' ')} ${join(at(d, 'args'), ' ')}\` and turns their probes off, so nothing serves: set ${d.join('.')}.enabled=false in production (debug a copy in another environment, or with \`kubectl debug\`)`,
+      })),
+  },
+  {
     id: 'production-no-inline-secrets',
     description: 'In production no password is inline and no Secret is generated (outside production the charts generate what is missing); credentials come from existing Secrets.',
     checks: () => [
@@ -372,12 +389,17 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'monitoring-targets',
-    description: 'Grafana in operator mode needs the URL of the Prometheus it queries; a webhook receiver needs its URL.',
+    description: 'Grafana in operator mode needs the URL of the Prometheus it queries; a webhook receiver needs its URL; scraping Kong (another namespace) needs cluster-wide pod discovery.',
     checks: () => [
       {
         path: ['monitoring', 'operator', 'prometheusUrl'],
         when: and(eq(value('monitoring', 'mode'), 'operator'), value('monitoring', 'grafana', 'enabled'), not(value('monitoring', 'operator', 'prometheusUrl'))),
         message: msg`monitoring.mode is operator and grafana is enabled: set monitoring.operator.prometheusUrl to the Prometheus Grafana should query`,
+      },
+      {
+        path: ['monitoring', 'prometheus', 'kong', 'enabled'],
+        when: and(eq(value('monitoring', 'mode'), 'bundled'), value('monitoring', 'prometheus', 'kong', 'enabled'), not(value('monitoring', 'prometheus', 'clusterWideDiscovery'))),
+        message: msg`scraping Kong discovers pods in namespace ${value('monitoring', 'prometheus', 'kong', 'namespace')}, outside the release: set monitoring.prometheus.clusterWideDiscovery=true (its ClusterRole lists pods), or monitoring.prometheus.kong.enabled=false`,
       },
       ...(['paging', 'chat'] as const).map((r) => ({
         path: ['monitoring', 'alertmanager', 'receivers', r, 'url'],
@@ -405,14 +427,53 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'production-gateway-tls',
-    description: 'In production, TLS at the gateway names its certificate: an existing Secret, or cert-manager issuing one.',
+    description: 'In production, TLS at the gateway names its certificate: an existing Secret, or cert-manager issuing one; Grafana\'s route (when on) serves HTTPS the same way.',
     checks: () => [
       {
         path: ['gateway', 'tls', 'existingSecret'],
         when: and(production, value('gateway', 'tls', 'enabled'), not(value('gateway', 'tls', 'existingSecret')), not(value('gateway', 'tls', 'certManager', 'enabled'))),
         message: msg`TLS is on but nothing provides the certificate: set gateway.tls.existingSecret to a kubernetes.io/tls Secret, or gateway.tls.certManager.enabled=true`,
       },
+      {
+        path: ['monitoring', 'grafana', 'route', 'tls', 'enabled'],
+        when: and(production, value('monitoring', 'grafana', 'enabled'), value('monitoring', 'grafana', 'route', 'enabled'), not(value('monitoring', 'grafana', 'route', 'tls', 'enabled'))),
+        message: msg`production serves Grafana (logins, sessions) over HTTPS only: set monitoring.grafana.route.tls.enabled=true`,
+      },
+      {
+        path: ['monitoring', 'grafana', 'route', 'tls', 'existingSecret'],
+        when: and(
+          production,
+          value('monitoring', 'enabled'),
+          value('monitoring', 'grafana', 'enabled'),
+          value('monitoring', 'grafana', 'route', 'enabled'),
+          value('gateway', 'enabled'),
+          eq(value('gateway', 'mode'), 'ingress'),
+          value('monitoring', 'grafana', 'route', 'tls', 'enabled'),
+          not(value('monitoring', 'grafana', 'route', 'tls', 'existingSecret')),
+          not(value('monitoring', 'grafana', 'route', 'tls', 'certManager', 'enabled')),
+        ),
+        message: msg`Grafana's Ingress serves TLS but nothing provides the certificate: set monitoring.grafana.route.tls.existingSecret to a kubernetes.io/tls Secret, or monitoring.grafana.route.tls.certManager.enabled=true`,
+      },
     ],
+  },
+  {
+    id: 'grafana-route',
+    description: 'Grafana\'s route goes through the platform gateway and serves a host name (its root_url is built from it).',
+    checks: () => {
+      const route = and(value('monitoring', 'enabled'), value('monitoring', 'grafana', 'enabled'), value('monitoring', 'grafana', 'route', 'enabled'));
+      return [
+        {
+          path: ['monitoring', 'grafana', 'route', 'enabled'],
+          when: and(route, not(value('gateway', 'enabled'))),
+          message: msg`Grafana's route goes through the gateway, which is disabled: set gateway.enabled=true, or monitoring.grafana.route.enabled=false (and reach Grafana with kubectl port-forward)`,
+        },
+        {
+          path: ['monitoring', 'grafana', 'route', 'host'],
+          when: and(value('monitoring', 'grafana', 'enabled'), value('monitoring', 'grafana', 'route', 'enabled'), not(value('monitoring', 'grafana', 'route', 'host')), not(value('global', 'domain'))),
+          message: msg`Grafana's route needs a host name: set monitoring.grafana.route.host (or global.domain, which gives grafana.<domain>)`,
+        },
+      ];
+    },
   },
   {
     id: 'production-domain',

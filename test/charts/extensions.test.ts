@@ -18,7 +18,7 @@ import { componentOf, podTemplateOf, renderChart, WORKLOAD_KINDS, type Container
 interface Workload {
   /** Values path of the workload's section. */
   path: string[];
-  kind: 'Deployment' | 'StatefulSet';
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet';
   component: string;
   container: string;
   /** The tier root whose placement keys the section falls back to (workload sections only). */
@@ -35,7 +35,14 @@ const WORKLOADS: Workload[] = [
   { path: ['monitoring', 'prometheus'], kind: 'StatefulSet', component: 'prometheus', container: 'prometheus', tierRoot: ['monitoring'] },
   { path: ['monitoring', 'alertmanager'], kind: 'StatefulSet', component: 'alertmanager', container: 'alertmanager', tierRoot: ['monitoring'] },
   { path: ['monitoring', 'grafana'], kind: 'Deployment', component: 'grafana', container: 'grafana', tierRoot: ['monitoring'] },
+  { path: ['logging', 'loki'], kind: 'StatefulSet', component: 'loki', container: 'loki', tierRoot: ['logging'] },
+  { path: ['logging', 'otlp'], kind: 'Deployment', component: 'otlp-gateway', container: 'fluent-bit', tierRoot: ['logging'] },
+  // The node agent keeps its own placement (every node): it inherits nothing from the tier root (Loki's).
+  { path: ['logging', 'agent'], kind: 'DaemonSet', component: 'fluent-bit', container: 'fluent-bit' },
 ];
+
+/** The opt-in tiers the table covers, turned on in every render of this file. */
+const TIERS_ON = { logging: { enabled: true, otlp: { enabled: true } } };
 
 /** A container the restricted Pod Security profile admits (what a careful user writes). */
 const restrictedContainer = (name: string) => ({
@@ -69,7 +76,12 @@ function knobs(w: Workload, i: number) {
     customLivenessProbe: { tcpSocket: { port: 1000 + i }, periodSeconds: 11 },
     customReadinessProbe: { tcpSocket: { port: 2000 + i }, periodSeconds: 12 },
     customStartupProbe: { tcpSocket: { port: 3000 + i }, failureThreshold: 13 },
-    updateStrategy: w.kind === 'Deployment' ? { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 1 } } : { type: 'RollingUpdate', rollingUpdate: { partition: i } },
+    updateStrategy:
+      w.kind === 'Deployment'
+        ? { type: 'RollingUpdate', rollingUpdate: { maxSurge: 2, maxUnavailable: 1 } }
+        : w.kind === 'DaemonSet'
+          ? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: `${10 + i}%` } }
+          : { type: 'RollingUpdate', rollingUpdate: { partition: i } },
     priorityClassName: `prio-${tag}`,
     runtimeClassName: `runtime-${tag}`,
     hostAliases: [{ ip: `10.0.0.${i + 1}`, hostnames: [`host-${tag}.example.com`] }],
@@ -86,15 +98,16 @@ function knobs(w: Workload, i: number) {
 
 function setAt(root: Record<string, unknown>, path: string[], value: Record<string, unknown>): void {
   let node = root;
+  if (!path.length) return void Object.assign(root, value);
   for (const key of path) node = (node[key] ??= {}) as Record<string, unknown>;
   Object.assign(node, value);
 }
 
 function allKnobs(extra: (w: Workload, i: number) => Record<string, unknown> = () => ({})): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
+  const values: Record<string, unknown> = structuredClone(TIERS_ON);
   WORKLOADS.forEach((w, i) => setAt(values, w.path, { ...knobs(w, i), ...extra(w, i) }));
   // Pod labels and annotations are per tier root (every pod of the tier).
-  for (const tier of ['frontend', 'backend', 'database', 'cache', 'monitoring']) setAt(values, [tier], { podLabels: { 'example.com/team': tier }, podAnnotations: { 'example.com/owner': tier } });
+  for (const tier of ['frontend', 'backend', 'database', 'cache', 'monitoring', 'logging']) setAt(values, [tier], { podLabels: { 'example.com/team': tier }, podAnnotations: { 'example.com/owner': tier } });
   return values;
 }
 
@@ -143,9 +156,11 @@ describe.each<HelmFlavour>(['helm4', 'helm3'])('extension points with %s', (helm
 
   it('every client Service takes type, annotations and loadBalancerSourceRanges; headless Services stay ClusterIP/None', async () => {
     const values: Record<string, unknown> = {};
-    WORKLOADS.forEach((w, i) => setAt(values, [...w.path, 'service'], { type: 'LoadBalancer', annotations: { 'example.com/lb': `w${i}` }, loadBalancerSourceRanges: [`10.${i}.0.0/16`] }));
+    // The logging tier's Services (Loki, the OTLP gateway) are in-cluster only: no exposure knobs.
+    const exposed = WORKLOADS.filter((w) => w.path[0] !== 'logging');
+    exposed.forEach((w, i) => setAt(values, [...w.path, 'service'], { type: 'LoadBalancer', annotations: { 'example.com/lb': `w${i}` }, loadBalancerSourceRanges: [`10.${i}.0.0/16`] }));
     const docs = await renderChart({ helm, valuesJson: values });
-    WORKLOADS.forEach((w, i) => {
+    exposed.forEach((w, i) => {
       const services = docs.map((d) => d.object).filter((o) => o.kind === 'Service' && componentOf(o) === w.component);
       const client = services.filter((o) => (o.spec as { clusterIP?: string }).clusterIP !== 'None');
       expect(client, `${w.component} client Service`).toHaveLength(1);
@@ -165,21 +180,32 @@ describe.each<HelmFlavour>(['helm4', 'helm3'])('extension points with %s', (helm
 
   it('a workload section inherits the tier root\'s placement keys it leaves empty', async () => {
     const placement = { priorityClassName: 'tier-prio', runtimeClassName: 'tier-runtime', nodeSelector: { pool: 'tier' }, tolerations: [{ key: 'tier', operator: 'Exists' }], hostAliases: [{ ip: '10.9.9.9', hostnames: ['tier.example.com'] }], dnsConfig: { searches: ['tier.example.com'] }, affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] } }] } } };
-    const docs = await renderChart({ helm, valuesJson: { database: placement, monitoring: { ...placement, grafana: { nodeSelector: { pool: 'grafana' } } } } });
+    const docs = await renderChart({ helm, valuesJson: { database: placement, monitoring: { ...placement, grafana: { nodeSelector: { pool: 'grafana' } } }, logging: { ...TIERS_ON.logging, ...placement } } });
     for (const w of WORKLOADS.filter((x) => x.tierRoot)) {
       const spec = podTemplateOf(workloadOf(docs, w))!.spec;
       for (const [key, value] of Object.entries(placement)) expect(spec[key], `${w.path.join('.')} ${key}`).toEqual(key === 'nodeSelector' && w.component === 'grafana' ? { pool: 'grafana' } : value);
     }
+    // The node agent stays on every node: the tier root's placement is Loki's, never the agent's.
+    const agent = podTemplateOf(workloadOf(docs, WORKLOADS.find((w) => w.kind === 'DaemonSet')!))!.spec;
+    expect([agent.affinity, agent.nodeSelector, agent.priorityClassName], 'logging.agent').toEqual([undefined, undefined, undefined]);
+    expect(agent.tolerations).toEqual([{ operator: 'Exists' }]);
   });
 
   it('without knobs, workloads keep the generated entrypoints, probes, hooks and soft anti-affinity', async () => {
-    const docs = await renderChart({ helm });
+    const docs = await renderChart({ helm, valuesJson: TIERS_ON });
     for (const w of WORKLOADS) {
       const o = workloadOf(docs, w);
       const spec = podTemplateOf(o)!.spec;
       const c = mainContainer(o, w);
       expect(spec.initContainers, w.component).toBeUndefined();
       expect(c.readinessProbe, w.component).toBeDefined();
+      if (w.kind === 'DaemonSet') {
+        // A node agent: no anti-affinity (one pod per node already), every taint tolerated.
+        expect(spec.affinity, w.component).toBeUndefined();
+        expect(spec.tolerations, w.component).toEqual([{ operator: 'Exists' }]);
+        expect((o.spec as Record<string, unknown>).updateStrategy, w.component).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } });
+        continue;
+      }
       expect(JSON.stringify(spec.affinity), w.component).toContain('podAntiAffinity');
       for (const key of ['priorityClassName', 'runtimeClassName', 'hostAliases', 'dnsConfig', 'nodeSelector', 'tolerations']) expect(spec[key], `${w.component} ${key}`).toBeUndefined();
     }
@@ -197,23 +223,26 @@ describe.each<HelmFlavour>(['helm4', 'helm3'])('extension points with %s', (helm
   });
 
   it('diagnosticMode: the tier\'s main containers sleep, with no probes or lifecycle hooks', async () => {
-    const tiers = ['frontend', 'backend', 'database', 'cache', 'monitoring'];
-    const docs = await renderChart({ helm, valuesJson: Object.fromEntries(tiers.map((t) => [t, { diagnosticMode: { enabled: true } }])) });
-    const main = new Set(['frontend', 'backend', 'postgresql', 'pgbouncer', 'redis', 'sentinel', 'prometheus', 'alertmanager', 'grafana']);
-    let seen = 0;
+    const tiers = ['frontend', 'backend', 'database', 'cache', 'monitoring', 'logging'];
+    const values: Record<string, Record<string, unknown>> = Object.fromEntries(tiers.map((t) => [t, { diagnosticMode: { enabled: true } }]));
+    values.logging = { ...TIERS_ON.logging, ...values.logging };
+    const docs = await renderChart({ helm, valuesJson: values });
+    const main = new Set(['frontend', 'backend', 'postgresql', 'pgbouncer', 'redis', 'sentinel', 'prometheus', 'alertmanager', 'grafana', 'loki', 'fluent-bit']);
+    const seen = new Set<string>();
     for (const o of docs.map((d) => d.object).filter((x) => WORKLOAD_KINDS.has(x.kind))) {
       for (const c of podTemplateOf(o)!.spec.containers.filter((x) => main.has(x.name))) {
-        seen++;
+        seen.add(`${o.kind}/${componentOf(o)}/${c.name}`);
         expect([c.command, c.args], c.name).toEqual([['sleep'], ['infinity']]);
         expect([c.livenessProbe, c.readinessProbe, c.startupProbe, c.lifecycle], c.name).toEqual([undefined, undefined, undefined, undefined]);
       }
     }
-    expect(seen).toBe(main.size);
+    // Each workload's main container (Redis's StatefulSet has two: redis and sentinel).
+    expect(seen.size).toBe(WORKLOADS.length + 1);
   });
 });
 
-it('the workload table covers every Deployment and StatefulSet the charts render', async () => {
-  const docs = await renderChart({});
+it('the workload table covers every Deployment, StatefulSet and DaemonSet the charts render (opt-in tiers on)', async () => {
+  const docs = await renderChart({ valuesJson: TIERS_ON });
   const rendered = docs.map((d) => d.object).filter((o) => WORKLOAD_KINDS.has(o.kind)).map((o) => `${o.kind}/${componentOf(o)}`).sort();
   expect(rendered).toEqual(WORKLOADS.map((w) => `${w.kind}/${w.component}`).sort());
 });

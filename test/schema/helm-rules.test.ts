@@ -63,6 +63,8 @@ const PRODUCTION_SETS: { set: string; line: string }[] = [
   { set: 'database.tls.existingSecret=', line: '[tls-secret] database.tls.existingSecret: database TLS is on: set database.tls.existingSecret' },
   { set: 'gateway.tls.existingSecret=', line: '[production-gateway-tls] gateway.tls.existingSecret: TLS is on but nothing provides the certificate: set gateway.tls.existingSecret to a kubernetes.io/tls Secret, or gateway.tls.certManager.enabled=true' },
   { set: 'cache.sentinel.quorum=5', line: '[sentinel-quorum] cache.sentinel.quorum: quorum (5) exceeds the number of nodes (3); failover could never happen' },
+  { set: 'backend.diagnosticMode.enabled=true', line: '[production-no-diagnostic-mode] backend.diagnosticMode.enabled: diagnostic mode replaces the backend containers\' process with `sleep infinity` and turns their probes off, so nothing serves: set backend.diagnosticMode.enabled=false in production (debug a copy in another environment, or with `kubectl debug`)' },
+  { set: 'database.diagnosticMode.enabled=true', line: '[production-no-diagnostic-mode] database.diagnosticMode.enabled: diagnostic mode replaces the database containers\' process with `sleep infinity` and turns their probes off, so nothing serves: set database.diagnosticMode.enabled=false in production (debug a copy in another environment, or with `kubectl debug`)' },
   { set: 'frontend.vpa.updateMode=Auto', line: '[hpa-vpa-conflict] frontend.vpa.updateMode: VPA updateMode `Auto` fights the HPA on cpu and memory; use `Off` or `Initial`, or drop cpu/memory from vpa.controlledResources' },
 ];
 

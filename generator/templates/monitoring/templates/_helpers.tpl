@@ -196,6 +196,30 @@ scrape_configs:
         regex: {{ printf "certmanager_certificate_.+;%s" $ns | quote }}
         action: keep
 {{- end }}
+{{- if and $v.prometheus.kong.enabled $v.prometheus.clusterWideDiscovery }}
+  - job_name: kong
+    # The Kong proxies (another namespace: pod discovery needs the clusterWideDiscovery ClusterRole).
+    # Only the series of this release's Services (`<namespace>.<service>...`) and Kong's own are kept.
+    kubernetes_sd_configs:
+      - role: pod
+        namespaces:
+          names: [{{ $v.prometheus.kong.namespace }}]
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_pod_container_port_name]
+        regex: {{ $v.prometheus.kong.portName | quote }}
+        action: keep
+      - source_labels: [__meta_kubernetes_pod_phase]
+        regex: Pending|Succeeded|Failed
+        action: drop
+      - source_labels: [__meta_kubernetes_pod_name]
+        target_label: pod
+      - target_label: component
+        replacement: kong
+    metric_relabel_configs:
+      - source_labels: [service]
+        regex: {{ printf "(%s\\..+)?" (regexQuoteMeta $ns) | quote }}
+        action: keep
+{{- end }}
 {{- with $v.prometheus.extraScrapeConfigs }}
   {{- toYaml . | nindent 2 }}
 {{- end }}

@@ -203,3 +203,19 @@ against the render. Argument: the root context.
 {{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
+
+{{/*
+nexus.umbrella.kongPrometheus: the name of the KongPlugin that turns on Kong's Prometheus plugin on
+the gateway's routes (`<gateway>-prometheus`), when monitoring scrapes Kong
+(monitoring.prometheus.kong.enabled with clusterWideDiscovery) and the KongPlugin API is served (or
+gateway.rateLimiting.force); else empty. Argument: the root context.
+*/}}
+{{- define "nexus.umbrella.kongPrometheus" -}}
+{{- $m := .Values.monitoring | default dict -}}
+{{- $gw := .Values.gateway | default dict -}}
+{{- if and $m.enabled (eq $m.mode "bundled") $m.prometheus.kong.enabled $m.prometheus.clusterWideDiscovery $gw.enabled -}}
+{{- if include "nexus.apiServed" (dict "context" . "api" "configuration.konghq.com/v1" "force" $gw.rateLimiting.force) -}}
+{{- printf "%s-prometheus" (include "nexus.umbrella.tierFullname" (dict "context" . "tier" "gateway")) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}

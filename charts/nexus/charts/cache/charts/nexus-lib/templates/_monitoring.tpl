@@ -56,3 +56,23 @@ Arguments (dict):
 {{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
+
+{{/*
+nexus.grafana.routeHost: the host Grafana's route serves, route.host else `grafana.<global.domain>`
+(empty when neither is set; the rule grafana-route refuses that while the route is on). Used by the
+monitoring chart (root_url) and the umbrella (the Ingress/HTTPRoute), so both agree.
+Arguments (dict): context, route (the monitoring.grafana.route values).
+*/}}
+{{- define "nexus.grafana.routeHost" -}}
+{{- $domain := (.context.Values.global | default dict).domain | default "" -}}
+{{- .route.host | default (ternary (printf "grafana.%s" $domain) "" (ne $domain "")) -}}
+{{- end -}}
+
+{{/*
+nexus.grafana.rootUrl: Grafana's `root_url` for its route: `<scheme>://<host><path>/` (https with
+route.tls.enabled), the trailing slash Grafana expects. Arguments (dict): context, route.
+*/}}
+{{- define "nexus.grafana.rootUrl" -}}
+{{- $path := trimSuffix "/" .route.path -}}
+{{- printf "%s://%s%s/" (ternary "https" "http" .route.tls.enabled) (include "nexus.grafana.routeHost" .) $path -}}
+{{- end -}}
