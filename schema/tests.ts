@@ -1,5 +1,10 @@
 import { z } from 'zod';
+import { containerExtensions, placement } from './extensions.ts';
+import { stringMap } from './primitives.ts';
 import { image, podSecurity, resources } from './workload.ts';
+
+/** The knobs a test Pod takes: env (proxies, CA bundles), placement, labels and annotations (e.g. no mesh sidecar). */
+const { extraEnv, extraEnvFrom } = containerExtensions('smoke-test');
 
 export const TestsSection = z
   .strictObject({
@@ -9,6 +14,11 @@ export const TestsSection = z
     resources: resources({ requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
     podSecurityContext: podSecurity({ runAsUser: 100, runAsGroup: 101, fsGroup: 101 }),
     timeoutSeconds: z.number().int().min(1).default(10).describe('Timeout of each health request.'),
+    extraEnv,
+    extraEnvFrom,
+    ...placement(),
+    podLabels: stringMap().default({}).describe('Extra labels of the test Pods (never used in selectors; the chart\'s own labels win).'),
+    podAnnotations: stringMap().default({}).describe('Extra annotations of the test Pods (e.g. `sidecar.istio.io/inject: "false"`, so a mesh sidecar does not keep a finished test Pod running); the `helm.sh/hook` annotations win.'),
   })
   .prefault({})
   .describe('Smoke tests run by `helm test`.');
