@@ -38,7 +38,9 @@ export const BackendSection = z
         user: z.string().min(1).default('nexus').describe('Database user.'),
         existingSecret: resourceName().default('').describe('Existing Secret with the database password; empty means `<release>-database` (the database tier\'s Secret name).'),
         passwordKey: z.string().min(1).default('password').describe('Key of the password in that Secret.'),
-        sslMode: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer').describe('libpq sslmode the backend uses.'),
+        sslMode: z.enum(['disable', 'prefer', 'require', 'verify-ca', 'verify-full']).default('prefer').describe('libpq sslmode the backend uses (`DATABASE_SSLMODE`, and `PGSSLMODE` for libpq). `verify-full` (required in production) checks the certificate against the CA below and the host name.'),
+        caSecret: resourceName().default('').describe('Secret holding the CA that signed the database certificate, mounted for `verify-ca`/`verify-full` at `/etc/nexus/database-ca/ca.crt` (`PGSSLROOTCERT`, `DATABASE_SSLROOTCERT`). Empty: `<release>-database-tls` (the bundled database\'s cert-manager Secret); set it to database.tls.existingSecret when that names another.'),
+        caKey: z.string().min(1).default('ca.crt').describe('Key of the CA certificate in that Secret.'),
       })
       .prefault({})
       .describe('How the backend reaches PostgreSQL (credentials by reference only).'),

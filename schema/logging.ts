@@ -75,7 +75,7 @@ export const LoggingSection = z
           .describe('Node directories the agent mounts.'),
         kubernetesApi: z
           .strictObject({
-            url: z.string().url().default('https://kubernetes.default.svc:443').describe('API server URL the kubernetes filter reads pod labels from (the `tier` and `component` labels).'),
+            url: z.string().regex(/^https:\/\/[^\s/]+(:\d+)?\/?$/, { error: 'must be an https URL of the API server such as `https://kubernetes.default.svc:443`' }).default('https://kubernetes.default.svc:443').describe('API server URL the kubernetes filter reads pod labels from (the `tier` and `component` labels).'),
             cidrs: z.array(z.string()).default([]).describe('CIDRs of the API server for the NetworkPolicy egress; empty allows the ports to any destination.'),
             ports: z.array(port()).min(1).default([443, 6443]).describe('API server ports.'),
           })

@@ -147,12 +147,24 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'tls-secret',
-    description: 'Database TLS needs the Secret holding the certificate.',
+    description: 'Database TLS needs its certificate: an existing Secret, or cert-manager issuing one from a named issuer; a backend that verifies a CloudNativePG database names the Secret with its CA.',
     checks: () => [
       {
         path: ['database', 'tls', 'existingSecret'],
-        when: and(bundledDb, value('database', 'tls', 'enabled'), not(value('database', 'tls', 'existingSecret'))),
-        message: msg`database TLS is on: set database.tls.existingSecret`,
+        when: and(bundledDb, value('database', 'tls', 'enabled'), not(value('database', 'tls', 'existingSecret')), not(value('database', 'tls', 'certManager', 'enabled'))),
+        message: msg`database TLS is on: set database.tls.existingSecret, or database.tls.certManager.enabled=true with an issuer`,
+      },
+      {
+        path: ['database', 'tls', 'certManager', 'issuer'],
+        when: and(bundledDb, value('database', 'tls', 'enabled'), value('database', 'tls', 'certManager', 'enabled'), not(value('database', 'tls', 'certManager', 'issuer'))),
+        message: msg`cert-manager issues the database certificate: set database.tls.certManager.issuer (a CA issuer, so the Secret carries ca.crt)`,
+      },
+      {
+        // The backend's default CA Secret is the bundled database's (`<release>-database-tls`); the operator
+        // keeps its CA elsewhere, and the backend chart cannot see the database mode.
+        path: ['backend', 'database', 'caSecret'],
+        when: and(cnpg, value('database', 'enabled'), value('backend', 'enabled'), oneOf(value('backend', 'database', 'sslMode'), ['verify-ca', 'verify-full']), not(value('backend', 'database', 'caSecret'))),
+        message: msg`the backend verifies a CloudNativePG database: set backend.database.caSecret to the Secret with its CA: \`<release>-database-ca\` (database.cloudnativepg.tls.source operator) or \`<release>-database-server-tls\` (certManager)`,
       },
     ],
   },
@@ -474,6 +486,24 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
         },
       ];
     },
+  },
+  {
+    id: 'production-tls',
+    description: 'In production every hop to the data tiers is encrypted and verified: PostgreSQL and PgBouncer serve TLS (bundled mode: database.tls; CloudNativePG always does), and the backend checks their certificate and host name (verify-full).',
+    checks: () => [
+      {
+        path: ['database', 'tls', 'enabled'],
+        // Bundled mode only: CloudNativePG always serves TLS (operator or cert-manager certificate), and its
+        // Pooler is rendered with client_tls_sslmode=require and server_tls_sslmode=verify-full.
+        when: and(production, value('database', 'enabled'), bundledDb, not(value('database', 'tls', 'enabled'))),
+        message: msg`production needs TLS to the database: set database.tls.enabled=true (with database.tls.existingSecret or database.tls.certManager)`,
+      },
+      {
+        path: ['backend', 'database', 'sslMode'],
+        when: and(production, value('backend', 'enabled'), ne(value('backend', 'database', 'sslMode'), 'verify-full')),
+        message: msg`production needs the backend to verify the database: set backend.database.sslMode=verify-full (it is \`${value('backend', 'database', 'sslMode')}\`)`,
+      },
+    ],
   },
   {
     id: 'production-domain',

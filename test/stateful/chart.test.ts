@@ -58,7 +58,9 @@ describe.each(HELM_FLAVOURS)('%s', (flavour: HelmFlavour) => {
       const ini = (find(o, 'ConfigMap', 'nexus-database-pgbouncer') as Any).data['pgbouncer.ini'];
       expect(ini).toMatch(/^pool_mode = transaction$/m);
       expect(ini).toMatch(/^\* = host=nexus-database\.nexus-platform\.svc port=5432$/m);
-      expect(ini).toMatch(env === 'production' ? /^server_tls_sslmode = require$/m : /^server_tls_sslmode = prefer$/m);
+      // Both overlays run database TLS (staging rehearses production): PgBouncer verifies PostgreSQL.
+      expect(ini).toMatch(/^server_tls_sslmode = verify-full$/m);
+      expect(ini).toMatch(/^client_tls_sslmode = require$/m);
     });
 
     it('schedules a daily, non-overlapping, deadline-bound encrypted backup', async () => {

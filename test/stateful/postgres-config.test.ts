@@ -58,7 +58,7 @@ describe.each(['staging', 'production'] as EnvName[])('postgresql.conf for %s on
         return [name!.toLowerCase(), { setting: setting!, unit: unit!, vartype: vartype!, source: source! }] as const;
       }),
     );
-    const rewritten = new Set(['listen_addresses', 'port', 'unix_socket_directories', 'hba_file', 'ssl_cert_file', 'ssl_key_file']);
+    const rewritten = new Set(['listen_addresses', 'port', 'unix_socket_directories', 'hba_file', 'ssl_cert_file', 'ssl_key_file', 'ssl_ca_file']);
     const checked: string[] = [];
     for (const [name, value] of Object.entries(conf)) {
       if (rewritten.has(name)) continue;
@@ -86,14 +86,13 @@ describe.each(['staging', 'production'] as EnvName[])('postgresql.conf for %s on
     }
   });
 
-  it('serves TLS exactly when the environment asks for it', () => {
-    const ssl = pg.psql('SHOW ssl');
-    expect(ssl).toBe(env === 'production' ? 'on' : 'off');
-    if (env === 'production') {
-      // Remote clients must use TLS: the generated pg_hba.conf has only hostssl lines for them.
-      expect(data['pg_hba.conf']).toMatch(/^hostssl\s+all\s+all\s+0\.0\.0\.0\/0\s+scram-sha-256$/m);
-      expect(pg.psql('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')).toBe('t');
-    }
+  it('serves TLS, as both overlays ask (staging rehearses production), and only hostssl to remote clients', () => {
+    expect(conf.ssl).toBe('on');
+    expect(pg.psql('SHOW ssl')).toBe('on');
+    // Remote clients must use TLS: the generated pg_hba.conf has only hostssl lines for them.
+    expect(data['pg_hba.conf']).toMatch(/^hostssl\s+all\s+all\s+0\.0\.0\.0\/0\s+scram-sha-256$/m);
+    expect(data['pg_hba.conf']).not.toMatch(/^host\s+all\s+all\s+0\.0\.0\.0\/0/m);
+    expect(pg.psql('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')).toBe('t');
   });
 
   it('creates the application role and the backup marker table on first start', () => {
@@ -110,12 +109,18 @@ describe.each(['staging', 'production'] as EnvName[])('postgresql.conf for %s on
     chownToService(dir);
     const port = await freePort();
     const authFile = join(dir, 'userlist.txt');
-    // Rewrite only the cluster-only addresses and paths.
-    const local = ini
+    // Rewrite only the cluster-only addresses and paths (with TLS: the mounted certificate files).
+    let local = ini
       .replace(/^\* = host=\S+ port=\d+$/m, `* = host=127.0.0.1 port=${pg.port}`)
       .replace(/^listen_addr = .*$/m, 'listen_addr = 127.0.0.1')
       .replace(/^listen_port = .*$/m, `listen_port = ${port}`)
       .replace(/^auth_file = .*$/m, `auth_file = ${authFile}`);
+    if (pg.tls) {
+      local = local
+        .replace(/^client_tls_cert_file = .*$/m, `client_tls_cert_file = ${pg.tls.cert}`)
+        .replace(/^client_tls_key_file = .*$/m, `client_tls_key_file = ${pg.tls.key}`)
+        .replace(/^server_tls_ca_file = .*$/m, `server_tls_ca_file = ${pg.tls.ca.cert}`);
+    }
     expect(local).not.toBe(ini);
     writeFileSync(join(dir, 'pgbouncer.ini'), local);
     writeFileSync(join(dir, 'pgbouncer-start.sh'), pgbouncerCm['pgbouncer-start.sh']!, { mode: 0o755 });
@@ -126,7 +131,8 @@ describe.each(['staging', 'production'] as EnvName[])('postgresql.conf for %s on
       env: { PGBOUNCER_INI: join(dir, 'pgbouncer.ini'), PGBOUNCER_AUTH_FILE: authFile, DB_USER: 'nexus', DB_PASSWORD: APP_PASSWORD },
     });
     servers.push(bouncer);
-    const clientEnv = { PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'nexus', PGPASSWORD: APP_PASSWORD, PGSSLMODE: 'disable', PGCONNECT_TIMEOUT: '5' };
+    // With TLS on, PgBouncer refuses plaintext clients: connect as the backend does (verify-full).
+    const clientEnv = { PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'nexus', PGPASSWORD: APP_PASSWORD, PGSSLMODE: pg.tls ? 'verify-full' : 'disable', ...(pg.tls ? { PGSSLROOTCERT: pg.tls.ca.cert } : {}), PGCONNECT_TIMEOUT: '5' };
     const answer = await waitFor(
       'PgBouncer to answer a query',
       () => {
@@ -144,7 +150,7 @@ describe.each(['staging', 'production'] as EnvName[])('postgresql.conf for %s on
     const pools = runOk('psql', ['--no-psqlrc', '-tA', '-d', 'pgbouncer', '-c', 'SHOW POOLS'], { env: clientEnv });
     expect(pools).toMatch(/^nexus\|nexus\|.*\|transaction$/m);
     if (env === 'production') {
-      // server_tls_sslmode = require: PgBouncer's own server connection is encrypted.
+      // server_tls_sslmode = verify-full: PgBouncer's own server connection is encrypted (and verified).
       expect(pg.psql("SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.usename = 'nexus' AND s.ssl")).not.toBe('0');
     }
   });

@@ -5,6 +5,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeCa, makeLeaf, type Ca } from './pki.ts';
 import { chownToService, freePort, requireTool, run, runOk, serviceTempDir, startServer, waitFor, type Server } from './proc.ts';
 
 export const SUPERUSER_PASSWORD = 'super secret "pw"';
@@ -14,7 +15,9 @@ export interface Postgres {
   dir: string;
   socketDir: string;
   server: Server;
-  /** libpq environment for the superuser over TCP. */
+  /** With `tls`: the CA and the server certificate (names `localhost` and 127.0.0.1). */
+  tls?: ServerTls;
+  /** libpq environment for the superuser over TCP (verify-full against the CA with `tls`). */
   env: NodeJS.ProcessEnv;
   psql: (sql: string, db?: string) => string;
   stop: () => Promise<void>;
@@ -36,16 +39,11 @@ export function rewriteConf(conf: string, replace: Record<string, string>): stri
   return out.join('\n');
 }
 
-/** A self-signed server certificate (openssl), owned by the service user with mode 0600. */
-export function makeCert(dir: string): { cert: string; key: string } {
-  requireTool('openssl');
-  const cert = join(dir, 'server.crt');
-  const key = join(dir, 'server.key');
-  runOk('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert]);
-  runOk('chmod', ['0600', key]);
-  chownToService(key);
-  chownToService(cert);
-  return { cert, key };
+/** The server certificate of a TLS test server: signed by its own CA for `localhost` and 127.0.0.1. */
+export interface ServerTls {
+  ca: Ca;
+  cert: string;
+  key: string;
 }
 
 /**
@@ -71,9 +69,11 @@ export async function startPostgres(renderedConf: string, renderedHba: string, o
     unix_socket_directories: `'${socketDir}'`,
     hba_file: `'${join(dir, 'pg_hba.conf')}'`,
   };
+  let tls: ServerTls | undefined;
   if (options.tls) {
-    const { cert, key } = makeCert(dir);
-    Object.assign(replace, { ssl_cert_file: `'${cert}'`, ssl_key_file: `'${key}'` });
+    const ca = makeCa(join(dir, 'pki'), 'test-ca');
+    tls = { ca, ...makeLeaf(join(dir, 'pki'), 'postgresql', ca, ['DNS:localhost', 'IP:127.0.0.1']) };
+    Object.assign(replace, { ssl_cert_file: `'${tls.cert}'`, ssl_key_file: `'${tls.key}'`, ssl_ca_file: `'${ca.cert}'` });
   }
   const confPath = join(dir, 'postgresql.conf');
   writeFileSync(confPath, rewriteConf(renderedConf, replace));
@@ -82,7 +82,7 @@ export async function startPostgres(renderedConf: string, renderedHba: string, o
   chownToService(join(dir, 'pg_hba.conf'));
 
   const server = startServer('postgres', ['-D', data, '-c', `config_file=${confPath}`], { asService: true });
-  const env: NodeJS.ProcessEnv = { PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGPASSWORD: SUPERUSER_PASSWORD, PGSSLMODE: options.tls ? 'require' : 'disable', PGCONNECT_TIMEOUT: '5' };
+  const env: NodeJS.ProcessEnv = { PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', PGPASSWORD: SUPERUSER_PASSWORD, PGSSLMODE: tls ? 'verify-full' : 'disable', ...(tls ? { PGSSLROOTCERT: tls.ca.cert } : {}), PGCONNECT_TIMEOUT: '5' };
   const psql = (sql: string, db = 'postgres') => runOk('psql', ['--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '-tA', '-d', db, '-c', sql], { env }).trim();
   try {
     await waitFor('PostgreSQL to accept connections', () => {
@@ -97,5 +97,5 @@ export async function startPostgres(renderedConf: string, renderedHba: string, o
     await server.stop('SIGINT'); // fast shutdown
     rmSync(dir, { recursive: true, force: true });
   };
-  return { port, dir, socketDir, server, env, psql, stop };
+  return { port, dir, socketDir, server, ...(tls ? { tls } : {}), env, psql, stop };
 }

@@ -13,7 +13,7 @@ metadata:
     {{- include "nexus.podLabels" (dict "context" $ "component" .component "labels" $v.podLabels) | nindent 4 }}
   annotations:
     {{- include "nexus.checksum" (dict "context" $ "files" (list "scripts-configmap.yaml")) | nindent 4 }}
-    {{- with include "nexus.database.externalSecrets" (dict "context" $ "extra" (.externalSecrets | default list)) }}
+    {{- with include "nexus.database.externalSecrets" (dict "context" $ "extra" (concat (.externalSecrets | default list) (list (ternary (include "nexus.database.tlsSecret" $) "" $v.tls.enabled)))) }}
     nexus.dev/external-secrets: {{ . | quote }}
     {{- end }}
 spec:
@@ -47,6 +47,11 @@ spec:
               key: {{ $v.auth.adminPasswordKey | quote }}
         - name: PGSSLMODE
           value: {{ include "nexus.database.sslmode" $ }}
+        {{- if $v.tls.enabled }}
+        # verify-full: the server's certificate must chain to this CA and name PGHOST.
+        - name: PGSSLROOTCERT
+          value: /etc/postgresql-ca/ca.crt
+        {{- end }}
         - name: PGCONNECT_TIMEOUT
           value: "10"
         - name: BACKUP_DIR
@@ -66,6 +71,11 @@ spec:
           mountPath: /backups
         - name: tmp
           mountPath: /tmp
+        {{- if $v.tls.enabled }}
+        - name: database-ca
+          mountPath: /etc/postgresql-ca
+          readOnly: true
+        {{- end }}
         {{- with .mounts }}
         {{- . | nindent 8 }}
         {{- end }}
@@ -79,6 +89,15 @@ spec:
         claimName: {{ include "nexus.componentName" (dict "context" $ "component" "backups") }}
     - name: tmp
       emptyDir: {}
+    {{- if $v.tls.enabled }}
+    - name: database-ca
+      secret:
+        secretName: {{ include "nexus.database.tlsSecret" $ | quote }}
+        defaultMode: 292  # 0444 (decimal, so YAML 1.1 and 1.2 parsers agree)
+        items:
+          - key: {{ $v.tls.caKey | quote }}
+            path: ca.crt
+    {{- end }}
     {{- with .volumes }}
     {{- . | nindent 4 }}
     {{- end }}

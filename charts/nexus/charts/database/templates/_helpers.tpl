@@ -48,9 +48,37 @@ and restore.sh refuses a request the database already handled. Arguments (dict):
 {{- end -}}
 {{- end -}}
 
-{{/* nexus.database.sslmode: the libpq sslmode clients in this chart use towards PostgreSQL. */}}
+{{/*
+nexus.database.sslmode: the libpq sslmode clients in this chart (PgBouncer, backup, restore) use towards
+PostgreSQL: verify-full with TLS on (the CA from the TLS Secret, the Service name in the certificate).
+*/}}
 {{- define "nexus.database.sslmode" -}}
-{{- ternary "require" "prefer" .Values.tls.enabled -}}
+{{- ternary "verify-full" "prefer" .Values.tls.enabled -}}
+{{- end -}}
+
+{{/* nexus.database.tlsSecret: the Secret with the certificate, key and CA (tls.existingSecret, else `<fullname>-tls`). */}}
+{{- define "nexus.database.tlsSecret" -}}
+{{- .Values.tls.existingSecret | default (include "nexus.suffixedName" (dict "name" (include "nexus.fullname" .) "suffix" "tls")) -}}
+{{- end -}}
+
+{{/* nexus.database.pgbouncerHost: PgBouncer's in-cluster DNS name (the client Service). */}}
+{{- define "nexus.database.pgbouncerHost" -}}
+{{- printf "%s.%s.svc" (include "nexus.componentName" (dict "context" . "component" "pgbouncer")) (include "nexus.namespace" .) -}}
+{{- end -}}
+
+{{/*
+nexus.database.tlsDnsNames: the names the certificate must carry, as a YAML list: PostgreSQL's and
+PgBouncer's Services (short, namespaced, .svc and .svc.cluster.local forms) and the primary's pod name
+behind the headless Service.
+*/}}
+{{- define "nexus.database.tlsDnsNames" -}}
+{{- $ns := include "nexus.namespace" . -}}
+{{- $names := list -}}
+{{- range list (include "nexus.fullname" .) (include "nexus.componentName" (dict "context" . "component" "pgbouncer")) -}}
+{{- $names = concat $names (list . (printf "%s.%s" . $ns) (printf "%s.%s.svc" . $ns) (printf "%s.%s.svc.cluster.local" . $ns)) -}}
+{{- end -}}
+{{- $names = append $names (printf "*.%s.%s.svc" (include "nexus.database.headless" .) $ns) -}}
+{{- toYaml $names -}}
 {{- end -}}
 
 {{/*

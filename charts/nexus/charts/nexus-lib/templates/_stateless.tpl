@@ -7,7 +7,8 @@ so a tier gains a feature by declaring its section in the schema.
 
 {{/*
 nexus.stateless.configEnv: the non-secret environment of a stateless tier as a YAML map: `env`, plus
-  - `database` section → DATABASE_HOST/PORT/NAME/USER/SSLMODE (host defaults to `<release>-database-pgbouncer`)
+  - `database` section → DATABASE_HOST/PORT/NAME/USER/SSLMODE and PGSSLMODE (host defaults to
+    `<release>-database-pgbouncer`), plus DATABASE_SSLROOTCERT/PGSSLROOTCERT for verify-ca/verify-full
   - `redis` section    → REDIS_SENTINEL_HOSTS/REDIS_SENTINEL_MASTER with Sentinel (the clients ask it for
                          the master), else REDIS_HOST/PORT (a master-only address)
   - `metrics` section  → METRICS_PORT/METRICS_PATH when enabled
@@ -23,6 +24,12 @@ Values in `env` win. Argument: the root context.
 {{- $_ := set $env "DATABASE_NAME" .name -}}
 {{- $_ := set $env "DATABASE_USER" .user -}}
 {{- $_ := set $env "DATABASE_SSLMODE" .sslMode -}}
+{{- $_ := set $env "PGSSLMODE" .sslMode -}}
+{{- if has .sslMode (list "verify-ca" "verify-full") -}}
+{{- /* The CA that signed the database certificate (nexus.stateless.databaseCa, mounted read-only). */ -}}
+{{- $_ := set $env "DATABASE_SSLROOTCERT" "/etc/nexus/database-ca/ca.crt" -}}
+{{- $_ := set $env "PGSSLROOTCERT" "/etc/nexus/database-ca/ca.crt" -}}
+{{- end -}}
 {{- end -}}
 {{- with .Values.redis -}}
 {{- $host := .host | default (include "nexus.tierFullname" (dict "context" $ "tier" "cache")) -}}
@@ -85,6 +92,9 @@ Argument: the root context.
 {{- range $name, $path := .Values.writablePaths -}}
 {{- $volumes = append $volumes (dict "name" $name "emptyDir" dict) -}}
 {{- end -}}
+{{- with include "nexus.stateless.databaseCaSecret" . -}}
+{{- $volumes = append $volumes (dict "name" "database-ca" "secret" (dict "secretName" . "defaultMode" 292 "items" (list (dict "key" $.Values.database.caKey "path" "ca.crt")))) -}}
+{{- end -}}
 {{- if $volumes -}}
 {{- toYaml $volumes -}}
 {{- end -}}
@@ -96,8 +106,24 @@ Argument: the root context.
 {{- range $name, $path := .Values.writablePaths -}}
 {{- $mounts = append $mounts (dict "name" $name "mountPath" $path) -}}
 {{- end -}}
+{{- if include "nexus.stateless.databaseCaSecret" . -}}
+{{- $mounts = append $mounts (dict "name" "database-ca" "mountPath" "/etc/nexus/database-ca" "readOnly" true) -}}
+{{- end -}}
 {{- if $mounts -}}
 {{- toYaml $mounts -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+nexus.stateless.databaseCaSecret: the Secret with the database CA while the tier verifies the database
+certificate (database.sslMode verify-ca/verify-full): database.caSecret, else `<release>-database-tls`
+(the bundled database's cert-manager Secret). Empty otherwise. Argument: the root context.
+*/}}
+{{- define "nexus.stateless.databaseCaSecret" -}}
+{{- with .Values.database -}}
+{{- if has .sslMode (list "verify-ca" "verify-full") -}}
+{{- .caSecret | default (printf "%s-tls" (include "nexus.tierFullname" (dict "context" $ "tier" "database"))) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
@@ -112,6 +138,7 @@ Argument: the root context.
 {{- $names := list -}}
 {{- with .Values.database }}{{ with .existingSecret }}{{ $names = append $names . }}{{ end }}{{ end -}}
 {{- with .Values.redis }}{{ with .existingSecret }}{{ $names = append $names . }}{{ end }}{{ end -}}
+{{- with include "nexus.stateless.databaseCaSecret" . }}{{ $names = append $names . }}{{ end -}}
 {{- $names | uniq | sortAlpha | join "," -}}
 {{- end -}}
 
