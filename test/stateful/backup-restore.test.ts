@@ -74,7 +74,11 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     writeFileSync(ageRecipients, runOk('age-keygen', ['-y', ageIdentity]));
     keys = { dir, pub, sec, ageRecipients, ageIdentity };
 
-    pg = await startPostgres(data['postgresql.conf']!, data['pg_hba.conf']!);
+    // Staging serves TLS (database.tls, as production): the server gets a CA-signed certificate, and the
+    // scripts connect with the CronJob's PGSSLMODE=verify-full against that CA (pg.env's PGSSLROOTCERT
+    // stands in for the mounted /etc/postgresql-ca/ca.crt).
+    expect(backupEnv).toMatchObject({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/postgresql-ca/ca.crt' });
+    pg = await startPostgres(data['postgresql.conf']!, data['pg_hba.conf']!, { tls: /^ssl = on$/m.test(data['postgresql.conf']!) });
     pg.psql('CREATE ROLE nexus LOGIN');
     pg.psql('CREATE DATABASE nexus OWNER nexus');
     pg.psql(
