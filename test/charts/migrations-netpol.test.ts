@@ -55,6 +55,7 @@ describe('migration Job connection', () => {
     expect([env.DATABASE_HOST, env.DATABASE_PORT, env.DATABASE_USER]).toEqual(['pg.internal', '5433', 'nexus_owner']);
     expect(env.DATABASE_PASSWORD).toEqual({ name: 'owner-creds', key: 'pw' });
     const job = docs.map((d) => d.object).find((o) => o.kind === 'Job' && componentOf(o) === 'migrations')!;
-    expect((job.spec as any).template.metadata.annotations['nexus.dev/external-secrets']).toBe('owner-creds');
+    // With the overlay's verify-full the Job also reads the database CA Secret.
+    expect((job.spec as any).template.metadata.annotations['nexus.dev/external-secrets']).toBe('nexus-db-tls,owner-creds');
   });
 });
