@@ -2,10 +2,10 @@
 
 export function pointerSegments(pointer: string): string[] {
   if (pointer === '' || pointer === '/') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointer.slice(1).split('/');
+  // Escapes are rare: unescape only when there is one (the validator resolves a pointer per finding).
+  if (pointer.includes('~')) for (let i = 0; i < segments.length; i++) segments[i] = segments[i]!.replace(/~1/g, '/').replace(/~0/g, '~');
+  return segments;
 }
 
 /** RFC 6901 escaping of one reference token (`~` → `~0`, `/` → `~1`). */

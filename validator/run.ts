@@ -284,9 +284,10 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     lap('helm lint (wait)');
   }
   dropGuardEchoes(findings);
-  resolvePositions(findings, resources);
+  const lookup = new ResourceLookup(resources);
+  resolvePositions(findings, resources, lookup);
   lap('positions');
-  const results = resourceResults(resources, problems, findings, skipped);
+  const results = resourceResults(resources, problems, findings, skipped, lookup);
   for (const f of findings) if (!rules.has(f.policyId)) rules.set(f.policyId, fallbackRule(f.policyId, f.severity));
   const usedRules = [...rules.values()].filter((r) => findings.some((f) => f.policyId === r.id) || r.category === 'kube-schema' || r.category === 'kube-api');
   return buildReport({ version: options.version, inputs, findings, resources: results, rules: usedRules });
@@ -303,8 +304,41 @@ function envOf(values: unknown): string | undefined {
   return typeof g?.environment === 'string' ? g.environment : undefined;
 }
 
-function resourceKey(source: string | undefined, docIndex: number | undefined, kind: string | undefined, name: string | undefined): string {
-  return `${source ?? ''}\u0000${docIndex ?? ''}\u0000${kind ?? ''}\u0000${name ?? ''}`;
+/**
+ * The resource a finding is about (same source, document, kind and name; the last one if several
+ * match), found without building a key string per finding.
+ */
+class ResourceLookup {
+  private readonly bySource = new Map<string, Map<number, K8sResource[]>>();
+  constructor(resources: readonly K8sResource[]) {
+    for (const r of resources) {
+      let docs = this.bySource.get(r.source);
+      if (!docs) this.bySource.set(r.source, (docs = new Map()));
+      const list = docs.get(r.docIndex);
+      if (list) list.push(r);
+      else docs.set(r.docIndex, [r]);
+    }
+  }
+
+  find(f: Pick<Finding, 'source' | 'docIndex' | 'kind' | 'name'>): K8sResource | undefined {
+    const list = this.candidates(f);
+    if (!list) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) if (this.matches(list[i]!, f)) return list[i];
+    return undefined;
+  }
+
+  /** Every resource the finding's key fits (List items of one kind and name share it). */
+  all(f: Pick<Finding, 'source' | 'docIndex' | 'kind' | 'name'>): K8sResource[] {
+    return this.candidates(f)?.filter((r) => this.matches(r, f)) ?? [];
+  }
+
+  private candidates(f: Pick<Finding, 'source' | 'docIndex'>): K8sResource[] | undefined {
+    return f.docIndex === undefined ? undefined : this.bySource.get(f.source ?? '')?.get(f.docIndex);
+  }
+
+  private matches(r: K8sResource, f: Pick<Finding, 'kind' | 'name'>): boolean {
+    return r.kind === (f.kind ?? '') && r.name === (f.name ?? '');
+  }
 }
 
 /**
@@ -312,9 +346,7 @@ function resourceKey(source: string | undefined, docIndex: number | undefined, k
  * locator, and for rendered templates the template file and its line (see template-lines.ts). Every
  * stage's findings of one document are located together, so each document is indexed once.
  */
-function resolvePositions(findings: Finding[], resources: K8sResource[]): void {
-  const byKey = new Map<string, K8sResource>();
-  for (const r of resources) byKey.set(resourceKey(r.source, r.docIndex, r.kind, r.name), r);
+function resolvePositions(findings: Finding[], resources: K8sResource[], lookup: ResourceLookup): void {
   // n-th document of its kind from the same template in the same render (for multi-document templates)
   const ordinal = new Map<K8sResource, number>();
   const seen = new Map<string, number>();
@@ -327,8 +359,7 @@ function resolvePositions(findings: Finding[], resources: K8sResource[]): void {
   }
   const byResource = new Map<K8sResource, Finding[]>();
   for (const f of findings) {
-    if (f.docIndex === undefined) continue;
-    const r = byKey.get(resourceKey(f.source, f.docIndex, f.kind, f.name));
+    const r = lookup.find(f);
     // Stages that set a position themselves keep it, unless the resource came from a render: then the
     // reported file is the template, and its line must be a template line, not a stream line.
     if (!r || (f.line !== undefined && !r.templateFile)) continue;
@@ -359,13 +390,15 @@ function resolvePositions(findings: Finding[], resources: K8sResource[]): void {
   }
 }
 
-function resourceResults(resources: K8sResource[], problems: Problem[], findings: Finding[], skipped: Set<K8sResource>): ResourceResult[] {
-  const worst = new Map<string, ResourceStatus>();
+function resourceResults(resources: K8sResource[], problems: Problem[], findings: Finding[], skipped: Set<K8sResource>, lookup: ResourceLookup): ResourceResult[] {
+  const worst = new Map<K8sResource, ResourceStatus>();
   for (const f of findings) {
     if (f.exemption || f.docIndex === undefined) continue;
-    const key = resourceKey(f.source, f.docIndex, f.kind, f.name);
-    if (f.policyId === 'kube-schema/missing-schema') worst.set(key, 'error');
-    else if (f.severity === 'error' && worst.get(key) !== 'error') worst.set(key, 'invalid');
+    if (f.policyId !== 'kube-schema/missing-schema' && f.severity !== 'error') continue;
+    for (const r of lookup.all(f)) {
+      if (f.policyId === 'kube-schema/missing-schema') worst.set(r, 'error');
+      else if (worst.get(r) !== 'error') worst.set(r, 'invalid');
+    }
   }
   const out: ResourceResult[] = resources.map((r) => ({
     source: r.source,
@@ -376,7 +409,7 @@ function resourceResults(resources: K8sResource[], problems: Problem[], findings
     name: r.name,
     ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
     ...(r.file ? { file: r.file } : {}),
-    status: skipped.has(r) ? 'skipped' : (worst.get(resourceKey(r.source, r.docIndex, r.kind, r.name)) ?? 'valid'),
+    status: skipped.has(r) ? 'skipped' : (worst.get(r) ?? 'valid'),
   }));
   for (const p of problems) out.push({ source: p.source, docIndex: p.docIndex, apiVersion: '', kind: '', name: '', file: p.source, status: p.status });
   return out;

@@ -97,10 +97,26 @@ export class FrameRecorder {
 /** Why navigation stopped trusting the value for a mapping's keys: parse again with keys recorded. */
 const NEEDS_KEYS = -1;
 
+/**
+ * Collections with more children than this get their child list (and a mapping its key map) built once
+ * and kept while the index lives; smaller ones are walked again per pointer, which allocates nothing.
+ * Nearly every collection of a manifest is small, and a run locates a few pointers in each of
+ * thousands of documents: building a map per mapping visited made locating 48,000 findings allocate
+ * ~80 MB (promoted to the old generation before it died) and cost more than the walks it saved. Large
+ * collections (a list of 20,000 env entries) keep lookups O(1), so one document with many findings
+ * stays linear.
+ */
+const SMALL = 16;
+/** Texts longer than this keep their line starts; shorter ones count line breaks per lookup. */
+const SMALL_TEXT = 8192;
+/** Reused for the children of small collections (valid until the next childrenOf call). */
+const scratch: number[] = [];
+const MISSING = -2;
+
 class RecordedIndex implements PositionIndex {
   private lineStarts: number[] | undefined;
-  private readonly children = new Map<number, number[]>();
-  private readonly keyMaps = new Map<number, Map<string, number> | null>();
+  private children: Map<number, number[]> | undefined;
+  private keyMaps: Map<number, Map<string, number> | null> | undefined;
   private withKeys: PositionIndex | undefined;
 
   constructor(
@@ -126,14 +142,17 @@ class RecordedIndex implements PositionIndex {
     return this.frames[3 * i + 2]! & 7;
   }
 
-  private childrenOf(i: number): number[] {
-    let list = this.children.get(i);
-    if (!list) {
-      list = [];
-      const end = this.frames[3 * i + 1]!;
-      for (let j = i + 1; j <= end; j = this.frames[3 * j + 1]! + 1) list.push(j);
-      this.children.set(i, list);
-    }
+  /** The children of node `i`, in order. For a small collection the array is shared: read it before the next call. */
+  private childrenOf(i: number): readonly number[] {
+    const memo = this.children?.get(i);
+    if (memo) return memo;
+    const frames = this.frames;
+    const end = frames[3 * i + 1]!;
+    scratch.length = 0;
+    for (let j = i + 1; j <= end; j = frames[3 * j + 1]! + 1) scratch.push(j);
+    if (scratch.length <= SMALL) return scratch;
+    const list = scratch.slice();
+    (this.children ??= new Map()).set(i, list);
     return list;
   }
 
@@ -172,34 +191,50 @@ class RecordedIndex implements PositionIndex {
       const k = this.kind(f);
       if (k !== MAPPING && k !== SEQUENCE) return f;
       const kids = this.childrenOf(f);
-      if (kids.length !== 1 || this.kind(kids[0]!) !== k || this.frames[3 * kids[0]!]! !== this.startOf(f)) return f;
-      f = kids[0]!;
+      if (kids.length !== 1) return f;
+      const only = kids[0]!;
+      if (this.kind(only) !== k || this.frames[3 * only]! !== this.startOf(f)) return f;
+      f = only;
     }
   }
 
-  /** Key → index (in the mapping's children) of its key node; null when the value cannot say. */
-  private keysOf(i: number, value: unknown): Map<string, number> | null {
-    const hit = this.keyMaps.get(i);
-    if (hit !== undefined) return hit;
+  /**
+   * Index (among mapping `i`'s children) of the key node of `key`, MISSING, or NEEDS_KEYS when the
+   * value cannot say which key node is which.
+   */
+  private keyIndex(i: number, value: unknown, key: string): number {
+    const memo = this.keyMaps?.get(i);
+    if (memo !== undefined) return memo === null ? NEEDS_KEYS : (memo.get(key) ?? MISSING);
     const kids = this.childrenOf(i);
     // Children alternate key, value. A trailing key node without a value is the reader's failed attempt
     // at one more key (or an explicit `? key` without a value).
     const pairs = kids.length >> 1;
-    let keys: Map<string, number> | null = new Map();
     if (this.scalars) {
+      const keys = new Map<string, number>();
       for (let p = 0; p < pairs; p++) {
         if (this.kind(kids[2 * p]!) !== SCALAR) break;
         keys.set(String(this.scalars[kids[2 * p]!]), 2 * p);
       }
-    } else {
-      const names = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
-      // One key node per own key, in order: not so with duplicate or merge keys, nor with integer-like
-      // keys (JavaScript lists them first).
-      if (names.length !== pairs || names.some((n) => /^(?:0|[1-9]\d*)$/.test(n))) keys = null;
-      else for (let p = 0; p < pairs; p++) keys.set(names[p]!, 2 * p);
+      (this.keyMaps ??= new Map()).set(i, keys);
+      return keys.get(key) ?? MISSING;
     }
-    this.keyMaps.set(i, keys);
-    return keys;
+    const names = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+    // One key node per own key, in order: not so with duplicate or merge keys, nor with integer-like
+    // keys (JavaScript lists them first).
+    let trusted = names.length === pairs;
+    for (let p = 0; trusted && p < names.length; p++) if (isIndexLike(names[p]!)) trusted = false;
+    if (!trusted) {
+      (this.keyMaps ??= new Map()).set(i, null);
+      return NEEDS_KEYS;
+    }
+    if (pairs > SMALL) {
+      const keys = new Map<string, number>();
+      for (let p = 0; p < pairs; p++) keys.set(names[p]!, 2 * p);
+      (this.keyMaps ??= new Map()).set(i, keys);
+      return keys.get(key) ?? MISSING;
+    }
+    const p = names.indexOf(key);
+    return p < 0 ? MISSING : 2 * p;
   }
 
   private offsetOf(path: readonly string[]): number {
@@ -210,14 +245,13 @@ class RecordedIndex implements PositionIndex {
       const seg = path[s]!;
       const kind = this.kind(node);
       if (kind === MAPPING) {
-        const keys = this.keysOf(node, value);
-        if (keys === null) return NEEDS_KEYS;
-        const k = keys.get(seg);
-        if (k === undefined) return offset;
+        const k = this.keyIndex(node, value, seg);
+        if (k === NEEDS_KEYS) return NEEDS_KEYS;
+        if (k === MISSING) return offset;
         const kids = this.childrenOf(node);
         const key = kids[k]!;
-        if (s === path.length - 1) return this.startOf(key);
         const child = kids[k + 1]!;
+        if (s === path.length - 1) return this.startOf(key);
         const childKind = this.kind(child);
         // An alias (`*name`): its own position, not the anchor's node. An empty value (`key:`): its key.
         if (childKind === ALIAS) return this.startOf(child);
@@ -228,7 +262,7 @@ class RecordedIndex implements PositionIndex {
       } else if (kind === SEQUENCE) {
         const items = this.childrenOf(node);
         // Empty items (`-` alone) open no node: then the nodes do not line up with the items.
-        if (items.length !== this.frames[3 * node + 2]! >> 3 || !/^\d+$/.test(seg)) return offset;
+        if (items.length !== this.frames[3 * node + 2]! >> 3 || !isDigits(seg)) return offset;
         const item = items[Number(seg)];
         if (item === undefined) return offset;
         offset = this.startOf(item);
@@ -241,7 +275,18 @@ class RecordedIndex implements PositionIndex {
   }
 
   private toPosition(offset: number): Position {
-    const starts = (this.lineStarts ??= lineStartsOf(this.text));
+    const text = this.text;
+    if (text.length <= SMALL_TEXT && this.lineStarts === undefined) {
+      // Counting the line breaks before the offset beats building a table for a few lookups.
+      let line = 0;
+      let lineStart = 0;
+      for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+        line++;
+        lineStart = i + 1;
+      }
+      return { line: this.baseLine + line, column: offset - lineStart + 1 };
+    }
+    const starts = (this.lineStarts ??= lineStartsOf(text));
     // Last line start <= offset (binary search).
     let lo = 0;
     let hi = starts.length - 1;
@@ -252,6 +297,28 @@ class RecordedIndex implements PositionIndex {
     }
     return { line: this.baseLine + lo, column: offset - starts[lo]! + 1 };
   }
+}
+
+/** `0` or a digit string without a leading zero (`/^(?:0|[1-9]\d*)$/` without the regex). */
+function isIndexLike(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  const c0 = s.charCodeAt(0);
+  if (c0 < 48 || c0 > 57 || (c0 === 48 && n > 1)) return false;
+  for (let i = 1; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function lineStartsOf(text: string): number[] {

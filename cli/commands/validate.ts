@@ -101,6 +101,11 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
       }
       // Loaded here, not at the top: other subcommands never pay for the validator's imports.
       const [{ validate }, { exitCodeFor, SEVERITY_RANK }] = await Promise.all([import('../../validator/run.ts'), import('../../validator/report.ts')]);
+      // NEXUS_TIMING=1: each phase's wall time and the memory in use after it, on stderr.
+      const timing =
+        process.env.NEXUS_TIMING === '1'
+          ? (phase: string, ms: number) => io.err(`timing: ${phase} ${ms.toFixed(0)} ms (heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB, rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB)\n`)
+          : undefined;
       const report = await validate({
         version: TOOL_VERSION,
         ...valuesOptions(opts),
@@ -129,9 +134,21 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
         ...(opts.serviceClusterIpRange ? { serviceClusterIPRange: opts.serviceClusterIpRange } : {}),
         ...(opts.serviceNodePortRange ? { serviceNodePortRange: opts.serviceNodePortRange } : {}),
         ...(opts.clusterObjects.length ? { clusterObjects: opts.clusterObjects } : {}),
-        ...(process.env.NEXUS_TIMING === '1' ? { onTiming: (phase: string, ms: number) => io.err(`timing: ${phase} ${ms.toFixed(0)} ms\n`) } : {}),
+        ...(timing ? { onTiming: timing } : {}),
       });
       const shown = opts.quiet ? quietReport(report, opts.failOn, SEVERITY_RANK) : report;
+      let mark = performance.now();
+      const tm = (phase: string) => {
+        timing?.(phase, performance.now() - mark);
+        mark = performance.now();
+      };
+      if (opts.format === 'text' && !opts.quiet && !opts.output) {
+        // Straight to stdout as it is formatted: a large report never exists as one string.
+        (await import('../../validator/formatters/text.ts')).writeText(shown, { color: io.color }, io.out);
+        tm('written');
+        setExit(exitCodeFor(report, opts.failOn));
+        return;
+      }
       let text = await format(shown, opts.format, io.color && !opts.output);
       // Quiet text is the findings alone: no summary line, nothing at all when the run passes.
       if (opts.quiet && opts.format === 'text') text = shown.findings.length ? text.replace(/\n*[^\n]*\n$/, '\n') : '';
@@ -142,6 +159,7 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
           io.err(`${summaryLine(report)}\n`);
         }
       } else io.out(text);
+      tm('written');
       setExit(exitCodeFor(report, opts.failOn));
     });
 }

@@ -40,6 +40,32 @@ describe('decodeUtf8', () => {
     expect(err.location).toEqual({ file: 'values.yaml', line: 2, column: 14 });
     expect(err.hint).toMatch(/iconv/);
   });
+  it('accepts and decodes exactly what a fatal TextDecoder does (random bytes, the native fast path)', () => {
+    const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 24 }), (bytes) => {
+        let expected: string | undefined;
+        try {
+          expected = fatal.decode(bytes).replace(/^\ufeff/, '');
+        } catch {
+          expected = undefined;
+        }
+        let actual: string | undefined;
+        try {
+          actual = decodeUtf8(bytes, 'x');
+        } catch (e) {
+          expect(e).toBeInstanceOf(NexusError);
+          actual = undefined;
+        }
+        return actual === expected;
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+  it('decodes a view into a larger buffer without reading outside it', () => {
+    const whole = Buffer.from('xxa: é\nyy');
+    expect(decodeUtf8(whole.subarray(2, whole.length - 2), 'x')).toBe('a: é\n');
+  });
   it('drops a byte-order mark', () => {
     expect(decodeUtf8(Buffer.from('\ufeffa: 1\n'), 'x')).toBe('a: 1\n');
   });
