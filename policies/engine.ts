@@ -137,12 +137,14 @@ function render(template: string, data: Record<string, string | number> | undefi
   let parts = compiled.get(template);
   if (!parts) compiled.set(template, (parts = template.split(/\{\{\s*(\w+)\s*\}\}/)));
   if (parts.length === 1) return template;
-  let out = parts[0]!;
+  // Joined, not concatenated: `+=` leaves a tree of string pieces behind each message, which a report
+  // with tens of thousands of findings keeps until it is printed (join makes one flat string).
+  const out: string[] = [parts[0]!];
   for (let i = 1; i < parts.length; i += 2) {
     const k = parts[i]!;
-    out += (data && k in data ? String(data[k]) : `{{${k}}}`) + parts[i + 1]!;
+    out.push(data && k in data ? String(data[k]) : `{{${k}}}`, parts[i + 1]!);
   }
-  return out;
+  return out.join('');
 }
 
 /** Locates a pointer, falling back to the nearest ancestor that exists in the source. */

@@ -11,7 +11,7 @@
 import jsyaml from 'js-yaml';
 import type { Finding, K8sResource, Position } from '../core/types.ts';
 import { duplicateKeyPointers } from './yaml-locate.ts';
-import { FrameRecorder, PositionIndexCache, recordedPositionIndex } from './yaml-positions.ts';
+import { FrameRecorder, PositionIndexCache, recordedPositionIndex, type Frames } from './yaml-positions.ts';
 import { MANIFEST_SCHEMA as SCHEMA } from './yaml-schema.ts';
 
 /** Expansion limit for documents with aliases: a document may not expand beyond this many nodes. */
@@ -56,7 +56,7 @@ export function splitDocuments(input: string): StreamDocument[] {
   const push = (end: number) => {
     const body = text.slice(start, end);
     const src = body.length < 4096 || body.startsWith('#') || body.includes('\n# Source: ') ? SOURCE_RE.exec(body.slice(0, 2048)) : null;
-    docs.push({ index: docs.length, line: startLine, text: body, ...(src ? { templateFile: src[1]! } : {}) });
+    docs.push({ index: docs.length, line: startLine, text: body, ...(src ? { templateFile: ownCopy(src[1]!) } : {}) });
   };
   while (pos <= text.length) {
     if (isDocMarker(text, pos)) {
@@ -79,6 +79,14 @@ export function splitDocuments(input: string): StreamDocument[] {
   // A trailing marker (`---\n` at the end) opens no document.
   if (docs.length === 0 || text.slice(start).trim() !== '') push(text.length);
   return docs;
+}
+
+/**
+ * A copy of `s` that does not keep the string it was cut from alive: V8 makes a substring of 13 or
+ * more characters a view into its parent (here the whole stream, which is dropped once parsed).
+ */
+function ownCopy(s: string): string {
+  return (s + '\u0000').slice(0, -1);
 }
 
 function isBlank(text: string): boolean {
@@ -190,7 +198,7 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
       problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
       continue;
     }
-    const locateDoc = lazyLocator(doc, recorder.frames(), value);
+    const locateDoc = lazyLocator(recorder.parsedText(doc.text), doc.line, recorder.frames(), value);
     const obj = value as Record<string, unknown>;
     if (obj.kind === 'List' && Array.isArray(obj.items) && (obj.apiVersion === 'v1' || obj.apiVersion === undefined)) {
       obj.items.forEach((item, i) => {
@@ -215,12 +223,14 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
 }
 
 /** Indexes of the documents located most recently (findings are located document by document). */
-const recentIndexes = new PositionIndexCache<StreamDocument>();
+const recentIndexes = new PositionIndexCache<Frames>();
 /** Where each node of the document being parsed starts (kept compactly for every document). */
 const recorder = new FrameRecorder();
 
-function lazyLocator(doc: StreamDocument, frames: Int32Array, value: unknown): (pointer: string) => Position | undefined {
-  return (pointer) => recentIndexes.get(doc, () => recordedPositionIndex(doc.text, doc.line, frames, value)).locate(pointer);
+/** Captures neither the document nor the stream: only the parsed copy of the text (see FrameRecorder.parsedText). */
+function lazyLocator(text: string, line: number, frames: Frames, value: unknown): (pointer: string) => Position | undefined {
+  // The frames are the document's own view: they key the cache.
+  return (pointer) => recentIndexes.get(frames, () => recordedPositionIndex(text, line, frames, value)).locate(pointer);
 }
 
 function toResource(

@@ -138,6 +138,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     for (const m of await readManifestInputs(options.manifests, options.readStdin ?? readProcessStdin)) {
       streams.push({ source: m.source, text: m.text });
       inputs.push(m.source);
+      m.text = ''; // held by the stream alone, which drops it once parsed (the loop's array outlives the loop)
     }
     if (options.upgradeFrom) previous = import('./upgrade/pipeline.ts').then((m) => m.loadPreviousRelease(options, kubeVersion, [], options.apiVersions));
     previous?.catch(() => undefined);
@@ -179,6 +180,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
       inputs.push(r.source);
       if (r.failed) findings.push(...r.failed);
       else streams.push({ source: r.source, text: r.manifests, environment: environments[i], chartDir });
+      r.manifests = ''; // held by the stream alone, which drops it once parsed
     });
   }
 
@@ -191,6 +193,8 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     resources.push(...parsed.resources);
     findings.push(...parsed.findings);
     for (const p of parsed.problems) problems.push({ source: s.source, docIndex: p.docIndex, status: p.status });
+    // Parsed resources keep what they need of the text (their documents' parsed copies): let the stream go.
+    s.text = '';
   }
 
   lap('parse');

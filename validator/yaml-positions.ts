@@ -35,6 +35,43 @@ const MAPPING = 2;
 const SEQUENCE = 3;
 const ALIAS = 4;
 
+/** The recorded nodes of one document: 16-bit when every number fits (nearly every manifest), else 32-bit. */
+export type Frames = Uint16Array | Int32Array;
+
+/**
+ * Recorded nodes of many documents share a few large buffers (each document gets a view), instead of
+ * one small ArrayBuffer each: 20,000 documents would otherwise mean 20,000 allocations outside the heap.
+ */
+class FramePool {
+  private u16 = new Uint16Array(0);
+  private u16Used = 0;
+  private i32 = new Int32Array(0);
+  private i32Used = 0;
+
+  copy(buf: Int32Array, length: number): Frames {
+    let max = 0;
+    for (let i = 0; i < length; i++) if (buf[i]! > max) max = buf[i]!;
+    if (max <= 0xffff) {
+      if (this.u16Used + length > this.u16.length) {
+        this.u16 = new Uint16Array(Math.max(1 << 18, length));
+        this.u16Used = 0;
+      }
+      const view = this.u16.subarray(this.u16Used, this.u16Used + length);
+      view.set(buf.subarray(0, length));
+      this.u16Used += length;
+      return view;
+    }
+    if (this.i32Used + length > this.i32.length) {
+      this.i32 = new Int32Array(Math.max(1 << 16, length));
+      this.i32Used = 0;
+    }
+    const view = this.i32.subarray(this.i32Used, this.i32Used + length);
+    view.set(buf.subarray(0, length));
+    this.i32Used += length;
+    return view;
+  }
+}
+
 /**
  * Records the nodes of one js-yaml parse through its `listener` option. Reused across documents:
  * `start()` before each parse, `frames()` after it.
@@ -46,15 +83,19 @@ export class FrameRecorder {
   private sp = 0;
   /** Scalar values by node (only when asked for: the keys of a document its value cannot stand for). */
   private scalars: unknown[] | undefined;
+  private input: string | undefined;
+  private readonly pool = new FramePool();
 
   start(recordScalars = false): void {
     this.n = 0;
     this.sp = 0;
     this.scalars = recordScalars ? [] : undefined;
+    this.input = undefined;
   }
 
   readonly listener = (event: jsyaml.EventType, state: jsyaml.State): void => {
     if (event === 'open') {
+      if (this.n === 0) this.input = state.input;
       const i = this.n++;
       if (3 * this.n > this.buf.length) {
         const bigger = new Int32Array(this.buf.length * 2);
@@ -85,8 +126,20 @@ export class FrameRecorder {
   };
 
   /** The nodes recorded since `start()` (a copy sized to fit). */
-  frames(): Int32Array {
-    return this.buf.slice(0, 3 * this.n);
+  frames(): Frames {
+    return this.pool.copy(this.buf, 3 * this.n);
+  }
+
+  /**
+   * The text js-yaml parsed, when its offsets are `text`'s (no byte-order mark dropped): its own copy
+   * of the document (it appends a NUL, so it never parses the caller's string), which the parsed
+   * strings of 13 characters or more are slices of. Keeping that copy for locating, instead of
+   * `text` (a slice of the whole stream), lets the stream go once it is parsed: the document texts are
+   * then held once, not twice.
+   */
+  parsedText(text: string): string {
+    const input = this.input;
+    return input !== undefined && text.charCodeAt(0) !== 0xfeff && input.length > text.length ? input : text;
   }
 
   recordedScalars(): unknown[] | undefined {
@@ -122,7 +175,7 @@ class RecordedIndex implements PositionIndex {
   constructor(
     private readonly text: string,
     private readonly baseLine: number,
-    private readonly frames: Int32Array,
+    private readonly frames: Frames,
     /** The parsed document (when keys come from it), or undefined when `scalars` holds them. */
     private readonly root: unknown,
     private readonly scalars?: unknown[],
@@ -176,7 +229,7 @@ class RecordedIndex implements PositionIndex {
         const m = stop.exec(text);
         if (!m) return open;
         p = m.index;
-      } else return Number.isNaN(c) ? open : p;
+      } else return Number.isNaN(c) || c === 0 /* js-yaml's end-of-input NUL (see parsedText) */ ? open : p;
     }
   }
 
@@ -333,7 +386,7 @@ const NOT_PARSED: PositionIndex = { locate: () => undefined };
  * The index of a document from the nodes recorded during its parse (`frames`) and its parsed value.
  * `text`'s first line is line `baseLine` of the stream.
  */
-export function recordedPositionIndex(text: string, baseLine: number, frames: Int32Array, value: unknown): PositionIndex {
+export function recordedPositionIndex(text: string, baseLine: number, frames: Frames, value: unknown): PositionIndex {
   return new RecordedIndex(text, baseLine, frames, value);
 }
 

@@ -4,7 +4,7 @@
  * byte-stable, and text has colour only when asked.
  */
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -12,9 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatJson } from '../../validator/formatters/json.ts';
 import { formatJunit } from '../../validator/formatters/junit.ts';
 import { formatSarif } from '../../validator/formatters/sarif.ts';
-import { formatText } from '../../validator/formatters/text.ts';
+import { formatText, writeText } from '../../validator/formatters/text.ts';
 import type { Report } from '../../validator/report.ts';
 import { validate } from '../../validator/run.ts';
+import { runNexus } from '../helpers/cli.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const MULTITOOL = join(import.meta.dirname, '..', '..', 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
@@ -106,5 +107,35 @@ describe('JSON and text', () => {
     expect(plain).toMatch(/Deployment demo\/web\n {2}test\/validator\/fixtures\/invalid\/unknown-spec-replica\.yaml:11:3: error kube-schema\/unknown-field unknown field `replica` in spec; did you mean `replicas`\?/);
     expect(plain.trimEnd().split('\n').pop()).toMatch(/^✗ .*: \d+ resources \(\d+ valid, \d+ invalid, \d+ error\); \d+ errors, 0 warnings, 0 info, 0 skipped$/);
     expect(formatText(report, { color: true })).toContain('\u001b[');
+  });
+
+  it('the CLI streams a large text report in chunks, byte for byte the text it writes to --output', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexus-text-'));
+    try {
+      // 600 Deployments with a misspelt field each: ~150K characters of report, three chunks.
+      const docs = Array.from({ length: 600 }, (_, i) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-${i}\nspec:\n  replica: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n`);
+      const input = join(dir, 'many.yaml');
+      writeFileSync(input, docs.join('---\n'));
+      const streamed = runNexus(['validate', '--no-policies', input]);
+      const written = runNexus(['validate', '--no-policies', '--output', join(dir, 'report.txt'), input]);
+      expect(streamed.code).toBe(1);
+      expect(written.code).toBe(1);
+      const file = readFileSync(join(dir, 'report.txt'), 'utf8');
+      expect(file.length).toBeGreaterThan(2 * 65536);
+      expect(streamed.stdout).toBe(file);
+      expect(file).toMatch(/web-599[\s\S]*\n\n✗ [^\n]+: 600 resources \(0 valid, 600 invalid\); 600 errors/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writeText hands out chunks whose concatenation is formatText', () => {
+    const many = { ...report, findings: Array.from({ length: 3000 }, (_, i) => ({ ...report.findings[0]!, name: `web-${i}` })) };
+    const chunks: string[] = [];
+    writeText(many, { color: false }, (c) => chunks.push(c));
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks.every((c) => c.endsWith('\n'))).toBe(true);
+    expect(chunks.join('')).toBe(formatText(many, { color: false }));
+    expect(chunks.join('').match(/\n\n✗ /g)).toHaveLength(1);
   });
 });
