@@ -101,10 +101,15 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
       }
       // Loaded here, not at the top: other subcommands never pay for the validator's imports.
       const [{ validate }, { exitCodeFor, SEVERITY_RANK }] = await Promise.all([import('../../validator/run.ts'), import('../../validator/report.ts')]);
-      // NEXUS_TIMING=1: each phase's wall time and the memory in use after it, on stderr.
+      // NEXUS_TIMING=1: each phase's wall and CPU time and the memory in use after it, on stderr.
+      let cpu = process.cpuUsage();
       const timing =
         process.env.NEXUS_TIMING === '1'
-          ? (phase: string, ms: number) => io.err(`timing: ${phase} ${ms.toFixed(0)} ms (heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB, rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB)\n`)
+          ? (phase: string, ms: number) => {
+              const used = process.cpuUsage(cpu);
+              cpu = process.cpuUsage();
+              io.err(`timing: ${phase} ${ms.toFixed(0)} ms (cpu ${((used.user + used.system) / 1000).toFixed(0)} ms, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB, rss ${(process.memoryUsage.rss() / 2 ** 20).toFixed(0)} MB)\n`);
+            }
           : undefined;
       const report = await validate({
         version: TOOL_VERSION,
