@@ -58,6 +58,15 @@ export const BackendSection = z
           .describe('Sentinel discovery.'),
         existingSecret: resourceName().default('').describe('Existing Secret with the Redis password; empty means `<release>-cache` (the cache tier\'s Secret name).'),
         passwordKey: z.string().min(1).default('redis-password').describe('Key of the password in that Secret.'),
+        usernameKey: z.string().default('').describe('Key of an ACL user name in that Secret (REDIS_USERNAME, e.g. a managed Redis\'s RBAC user); empty: none, the password authenticates the `default` user.'),
+        tls: z
+          .strictObject({
+            enabled: z.boolean().default(false).describe('Connect with TLS and verify the server certificate and host name: REDIS_SSL=true, REDIS_SSL_CERT_REQS=required and, without Sentinel, REDIS_URL `rediss://<host>:<port>/0`.'),
+            caSecret: resourceName().default('').describe('Secret with the CA that signed the Redis certificate, mounted read-only at `/etc/nexus/redis-ca/ca.crt` (REDIS_SSL_CA_CERTS); empty: the system trust store.'),
+            caKey: z.string().min(1).default('ca.crt').describe('Key of the CA certificate in that Secret.'),
+          })
+          .prefault({})
+          .describe('TLS to Redis (e.g. a managed Redis in `cache.mode: external`).'),
       })
       .prefault({})
       .describe('How the backend reaches Redis (through Sentinel; credentials by reference only).'),

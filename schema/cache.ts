@@ -1,12 +1,45 @@
 import { z } from 'zod';
 import { containerExtensions, diagnosticMode, podExtensions, serviceSection } from './extensions.ts';
 import { port, quantity, resourceName } from './primitives.ts';
+import { externalEgress } from './external.ts';
 import { accessModesField, CLAIM_TEMPLATE_SIZE_NOTE, exporterSidecar, image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount, storageClassField } from './workload.ts';
+
+export const CACHE_MODES = ['bundled', 'external'] as const;
 
 export const CacheSection = z
   .strictObject({
-    enabled: z.boolean().default(true).describe('Deploy Redis.'),
+    enabled: z.boolean().default(true).describe('Use Redis (bundled, or an external one with `mode: external`).'),
     ...naming(),
+    mode: z
+      .enum(CACHE_MODES)
+      .default('bundled')
+      .describe(
+        'Who runs Redis. `bundled`: this chart (a StatefulSet with Sentinel failover, the exporter, the master-only endpoint). `external`: a managed Redis (ElastiCache, Memorystore, Azure Cache) reached at `external.host`: no cache pods, no redis_exporter (its alerts and dashboard panel are left out: monitor the service with its provider), the NetworkPolicies open egress to it, and the backend (and Kong\'s redis policy) must point at it (rule `cache-external`).',
+      ),
+    external: z
+      .strictObject({
+        host: z.string().default('').describe('Primary endpoint of the managed Redis (e.g. the ElastiCache primary endpoint or the Memorystore IP): it must always reach the writable primary. Required in external mode.'),
+        port: port().default(6379).describe('Its port.'),
+        tls: z
+          .strictObject({
+            enabled: z.boolean().default(true).describe('Connect with TLS (`rediss://`) and verify the server certificate against `caSecret` and the host name. Required in production.'),
+            caSecret: resourceName().default('').describe('Secret holding the CA that signed the server certificate (e.g. the provider\'s CA bundle); empty: the client\'s system trust store.'),
+            caKey: z.string().min(1).default('ca.crt').describe('Key of the CA certificate in that Secret.'),
+          })
+          .prefault({})
+          .describe('Transport security.'),
+        auth: z
+          .strictObject({
+            existingSecret: resourceName().default('').describe('Secret with the credentials (an ACL user\'s password, ElastiCache RBAC or AUTH token); empty: no authentication. Required in production.'),
+            usernameKey: z.string().default('').describe('Key of the ACL user name in that Secret; empty: the password authenticates the `default` user.'),
+            passwordKey: z.string().min(1).default('redis-password').describe('Key of the password in that Secret.'),
+          })
+          .prefault({})
+          .describe('Credentials, by reference to an existing Secret.'),
+        egress: externalEgress('the managed Redis'),
+      })
+      .prefault({})
+      .describe('The managed Redis of `mode: external`.'),
     // 7.2.16: the newest 7.2 patch release (CVE-2025-49844, Lua use-after-free RCE, CVSS 10, fixed in 7.2.11);
     // the same minor keeps the configuration and the BSD licence (7.4 and later are not BSD).
     image: image({ registry: 'docker.io', repository: 'library/redis', tag: '7.2.16-bookworm' }),
@@ -68,6 +101,25 @@ export const CacheSection = z
       describe: 'redis_exporter sidecar.',
     }),
     pdb: pdb({ enabled: true, maxUnavailable: 1 }),
+    masterService: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Publish `<release>-cache-master`, an endpoint that always reaches the current master, for clients that cannot ask Sentinel (Kong\'s rate-limiting plugin). With Sentinel: an HAProxy Deployment that checks every node for `role:master` each `checkIntervalMs` and forwards only to the node that says so; without Sentinel: a Service selecting the fixed master (ordinal 0).',
+          ),
+        // 3.4.3: the current HAProxy LTS release of the official image (docker-library official-images, 2026-08).
+        image: image({ registry: 'docker.io', repository: 'library/haproxy', tag: '3.4.3-trixie' }),
+        replicas: z.number().int().min(1).default(2).describe('HAProxy replicas.'),
+        port: port().default(6379).describe('Port of the master Service.'),
+        checkIntervalMs: z.number().int().min(100).default(1000).describe('Milliseconds between role checks: after a failover, connections reach the new master within about this long (plus Sentinel\'s own failover time).'),
+        resources: resources({ requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
+        pdb: pdb({ enabled: true, minAvailable: 1 }),
+        podSecurityContext: podSecurity({ runAsUser: 99, runAsGroup: 99, fsGroup: 99 }),
+      })
+      .prefault({})
+      .describe('Master-only endpoint (bundled mode).'),
     podSecurityContext: podSecurity({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 }),
     serviceAccount: serviceAccount(),
     networkPolicy: networkPolicy(),
@@ -77,4 +129,4 @@ export const CacheSection = z
     ...podPlacement(),
   })
   .prefault({})
-  .describe('Cache: Redis with Sentinel failover.');
+  .describe('Cache: Redis with Sentinel failover, or an external managed Redis.');

@@ -133,7 +133,7 @@ export const diagnosticMode = () =>
     .describe('Diagnostic mode.');
 
 /** An IPv4 or IPv6 CIDR, as `loadBalancerSourceRanges` takes it. */
-const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/\d{1,3})$/;
+export const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+:[0-9a-fA-F:]*\/\d{1,3})$/;
 
 /** How a Service is exposed: every client Service of every tier has these (headless Services stay ClusterIP/None). */
 export const serviceExposure = () => ({

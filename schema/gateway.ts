@@ -56,21 +56,22 @@ export const GatewaySection = z
         headerName: z.string().regex(/^$|^[A-Za-z0-9-]+$/, { error: 'must be an HTTP header name such as `X-Api-Key`' }).default('').describe('Header whose value identifies the client (`limitBy: header`).'),
         policy: z
           .enum(['local', 'cluster', 'redis'])
-          .default('local')
+          .default('redis')
           .describe(
-            'Where Kong keeps the counters. `local`: in each Kong pod, so N pods allow N times the limit (and a client is counted per pod it lands on). `redis`: in Redis (`redis`), shared by every Kong pod: the limit holds globally. `cluster`: in Kong\'s own database (not available in DB-less mode, the Kong ingress controller\'s default).',
+            'Where Kong keeps the counters. `redis` (default): in Redis (`redis`), shared by every Kong pod, so the limit holds globally; by default the platform\'s own Redis master (`<release>-cache-master`). `local`: in each Kong pod, so N pods allow N times the limit (and a client is counted per pod it lands on). `cluster`: in Kong\'s own database (not available in DB-less mode, the Kong ingress controller\'s default).',
           ),
         redis: z
           .strictObject({
-            host: z.string().default('').describe('Redis host for `policy: redis`. It must reach the current master (a Kong pod writes the counters): a managed Redis primary endpoint, or a Service that only selects the master.'),
+            host: z.string().default('').describe('Redis host for `policy: redis`. It must reach the current master (a Kong pod writes the counters). Empty: the bundled cache\'s master-only Service `<release>-cache-master` (`cache.masterService`); with `cache.mode: external`, set the managed primary endpoint (`cache.external.host`).'),
             port: port().default(6379).describe('Redis port.'),
             database: z.number().int().min(0).default(0).describe('Redis database number.'),
             ssl: z.boolean().default(false).describe('Connect with TLS.'),
             sslVerify: z.boolean().default(true).describe('Verify the server certificate (with `ssl`; Kong\'s `lua_ssl_trusted_certificate` must hold its CA).'),
             serverName: z.string().default('').describe('SNI server name (with `ssl`).'),
             timeoutMs: z.number().int().min(1).default(2000).describe('Connect, send and read timeout in milliseconds.'),
-            existingSecret: resourceName().default('').describe('Secret with the Redis password (patched into the plugin by the Kong ingress controller, never written into the KongPlugin); empty for none.'),
+            existingSecret: resourceName().default('').describe('Secret with the Redis password (patched into the plugin by the Kong ingress controller, never written into the KongPlugin). Empty: the bundled cache\'s Secret `<release>-cache` while `host` is empty, else no password.'),
             passwordKey: z.string().min(1).default('redis-password').describe('Key of the password in that Secret.'),
+            usernameKey: z.string().default('').describe('Key of an ACL user name in that Secret (patched into `/redis/username`); empty: none.'),
           })
           .prefault({})
           .describe('Redis for `policy: redis`.'),

@@ -54,7 +54,8 @@ const db = value('database', 'enabled');
 const bundledDb = and(db, eq(value('database', 'mode'), 'bundled'));
 const cnpg = and(db, eq(value('database', 'mode'), 'cloudnativepg'));
 const cnpgCertManager = and(cnpg, eq(value('database', 'cloudnativepg', 'tls', 'source'), 'certManager'));
-const cache = value('cache', 'enabled');
+const cache = and(value('cache', 'enabled'), eq(value('cache', 'mode'), 'bundled'));
+const externalCache = and(value('cache', 'enabled'), eq(value('cache', 'mode'), 'external'));
 const monitoring = value('monitoring', 'enabled');
 const bundled = and(monitoring, eq(value('monitoring', 'mode'), 'bundled'));
 const gateway = value('gateway', 'enabled');
@@ -84,13 +85,16 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
     secret(['database', 'backup', 'objectStorage', 'existingSecret'], cnpgBackups, [lit('AWS_ACCESS_KEY_ID'), lit('AWS_SECRET_ACCESS_KEY')], msg`CloudNativePG WAL archive and base backups (Barman Cloud Plugin ObjectStore)`),
     secret(['database', 'restore', 'existingSecret'], and(bundledDb, value('database', 'restore', 'requestId')), [value('database', 'restore', 'privateKeyKey')], msg`restore (private key that decrypts the dumps)`),
     secret(['cache', 'auth', 'existingSecret'], and(cache, value('cache', 'auth', 'enabled')), [value('cache', 'auth', 'passwordKey')], msg`Redis and Sentinel password`),
+    secret(['cache', 'external', 'auth', 'existingSecret'], externalCache, [value('cache', 'external', 'auth', 'usernameKey'), value('cache', 'external', 'auth', 'passwordKey')], msg`external Redis credentials (${value('cache', 'external', 'host')})`),
+    secret(['cache', 'external', 'tls', 'caSecret'], and(externalCache, value('cache', 'external', 'tls', 'enabled')), [value('cache', 'external', 'tls', 'caKey')], msg`CA of the external Redis's certificate`),
+    secret(['backend', 'redis', 'tls', 'caSecret'], and(value('backend', 'enabled'), value('backend', 'redis', 'tls', 'enabled')), [value('backend', 'redis', 'tls', 'caKey')], msg`backend Redis TLS verification (REDIS_SSL_CA_CERTS)`),
     secret(['backend', 'database', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'database', 'passwordKey')], msg`backend DATABASE_PASSWORD`),
-    secret(['backend', 'redis', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'redis', 'passwordKey')], msg`backend REDIS_PASSWORD`),
+    secret(['backend', 'redis', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'redis', 'usernameKey'), value('backend', 'redis', 'passwordKey')], msg`backend REDIS_PASSWORD`),
     secret(['monitoring', 'grafana', 'admin', 'existingSecret'], and(monitoring, value('monitoring', 'grafana', 'enabled')), [value('monitoring', 'grafana', 'admin', 'userKey'), value('monitoring', 'grafana', 'admin', 'passwordKey')], msg`Grafana admin`),
     ...(['paging', 'chat'] as const).map((r) =>
       secret(['monitoring', 'alertmanager', 'receivers', r, 'existingSecret'], and(bundled, value('monitoring', 'alertmanager', 'enabled')), [value('monitoring', 'alertmanager', 'receivers', r, 'key')], msg`AlertManager ${r} receiver (${value('monitoring', 'alertmanager', 'receivers', r, 'type')})`),
     ),
-    secret(['gateway', 'rateLimiting', 'redis', 'existingSecret'], and(gateway, value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'policy'), 'redis')), [value('gateway', 'rateLimiting', 'redis', 'passwordKey')], msg`Kong rate-limiting counters in Redis (password)`),
+    secret(['gateway', 'rateLimiting', 'redis', 'existingSecret'], and(gateway, value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'policy'), 'redis')), [value('gateway', 'rateLimiting', 'redis', 'usernameKey'), value('gateway', 'rateLimiting', 'redis', 'passwordKey')], msg`Kong rate-limiting counters in Redis (password)`),
     secret(['loadtest', 'auth', 'existingSecret'], value('loadtest', 'enabled'), [value('loadtest', 'auth', 'tokenKey')], msg`k6 load test API bearer token (read by the helm test Pod only)`),
     secret(['gateway', 'tls', 'existingSecret'], and(ingress, value('gateway', 'tls', 'enabled')), [lit('tls.crt'), lit('tls.key')], msg`TLS certificate of the Ingress`, 'kubernetes.io/tls'),
     { kind: 'Secret', when: value('global', 'imagePullSecrets'), each: value('global', 'imagePullSecrets'), keys: [lit('.dockerconfigjson')], type: 'kubernetes.io/dockerconfigjson', for: msg`pulling every image (global.imagePullSecrets)` },

@@ -83,7 +83,13 @@ const EVICTING_VPA_MODES = ['Recreate', 'InPlaceOrRecreate', 'Auto'];
 const bundledDb = eq(value('database', 'mode'), 'bundled');
 const cnpg = eq(value('database', 'mode'), 'cloudnativepg');
 const production = eq(value('global', 'environment'), 'production');
+const bundledCache = eq(value('cache', 'mode'), 'bundled');
+const externalCache = and(value('cache', 'enabled'), eq(value('cache', 'mode'), 'external'));
+/** The gateway keeps its rate-limit counters in Redis. */
+const gatewayRedis = and(value('gateway', 'enabled'), value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'policy'), 'redis'));
 const at = (path: Path, ...rest: string[]) => value(...path, ...rest);
+/** Numbers differ (`ne` compares strings and booleans; Helm may read one side as int64, the other as float64). */
+const differ = (a: Expr, b: Expr) => or(gt(a, b), gt(b, a));
 
 export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   {
@@ -129,7 +135,7 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
     checks: () => [
       {
         path: ['cache', 'sentinel', 'quorum'],
-        when: and(value('cache', 'sentinel', 'enabled'), gt(value('cache', 'sentinel', 'quorum'), value('cache', 'replicas'))),
+        when: and(bundledCache, value('cache', 'sentinel', 'enabled'), gt(value('cache', 'sentinel', 'quorum'), value('cache', 'replicas'))),
         message: msg`quorum (${value('cache', 'sentinel', 'quorum')}) exceeds the number of nodes (${value('cache', 'replicas')}); failover could never happen`,
       },
     ],
@@ -253,19 +259,118 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'gateway-rate-limit-targets',
-    description: 'Rate limiting by header names the header; the `redis` policy names the Redis that keeps the counters.',
+    description: 'Rate limiting by header names the header.',
     checks: () => [
       {
         path: ['gateway', 'rateLimiting', 'headerName'],
         when: and(value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'limitBy'), 'header'), not(value('gateway', 'rateLimiting', 'headerName'))),
         message: msg`limitBy is header: set gateway.rateLimiting.headerName (e.g. \`X-Api-Key\`)`,
       },
-      {
-        path: ['gateway', 'rateLimiting', 'redis', 'host'],
-        when: and(value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'policy'), 'redis'), not(value('gateway', 'rateLimiting', 'redis', 'host'))),
-        message: msg`policy is redis: set gateway.rateLimiting.redis.host to a Redis endpoint that reaches the master (a managed primary endpoint, or a master-only Service)`,
-      },
     ],
+  },
+  {
+    id: 'gateway-redis-target',
+    description: 'With `policy: redis` and no `redis.host`, Kong keeps its counters in the bundled cache\'s master-only Service (`<release>-cache-master`): the cache runs in bundled mode with `masterService` on, on the same port, and Kong reads the cache\'s password Secret. With an external cache, `redis.host` names its primary endpoint.',
+    checks: () => {
+      const rl = (...p: string[]) => value('gateway', 'rateLimiting', ...p);
+      const bundled = and(gatewayRedis, not(rl('redis', 'host')));
+      const toCache = and(bundled, value('cache', 'enabled'), bundledCache);
+      const used = orDefault(rl('redis', 'existingSecret'), '<release>-cache');
+      const expected = orDefault(value('cache', 'auth', 'existingSecret'), '<release>-cache');
+      return [
+        {
+          path: ['gateway', 'rateLimiting', 'redis', 'host'],
+          when: and(bundled, not(value('cache', 'enabled'))),
+          message: msg`policy is redis and redis.host is empty, so Kong would use the bundled cache's master Service, but the cache tier is disabled: set gateway.rateLimiting.redis.host to a Redis endpoint that always reaches the master (a managed primary endpoint), or policy: local`,
+        },
+        {
+          path: ['gateway', 'rateLimiting', 'redis', 'host'],
+          when: and(bundled, externalCache),
+          message: msg`cache.mode is external: set gateway.rateLimiting.redis.host to its primary endpoint \`${value('cache', 'external', 'host')}\` (with redis.ssl and redis.existingSecret as the backend uses them)`,
+        },
+        {
+          path: ['cache', 'masterService', 'enabled'],
+          when: and(toCache, not(value('cache', 'masterService', 'enabled'))),
+          message: msg`the gateway keeps its rate-limit counters in the bundled cache's master-only Service (gateway.rateLimiting.policy redis, no redis.host): set cache.masterService.enabled=true, or name another Redis in gateway.rateLimiting.redis.host`,
+        },
+        {
+          path: ['gateway', 'rateLimiting', 'redis', 'port'],
+          when: and(toCache, differ(rl('redis', 'port'), value('cache', 'masterService', 'port'))),
+          message: msg`the gateway connects to the cache's master Service on port ${rl('redis', 'port')} but it listens on ${value('cache', 'masterService', 'port')}`,
+        },
+        {
+          path: ['cache', 'auth', 'enabled'],
+          when: and(toCache, not(value('cache', 'auth', 'enabled')), not(rl('redis', 'existingSecret'))),
+          message: msg`the gateway reads the cache's password from \`<release>-cache\`, which the cache creates only with auth on: set cache.auth.enabled=true`,
+        },
+        {
+          path: ['gateway', 'rateLimiting', 'redis', 'existingSecret'],
+          when: and(toCache, value('cache', 'auth', 'enabled'), ne(used, expected)),
+          message: msg`Kong reads the Redis password from \`${used}\` but cache.auth.existingSecret is \`${expected}\`; set gateway.rateLimiting.redis.existingSecret: ${expected}`,
+        },
+        {
+          path: ['gateway', 'rateLimiting', 'redis', 'passwordKey'],
+          when: and(toCache, value('cache', 'auth', 'enabled'), eq(used, expected), ne(rl('redis', 'passwordKey'), value('cache', 'auth', 'passwordKey'))),
+          message: msg`Kong reads key \`${rl('redis', 'passwordKey')}\` but cache.auth stores the password under \`${value('cache', 'auth', 'passwordKey')}\``,
+        },
+      ];
+    },
+  },
+  {
+    id: 'cache-external',
+    description: 'An external cache (`cache.mode: external`) names its primary endpoint and the Secret with its credentials, and is reached over TLS in production; the backend connects to that endpoint directly (no Sentinel) with the same TLS, CA and credentials.',
+    checks: () => {
+      const ext = (...p: string[]) => value('cache', 'external', ...p);
+      const be = (...p: string[]) => value('backend', 'redis', ...p);
+      const backend = and(value('backend', 'enabled'), externalCache);
+      return [
+        {
+          path: ['cache', 'external', 'host'],
+          when: and(externalCache, not(ext('host'))),
+          message: msg`cache.mode is external: set cache.external.host to the managed Redis's primary endpoint`,
+        },
+        {
+          path: ['cache', 'external', 'auth', 'existingSecret'],
+          when: and(externalCache, not(ext('auth', 'existingSecret'))),
+          message: msg`cache.mode is external: set cache.external.auth.existingSecret to the Secret with the Redis password (AUTH token or ACL user's password)`,
+        },
+        {
+          path: ['cache', 'external', 'tls', 'enabled'],
+          when: and(production, externalCache, not(ext('tls', 'enabled'))),
+          message: msg`production reaches a managed Redis over TLS: set cache.external.tls.enabled=true (and tls.caSecret to its CA)`,
+        },
+        {
+          path: ['backend', 'redis', 'host'],
+          when: and(backend, ne(be('host'), ext('host'))),
+          message: msg`cache.mode is external: the backend must connect to it: set backend.redis.host: ${ext('host')}`,
+        },
+        {
+          path: ['backend', 'redis', 'port'],
+          when: and(backend, differ(be('port'), ext('port'))),
+          message: msg`the backend connects to Redis on port ${be('port')} but cache.external.port is ${ext('port')}`,
+        },
+        {
+          path: ['backend', 'redis', 'sentinel', 'enabled'],
+          when: and(backend, be('sentinel', 'enabled')),
+          message: msg`a managed Redis's primary endpoint is not a Sentinel: set backend.redis.sentinel.enabled=false`,
+        },
+        {
+          path: ['backend', 'redis', 'tls', 'enabled'],
+          when: and(backend, ne(be('tls', 'enabled'), ext('tls', 'enabled'))),
+          message: msg`cache.external.tls.enabled is ${ext('tls', 'enabled')} but backend.redis.tls.enabled is ${be('tls', 'enabled')}: set backend.redis.tls.enabled: ${ext('tls', 'enabled')}`,
+        },
+        ...(['caSecret', 'caKey'] as const).map((k) => ({
+          path: ['backend', 'redis', 'tls', k],
+          when: and(backend, ext('tls', 'enabled'), ne(be('tls', k), ext('tls', k))),
+          message: msg`the backend verifies Redis with \`${be('tls', k)}\` but cache.external.tls.${k} is \`${ext('tls', k)}\`; set backend.redis.tls.${k}: ${ext('tls', k)}`,
+        })),
+        ...(['existingSecret', 'passwordKey', 'usernameKey'] as const).map((k) => ({
+          path: ['backend', 'redis', k],
+          when: and(backend, ne(be(k), ext('auth', k))),
+          message: msg`the backend reads Redis credentials with ${k} \`${be(k)}\` but cache.external.auth.${k} is \`${ext('auth', k)}\`; set backend.redis.${k}: ${ext('auth', k)}`,
+        })),
+      ];
+    },
   },
   {
     id: 'production-pinned-images',
@@ -333,7 +438,7 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
       },
       {
         path: ['cache', 'auth', 'existingSecret'],
-        when: and(production, value('cache', 'auth', 'enabled'), not(value('cache', 'auth', 'existingSecret'))),
+        when: and(production, bundledCache, value('cache', 'auth', 'enabled'), not(value('cache', 'auth', 'existingSecret'))),
         message: msg`production needs cache.auth.existingSecret`,
       },
       {
@@ -349,7 +454,7 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
     checks: () =>
       [
         { client: 'database', tier: 'database', on: value('database', 'enabled'), tierKey: value('database', 'auth', 'userPasswordKey') },
-        { client: 'redis', tier: 'cache', on: and(value('cache', 'enabled'), value('cache', 'auth', 'enabled')), tierKey: value('cache', 'auth', 'passwordKey') },
+        { client: 'redis', tier: 'cache', on: and(value('cache', 'enabled'), bundledCache, value('cache', 'auth', 'enabled')), tierKey: value('cache', 'auth', 'passwordKey') },
       ].flatMap(({ client, tier, on, tierKey }) => {
         const fallback = `<release>-${tier}`;
         const applies = and(value('backend', 'enabled'), on, not(value('backend', client, 'host')));
@@ -373,7 +478,7 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
     id: 'backend-redis-discovery',
     description: 'The backend finds the bundled Redis master the way the cache tier publishes it: through Sentinel (same port and master set) while Sentinel runs, else at the master-only Service port.',
     checks: () => {
-      const applies = and(value('backend', 'enabled'), value('cache', 'enabled'), not(value('backend', 'redis', 'host')));
+      const applies = and(value('backend', 'enabled'), value('cache', 'enabled'), bundledCache, not(value('backend', 'redis', 'host')));
       const both = and(applies, value('cache', 'sentinel', 'enabled'), value('backend', 'redis', 'sentinel', 'enabled'));
       return [
         {

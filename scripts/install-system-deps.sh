@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests and deep checks use, from Debian's archive. Idempotent.
 #   postgresql, pgbouncer, redis-server/redis-sentinel : config acceptance, backup/restore, failover tests
+#   haproxy                                            : the cache master-only endpoint (haproxy.cfg) on real servers
 #   gnupg, age                                         : backup encryption, chart signing
 #   openssl                                            : self-signed certificates for the PostgreSQL TLS tests
 #   docker-registry                                    : OCI publish tests (distribution v2)
@@ -29,7 +30,7 @@ apt_update() {
   done
 }
 
-APT_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel redis-tools gnupg age docker-registry ca-certificates openssl zsh fish)
+APT_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel redis-tools haproxy gnupg age docker-registry ca-certificates openssl zsh fish)
 EXTRACT_PACKAGES=(prometheus prometheus-alertmanager)
 
 missing=()

@@ -24,9 +24,19 @@ const REDIS = {
 describe.each(HELM_FLAVOURS)('gateway rate limits (%s)', (flavour) => {
   const plugin = async (set: Record<string, string | number | boolean> = {}) => ofKind(await renderChart({ helm: flavour, valuesFiles: ['values.production.yaml'], set, apiVersions: KONG }), 'KongPlugin')[0] as Any;
 
-  it('limits each real client IP by default, per Kong pod unless the counters are shared', async () => {
+  it('limits each real client IP by default, globally: counters in the bundled cache\'s master-only Service, the password from the cache\'s Secret', async () => {
     const p = await plugin();
-    expect(p.config).toMatchObject({ limit_by: 'ip', policy: 'local', fault_tolerant: true });
+    expect(p.config).toMatchObject({ limit_by: 'ip', policy: 'redis', fault_tolerant: true, redis: { host: 'nexus-cache-master', port: 6379, ssl: false } });
+    expect(p.configPatches).toEqual([{ path: '/redis/password', valueFrom: { secretKeyRef: { name: 'nexus-redis-credentials', key: 'redis-password' } } }]);
+    // Outside the overlays: the chart's generated cache Secret.
+    const dev = ofKind(await renderChart({ helm: flavour, valuesFiles: [], set: {}, apiVersions: KONG }), 'KongPlugin')[0] as Any;
+    expect(dev.config.redis.host).toBe('nexus-cache-master');
+    expect(dev.configPatches[0].valueFrom.secretKeyRef).toEqual({ name: 'nexus-cache', key: 'redis-password' });
+  });
+
+  it('keeps per-pod counters with policy local (no Redis, no patch)', async () => {
+    const p = await plugin({ 'gateway.rateLimiting.policy': 'local' });
+    expect(p.config.policy).toBe('local');
     expect(p.config).not.toHaveProperty('redis');
     expect(p).not.toHaveProperty('configPatches');
   });
@@ -44,14 +54,17 @@ describe.each(HELM_FLAVOURS)('gateway rate limits (%s)', (flavour) => {
     expect(byHeader.config).toMatchObject({ limit_by: 'header', header_name: 'X-Api-Key' });
   });
 
-  it('refuses a header limit without the header and a Redis policy without a Redis, with the rule id', async () => {
-    for (const [set, text] of [
-      [{ 'gateway.rateLimiting.limitBy': 'header' }, 'gateway.rateLimiting.headerName'],
-      [{ 'gateway.rateLimiting.policy': 'redis' }, 'gateway.rateLimiting.redis.host'],
+  it('refuses a header limit without the header, and a Redis policy whose Redis is not there, with the rule id', async () => {
+    for (const [set, rule, text] of [
+      [{ 'gateway.rateLimiting.limitBy': 'header' }, 'gateway-rate-limit-targets', 'gateway.rateLimiting.headerName'],
+      [{ 'cache.enabled': false }, 'gateway-redis-target', 'gateway.rateLimiting.redis.host'],
+      [{ 'cache.masterService.enabled': false }, 'gateway-redis-target', 'cache.masterService.enabled'],
+      [{ 'gateway.rateLimiting.redis.existingSecret': 'other' }, 'gateway-redis-target', 'set gateway.rateLimiting.redis.existingSecret: nexus-redis-credentials'],
+      [{ 'gateway.rateLimiting.redis.port': 6380 }, 'gateway-redis-target', 'gateway.rateLimiting.redis.port'],
     ] as const) {
       const r = await helm(flavour, templateArgs({ valuesFiles: ['values.production.yaml'], set, apiVersions: KONG }));
-      expect(r.code).not.toBe(0);
-      expect(r.stderr).toContain('[gateway-rate-limit-targets]');
+      expect(r.code, JSON.stringify(set)).not.toBe(0);
+      expect(r.stderr).toContain(`[${rule}]`);
       expect(r.stderr).toContain(text);
     }
   });

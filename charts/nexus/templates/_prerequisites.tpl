@@ -36,14 +36,23 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.restore.requestId $.Values.database.restore.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.restore.existingSecret) "keys" (compact (list $.Values.database.restore.privateKeyKey)) "for" "restore (private key that decrypts the dumps)") -}}
 {{- end -}}
-{{- if and $.Values.cache.enabled $.Values.cache.auth.enabled $.Values.cache.auth.existingSecret -}}
+{{- if and $.Values.cache.enabled (eq $.Values.cache.mode "bundled") $.Values.cache.auth.enabled $.Values.cache.auth.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.cache.auth.existingSecret) "keys" (compact (list $.Values.cache.auth.passwordKey)) "for" "Redis and Sentinel password") -}}
+{{- end -}}
+{{- if and $.Values.cache.enabled (eq $.Values.cache.mode "external") $.Values.cache.external.auth.existingSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.cache.external.auth.existingSecret) "keys" (compact (list $.Values.cache.external.auth.usernameKey $.Values.cache.external.auth.passwordKey)) "for" (printf "external Redis credentials (%s)" (include "nexus.rules.format" $.Values.cache.external.host))) -}}
+{{- end -}}
+{{- if and $.Values.cache.enabled (eq $.Values.cache.mode "external") $.Values.cache.external.tls.enabled $.Values.cache.external.tls.caSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.cache.external.tls.caSecret) "keys" (compact (list $.Values.cache.external.tls.caKey)) "for" "CA of the external Redis's certificate") -}}
+{{- end -}}
+{{- if and $.Values.backend.enabled $.Values.backend.redis.tls.enabled $.Values.backend.redis.tls.caSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.backend.redis.tls.caSecret) "keys" (compact (list $.Values.backend.redis.tls.caKey)) "for" "backend Redis TLS verification (REDIS_SSL_CA_CERTS)") -}}
 {{- end -}}
 {{- if and $.Values.backend.enabled $.Values.backend.database.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.backend.database.existingSecret) "keys" (compact (list $.Values.backend.database.passwordKey)) "for" "backend DATABASE_PASSWORD") -}}
 {{- end -}}
 {{- if and $.Values.backend.enabled $.Values.backend.redis.existingSecret -}}
-{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.backend.redis.existingSecret) "keys" (compact (list $.Values.backend.redis.passwordKey)) "for" "backend REDIS_PASSWORD") -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.backend.redis.existingSecret) "keys" (compact (list $.Values.backend.redis.usernameKey $.Values.backend.redis.passwordKey)) "for" "backend REDIS_PASSWORD") -}}
 {{- end -}}
 {{- if and $.Values.monitoring.enabled $.Values.monitoring.grafana.enabled $.Values.monitoring.grafana.admin.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.monitoring.grafana.admin.existingSecret) "keys" (compact (list $.Values.monitoring.grafana.admin.userKey $.Values.monitoring.grafana.admin.passwordKey)) "for" "Grafana admin") -}}
@@ -55,7 +64,7 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.monitoring.alertmanager.receivers.chat.existingSecret) "keys" (compact (list $.Values.monitoring.alertmanager.receivers.chat.key)) "for" (printf "AlertManager chat receiver (%s)" (include "nexus.rules.format" $.Values.monitoring.alertmanager.receivers.chat.type))) -}}
 {{- end -}}
 {{- if and $.Values.gateway.enabled $.Values.gateway.rateLimiting.enabled (eq $.Values.gateway.rateLimiting.policy "redis") $.Values.gateway.rateLimiting.redis.existingSecret -}}
-{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.gateway.rateLimiting.redis.existingSecret) "keys" (compact (list $.Values.gateway.rateLimiting.redis.passwordKey)) "for" "Kong rate-limiting counters in Redis (password)") -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.gateway.rateLimiting.redis.existingSecret) "keys" (compact (list $.Values.gateway.rateLimiting.redis.usernameKey $.Values.gateway.rateLimiting.redis.passwordKey)) "for" "Kong rate-limiting counters in Redis (password)") -}}
 {{- end -}}
 {{- if and $.Values.loadtest.enabled $.Values.loadtest.auth.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.loadtest.auth.existingSecret) "keys" (compact (list $.Values.loadtest.auth.tokenKey)) "for" "k6 load test API bearer token (read by the helm test Pod only)") -}}
@@ -74,7 +83,7 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") (or $.Values.database.backup.enabled $.Values.database.restore.requestId) (default $.Values.global.storageClass $.Values.database.backup.storage.storageClass) -}}
 {{- $found = append $found (dict "kind" "StorageClass" "name" (toString (default $.Values.global.storageClass $.Values.database.backup.storage.storageClass)) "keys" (compact (list )) "for" "backup volume") -}}
 {{- end -}}
-{{- if and $.Values.cache.enabled $.Values.cache.persistence.enabled (default $.Values.global.storageClass $.Values.cache.persistence.storageClass) -}}
+{{- if and $.Values.cache.enabled (eq $.Values.cache.mode "bundled") $.Values.cache.persistence.enabled (default $.Values.global.storageClass $.Values.cache.persistence.storageClass) -}}
 {{- $found = append $found (dict "kind" "StorageClass" "name" (toString (default $.Values.global.storageClass $.Values.cache.persistence.storageClass)) "keys" (compact (list )) "for" "Redis data volumes") -}}
 {{- end -}}
 {{- if and $.Values.monitoring.enabled (eq $.Values.monitoring.mode "bundled") (default $.Values.global.storageClass $.Values.monitoring.prometheus.storage.storageClass) -}}

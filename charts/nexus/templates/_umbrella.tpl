@@ -110,9 +110,38 @@ Arguments (dict): context, tier, component.
 {{- end -}}
 
 {{/*
+nexus.umbrella.externalService: where a data tier in `mode: external` is reached, as YAML {port, cidrs},
+or nothing while the tier runs its own pods. A NetworkPolicy cannot select a DNS name, so its clients
+get egress on that port to the tier's external.egress.cidrs, or to any address when none are listed.
+Arguments (dict): context, tier.
+*/}}
+{{- define "nexus.umbrella.externalService" -}}
+{{- $values := index .context.Values .tier | default dict -}}
+{{- if and (has .tier (list "database" "cache")) (kindIs "map" $values) (eq ($values.mode | default "bundled") "external") -}}
+{{- toYaml (dict "port" ($values.external.port | int64) "cidrs" ($values.external.egress.cidrs | default list)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+nexus.umbrella.externalEgress: the egress rule to an external data tier (nexus.umbrella.externalService).
+Arguments (dict): context, tier.
+*/}}
+{{- define "nexus.umbrella.externalEgress" -}}
+{{- $ext := include "nexus.umbrella.externalService" . | fromYaml -}}
+{{- $rule := dict "ports" (include "nexus.umbrella.ports" (list $ext.port) | fromYamlArray) -}}
+{{- with $ext.cidrs -}}
+{{- $peers := list -}}
+{{- range . }}{{ $peers = append $peers (dict "ipBlock" (dict "cidr" .)) }}{{ end -}}
+{{- $_ := set $rule "to" $peers -}}
+{{- end -}}
+{{- toYaml $rule -}}
+{{- end -}}
+
+{{/*
 nexus.umbrella.egressTo: the egress rules and external-peer declarations for a stateless tier's allowTo
 entries, as YAML `{rules: [...], external: [...]}`: entries naming a disabled tier are dropped, entries
 whose pods an operator runs (nexus.umbrella.operatorPeer) select those pods on the operator's port,
+entries naming a tier in `mode: external` become one rule to its endpoint (nexus.umbrella.externalEgress),
 the rest select the component's pods on the entry's ports (else `defaultPort`, else the target tier's
 containerPort). `external` lists the operator-run label sets (`k=v`) for the `nexus.dev/external-peers`
 annotation: those pods exist at run time but not in the render.
@@ -122,11 +151,17 @@ Arguments (dict): context, allowTo (list), defaultPort (optional), tiers (option
 {{- $ctx := .context -}}
 {{- $rules := list -}}
 {{- $external := list -}}
+{{- $externalTiers := list -}}
 {{- range .allowTo -}}
 {{- if and (include "nexus.umbrella.tierEnabled" (dict "context" $ctx "tier" .tier)) (or (not $.tiers) (has .tier ($.tiers | default list))) -}}
 {{- $component := .component | default .tier -}}
 {{- $operator := include "nexus.umbrella.operatorPeer" (dict "context" $ctx "tier" .tier "component" $component) | fromYaml -}}
-{{- if $operator -}}
+{{- if include "nexus.umbrella.externalService" (dict "context" $ctx "tier" .tier) -}}
+{{- if not (has .tier $externalTiers) -}}
+{{- $externalTiers = append $externalTiers .tier -}}
+{{- $rules = append $rules (include "nexus.umbrella.externalEgress" (dict "context" $ctx "tier" .tier) | fromYaml) -}}
+{{- end -}}
+{{- else if $operator -}}
 {{- $rules = append $rules (dict "to" (list (dict "podSelector" (dict "matchLabels" $operator))) "ports" (include "nexus.umbrella.ports" (list 5432) | fromYamlArray)) -}}
 {{- range $k, $v := $operator -}}{{- $external = append $external (printf "%s=%s" $k $v) -}}{{- end -}}
 {{- else -}}

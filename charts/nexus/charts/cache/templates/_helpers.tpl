@@ -3,6 +3,28 @@
 Cache-chart helpers.
 */}}
 
+{{/*
+nexus.cache.bundled: "true" when this chart runs Redis (enabled, mode `bundled`). With `mode: external`
+the chart renders nothing: the clients reach the managed Redis at cache.external.host.
+*/}}
+{{- define "nexus.cache.bundled" -}}
+{{- if and .Values.enabled (eq (.Values.mode | default "bundled") "bundled") }}true{{ end -}}
+{{- end -}}
+
+{{/*
+nexus.cache.masterProxy: "true" when the master-only endpoint is an HAProxy Deployment (bundled mode,
+masterService on, Sentinel on: the master moves). Without Sentinel the master is ordinal 0 and the
+master Service selects that pod directly.
+*/}}
+{{- define "nexus.cache.masterProxy" -}}
+{{- if and (include "nexus.cache.bundled" .) .Values.masterService.enabled .Values.sentinel.enabled }}true{{ end -}}
+{{- end -}}
+
+{{/* nexus.cache.masterName: the master-only Service (and HAProxy Deployment) name, `<fullname>-master`. */}}
+{{- define "nexus.cache.masterName" -}}
+{{- include "nexus.suffixedName" (dict "name" (include "nexus.fullname" .) "suffix" "master") -}}
+{{- end -}}
+
 {{/* nexus.cache.secretName: the Secret with the password (auth.existingSecret, else `<fullname>`). */}}
 {{- define "nexus.cache.secretName" -}}
 {{- .Values.auth.existingSecret | default (include "nexus.fullname" .) -}}

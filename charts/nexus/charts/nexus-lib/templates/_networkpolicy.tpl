@@ -3,7 +3,7 @@
 NetworkPolicy building blocks. Pods are addressed by app.kubernetes.io/instance + app.kubernetes.io/component
 only, so tiers can refer to each other's pods without knowing chart names. Component values:
 frontend, backend, migrations, postgresql, pgbouncer, backup, restore, redis, prometheus, alertmanager,
-grafana, loki, fluent-bit, otlp-gateway, smoke-test. The umbrella chart renders the release default-deny and the DNS egress policy;
+grafana, loki, fluent-bit, otlp-gateway, smoke-test, redis-master (the cache's master-only HAProxy). The umbrella chart renders the release default-deny and the DNS egress policy;
 each tier renders its own allow-list with nexus.networkPolicy.
 */}}
 

@@ -10,7 +10,9 @@ nexus.stateless.configEnv: the non-secret environment of a stateless tier as a Y
   - `database` section → DATABASE_HOST/PORT/NAME/USER/SSLMODE and PGSSLMODE (host defaults to
     `<release>-database-pgbouncer`), plus DATABASE_SSLROOTCERT/PGSSLROOTCERT for verify-ca/verify-full
   - `redis` section    → REDIS_SENTINEL_HOSTS/REDIS_SENTINEL_MASTER with Sentinel (the clients ask it for
-                         the master), else REDIS_HOST/PORT (a master-only address)
+                         the master), else REDIS_HOST/PORT and REDIS_URL (a master-only address); with
+                         redis.tls REDIS_SSL, REDIS_SSL_CERT_REQS=required and REDIS_SSL_CA_CERTS (the
+                         mounted CA, nexus.stateless.redisCaSecret), and the URL scheme `rediss`
   - `metrics` section  → METRICS_PORT/METRICS_PATH when enabled
   - `apiBasePath`      → API_BASE_PATH, and BACKEND_URL (default `http://<release>-backend:8000`)
 Values in `env` win. Argument: the root context.
@@ -40,6 +42,14 @@ Values in `env` win. Argument: the root context.
 {{- else -}}
 {{- $_ := set $env "REDIS_HOST" $host -}}
 {{- $_ := set $env "REDIS_PORT" (toString (.port | int64)) -}}
+{{- $_ := set $env "REDIS_URL" (printf "%s://%s:%d/0" (ternary "rediss" "redis" ((.tls | default dict).enabled | default false)) $host (.port | int64)) -}}
+{{- end -}}
+{{- if (.tls | default dict).enabled -}}
+{{- $_ := set $env "REDIS_SSL" "true" -}}
+{{- $_ := set $env "REDIS_SSL_CERT_REQS" "required" -}}
+{{- if .tls.caSecret -}}
+{{- $_ := set $env "REDIS_SSL_CA_CERTS" "/etc/nexus/redis-ca/ca.crt" -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- with .Values.metrics -}}
@@ -74,6 +84,13 @@ Argument: the root context.
       key: {{ .passwordKey | quote }}
 {{- end }}
 {{- with .Values.redis }}
+{{- if .usernameKey }}
+- name: REDIS_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret | default (include "nexus.tierFullname" (dict "context" $ "tier" "cache")) | quote }}
+      key: {{ .usernameKey | quote }}
+{{- end }}
 - name: REDIS_PASSWORD
   valueFrom:
     secretKeyRef:
@@ -95,6 +112,9 @@ Argument: the root context.
 {{- with include "nexus.stateless.databaseCaSecret" . -}}
 {{- $volumes = append $volumes (dict "name" "database-ca" "secret" (dict "secretName" . "defaultMode" 292 "items" (list (dict "key" $.Values.database.caKey "path" "ca.crt")))) -}}
 {{- end -}}
+{{- with include "nexus.stateless.redisCaSecret" . -}}
+{{- $volumes = append $volumes (dict "name" "redis-ca" "secret" (dict "secretName" . "defaultMode" 292 "items" (list (dict "key" $.Values.redis.tls.caKey "path" "ca.crt")))) -}}
+{{- end -}}
 {{- if $volumes -}}
 {{- toYaml $volumes -}}
 {{- end -}}
@@ -108,6 +128,9 @@ Argument: the root context.
 {{- end -}}
 {{- if include "nexus.stateless.databaseCaSecret" . -}}
 {{- $mounts = append $mounts (dict "name" "database-ca" "mountPath" "/etc/nexus/database-ca" "readOnly" true) -}}
+{{- end -}}
+{{- if include "nexus.stateless.redisCaSecret" . -}}
+{{- $mounts = append $mounts (dict "name" "redis-ca" "mountPath" "/etc/nexus/redis-ca" "readOnly" true) -}}
 {{- end -}}
 {{- if $mounts -}}
 {{- toYaml $mounts -}}
@@ -128,6 +151,18 @@ certificate (database.sslMode verify-ca/verify-full): database.caSecret, else `<
 {{- end -}}
 
 {{/*
+nexus.stateless.redisCaSecret: the Secret with the Redis CA while the tier connects with TLS and names
+one (redis.tls.caSecret); empty otherwise (no TLS, or the system trust store). Argument: the root context.
+*/}}
+{{- define "nexus.stateless.redisCaSecret" -}}
+{{- with .Values.redis -}}
+{{- if (.tls | default dict).enabled -}}
+{{- .tls.caSecret -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
 nexus.stateless.externalSecrets: the Secrets this tier reads that the release does not render (the
 explicitly set database.existingSecret / redis.existingSecret), comma-separated, for the pod-template
 annotation `nexus.dev/external-secrets` the validator's references-exist policy reads. The defaults
@@ -139,6 +174,7 @@ Argument: the root context.
 {{- with .Values.database }}{{ with .existingSecret }}{{ $names = append $names . }}{{ end }}{{ end -}}
 {{- with .Values.redis }}{{ with .existingSecret }}{{ $names = append $names . }}{{ end }}{{ end -}}
 {{- with include "nexus.stateless.databaseCaSecret" . }}{{ $names = append $names . }}{{ end -}}
+{{- with include "nexus.stateless.redisCaSecret" . }}{{ $names = append $names . }}{{ end -}}
 {{- $names | uniq | sortAlpha | join "," -}}
 {{- end -}}
 
