@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { containerExtensions, diagnosticMode, podExtensions, serviceSection } from './extensions.ts';
+import { containerExtensions, diagnosticMode, placement, podExtensions, serviceSection } from './extensions.ts';
 import { port, quantity, resourceName } from './primitives.ts';
 import { externalEgress } from './external.ts';
 import { accessModesField, CLAIM_TEMPLATE_SIZE_NOTE, exporterSidecar, image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount, storageClassField } from './workload.ts';
@@ -113,10 +113,14 @@ export const CacheSection = z
         image: image({ registry: 'docker.io', repository: 'library/haproxy', tag: '3.4.3-trixie' }),
         replicas: z.number().int().min(1).default(2).describe('HAProxy replicas.'),
         port: port().default(6379).describe('Port of the master Service.'),
+        service: serviceSection('master-only Redis'),
         checkIntervalMs: z.number().int().min(100).default(1000).describe('Milliseconds between role checks: after a failover, connections reach the new master within about this long (plus Sentinel\'s own failover time).'),
         resources: resources({ requests: { cpu: '50m', memory: '32Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
         pdb: pdb({ enabled: true, minAvailable: 1 }),
         podSecurityContext: podSecurity({ runAsUser: 99, runAsGroup: 99, fsGroup: 99 }),
+        ...containerExtensions('haproxy'),
+        ...podExtensions({ kind: 'Deployment', maxSurge: 1, maxUnavailable: 0 }),
+        ...placement({ inherit: true }),
       })
       .prefault({})
       .describe('Master-only endpoint (bundled mode).'),

@@ -32,6 +32,7 @@ const WORKLOADS: Workload[] = [
   { path: ['database'], kind: 'StatefulSet', component: 'postgresql', container: 'postgresql' },
   { path: ['database', 'pgbouncer'], kind: 'Deployment', component: 'pgbouncer', container: 'pgbouncer', tierRoot: ['database'] },
   { path: ['cache'], kind: 'StatefulSet', component: 'redis', container: 'redis' },
+  { path: ['cache', 'masterService'], kind: 'Deployment', component: 'redis-master', container: 'haproxy', tierRoot: ['cache'] },
   { path: ['monitoring', 'prometheus'], kind: 'StatefulSet', component: 'prometheus', container: 'prometheus', tierRoot: ['monitoring'] },
   { path: ['monitoring', 'alertmanager'], kind: 'StatefulSet', component: 'alertmanager', container: 'alertmanager', tierRoot: ['monitoring'] },
   { path: ['monitoring', 'grafana'], kind: 'Deployment', component: 'grafana', container: 'grafana', tierRoot: ['monitoring'] },
@@ -180,7 +181,7 @@ describe.each<HelmFlavour>(['helm4', 'helm3'])('extension points with %s', (helm
 
   it('a workload section inherits the tier root\'s placement keys it leaves empty', async () => {
     const placement = { priorityClassName: 'tier-prio', runtimeClassName: 'tier-runtime', nodeSelector: { pool: 'tier' }, tolerations: [{ key: 'tier', operator: 'Exists' }], hostAliases: [{ ip: '10.9.9.9', hostnames: ['tier.example.com'] }], dnsConfig: { searches: ['tier.example.com'] }, affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 1, preference: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] } }] } } };
-    const docs = await renderChart({ helm, valuesJson: { database: placement, monitoring: { ...placement, grafana: { nodeSelector: { pool: 'grafana' } } }, logging: { ...TIERS_ON.logging, ...placement } } });
+    const docs = await renderChart({ helm, valuesJson: { database: placement, cache: placement, monitoring: { ...placement, grafana: { nodeSelector: { pool: 'grafana' } } }, logging: { ...TIERS_ON.logging, ...placement } } });
     for (const w of WORKLOADS.filter((x) => x.tierRoot)) {
       const spec = podTemplateOf(workloadOf(docs, w))!.spec;
       for (const [key, value] of Object.entries(placement)) expect(spec[key], `${w.path.join('.')} ${key}`).toEqual(key === 'nodeSelector' && w.component === 'grafana' ? { pool: 'grafana' } : value);

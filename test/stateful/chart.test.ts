@@ -126,7 +126,7 @@ describe.each(HELM_FLAVOURS)('%s', (flavour: HelmFlavour) => {
       expect([...refs].sort()).toEqual(['nexus-db-credentials', 'nexus-redis-credentials']);
     });
 
-    it('limits network access: only backend, migrations, dumps and PgBouncer reach PostgreSQL, only the backend reaches PgBouncer, only the backend reaches Redis', async () => {
+    it('limits network access: only backend, migrations, dumps and PgBouncer reach PostgreSQL, only the backend reaches PgBouncer, only the backend reaches Redis and Sentinel (the master-only HAProxy the Redis port)', async () => {
       const o = await get();
       // A peer's components: its matchLabels component, or the values of a `component In (...)` expression.
       const components = (p: Any): string[] => p.podSelector.matchLabels?.['app.kubernetes.io/component'] ?? p.podSelector.matchExpressions.find((e: Any) => e.key === 'app.kubernetes.io/component').values;
@@ -148,6 +148,7 @@ describe.each(HELM_FLAVOURS)('%s', (flavour: HelmFlavour) => {
       const redis = (find(o, 'NetworkPolicy', 'nexus-cache') as Any).spec;
       expect(peers(redis.ingress)).toEqual([
         { from: ['backend', 'redis'], ports: [6379, 26379] },
+        { from: ['redis-master'], ports: [6379] },
         { from: ['prometheus'], ports: [9121] },
       ]);
       // Peers are selected by instance + component only.
@@ -181,7 +182,7 @@ describe('values that change the stateful shape', () => {
   });
 
   it('defaults the Secret names to <release>-database and <release>-cache, and renders them outside production', async () => {
-    const o = await render('staging', { set: ['database.auth.existingSecret=', 'cache.auth.existingSecret=', 'backend.database.existingSecret=', 'backend.redis.existingSecret='] });
+    const o = await render('staging', { set: ['database.auth.existingSecret=', 'cache.auth.existingSecret=', 'backend.database.existingSecret=', 'backend.redis.existingSecret=', 'gateway.rateLimiting.redis.existingSecret='] });
     const pg = podSpec(find(o, 'StatefulSet', 'nexus-database'));
     expect(pg.containers[0].env.find((e: Any) => e.name === 'POSTGRES_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'nexus-database', key: 'postgres-password' });
     const redis = podSpec(find(o, 'StatefulSet', 'nexus-cache'));
