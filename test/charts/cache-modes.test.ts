@@ -98,7 +98,7 @@ describe.each(HELM_FLAVOURS)('cache.mode (%s)', (flavour) => {
       expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'cache', 'app.kubernetes.io/instance': 'nexus', 'app.kubernetes.io/component': 'redis-master' });
       const proxy = ofKind(docs, 'Deployment').find((d) => d.metadata.name === 'nexus-cache-master') as Any;
       expect(proxy.spec.replicas).toBe(2);
-      expect(proxy.spec.template.spec.containers[0].image).toMatch(/^haproxy:3\.4\.3-trixie/);
+      expect(proxy.spec.template.spec.containers[0].image).toMatch(/^docker\.io\/library\/haproxy:3\.4\.3-trixie/);
       expect(ofKind(docs, 'PodDisruptionBudget').map((p) => p.metadata.name)).toContain('nexus-cache-master');
       const policies = ofKind(docs, 'NetworkPolicy') as Any[];
       type P = Any;
