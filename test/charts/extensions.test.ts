@@ -228,7 +228,7 @@ describe.each<HelmFlavour>(['helm4', 'helm3'])('extension points with %s', (helm
     const values: Record<string, Record<string, unknown>> = Object.fromEntries(tiers.map((t) => [t, { diagnosticMode: { enabled: true } }]));
     values.logging = { ...TIERS_ON.logging, ...values.logging };
     const docs = await renderChart({ helm, valuesJson: values });
-    const main = new Set(['frontend', 'backend', 'postgresql', 'pgbouncer', 'redis', 'sentinel', 'prometheus', 'alertmanager', 'grafana', 'loki', 'fluent-bit']);
+    const main = new Set(['frontend', 'backend', 'postgresql', 'pgbouncer', 'redis', 'sentinel', 'haproxy', 'prometheus', 'alertmanager', 'grafana', 'loki', 'fluent-bit']);
     const seen = new Set<string>();
     for (const o of docs.map((d) => d.object).filter((x) => WORKLOAD_KINDS.has(x.kind))) {
       for (const c of podTemplateOf(o)!.spec.containers.filter((x) => main.has(x.name))) {
