@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { containerExtensions, diagnosticMode, placement, podExtensions, serviceSection } from './extensions.ts';
 import { cronSchedule, port, quantity, resourceName } from './primitives.ts';
 import { CloudNativePGSection } from './database-cloudnativepg.ts';
+import { externalEgress } from './external.ts';
 import { exporterSidecar, image, naming, networkPolicy, pdb, persistentStorage, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
-export const DATABASE_MODES = ['bundled', 'cloudnativepg'] as const;
+export const DATABASE_MODES = ['bundled', 'cloudnativepg', 'external'] as const;
 
 /** postgresql.conf setting value: numbers or strings as PostgreSQL writes them (`256MB`, `on`). */
 const pgSetting = z.union([z.string(), z.number(), z.boolean()]);
@@ -17,7 +18,7 @@ export const DatabaseSection = z
       .enum(DATABASE_MODES)
       .default('bundled')
       .describe(
-        'Who runs PostgreSQL. `bundled`: this chart (one primary StatefulSet, PgBouncer, pg_dump backups, the restore Job). `cloudnativepg`: a CloudNativePG `Cluster` (HA with automated failover, WAL archiving and base backups to object storage, a `Pooler`); needs the operator and its CRDs. Fixed for the life of a release: switching is a data migration (see the README), and an upgrade that would switch a live release is refused.',
+        'Who runs PostgreSQL. `bundled`: this chart (one primary StatefulSet, PgBouncer, pg_dump backups, the restore Job). `cloudnativepg`: a CloudNativePG `Cluster` (HA with automated failover, WAL archiving and base backups to object storage, a `Pooler`); needs the operator and its CRDs. `external`: a managed PostgreSQL (RDS, Cloud SQL, Azure) at `external.host`, reached with `sslmode=verify-full` and its CA: no database pods; the pg_dump CronJob can still dump it off-site (`backup.enabled`); the backend and migrations must point at it (rule `database-external`). Fixed for the life of a release: switching is a data migration (see the README), and an upgrade that would switch a live release is refused.',
       ),
     // 16.15 on Debian 13: the current 16.x minor (16.4 lacked the fixes for CVE-2024-10979, PL/Perl
     // environment changes, in 16.5 and CVE-2025-1094, libpq quoting / SQL injection, in 16.7).
@@ -177,6 +178,17 @@ export const DatabaseSection = z
       .prefault({})
       .describe('Restore from a backup, once per request (see requestId).'),
     cloudnativepg: CloudNativePGSection,
+    external: z
+      .strictObject({
+        host: z.string().default('').describe('Host name of the managed PostgreSQL (e.g. the RDS endpoint, or a Cloud SQL private IP\'s DNS name): the name its certificate carries, for `verify-full`. Required in external mode. The database, user and password Secret are `auth.database`, `auth.username`, `auth.existingSecret` / `auth.userPasswordKey`.'),
+        port: port().default(5432).describe('Its port.'),
+        sslMode: z.enum(['verify-full', 'verify-ca', 'require']).default('verify-full').describe('libpq sslmode for every client (backend, migrations, backups). `verify-full` (required in production) checks the certificate against `caSecret` and the host name.'),
+        caSecret: resourceName().default('').describe('Secret holding the CA bundle that signed the server certificate (e.g. the RDS regional bundle). Required for verify-ca/verify-full.'),
+        caKey: z.string().min(1).default('ca.crt').describe('Key of the CA bundle in that Secret.'),
+        egress: externalEgress('the managed PostgreSQL'),
+      })
+      .prefault({})
+      .describe('The managed PostgreSQL of `mode: external`.'),
     metrics: exporterSidecar({
       enabled: 'Run a postgres_exporter sidecar.',
       // v0.20 keeps --extend.query-path (the backup marker query); it renamed only flags this chart does not use.

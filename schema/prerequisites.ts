@@ -53,6 +53,7 @@ const api = (groupVersion: string, when: Expr, what: string): PrerequisiteDef =>
 const db = value('database', 'enabled');
 const bundledDb = and(db, eq(value('database', 'mode'), 'bundled'));
 const cnpg = and(db, eq(value('database', 'mode'), 'cloudnativepg'));
+const externalDb = and(db, eq(value('database', 'mode'), 'external'));
 const cnpgCertManager = and(cnpg, eq(value('database', 'cloudnativepg', 'tls', 'source'), 'certManager'));
 const cache = and(value('cache', 'enabled'), eq(value('cache', 'mode'), 'bundled'));
 const externalCache = and(value('cache', 'enabled'), eq(value('cache', 'mode'), 'external'));
@@ -60,7 +61,7 @@ const monitoring = value('monitoring', 'enabled');
 const bundled = and(monitoring, eq(value('monitoring', 'mode'), 'bundled'));
 const gateway = value('gateway', 'enabled');
 const ingress = and(gateway, eq(value('gateway', 'mode'), 'ingress'));
-const backups = and(bundledDb, value('database', 'backup', 'enabled'));
+const backups = and(or(bundledDb, externalDb), value('database', 'backup', 'enabled'));
 const cnpgBackups = and(cnpg, value('database', 'backup', 'enabled'));
 
 /**
@@ -78,6 +79,8 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
     }),
     secret(['database', 'auth', 'existingSecret'], bundledDb, [value('database', 'auth', 'userPasswordKey'), value('database', 'auth', 'adminPasswordKey')], msg`PostgreSQL passwords (application user and superuser)`),
     secret(['database', 'auth', 'existingSecret'], cnpg, [lit('username'), lit('password')], msg`CloudNativePG owner credentials (initdb; username ${value('database', 'auth', 'username')})`, 'kubernetes.io/basic-auth'),
+    secret(['database', 'auth', 'existingSecret'], externalDb, [value('database', 'auth', 'userPasswordKey')], msg`external PostgreSQL password of ${value('database', 'auth', 'username')} (${value('database', 'external', 'host')})`),
+    secret(['database', 'external', 'caSecret'], externalDb, [value('database', 'external', 'caKey')], msg`CA of the external PostgreSQL's certificate (sslmode ${value('database', 'external', 'sslMode')})`),
     secret(['database', 'cloudnativepg', 'import', 'existingSecret'], and(cnpg, value('database', 'cloudnativepg', 'import', 'enabled')), [value('database', 'cloudnativepg', 'import', 'passwordKey')], msg`CloudNativePG import (password of the source database user)`),
     secret(['database', 'tls', 'existingSecret'], and(bundledDb, value('database', 'tls', 'enabled')), [value('database', 'tls', 'certKey'), value('database', 'tls', 'keyKey'), value('database', 'tls', 'caKey')], msg`PostgreSQL server TLS`),
     secret(['database', 'backup', 'encryption', 'existingSecret'], and(backups, value('database', 'backup', 'encryption', 'enabled')), [value('database', 'backup', 'encryption', 'publicKeyKey')], msg`backup encryption (recipient public key)`),
@@ -98,8 +101,8 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
     secret(['loadtest', 'auth', 'existingSecret'], value('loadtest', 'enabled'), [value('loadtest', 'auth', 'tokenKey')], msg`k6 load test API bearer token (read by the helm test Pod only)`),
     secret(['gateway', 'tls', 'existingSecret'], and(ingress, value('gateway', 'tls', 'enabled')), [lit('tls.crt'), lit('tls.key')], msg`TLS certificate of the Ingress`, 'kubernetes.io/tls'),
     { kind: 'Secret', when: value('global', 'imagePullSecrets'), each: value('global', 'imagePullSecrets'), keys: [lit('.dockerconfigjson')], type: 'kubernetes.io/dockerconfigjson', for: msg`pulling every image (global.imagePullSecrets)` },
-    storage(['database', 'storage'], db, 'PostgreSQL data volume(s)'),
-    storage(['database', 'backup', 'storage'], and(bundledDb, or(value('database', 'backup', 'enabled'), value('database', 'restore', 'requestId'))), 'backup volume'),
+    storage(['database', 'storage'], and(db, or(bundledDb, cnpg)), 'PostgreSQL data volume(s)'),
+    storage(['database', 'backup', 'storage'], or(backups, and(bundledDb, value('database', 'restore', 'requestId'))), 'backup volume'),
     storage(['cache', 'persistence'], and(cache, value('cache', 'persistence', 'enabled')), 'Redis data volumes'),
     storage(['monitoring', 'prometheus', 'storage'], bundled, 'Prometheus data volume'),
     storage(['monitoring', 'alertmanager', 'storage'], and(bundled, value('monitoring', 'alertmanager', 'enabled')), 'AlertManager data volume'),

@@ -82,6 +82,9 @@ export function ruleModel(defaults: Record<string, unknown>, tiers: readonly str
 const EVICTING_VPA_MODES = ['Recreate', 'InPlaceOrRecreate', 'Auto'];
 const bundledDb = eq(value('database', 'mode'), 'bundled');
 const cnpg = eq(value('database', 'mode'), 'cloudnativepg');
+const externalDb = and(value('database', 'enabled'), eq(value('database', 'mode'), 'external'));
+/** The pg_dump CronJob runs: the bundled database, or a managed one dumped off-site. */
+const dumpedDb = or(bundledDb, eq(value('database', 'mode'), 'external'));
 const production = eq(value('global', 'environment'), 'production');
 const bundledCache = eq(value('cache', 'mode'), 'bundled');
 const externalCache = and(value('cache', 'enabled'), eq(value('cache', 'mode'), 'external'));
@@ -178,11 +181,11 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
     id: 'backup-restore-targets',
     description: 'Encrypted dumps need the Secret with the public key, object storage uploads a bucket and credentials, and restoring encrypted dumps the Secret with the private key.',
     checks: () => {
-      const uploads = and(bundledDb, value('database', 'backup', 'enabled'), value('database', 'backup', 'objectStorage', 'enabled'));
+      const uploads = and(dumpedDb, value('database', 'backup', 'enabled'), value('database', 'backup', 'objectStorage', 'enabled'));
       return [
         {
           path: ['database', 'backup', 'encryption', 'existingSecret'],
-          when: and(bundledDb, value('database', 'backup', 'enabled'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'backup', 'encryption', 'existingSecret'))),
+          when: and(dumpedDb, value('database', 'backup', 'enabled'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'backup', 'encryption', 'existingSecret'))),
           message: msg`backups are encrypted: set database.backup.encryption.existingSecret to the Secret with the public key`,
         },
         {
@@ -253,6 +256,83 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
           path: ['database', 'restore', 'requestId'],
           when: and(cnpg, value('database', 'restore', 'requestId')),
           message: msg`the pg_dump restore Job is for bundled mode; a CloudNativePG database is restored by bootstrapping a new Cluster from its backups (README: "Recovering a CloudNativePG database")`,
+        },
+      ];
+    },
+  },
+  {
+    id: 'database-external',
+    description: 'An external database (`database.mode: external`) names its host, the Secret with the application user\'s password and, for verify-ca/verify-full, the CA Secret; production verifies the host name (`verify-full`); the backend and its migrations connect to that host with the same database, user, Secret and sslmode; the pg_dump restore Job is for bundled mode.',
+    checks: () => {
+      const ext = (...p: string[]) => value('database', 'external', ...p);
+      const be = (...p: string[]) => value('backend', 'database', ...p);
+      const backend = and(value('backend', 'enabled'), externalDb);
+      const migrations = and(backend, value('backend', 'migrations', 'enabled'));
+      return [
+        {
+          path: ['database', 'external', 'host'],
+          when: and(externalDb, not(ext('host'))),
+          message: msg`database.mode is external: set database.external.host to the managed PostgreSQL's host name (the name on its certificate)`,
+        },
+        {
+          path: ['database', 'auth', 'existingSecret'],
+          when: and(externalDb, not(value('database', 'auth', 'existingSecret'))),
+          message: msg`database.mode is external: set database.auth.existingSecret to the Secret with the password of database.auth.username (key database.auth.userPasswordKey)`,
+        },
+        {
+          path: ['database', 'external', 'caSecret'],
+          when: and(externalDb, oneOf(ext('sslMode'), ['verify-ca', 'verify-full']), not(ext('caSecret'))),
+          message: msg`sslmode ${ext('sslMode')} verifies the server certificate: set database.external.caSecret to the Secret with the provider's CA bundle (e.g. the RDS regional bundle)`,
+        },
+        {
+          path: ['database', 'external', 'sslMode'],
+          when: and(production, externalDb, ne(ext('sslMode'), 'verify-full')),
+          message: msg`production verifies the managed database's certificate and host name: set database.external.sslMode: verify-full`,
+        },
+        {
+          path: ['database', 'restore', 'requestId'],
+          when: and(externalDb, value('database', 'restore', 'requestId')),
+          message: msg`the pg_dump restore Job is for bundled mode; restore a managed database with its provider's point-in-time restore, or pg_restore a dump from the backup volume into it`,
+        },
+        {
+          path: ['backend', 'database', 'host'],
+          when: and(backend, ne(be('host'), ext('host'))),
+          message: msg`database.mode is external: the backend must connect to it: set backend.database.host: ${ext('host')}`,
+        },
+        {
+          path: ['backend', 'database', 'port'],
+          when: and(backend, differ(be('port'), ext('port'))),
+          message: msg`the backend connects on port ${be('port')} but database.external.port is ${ext('port')}: set backend.database.port: ${ext('port')}`,
+        },
+        ...(
+          [
+            ['name', value('database', 'auth', 'database'), 'database.auth.database'],
+            ['user', value('database', 'auth', 'username'), 'database.auth.username'],
+            ['existingSecret', value('database', 'auth', 'existingSecret'), 'database.auth.existingSecret'],
+            ['passwordKey', value('database', 'auth', 'userPasswordKey'), 'database.auth.userPasswordKey'],
+            ['sslMode', ext('sslMode'), 'database.external.sslMode'],
+            ['caKey', ext('caKey'), 'database.external.caKey'],
+          ] as const
+        ).map(([k, expected, source]) => ({
+          path: ['backend', 'database', k],
+          when: and(backend, ne(be(k), expected)),
+          message: msg`the backend uses ${k} \`${be(k)}\` but ${source} is \`${expected}\`; set backend.database.${k}: ${expected}`,
+        })),
+        {
+          // The backend mounts the CA it verifies the server with (backend.database.caSecret, empty = the bundled database's `<release>-database-tls`).
+          path: ['backend', 'database', 'caSecret'],
+          when: and(backend, oneOf(ext('sslMode'), ['verify-ca', 'verify-full']), ne(be('caSecret'), ext('caSecret'))),
+          message: msg`the backend verifies the managed database with the CA in \`${orDefault(be('caSecret'), '<release>-database-tls')}\` but database.external.caSecret is \`${ext('caSecret')}\`; set backend.database.caSecret: ${ext('caSecret')}`,
+        },
+        {
+          path: ['backend', 'migrations', 'database', 'host'],
+          when: and(migrations, value('backend', 'migrations', 'database', 'host'), ne(value('backend', 'migrations', 'database', 'host'), ext('host'))),
+          message: msg`the migrations connect to \`${value('backend', 'migrations', 'database', 'host')}\`, not the external database \`${ext('host')}\`: leave backend.migrations.database.host empty (it follows backend.database.host)`,
+        },
+        {
+          path: ['backend', 'migrations', 'database', 'port'],
+          when: and(migrations, differ(value('backend', 'migrations', 'database', 'port'), ext('port'))),
+          message: msg`the migrations connect on port ${value('backend', 'migrations', 'database', 'port')} but database.external.port is ${ext('port')}`,
         },
       ];
     },
@@ -384,11 +464,11 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'production-encrypted-backups',
-    description: 'In production every dump is encrypted before it leaves the database pod (bundled mode; CloudNativePG\'s physical backups are encrypted by the object store).',
+    description: 'In production every dump is encrypted before it leaves the backup pod (bundled and external modes; CloudNativePG\'s physical backups are encrypted by the object store).',
     checks: () => [
       {
         path: ['database', 'backup', 'encryption', 'enabled'],
-        when: and(production, bundledDb, value('database', 'backup', 'enabled'), not(value('database', 'backup', 'encryption', 'enabled'))),
+        when: and(production, dumpedDb, value('database', 'backup', 'enabled'), not(value('database', 'backup', 'encryption', 'enabled'))),
         message: msg`production backups must be encrypted: set database.backup.encryption.enabled=true and database.backup.encryption.existingSecret to the Secret with the public key`,
       },
     ],

@@ -18,16 +18,22 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") $.Values.database.auth.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.auth.existingSecret) "keys" (compact (list "username" "password")) "type" "kubernetes.io/basic-auth" "for" (printf "CloudNativePG owner credentials (initdb; username %s)" (include "nexus.rules.format" $.Values.database.auth.username))) -}}
 {{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "external") $.Values.database.auth.existingSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.auth.existingSecret) "keys" (compact (list $.Values.database.auth.userPasswordKey)) "for" (printf "external PostgreSQL password of %s (%s)" (include "nexus.rules.format" $.Values.database.auth.username) (include "nexus.rules.format" $.Values.database.external.host))) -}}
+{{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "external") $.Values.database.external.caSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.external.caSecret) "keys" (compact (list $.Values.database.external.caKey)) "for" (printf "CA of the external PostgreSQL's certificate (sslmode %s)" (include "nexus.rules.format" $.Values.database.external.sslMode))) -}}
+{{- end -}}
 {{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") $.Values.database.cloudnativepg.import.enabled $.Values.database.cloudnativepg.import.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.cloudnativepg.import.existingSecret) "keys" (compact (list $.Values.database.cloudnativepg.import.passwordKey)) "for" "CloudNativePG import (password of the source database user)") -}}
 {{- end -}}
 {{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.tls.enabled $.Values.database.tls.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.tls.existingSecret) "keys" (compact (list $.Values.database.tls.certKey $.Values.database.tls.keyKey $.Values.database.tls.caKey)) "for" "PostgreSQL server TLS") -}}
 {{- end -}}
-{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.backup.enabled $.Values.database.backup.encryption.enabled $.Values.database.backup.encryption.existingSecret -}}
+{{- if and (or (and $.Values.database.enabled (eq $.Values.database.mode "bundled")) (and $.Values.database.enabled (eq $.Values.database.mode "external"))) $.Values.database.backup.enabled $.Values.database.backup.encryption.enabled $.Values.database.backup.encryption.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.backup.encryption.existingSecret) "keys" (compact (list $.Values.database.backup.encryption.publicKeyKey)) "for" "backup encryption (recipient public key)") -}}
 {{- end -}}
-{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.backup.enabled $.Values.database.backup.objectStorage.enabled $.Values.database.backup.objectStorage.existingSecret -}}
+{{- if and (or (and $.Values.database.enabled (eq $.Values.database.mode "bundled")) (and $.Values.database.enabled (eq $.Values.database.mode "external"))) $.Values.database.backup.enabled $.Values.database.backup.objectStorage.enabled $.Values.database.backup.objectStorage.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.backup.objectStorage.existingSecret) "keys" (compact (list "AWS_ACCESS_KEY_ID" "AWS_SECRET_ACCESS_KEY")) "for" "backup upload to object storage") -}}
 {{- end -}}
 {{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") $.Values.database.backup.enabled $.Values.database.backup.objectStorage.existingSecret -}}
@@ -77,10 +83,10 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $item) "keys" (compact (list ".dockerconfigjson")) "type" "kubernetes.io/dockerconfigjson" "for" "pulling every image (global.imagePullSecrets)") -}}
 {{- end -}}
 {{- end -}}
-{{- if and $.Values.database.enabled (default $.Values.global.storageClass $.Values.database.storage.storageClass) -}}
+{{- if and $.Values.database.enabled (or (and $.Values.database.enabled (eq $.Values.database.mode "bundled")) (and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg"))) (default $.Values.global.storageClass $.Values.database.storage.storageClass) -}}
 {{- $found = append $found (dict "kind" "StorageClass" "name" (toString (default $.Values.global.storageClass $.Values.database.storage.storageClass)) "keys" (compact (list )) "for" "PostgreSQL data volume(s)") -}}
 {{- end -}}
-{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") (or $.Values.database.backup.enabled $.Values.database.restore.requestId) (default $.Values.global.storageClass $.Values.database.backup.storage.storageClass) -}}
+{{- if and (or (and (or (and $.Values.database.enabled (eq $.Values.database.mode "bundled")) (and $.Values.database.enabled (eq $.Values.database.mode "external"))) $.Values.database.backup.enabled) (and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.restore.requestId)) (default $.Values.global.storageClass $.Values.database.backup.storage.storageClass) -}}
 {{- $found = append $found (dict "kind" "StorageClass" "name" (toString (default $.Values.global.storageClass $.Values.database.backup.storage.storageClass)) "keys" (compact (list )) "for" "backup volume") -}}
 {{- end -}}
 {{- if and $.Values.cache.enabled (eq $.Values.cache.mode "bundled") $.Values.cache.persistence.enabled (default $.Values.global.storageClass $.Values.cache.persistence.storageClass) -}}

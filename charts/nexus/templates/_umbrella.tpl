@@ -188,7 +188,7 @@ against the render. Argument: the root context.
 {{- $db := .Values.database -}}
 {{- $dbName := include "nexus.umbrella.tierFullname" (dict "context" . "tier" "database") -}}
 {{- if $db.enabled -}}
-{{- if ne ($db.mode | default "bundled") "cloudnativepg" -}}
+{{- if eq ($db.mode | default "bundled") "bundled" -}}
 {{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "data-%s-0" $dbName)) "why" "PostgreSQL data (StatefulSet volume claim; persistentVolumeClaimRetentionPolicy Retain)") -}}
 {{- end -}}
 {{- if or $db.backup.enabled $db.restore.requestId -}}

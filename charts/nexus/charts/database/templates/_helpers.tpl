@@ -15,7 +15,29 @@ Database-chart helpers (names shared by several templates of this chart).
 
 {{/* nexus.database.primaryHost: the in-cluster DNS name of the primary (the client Service). */}}
 {{- define "nexus.database.primaryHost" -}}
+{{- if include "nexus.database.external" . -}}
+{{- .Values.external.host -}}
+{{- else -}}
 {{- printf "%s.%s.svc" (include "nexus.fullname" .) (include "nexus.namespace" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+nexus.database.external: "true" when the database is a managed PostgreSQL outside the cluster (enabled,
+mode `external`): no database pods; the pg_dump CronJob (backup.enabled) dumps it over verify-full TLS.
+*/}}
+{{- define "nexus.database.external" -}}
+{{- if and .Values.enabled (eq .Values.mode "external") }}true{{ end -}}
+{{- end -}}
+
+{{/* nexus.database.dumps: "true" when the pg_dump backup CronJob renders (bundled or external mode, backups on). */}}
+{{- define "nexus.database.dumps" -}}
+{{- if and (or (include "nexus.database.bundled" .) (include "nexus.database.external" .)) .Values.backup.enabled }}true{{ end -}}
+{{- end -}}
+
+{{/* nexus.database.externalMarker: the ConfigMap recording that this release uses an external database (`<fullname>-external`). */}}
+{{- define "nexus.database.externalMarker" -}}
+{{- include "nexus.suffixedName" (dict "name" (include "nexus.fullname" .) "suffix" "external") -}}
 {{- end -}}
 
 {{/* nexus.database.dumpPods: the label selector (body) of the backup and restore pods of this release. */}}
@@ -53,7 +75,11 @@ nexus.database.sslmode: the libpq sslmode clients in this chart (PgBouncer, back
 PostgreSQL: verify-full with TLS on (the CA from the TLS Secret, the Service name in the certificate).
 */}}
 {{- define "nexus.database.sslmode" -}}
+{{- if include "nexus.database.external" . -}}
+{{- .Values.external.sslMode -}}
+{{- else -}}
 {{- ternary "verify-full" "prefer" .Values.tls.enabled -}}
+{{- end -}}
 {{- end -}}
 
 {{/* nexus.database.tlsSecret: the Secret with the certificate, key and CA (tls.existingSecret, else `<fullname>-tls`). */}}
@@ -79,6 +105,7 @@ behind the headless Service.
 {{- end -}}
 {{- $names = append $names (printf "*.%s.%s.svc" (include "nexus.database.headless" .) $ns) -}}
 {{- toYaml $names -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -190,16 +217,22 @@ volumes would survive (they are retained), the data would not be served. Decided
 of the release, as nexus.lookup returns them (`{}` when absent, and always offline):
   statefulSet  the live StatefulSet `<fullname>` (bundled mode)
   cluster      the live CloudNativePG Cluster `<fullname>`
-Arguments (dict): context, statefulSet, cluster.
+  external     the live ConfigMap `<fullname>-external` (external mode: the managed database has no
+               object in the cluster, so the release records the mode; switching away would point the
+               application at an empty in-cluster database)
+Arguments (dict): context, statefulSet, cluster, external (optional).
 */}}
 {{- define "nexus.database.modeSwitch" -}}
 {{- $mode := .context.Values.mode -}}
 {{- $live := "" -}}
 {{- $what := "" -}}
+{{- $external := .external | default dict -}}
 {{- if and .statefulSet.metadata (ne $mode "bundled") -}}
 {{- $live = "bundled" -}}{{- $what = printf "StatefulSet %s and its PVC data-%s-0" .statefulSet.metadata.name .statefulSet.metadata.name -}}
 {{- else if and .cluster.metadata (ne $mode "cloudnativepg") -}}
 {{- $live = "cloudnativepg" -}}{{- $what = printf "CloudNativePG Cluster %s" .cluster.metadata.name -}}
+{{- else if and $external.metadata (ne $mode "external") -}}
+{{- $live = "external" -}}{{- $what = printf "the managed PostgreSQL at %s, recorded in ConfigMap %s" (($external.data | default dict).host | default "?") $external.metadata.name -}}
 {{- end -}}
 {{- if $live -}}
 [database-mode-switch] database.mode: this release's data lives in the {{ $live }} database ({{ $what }}); switching it to `{{ $mode }}` in place would start an empty database beside it and point the application there. Keep database.mode={{ $live }} and migrate the data as the README describes ("Switching database modes": a new release in the new mode, then dump/restore or the operator's import, then move the traffic); nothing was changed.

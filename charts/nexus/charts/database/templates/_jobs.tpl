@@ -14,7 +14,7 @@ metadata:
     {{- include "nexus.podLabels" (dict "context" $ "component" .component "labels" $v.podLabels) | nindent 4 }}
   annotations:
     {{- include "nexus.checksum" (dict "context" $ "files" (list "scripts-configmap.yaml")) | nindent 4 }}
-    {{- with include "nexus.database.externalSecrets" (dict "context" $ "extra" (concat (.externalSecrets | default list) (list (ternary (include "nexus.database.tlsSecret" $) "" $v.tls.enabled)))) }}
+    {{- with include "nexus.database.externalSecrets" (dict "context" $ "extra" (concat (.externalSecrets | default list) (list (ternary (include "nexus.database.tlsSecret" $) "" (and $v.tls.enabled (ne $v.mode "external")))))) }}
     nexus.dev/external-secrets: {{ . | quote }}
     {{- end }}
 spec:
@@ -37,18 +37,20 @@ spec:
       env:
         - name: PGHOST
           value: {{ include "nexus.database.primaryHost" $ | quote }}
+        {{- /* A managed database (external mode) is dumped as the application's owner: no superuser there. */}}
+        {{- $external := include "nexus.database.external" $ }}
         - name: PGPORT
-          value: {{ $v.port | quote }}
+          value: {{ ternary $v.external.port $v.port (not (empty $external)) | quote }}
         - name: PGUSER
-          value: postgres
+          value: {{ ternary $v.auth.username "postgres" (not (empty $external)) | quote }}
         - name: PGPASSWORD
           valueFrom:
             secretKeyRef:
               name: {{ include "nexus.database.secretName" $ }}
-              key: {{ $v.auth.adminPasswordKey | quote }}
+              key: {{ ternary $v.auth.userPasswordKey $v.auth.adminPasswordKey (not (empty $external)) | quote }}
         - name: PGSSLMODE
           value: {{ include "nexus.database.sslmode" $ }}
-        {{- if $v.tls.enabled }}
+        {{- if and $v.tls.enabled (ne $v.mode "external") }}
         # verify-full: the server's certificate must chain to this CA and name PGHOST.
         - name: PGSSLROOTCERT
           value: /etc/postgresql-ca/ca.crt
@@ -72,7 +74,7 @@ spec:
           mountPath: /backups
         - name: tmp
           mountPath: /tmp
-        {{- if $v.tls.enabled }}
+        {{- if and $v.tls.enabled (ne $v.mode "external") }}
         - name: database-ca
           mountPath: /etc/postgresql-ca
           readOnly: true
@@ -90,7 +92,7 @@ spec:
         claimName: {{ include "nexus.componentName" (dict "context" $ "component" "backups") }}
     - name: tmp
       emptyDir: {}
-    {{- if $v.tls.enabled }}
+    {{- if and $v.tls.enabled (ne $v.mode "external") }}
     - name: database-ca
       secret:
         secretName: {{ include "nexus.database.tlsSecret" $ | quote }}
