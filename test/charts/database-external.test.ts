@@ -160,3 +160,24 @@ describe('nexus validate on external-database renders (every policy)', () => {
     expect(report.findings.filter((f) => !f.exemption && (f.severity === 'error' || f.severity === 'warning')).map((f) => `${f.kind}/${f.name} ${f.policyId} ${f.jsonPointer ?? ''}: ${f.message}`)).toEqual([]);
   });
 });
+
+describe('cert-manager kinds validate against the bundled cert-manager CRDs, without --crd', () => {
+  it('a CloudNativePG render with cert-manager TLS: the Certificate is checked and valid, and a wrong field is caught', { timeout: 600_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexus-certmanager-'));
+    const values = join(dir, 'cnpg-certmanager.yaml');
+    const cnpg = { mode: 'cloudnativepg', backup: { objectStorage: { bucket: 'nexus-backups/prod', existingSecret: 'nexus-backup-s3' } }, cloudnativepg: { tls: { source: 'certManager', issuer: 'nexus-ca' } } };
+    writeFileSync(values, stringify({ database: cnpg }));
+    const report = await validate({ version: 'test', lint: false, valuesFiles: ['values.production.yaml', values], apiVersions: [...NEXUS_DEFAULT_API_VERSIONS, 'cert-manager.io/v1'] });
+    const certs = report.resources.filter((r) => r.kind === 'Certificate');
+    expect(certs.length).toBeGreaterThan(0);
+    expect(certs.map((r) => r.status)).toEqual(certs.map(() => 'valid'));
+    expect(report.findings.filter((f) => f.kind === 'Certificate' && f.severity !== 'info')).toEqual([]);
+
+    // The schema really applies: an unknown field and a wrong type in a Certificate are findings.
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, stringify({ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', metadata: { name: 'x', namespace: 'n' }, spec: { secretName: 'x-tls', issuerRef: { name: 'ca' }, dnsNames: 'not-a-list', renewBeforeSeconds: 1 } }));
+    const r2 = await validate({ version: 'test', manifests: [bad], policies: false });
+    expect(r2.resources.map((r) => r.status)).toEqual(['invalid']);
+    expect(r2.findings.map((f) => f.jsonPointer)).toEqual(expect.arrayContaining(['/spec/dnsNames']));
+  });
+});

@@ -27,6 +27,12 @@ describe('bundled CRD schemas', () => {
     expect(read('httproutes.gateway.networking.k8s.io.json').source).toBe('kubernetes-sigs/gateway-api v1.6.1 config/crd/standard');
   });
 
+  it('register cert-manager\'s Certificate, Issuer and ClusterIssuer at their source release', () => {
+    for (const k of ['Certificate', 'Issuer', 'ClusterIssuer']) expect(registry.kinds[`cert-manager.io/v1/${k}`]?.format, k).toBe('crd');
+    expect(read('certificates.cert-manager.io.json').source).toBe('cert-manager/cert-manager v1.21.1 deploy/crds');
+    expect(read('clusterissuers.cert-manager.io.json').scope).toBe('Cluster');
+  });
+
   it('register CloudNativePG (Cluster, Pooler, ScheduledBackup) and the Barman Cloud Plugin\'s ObjectStore at their source releases', () => {
     for (const k of ['Cluster', 'Pooler', 'ScheduledBackup']) expect(registry.kinds[`postgresql.cnpg.io/v1/${k}`]?.format, k).toBe('crd');
     expect(registry.kinds['barmancloud.cnpg.io/v1/ObjectStore']?.format).toBe('crd');
