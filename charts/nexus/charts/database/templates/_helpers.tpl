@@ -106,7 +106,6 @@ behind the headless Service.
 {{- $names = append $names (printf "*.%s.%s.svc" (include "nexus.database.headless" .) $ns) -}}
 {{- toYaml $names -}}
 {{- end -}}
-{{- end -}}
 
 {{/*
 nexus.database.externalSecrets: the `nexus.dev/external-secrets` annotation value for a pod: the
