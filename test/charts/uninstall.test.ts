@@ -36,7 +36,7 @@ const VARIANTS: [string, string[], Record<string, unknown>][] = [
   ['values.production.yaml', ['values.production.yaml'], {}],
   ['the defaults (generated passwords)', [], {}],
   ['defaults, namespace.create, no cache persistence, 2 AlertManagers, no backups', [], { namespace: { create: true }, cache: { persistence: { enabled: false } }, monitoring: { alertmanager: { replicas: 2 } }, database: { backup: { enabled: false } } }],
-  ['defaults without monitoring and cache', [], { monitoring: { enabled: false }, cache: { enabled: false } }],
+  ['defaults without monitoring and cache', [], { monitoring: { enabled: false }, cache: { enabled: false }, gateway: { rateLimiting: { policy: 'local' } } }],
   ['production with Grafana persistence', ['values.production.yaml'], { monitoring: { grafana: { persistence: { enabled: true } } } }],
 ];
 
