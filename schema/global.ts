@@ -26,6 +26,12 @@ export const GlobalSection = z
       .boolean()
       .default(true)
       .describe('On a live cluster (`helm install`/`upgrade`; never under `helm template`), check every prerequisite the release references and does not create (Secrets with their keys, StorageClasses, IngressClass, cert-manager issuers, CRD APIs) before anything changes, and fail once listing everything missing. Needs `get` on those cluster-scoped kinds; set false for a deployer without it.'),
+    secretReloader: z
+      .enum(['none', 'auto', 'named'])
+      .default('none')
+      .describe(
+        'Roll pods when a Secret changes BETWEEN upgrades (a rotated password, an ExternalSecret refresh), through Stakater Reloader or a compatible controller watching the workloads\' annotations. `none`: only `helm upgrade` rolls them (the `checksum/external-secrets` pod annotation, from the live Secrets). `auto`: `reloader.stakater.com/auto: "true"` on every workload (every Secret and ConfigMap its pods reference). `named`: `secret.reloader.stakater.com/reload` listing the Secrets the release does not render (existingSecret, ExternalSecret targets). Install Reloader first; the chart does not.',
+      ),
     commonLabels: stringMap().default({}).describe('Labels added to every object (never to selectors).'),
     commonAnnotations: stringMap().default({}).describe('Annotations added to every object.'),
     metricsScrapers: z

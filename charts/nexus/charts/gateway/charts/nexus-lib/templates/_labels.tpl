@@ -88,8 +88,54 @@ and one key is never written twice.
 {{- if $names }}{{ $_ := set $extra $key (join "," $names) }}{{ end -}}
 {{- end -}}
 {{- end -}}
+{{- with include "nexus.secretsChecksum" (dict "context" $ctx "names" (get $extra "nexus.dev/external-secrets" | default "")) -}}
+{{- $_ := set $all "checksum/external-secrets" . -}}
+{{- end -}}
 {{- $all = merge $all $extra $user -}}
 {{- with $all }}{{ toYaml . }}{{ end -}}
+{{- end -}}
+
+{{/*
+nexus.secretsChecksum: the sha256 of the live `data` of the named Secrets (the Secrets a pod reads that
+the release does not render: existingSecret, ExternalSecret targets, the extras' references), so a pod
+rolls at `helm upgrade` when one of them changed since the last one (a rotated password). Rendered
+Secrets are hashed from their rendered content instead (nexus.checksum): their live data is the previous
+release's, so hashing it would roll the pods a second time one upgrade later. Renders "" when no named
+Secret exists, which is always the case without a cluster (`helm template`, `--dry-run=client`: lookup
+returns nothing), so offline renders carry no annotation and stay byte-stable.
+Arguments (dict): context, names (comma-separated Secret names).
+*/}}
+{{- define "nexus.secretsChecksum" -}}
+{{- $ctx := .context -}}
+{{- $live := dict -}}
+{{- range $name := compact (splitList "," .names) | uniq | sortAlpha -}}
+{{- with (include "nexus.lookup" (dict "context" $ctx "apiVersion" "v1" "kind" "Secret" "name" $name) | fromYaml) -}}
+{{- $_ := set $live $name (.data | default dict) -}}
+{{- end -}}
+{{- end -}}
+{{- if $live -}}
+{{- toYaml $live | sha256sum -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+nexus.reloaderAnnotations: the workload-metadata annotations that let Stakater Reloader (or a
+compatible controller) roll the pods when a Secret changes between upgrades, per global.secretReloader:
+`auto` → `reloader.stakater.com/auto: "true"` (every Secret and ConfigMap the pod spec references);
+`named` → `secret.reloader.stakater.com/reload: "<names>"` (only the Secrets the release does not render:
+rendered ones change only with `helm upgrade`, whose checksums roll the pods already); `none` → nothing.
+Renders a YAML map (parse with fromYaml). Arguments (dict): context, secrets (comma-separated external
+Secret names), values (optional: the workload's values; the Secrets its extension points name count too).
+*/}}
+{{- define "nexus.reloaderAnnotations" -}}
+{{- $mode := (.context.Values.global | default dict).secretReloader | default "none" -}}
+{{- $names := compact (splitList "," (.secrets | default "")) -}}
+{{- with .values }}{{ $names = concat $names ((include "nexus.ext.references" . | fromYaml).secrets | default list) }}{{ end -}}
+{{- if eq $mode "auto" -}}
+reloader.stakater.com/auto: "true"
+{{- else if and (eq $mode "named") $names -}}
+secret.reloader.stakater.com/reload: {{ $names | uniq | sortAlpha | join "," | quote }}
+{{- end -}}
 {{- end -}}
 
 {{/*
