@@ -33,6 +33,12 @@ export const DatabaseSection = z
         userPasswordKey: z.string().min(1).default('password').describe('Key of the application user\'s password.'),
         adminPasswordKey: z.string().min(1).default('postgres-password').describe('Key of the `postgres` superuser password.'),
         password: z.string().default('').describe('Inline password for local development only; forbidden in production. Prefer existingSecret.'),
+        rotateOnUpgrade: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Bundled mode: a pre-upgrade hook Job makes the application role\'s password the one in the Secret (`ALTER ROLE ... PASSWORD`, only when it differs) before PgBouncer and the application roll with it, so rotating means: change the Secret, then `helm upgrade`. Sessions already open keep running; new logins need the new password. The superuser password is not rotated by it (the Job logs in with it).',
+          ),
       })
       .prefault({})
       .describe('Credentials, by reference to an existing Secret.'),

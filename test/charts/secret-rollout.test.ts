@@ -83,6 +83,13 @@ describe.each(['helm4', 'helm3'] as HelmFlavour[])('checksum of the live Secrets
     const expected = workloads(before).filter((o) => externalSecretsOf(o, before).includes(redisSecret)).map(key).sort();
     expect(expected).toEqual(expect.arrayContaining(['Deployment/nexus-backend', 'StatefulSet/nexus-cache']));
     expect(changed).toEqual(expected);
+    // The database password rolls PgBouncer and the backend, never the PostgreSQL primary: PostgreSQL reads
+    // the passwords only at initdb, and the rotation hook Job applies a new one (rotation-postgres test).
+    const dbSecret = 'nexus-db-credentials';
+    const rotatedDb = await renderLive(flavour, PRODUCTION, cluster(PRODUCTION, { [dbSecret]: { password: Buffer.from('rotated').toString('base64'), 'postgres-password': Buffer.from('same').toString('base64') } }));
+    const dbChanged = workloads(rotatedDb).filter((o) => podAnnotations(o)['checksum/external-secrets'] !== podAnnotations(before.find((b) => key(b) === key(o))!)['checksum/external-secrets']).map(key).sort();
+    expect(dbChanged).toEqual(['Deployment/nexus-backend', 'Deployment/nexus-database-pgbouncer']);
+    expect(externalSecretsOf(before.find((o) => key(o) === 'StatefulSet/nexus-database')!, before)).toContain(dbSecret);
     // Nothing else of any pod template moved.
     for (const o of workloads(after)) {
       const b = before.find((x) => key(x) === key(o))!;
@@ -124,5 +131,33 @@ describe('Reloader annotations (global.secretReloader)', () => {
     }
     expect(named).toBeGreaterThanOrEqual(5);
     expect(objects.find((o) => key(o) === 'Deployment/nexus-backend')!.metadata.annotations?.['secret.reloader.stakater.com/reload']).toBe('api-token,nexus-db-credentials,nexus-redis-credentials');
+  });
+});
+
+describe('the PostgreSQL rotation hook reads the NEW password (rendered credentials)', () => {
+  it('outside production, with the chart-rendered Secret, a hook Secret hands the Job the new inline password and the live superuser password stays in use', async () => {
+    const live = {
+      [fixtureKey('v1', 'Secret', NAMESPACE, 'nexus-database')]: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'nexus-database' }, data: { password: Buffer.from('old').toString('base64'), 'postgres-password': Buffer.from('old').toString('base64') } },
+    };
+    const values = join(mkdtempSync(join(tmpdir(), 'nexus-live-')), 'live.json');
+    writeFileSync(values, JSON.stringify({ global: { lookupFixtures: live, checkPrerequisites: false }, database: { auth: { password: 'new-dev-password' } } }));
+    const r = await helm('helm4', ['template', 'nexus', harnessChart(), '--namespace', NAMESPACE, '-f', values, '--is-upgrade']);
+    expect(r.code, r.stderr).toBe(0);
+    const objects = parseManifests(r.stdout).map((d) => d.object) as Any[];
+    const hookSecret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'nexus-database-rotation')!;
+    expect(hookSecret.metadata.annotations['helm.sh/hook']).toBe('pre-upgrade');
+    expect(Object.keys(hookSecret.data)).toEqual(['password']);
+    expect(Buffer.from(hookSecret.data.password, 'base64').toString()).toBe('new-dev-password');
+    const job = objects.find((o) => o.kind === 'Job' && o.metadata.name === 'nexus-database-rotation')!;
+    const env = Object.fromEntries((job.spec.template.spec.containers[0].env as Any[]).filter((e) => e.valueFrom).map((e) => [e.name, e.valueFrom.secretKeyRef.name]));
+    expect(env).toEqual({ PGPASSWORD: 'nexus-database', APP_DB_PASSWORD: 'nexus-database-rotation' });
+    expect(Number(hookSecret.metadata.annotations['helm.sh/hook-weight'])).toBeLessThan(Number(job.metadata.annotations['helm.sh/hook-weight']));
+  });
+
+  it('database.auth.rotateOnUpgrade=false renders no rotation hook', async () => {
+    const objects = await renderLive('helm4', PRODUCTION, undefined, ['database.auth.rotateOnUpgrade=false']);
+    expect(objects.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'rotation')).toEqual([]);
+    const on = await renderLive('helm4', PRODUCTION, undefined);
+    expect(on.filter((o) => o.metadata.labels?.['app.kubernetes.io/component'] === 'rotation').map(key).sort()).toEqual(['Job/nexus-database-rotation', 'NetworkPolicy/nexus-database-rotation', 'NetworkPolicy/nexus-database-rotation-to-postgresql']);
   });
 });

@@ -71,7 +71,8 @@ nexus.podAnnotations: the annotations of a pod template, as a YAML map body ("" 
 Arguments (dict): context ($), files (templates under templates/ whose checksum rolls the pods),
 extra (map of annotations the chart computes, e.g. `nexus.dev/external-secrets`), values (optional: the
 workload's values; the Secrets and ConfigMaps its extension points name are declared external too,
-nexus.ext.references).
+nexus.ext.references), noRoll (optional list: external Secrets the pods read only once, at first
+start, left out of `checksum/external-secrets`).
 On a clash the checksums win, then extra, then the user's podAnnotations, then
 global.commonAnnotations: a user value can never mask a checksum (config changes must roll the pods),
 and one key is never written twice.
@@ -88,7 +89,11 @@ and one key is never written twice.
 {{- if $names }}{{ $_ := set $extra $key (join "," $names) }}{{ end -}}
 {{- end -}}
 {{- end -}}
-{{- with include "nexus.secretsChecksum" (dict "context" $ctx "names" (get $extra "nexus.dev/external-secrets" | default "")) -}}
+{{- $roll := list -}}
+{{- range splitList "," (get $extra "nexus.dev/external-secrets" | default "") -}}
+{{- if and . (not (has . ($.noRoll | default list))) }}{{ $roll = append $roll . }}{{ end -}}
+{{- end -}}
+{{- with include "nexus.secretsChecksum" (dict "context" $ctx "names" (join "," $roll)) -}}
 {{- $_ := set $all "checksum/external-secrets" . -}}
 {{- end -}}
 {{- $all = merge $all $extra $user -}}
