@@ -42,11 +42,15 @@ describe('PostgreSQL password rotation with the rendered hook Job, PgBouncer and
     chownToService(dir);
     const port = await freePort();
     const authFile = join(dir, 'userlist.txt');
+    // Only cluster-only addresses and paths are rewritten (the mounted certificate files included).
     const ini = bouncerCm['pgbouncer.ini']!
       .replace(/^\* = host=\S+ port=\d+$/m, `* = host=127.0.0.1 port=${pg.port}`)
       .replace(/^listen_addr = .*$/m, 'listen_addr = 127.0.0.1')
       .replace(/^listen_port = .*$/m, `listen_port = ${port}`)
-      .replace(/^auth_file = .*$/m, `auth_file = ${authFile}`);
+      .replace(/^auth_file = .*$/m, `auth_file = ${authFile}`)
+      .replace(/^client_tls_cert_file = .*$/m, `client_tls_cert_file = ${pg.tls!.cert}`)
+      .replace(/^client_tls_key_file = .*$/m, `client_tls_key_file = ${pg.tls!.key}`)
+      .replace(/^server_tls_ca_file = .*$/m, `server_tls_ca_file = ${pg.tls!.ca.cert}`);
     writeFileSync(join(dir, 'pgbouncer.ini'), ini);
     writeFileSync(join(dir, 'pgbouncer-start.sh'), bouncerCm['pgbouncer-start.sh']!, { mode: 0o755 });
     for (const f of ['pgbouncer.ini', 'pgbouncer-start.sh']) chownToService(join(dir, f));
@@ -62,14 +66,16 @@ describe('PostgreSQL password rotation with the rendered hook Job, PgBouncer and
     return { port, server };
   }
 
-  const clientEnv = (port: number, password: string) => ({ PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: jobEnv.APP_DB_USER!, PGPASSWORD: password, PGSSLMODE: port === pg.port ? 'require' : 'disable', PGCONNECT_TIMEOUT: '5', PGDATABASE: jobEnv.POSTGRES_DB! });
+  // Every hop verify-full, as the backend connects (the test CA signed both servers' certificate).
+  const clientEnv = (port: number, password: string) => ({ PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: jobEnv.APP_DB_USER!, PGPASSWORD: password, PGSSLMODE: 'verify-full', PGSSLROOTCERT: pg.tls!.ca.cert, PGCONNECT_TIMEOUT: '5', PGDATABASE: jobEnv.POSTGRES_DB! });
   const login = (port: number, password: string) => run('psql', ['--no-psqlrc', '-tA', '-c', 'SELECT current_user'], { env: clientEnv(port, password) });
   function session(port: number, password: string): Session {
     const s = openSession('psql', ['--no-psqlrc', '-tA'], clientEnv(port, password));
     sessions.push(s);
     return s;
   }
-  const rotate = (env: Record<string, string> = {}) => run('bash', [join(scriptDir, 'rotate-password.sh')], { env: { ...jobEnv, PGHOST: '127.0.0.1', PGPORT: String(pg.port), NEXUS_SCRIPTS: scriptDir, ...env } });
+  // The Job's environment as rendered (PGSSLMODE verify-full), with the CA it mounts at PGSSLROOTCERT.
+  const rotate = (env: Record<string, string> = {}) => run('bash', [join(scriptDir, 'rotate-password.sh')], { env: { ...jobEnv, PGHOST: '127.0.0.1', PGPORT: String(pg.port), PGSSLROOTCERT: pg.tls!.ca.cert, NEXUS_SCRIPTS: scriptDir, ...env } });
 
   beforeAll(async () => {
     for (const tool of ['psql', 'pgbouncer', 'pg_isready']) requireTool(tool);
@@ -102,7 +108,7 @@ describe('PostgreSQL password rotation with the rendered hook Job, PgBouncer and
     expect(job.metadata.annotations['helm.sh/hook']).toBe('pre-upgrade');
     expect(job.metadata.annotations['helm.sh/hook-delete-policy']).toBe('before-hook-creation,hook-succeeded');
     const hooks = objects.filter((o) => o.metadata.annotations?.['helm.sh/hook']?.includes('pre-upgrade')) as Any[];
-    const later = hooks.filter((o) => o.kind === 'Job' && o !== job);
+    const later = hooks.filter((o) => o.kind === 'Job' && ['migrations', 'restore'].includes(o.metadata.labels?.['app.kubernetes.io/component']));
     expect(later.map((o) => o.metadata.name)).toContain('nexus-backend-migrations');
     for (const o of later) expect(weight(job), o.metadata.name).toBeLessThan(weight(o));
     // Its NetworkPolicies exist before it runs (hooks too: the upgraded release's policies do not exist yet).
@@ -117,6 +123,9 @@ describe('PostgreSQL password rotation with the rendered hook Job, PgBouncer and
     expect(pod.automountServiceAccountToken).toBe(false);
     const secretEnv = Object.fromEntries((pod.containers[0].env as Any[]).filter((e) => e.valueFrom).map((e) => [e.name, e.valueFrom.secretKeyRef]));
     expect(secretEnv).toEqual({ PGPASSWORD: { name: 'nexus-db-credentials', key: 'postgres-password' }, APP_DB_PASSWORD: { name: 'nexus-db-credentials', key: 'password' } });
+    // verify-full against the CA only (not the server key) of the database TLS Secret.
+    expect(jobEnv).toMatchObject({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/postgresql-ca/ca.crt' });
+    expect(pod.volumes.find((v: Any) => v.name === 'database-ca').secret.items).toEqual([{ key: 'ca.crt', path: 'ca.crt' }]);
   });
 
   it('sets the new password: open sessions keep working, new logins use the new password, the old one is refused', async () => {
