@@ -68,7 +68,7 @@ describe('values check', () => {
         'cache: { auth: { existingSecret: r } }',
         'monitoring: { grafana: { admin: { existingSecret: g } } }',
         'backend: { image: { registry: ghcr.io/acme }, database: { existingSecret: db, sslMode: verify-full, caSecret: dbtls }, redis: { existingSecret: r } }',
-        'gateway: { tls: { existingSecret: t } }',
+        'gateway: { tls: { existingSecret: t }, rateLimiting: { redis: { existingSecret: r } } }',
       ].join('\n'),
     );
     expect(findings.map((f) => `${f.policyId} ${f.jsonPointer}`).sort()).toEqual([
