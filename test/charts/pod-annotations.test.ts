@@ -12,7 +12,7 @@ describe('pod annotations (nexus.podAnnotations)', () => {
       set: { 'global.commonAnnotations.team': 'platform', 'database.podAnnotations.checksum/configmap': 'pinned', 'database.podAnnotations.owner': 'dba' },
     });
     const workloads = docs.map((d) => d.object).filter((o) => WORKLOAD_KINDS.has(o.kind));
-    expect(workloads.map((w) => componentOf(w)).sort()).toEqual(['alertmanager', 'backend', 'fluent-bit', 'frontend', 'grafana', 'loki', 'otlp-gateway', 'pgbouncer', 'postgresql', 'prometheus', 'redis']);
+    expect(workloads.map((w) => componentOf(w)).sort()).toEqual(['alertmanager', 'backend', 'fluent-bit', 'frontend', 'grafana', 'loki', 'otlp-gateway', 'pgbouncer', 'postgresql', 'prometheus', 'redis', 'redis-master']);
     for (const w of workloads) {
       const annotations = podAnnotations(w);
       expect(annotations.team, `${w.kind}/${w.metadata.name}`).toBe('platform');

@@ -17,8 +17,9 @@ function witness(rule: string): { config: Json; chart: string; lines: string[] }
   const checks = ruleChecks().filter((c) => c.rule === rule);
   const paths = [...new Map(checks.flatMap((c) => [c.path, ...pathsOf(c.when), ...pathsOf(c.message)]).map((p) => [p.join('.'), p])).values()].filter((p) => candidatesFor(p).length > 1);
   const random = prng(rule.length * 7919);
+  const starts = bases();
   for (let attempt = 0; attempt < 20_000; attempt++) {
-    const base = bases()[attempt % 2]!;
+    const base = starts[attempt % starts.length]!;
     const config = clone(base.config);
     const n = 1 + Math.floor(random() * Math.min(4, paths.length));
     for (let i = 0; i < n; i++) {

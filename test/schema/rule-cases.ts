@@ -80,12 +80,18 @@ export function setAt(root: Json, path: Path, v: Json): void {
   node[path.at(-1)!] = v;
 }
 
-/** Bases the mutations start from: the defaults, and the production overlay as a full config. */
+/** Bases the mutations start from: the defaults, the production overlay as a full config, and the defaults with local gateway counters. */
 export function bases(): { name: string; config: Json }[] {
   const production = PlatformConfigBase.parse(parse(readFileSync(join(PROJECT_ROOT, 'values.production.yaml'), 'utf8')));
+  const localCounters = clone(defaultConfig()) as unknown as Json;
+  setAt(localCounters, ['gateway', 'rateLimiting', 'policy'], 'local');
   return [
     { name: 'defaults', config: clone(defaultConfig()) as unknown as Json },
     { name: 'production', config: clone(production) as unknown as Json },
+    // The defaults with per-pod gateway counters: Kong's default `policy: redis` couples the gateway to the
+    // cache (rule gateway-redis-target), so a cache rule (e.g. cache-external) can only be broken alone
+    // from a start where the gateway does not read the cache.
+    { name: 'defaults, local rate-limit counters', config: localCounters },
   ];
 }
 
