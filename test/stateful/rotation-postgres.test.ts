@@ -15,8 +15,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRenderedPgBouncer } from './lib/pgbouncer.ts';
 import { startPostgres, SUPERUSER_PASSWORD, type Postgres } from './lib/postgres.ts';
-import { chownToService, freePort, requireTool, run, runOk, startServer, waitFor, type Server } from './lib/proc.ts';
+import { chownToService, requireTool, run, runOk, waitFor, type Server } from './lib/proc.ts';
 import { configMapData, find, render, type K8sObject } from './lib/render.ts';
 import { openSession, type Session } from './lib/session.ts';
 
@@ -40,30 +41,9 @@ describe('PostgreSQL password rotation with the rendered hook Job, PgBouncer and
     const dir = mkdtempSync(join(tmpdir(), 'nexus-pgbouncer-'));
     dirs.push(dir);
     chownToService(dir);
-    const port = await freePort();
-    const authFile = join(dir, 'userlist.txt');
-    // Only cluster-only addresses and paths are rewritten (the mounted certificate files included).
-    const ini = bouncerCm['pgbouncer.ini']!
-      .replace(/^\* = host=\S+ port=\d+$/m, `* = host=127.0.0.1 port=${pg.port}`)
-      .replace(/^listen_addr = .*$/m, 'listen_addr = 127.0.0.1')
-      .replace(/^listen_port = .*$/m, `listen_port = ${port}`)
-      .replace(/^auth_file = .*$/m, `auth_file = ${authFile}`)
-      .replace(/^client_tls_cert_file = .*$/m, `client_tls_cert_file = ${pg.tls!.cert}`)
-      .replace(/^client_tls_key_file = .*$/m, `client_tls_key_file = ${pg.tls!.key}`)
-      .replace(/^server_tls_ca_file = .*$/m, `server_tls_ca_file = ${pg.tls!.ca.cert}`);
-    writeFileSync(join(dir, 'pgbouncer.ini'), ini);
-    writeFileSync(join(dir, 'pgbouncer-start.sh'), bouncerCm['pgbouncer-start.sh']!, { mode: 0o755 });
-    for (const f of ['pgbouncer.ini', 'pgbouncer-start.sh']) chownToService(join(dir, f));
-    const server = startServer('/bin/sh', [join(dir, 'pgbouncer-start.sh')], {
-      asService: true,
-      env: { PGBOUNCER_INI: join(dir, 'pgbouncer.ini'), PGBOUNCER_AUTH_FILE: authFile, DB_USER: jobEnv.APP_DB_USER!, DB_PASSWORD: password },
-    });
-    servers.push(server);
-    await waitFor('PgBouncer to listen', () => {
-      if (server.proc.exitCode !== null) throw new Error(`pgbouncer exited ${server.proc.exitCode}: ${server.output()}`);
-      return run('pg_isready', ['-h', '127.0.0.1', '-p', String(port)]).status === 0;
-    }, 60_000);
-    return { port, server };
+    const started = await startRenderedPgBouncer({ ini: bouncerCm['pgbouncer.ini']!, startScript: bouncerCm['pgbouncer-start.sh']!, pg, dir, user: jobEnv.APP_DB_USER!, password });
+    servers.push(started.server);
+    return started;
   }
 
   // Every hop verify-full, as the backend connects (the test CA signed both servers' certificate).

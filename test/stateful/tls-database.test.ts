@@ -9,13 +9,14 @@
  *
  * and each refuses a client that does not trust the CA, a wrong host name, and plaintext.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCa, type Ca } from './lib/pki.ts';
+import { startRenderedPgBouncer } from './lib/pgbouncer.ts';
 import { startPostgres, type Postgres } from './lib/postgres.ts';
-import { chownToService, freePort, requireTool, run, runOk, startServer, waitFor, type Server } from './lib/proc.ts';
+import { chownToService, run, runOk, waitFor, type Server } from './lib/proc.ts';
 import { configMapData, render, type K8sObject } from './lib/render.ts';
 
 
@@ -38,34 +39,11 @@ function connect(env: NodeJS.ProcessEnv, db = 'nexus'): { ok: boolean; out: stri
 }
 
 async function startPgbouncer(rewrite: (ini: string) => string): Promise<{ port: number; server: Server }> {
-  requireTool('pgbouncer');
   const dir = mkdtempSync(join(work, 'pgbouncer-'));
   chownToService(dir);
-  const port = await freePort();
-  const authFile = join(dir, 'userlist.txt');
-  const ini = rewrite(
-    pgbouncerIni
-      .replace(/^listen_addr = .*$/m, 'listen_addr = 127.0.0.1')
-      .replace(/^listen_port = .*$/m, `listen_port = ${port}`)
-      .replace(/^auth_file = .*$/m, `auth_file = ${authFile}`)
-      .replace(/^client_tls_cert_file = .*$/m, `client_tls_cert_file = ${pg.tls!.cert}`)
-      .replace(/^client_tls_key_file = .*$/m, `client_tls_key_file = ${pg.tls!.key}`)
-      .replace(/^server_tls_ca_file = .*$/m, `server_tls_ca_file = ${pg.tls!.ca.cert}`),
-  );
-  writeFileSync(join(dir, 'pgbouncer.ini'), ini);
-  writeFileSync(join(dir, 'pgbouncer-start.sh'), startScript, { mode: 0o755 });
-  chownToService(join(dir, 'pgbouncer.ini'));
-  chownToService(join(dir, 'pgbouncer-start.sh'));
-  const server = startServer('/bin/sh', [join(dir, 'pgbouncer-start.sh')], {
-    asService: true,
-    env: { PGBOUNCER_INI: join(dir, 'pgbouncer.ini'), PGBOUNCER_AUTH_FILE: authFile, DB_USER: 'nexus', DB_PASSWORD: APP_PASSWORD },
-  });
-  servers.push(server);
-  await waitFor('PgBouncer to listen', () => {
-    if (server.proc.exitCode !== null) throw new Error(`pgbouncer exited ${server.proc.exitCode}: ${server.output()}`);
-    return run('pg_isready', ['-h', '127.0.0.1', '-p', String(port)]).status === 0;
-  }, 60_000);
-  return { port, server };
+  const started = await startRenderedPgBouncer({ ini: pgbouncerIni, startScript, pg, dir, user: 'nexus', password: APP_PASSWORD, rewrite });
+  servers.push(started.server);
+  return started;
 }
 
 beforeAll(async () => {
