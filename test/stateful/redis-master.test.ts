@@ -85,6 +85,11 @@ describe('cache master-only endpoint (HAProxy) with the rendered config on real 
         return cli(port, ['PING']).stdout.trim() === 'PONG';
       });
     }
+    // The replicas finish their initial sync before any test writes: under load a full resync can take
+    // longer than a WAIT timeout, and a replica still syncing acknowledges nothing.
+    await waitFor('both replicas linked to the master', () =>
+      nodes.slice(1).every((port) => field(port, 'replication', 'master_link_status') === 'up' && field(port, 'replication', 'master_sync_in_progress') === '0')
+      && (cli(nodes[0]!, ['INFO', 'replication']).stdout.match(/^slave\d+:.*state=online/gm) ?? []).length === 2, 60_000);
   });
   afterAll(async () => {
     for (const s of servers.reverse()) await s.stop();
@@ -108,7 +113,7 @@ describe('cache master-only endpoint (HAProxy) with the rendered config on real 
     expect(field(redis, 'replication', 'role')).toBe('master');
     expect(cli(redis, ['SET', 'ratelimit:1', '1']).stdout.trim()).toBe('OK');
     // Both replicas have the write before the failover (WAIT, through the proxy: it runs on the master).
-    expect(cli(redis, ['WAIT', '2', '5000']).stdout.trim()).toBe('2');
+    expect(cli(redis, ['WAIT', '2', '30000']).stdout.trim()).toBe('2');
 
     // A pooled client connection through the proxy (Kong keeps them): AUTH, then wait.
     const pooled = connect(redis, '127.0.0.1');
