@@ -172,7 +172,8 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
   it('forms one master with two replicas watched by three Sentinels', async () => {
     const seed = `127.0.0.1:${nodes[0]!.redisPort}`;
     for (const n of nodes) await waitFor('every Sentinel to agree on the seed master', () => masterOf(n.sentinelPort) === seed);
-    await waitFor('two connected replicas', () => /connected_slaves:2/.test(cliOk(nodes[0]!.redisPort, ['INFO', 'replication'])));
+    // Online, not just connected: a replica waiting for its first transfer (repl-diskless-sync-delay) acks nothing.
+    await waitFor('two online replicas', () => (cliOk(nodes[0]!.redisPort, ['INFO', 'replication']).match(/^slave\d+:.*state=online/gm) ?? []).length === 2);
     await waitFor('Sentinels to discover each other', () => {
       const r = cli(nodes[0]!.sentinelPort, ['SENTINEL', 'MASTER', masterSet]).stdout.trim().split('\n');
       return r[r.indexOf('num-other-sentinels') + 1] === '2';
@@ -187,7 +188,7 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     for (let i = 0; i < 200; i++) cliOk(master.redisPort, ['SET', `key:${i}`, `value-${i}`]);
     cliOk(master.redisPort, ['RPUSH', 'queue', 'a', 'b', 'c']);
     // Both replicas have acknowledged every write before the crash.
-    expect(cliOk(master.redisPort, ['WAIT', '2', '5000'])).toBe('2');
+    expect(cliOk(master.redisPort, ['WAIT', '2', '30000'])).toBe('2');
 
     await master.redis!.stop('SIGKILL');
     await master.sentinel!.stop('SIGKILL');
@@ -221,7 +222,7 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
       return info.includes(`master_port:${port}`) && info.includes('master_link_status:up');
     }, 90_000);
     cliOk(port, ['SET', 'after-failover', 'yes']);
-    expect(cliOk(port, ['WAIT', '1', '5000'])).toBe('1');
+    expect(cliOk(port, ['WAIT', '1', '30000'])).toBe('1');
     expect(cliOk(other.redisPort, ['GET', 'after-failover'])).toBe('yes');
     console.log(`failover took ${failoverMs} ms`);
   }, 240_000);
