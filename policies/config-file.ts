@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { NexusError } from '../util/errors.ts';
 import { PolicyConfigSchema, type PolicyConfig } from './config.ts';
 
-export const DEFAULT_CONFIG_FILE = '.nexus-policy.yaml';
+export { DEFAULT_CONFIG_FILE } from './config-defaults.ts';
 
 function nodeAt(root: Node | null, path: readonly PropertyKey[], preferKey = false): Node | null {
   let node: unknown = root;

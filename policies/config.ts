@@ -61,31 +61,8 @@ export const PolicyConfigSchema = z.strictObject({
 export type PolicyConfig = z.infer<typeof PolicyConfigSchema>;
 export type Exemption = z.infer<typeof ExemptionSchema>;
 
-export const DEFAULT_SETTINGS = {
-  requireCpuLimit: false,
-  requireDigestIn: [] as string[],
-  forbidPlaintextSecretsIn: ['production'],
-  externalSecrets: [] as string[],
-  externalConfigMaps: [] as string[],
-  externalPods: [] as { namespace?: string | undefined; labels: Record<string, string> }[],
-  externalServiceAccounts: [] as string[],
-  minReplicas: 2,
-  singleReplicaAllowedIn: ['development', 'staging'],
-  proxyDrainSeconds: 5,
-  requireDatabaseTlsIn: ['production'],
-  haMinReplicas: 2,
-};
-
-const globs = new Map<string, RegExp>();
-
-/** Glob with `*` only (anchored). */
-export function globMatch(pat: string, value: string | undefined): boolean {
-  if (value === undefined) return false;
-  if (!pat.includes('*')) return pat === value;
-  let re = globs.get(pat);
-  if (!re) globs.set(pat, (re = new RegExp(`^${pat.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`)));
-  return re.test(value);
-}
+// The plain parts (no Zod) live in config-defaults.ts, so that policies and the engine load without Zod.
+export { DEFAULT_SETTINGS, globMatch } from './config-defaults.ts';
 
 /** JSON Schema (draft-07) of `.nexus-policy.yaml`, for editors (`# yaml-language-server: $schema=…`). */
 export function policyConfigJsonSchema(policyIds: readonly string[]): Record<string, unknown> {

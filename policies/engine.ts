@@ -6,8 +6,8 @@
  * (reported as skipped, never hidden).
  */
 import type { Finding, K8sResource, Severity } from '../core/types.ts';
-import { DEFAULT_SETTINGS, globMatch, type Exemption, type PolicyConfig } from './config.ts';
-import { loadPolicyConfig } from './config-file.ts';
+import type { Exemption, PolicyConfig } from './config.ts';
+import { DEFAULT_SETTINGS, globMatch } from './config-defaults.ts';
 import { POLICIES, POLICY_IDS } from './index.ts';
 import { activeChecks } from './pss/registry.ts';
 import { LEVEL_LABEL, parseLevel, parseVersion, VERSION_LABEL, type PssLevel, type PssVersion } from './pss/version.ts';
@@ -21,9 +21,10 @@ export const IGNORE_ANNOTATION_PREFIX = 'nexus.dev/ignore-';
 export interface PolicyRunOptions {
   /** Target Kubernetes version, e.g. `1.36`. */
   kubeVersion?: string;
-  /** Path of a `.nexus-policy.yaml` config, if any. */
-  configFile?: string;
-  /** An already parsed config (wins over `configFile`). */
+  /**
+   * The parsed `.nexus-policy.yaml`, if any (policies/config-file.ts `loadPolicyConfig`; the caller
+   * reads it, so that runs without one never load its parser and Zod schemas).
+   */
   config?: PolicyConfig;
   /** Environment of the render (e.g. `production`), when known. Wins over the config's. */
   environment?: string;
@@ -210,7 +211,7 @@ function compareByStream(a: Finding, b: Finding): number {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function evaluatePolicies(resources: K8sResource[], options: PolicyRunOptions = {}): Finding[] {
-  const config: PolicyConfig = options.config ?? (options.configFile ? loadPolicyConfig(options.configFile, POLICY_IDS) : NO_CONFIG);
+  const config: PolicyConfig = options.config ?? NO_CONFIG;
   const index = new RenderIndex(resources, options.namespace ?? 'default', options.namespace !== undefined);
   const settings = settingsOf(config);
   const environment = options.environment ?? config.environment;
@@ -235,7 +236,7 @@ export function evaluatePolicies(resources: K8sResource[], options: PolicyRunOpt
   };
   const ctx: CheckContext = { index, settings, environment, pssFor, policyIds: POLICY_IDS };
 
-  const { byKind, wildcard } = policiesByKind(config, options.only, options.config === undefined && !options.configFile);
+  const { byKind, wildcard } = policiesByKind(config, options.only, options.config === undefined);
   const exemptions = config.exemptions ?? [];
   const positions = options.positions ?? 'auto';
   const findings: Finding[] = [];

@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { NexusError } from '../util/errors.ts';
 import { ENVIRONMENT_VALUES, PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../util/paths.ts';
+import { DEFAULT_CONFIG_FILE } from '../policies/config-defaults.ts';
 import { helmForRun, locateHelm } from './helm.ts';
 import { readManifestInputs, readProcessStdin } from './inputs.ts';
 import { helmLint } from './lint.ts';
@@ -23,7 +24,7 @@ import { fallbackRule, STAGE_RULES, type RuleMeta } from './rules.ts';
 import { templateLine } from './template-lines.ts';
 import type { Finding, K8sResource, ResourceStatus } from '../core/types.ts';
 import { checkNexusDerivedNames, checkReleaseName } from './release-name.ts';
-import { LayeredValues, readValuesFile, type SetFlags, type ValuesFile } from './values-input.ts';
+import type { LayeredValues, SetFlags, ValuesFile } from './values-input.ts';
 
 /** CRD-backed API groups the NEXUS charts gate on `.Capabilities.APIVersions.Has`; the default run renders them. */
 export const NEXUS_DEFAULT_API_VERSIONS = ['monitoring.coreos.com/v1', 'autoscaling.k8s.io/v1', 'configuration.konghq.com/v1', 'postgresql.cnpg.io/v1', 'barmancloud.cnpg.io/v1'];
@@ -143,7 +144,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
     if (options.upgradeFrom) previous = import('./upgrade/pipeline.ts').then((m) => m.loadPreviousRelease(options, kubeVersion, [], options.apiVersions));
     previous?.catch(() => undefined);
   } else {
-    const { chartDir, isNexus, apiVersions, sets } = chartRun(options);
+    const { chartDir, isNexus, apiVersions, sets } = await chartRun(options);
     checkReleaseNameFor(options.releaseName, isNexus, sets);
     const helm = helmForRun(options.helmPath);
     const renderOpts = { releaseName: options.releaseName, namespace: options.namespace, kubeVersion, apiVersions };
@@ -243,12 +244,10 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   }
   if (options.policies !== false && resources.length) {
     // Loaded on demand (static specifiers, so the CLI bundle includes them): --no-policies never pays.
-    const [{ evaluatePolicies }, { POLICIES }, { DEFAULT_CONFIG_FILE }] = await Promise.all([
-      import('../policies/engine.ts'),
-      import('../policies/index.ts'),
-      import('../policies/config-file.ts'),
-    ]);
-    const policyConfig = options.policyConfig ?? discoverPolicyConfig(DEFAULT_CONFIG_FILE);
+    const [{ evaluatePolicies }, { POLICIES, POLICY_IDS }] = await Promise.all([import('../policies/engine.ts'), import('../policies/index.ts')]);
+    const configFile = options.policyConfig ?? discoverPolicyConfig(DEFAULT_CONFIG_FILE);
+    // Its parser (yaml, Zod) loads only when there is a file to read.
+    const policyConfig = configFile ? (await import('../policies/config-file.ts')).loadPolicyConfig(configFile, POLICY_IDS) : undefined;
     for (const p of POLICIES) {
       rules.set(p.meta.id, { id: p.meta.id, title: p.meta.title, description: p.meta.description, severity: p.meta.severity, remediation: p.meta.remediation, category: p.meta.category, ...(p.meta.references[0] ? { helpUri: p.meta.references[0] } : {}) });
     }
@@ -267,7 +266,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
           ...(kubeVersion ? { kubeVersion } : {}),
           ...(env ? { environment: env } : {}),
           ...(options.namespace ? { namespace: options.namespace } : options.manifests?.length ? {} : { namespace: 'nexus' }),
-          ...(policyConfig ? { configFile: policyConfig } : {}),
+          ...(policyConfig ? { config: policyConfig } : {}),
           ...(options.pssLevel ? { pssLevel: options.pssLevel } : {}),
           ...(options.pssVersion ? { pssVersion: options.pssVersion } : {}),
           // Located below with every other stage's findings: one index per document.
@@ -471,11 +470,13 @@ export interface ChartRenderSet {
  * defaults to one render per environment overlay and the CRD API versions its templates gate on; any
  * other chart to its own defaults.
  */
-function chartRun(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'environments' | 'apiVersions' | 'set' | 'setString' | 'setFile' | 'setJson'>) {
+async function chartRun(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'environments' | 'apiVersions' | 'set' | 'setString' | 'setFile' | 'setJson'>) {
   const chartDir = resolve(options.chartDir ?? UMBRELLA_CHART_DIR);
   if (!existsSync(join(chartDir, 'Chart.yaml'))) {
     throw new NexusError(`no chart at ${display(chartDir)} (Chart.yaml is missing)`, { location: { file: display(chartDir) }, hint: 'run `npm run generate`, or pass --chart DIR' });
   }
+  // Chart runs only: the values reader loads `yaml`, which manifest runs never need.
+  const { LayeredValues, readValuesFile } = await import('./values-input.ts');
   const isNexus = chartDir === resolve(UMBRELLA_CHART_DIR);
   const apiVersions = options.apiVersions ?? (isNexus ? NEXUS_DEFAULT_API_VERSIONS : undefined);
   // Each source is read once, even when several renders use it (stdin can only be read once).
@@ -524,7 +525,7 @@ function checkReleaseNameFor(releaseName: string | undefined, isNexus: boolean, 
 
 /** For `nexus render`: the manifests of each render, exactly as helm printed them. */
 export async function renderOnly(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'environments' | 'helmPath' | 'releaseName' | 'namespace' | 'kubeVersion' | 'apiVersions' | 'set' | 'setString' | 'setFile' | 'setJson'>): Promise<Render[]> {
-  const { chartDir, isNexus, apiVersions, sets } = chartRun(options);
+  const { chartDir, isNexus, apiVersions, sets } = await chartRun(options);
   checkReleaseNameFor(options.releaseName, isNexus, sets);
   const helm = helmForRun(options.helmPath);
   return Promise.all(sets.map((s) => helmTemplate(helm, chartDir, s.files, s.label, { releaseName: options.releaseName, namespace: options.namespace, kubeVersion: options.kubeVersion, apiVersions, setArgs: s.setArgs })));

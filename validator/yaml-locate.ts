@@ -2,9 +2,19 @@
  * Positions from `yaml` (eemeli) documents: the values files a person edits (yaml-source.ts) and the
  * rare manifest document with duplicate keys. Manifest findings are located by yaml-positions.ts.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Node } from 'yaml';
 import { escapePointerSegment, pointerSegments } from '../core/json-pointer.ts';
 import type { Position } from '../core/types.ts';
+
+/**
+ * `yaml` is required on first use, not imported: the manifest parser (manifests.ts) imports this module
+ * for the rare document with duplicate keys, and loading `yaml` costs ~60 ms of every validate start-up.
+ * (It is a CommonJS package, so the require shares its instance with the static imports elsewhere.)
+ */
+let yaml: typeof Yaml | undefined;
+const yamlLib = (): typeof Yaml => (yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml);
 
 /**
  * Source offset of the node at `path` under `root` (also used by yaml-source.ts for values files).
@@ -13,6 +23,7 @@ import type { Position } from '../core/types.ts';
  * to its value. Repeated keys: the last one wins, like the parsed value.
  */
 export function offsetOfPath(root: Node | null, path: readonly PropertyKey[], wantKey: boolean): number | undefined {
+  const { isMap, isPair, isScalar, isSeq } = yamlLib();
   let node: unknown = root;
   let offset = root?.range?.[0];
   for (let i = 0; i < path.length; i++) {
@@ -51,6 +62,7 @@ export interface DuplicateKey {
 
 /** Every repeated key in the document, with the pointer of the mapping entry (1-based line/column in `text`). */
 export function duplicateKeyPointers(text: string): DuplicateKey[] {
+  const { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false, strict: false });
   const out: DuplicateKey[] = [];

@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LoadedArchive } from '../../release/publish.ts';
 import type { VersionCheckResult } from '../../release/version-check.ts';
-import { readChartMeta } from '../../release/package.ts';
 import { ENVIRONMENT_VALUES, PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../../util/paths.ts';
 import { collect, collectCsv } from '../flags.ts';
 import type { CliIo } from '../io.ts';
@@ -18,9 +17,10 @@ interface UpgradeFlags {
   defaultStorageClass?: string;
 }
 
-function umbrellaName(): string | undefined {
+async function umbrellaName(): Promise<string | undefined> {
   try {
-    return readChartMeta(UMBRELLA_CHART_DIR).name;
+    // Imported here: release/package.ts loads yaml and fflate, which every other command would pay for at start-up.
+    return (await import('../../release/package.ts')).readChartMeta(UMBRELLA_CHART_DIR).name;
   } catch {
     return undefined;
   }
@@ -49,7 +49,7 @@ async function versionChecks(archive: LoadedArchive, flags: PublishFlags & Upgra
   if (!flags.repo && !flags.oci) return results;
   // Upgrade safety: the previous published version must upgrade to this one (or the change is declared breaking).
   const gate = {
-    valuesFiles: flags.values.length ? flags.values.map((f) => resolve(f)) : archive.meta.name === umbrellaName() ? ENVIRONMENT_VALUES.map((f) => resolve(PROJECT_ROOT, f)) : [],
+    valuesFiles: flags.values.length ? flags.values.map((f) => resolve(f)) : archive.meta.name === (await umbrellaName()) ? ENVIRONMENT_VALUES.map((f) => resolve(PROJECT_ROOT, f)) : [],
     helm: await locateHelm(flags.helm),
     stage: { expandableStorageClasses: flags.expandableStorageClass, ...(flags.defaultStorageClass ? { defaultStorageClass: flags.defaultStorageClass } : {}) },
   };

@@ -1,4 +1,4 @@
-import { globMatch } from '../config.ts';
+import { globMatch } from '../config-defaults.ts';
 import { definePolicy } from '../util/define.ts';
 import { obj, objs, type Obj } from '../util/json.ts';
 import { describeSelector, isSatisfiable, matches, parseLabelSelector, parseLabelSet, type Selector } from '../util/selector.ts';

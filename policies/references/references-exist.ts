@@ -1,5 +1,5 @@
 import { definePolicy, POD_TEMPLATE_KINDS } from '../util/define.ts';
-import { globMatch } from '../config.ts';
+import { globMatch } from '../config-defaults.ts';
 import { isObj, obj } from '../util/json.ts';
 import { containersOf, podOf } from '../util/pod.ts';
 import type { Violation } from '../types.ts';

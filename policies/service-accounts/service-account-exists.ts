@@ -1,4 +1,4 @@
-import { globMatch } from '../config.ts';
+import { globMatch } from '../config-defaults.ts';
 import { definePolicy, POD_TEMPLATE_KINDS } from '../util/define.ts';
 import { obj } from '../util/json.ts';
 import { podOf } from '../util/pod.ts';

@@ -20,7 +20,7 @@ import { resourceLocation } from '../../core/resource-location.ts';
 import { ajvErrorsToProblems, unknownFieldProblem, type AjvLikeError, type SchemaProblem } from './ajv-findings.ts';
 import { type BundledCrd, CRDS_DIR, type CrdRegistry, readRegistry } from './crds-registry.ts';
 import { crdVersionSchema, loadCrdFile, type CrdSchema } from './crd.ts';
-import { applyDefaults, checkExtensions, compileExtensions, type ExtensionNode } from './crd-extensions.ts';
+import type { ExtensionNode } from './crd-extensions.ts';
 import { apiLifecycleFinding, parseKubeMinor } from './deprecations.ts';
 import { compileJsonSchema, kubeToJsonSchema, SchemaCompileError, type JsonSchema } from './json-schema.ts';
 import { createSchemaFetcher, renderLocation, templateData, type SchemaFetcher } from './schema-location.ts';
@@ -83,6 +83,17 @@ interface BundledSchema {
   origin: string;
 }
 
+/**
+ * crd-extensions.ts (CEL rules, defaults, list types) and the CEL interpreter behind it load only when
+ * a CRD-style schema is compiled: runs that check built-in kinds against the version tables never need
+ * them (~25 ms of start-up). A validator with `extensions` implies the module is loaded, so checkOne
+ * uses it synchronously.
+ */
+let crdExtensions: typeof import('./crd-extensions.ts') | undefined;
+async function loadCrdExtensions(): Promise<typeof import('./crd-extensions.ts')> {
+  return (crdExtensions ??= await import('./crd-extensions.ts'));
+}
+
 let registry: CrdRegistry | undefined;
 const bundledRegistry = (): CrdRegistry => (registry ??= readRegistry());
 
@@ -116,16 +127,19 @@ export function builtinValidator(key: string, strict: boolean): Promise<KindVali
 
 /** Loads the compiled validators of many kinds at once (one cached bundle) into the built-in cache. */
 export async function preloadBuiltins(keys: readonly string[], strict: boolean): Promise<void> {
+  // Built-in kinds of the target's version table never get here: a run with only those reads no catalogue.
+  if (!keys.length) return;
   const missing = keys.filter((k) => (kubeTables().kinds[k] || bundledRegistry().kinds[k]) && !builtinCache.has(`${k}|${strict}`));
   // The bundled schemas are precompiled for strict runs only (the default).
   const bundledSchemas = strict ? missing.flatMap((key) => { const b = bundledSchema(key, true); return b ? [{ key, b }] : []; }) : [];
   const bundled = await bundledValidators(missing.filter((k) => kubeTables().kinds[k]), bundledSchemas.map(({ key, b }) => ({ key, schema: b.jsonSchema })));
   if (!bundled) return;
   const byKey = new Map(bundledSchemas.map(({ key, b }) => [key, b]));
+  const ext = bundledSchemas.some(({ b }) => b.raw) ? await loadCrdExtensions() : undefined;
   for (const [key, validate] of bundled) {
     const entry = kubeTables().kinds[key];
     const b = byKey.get(key);
-    const extensions = b?.raw ? compileExtensions(b.raw) : undefined;
+    const extensions = b?.raw ? ext!.compileExtensions(b.raw) : undefined;
     builtinCache.set(
       `${key}|${strict}`,
       Promise.resolve(entry ? { validate: validate as Validate, ...(entry.fields ? { fieldsType: entry.fields } : {}), origin: entry.validator.split('/_schemas/')[0]! } : { validate: validate as Validate, origin: b!.origin, ...(extensions ? { extensions } : {}) }),
@@ -174,7 +188,10 @@ export class SchemaStage {
   private readonly locations: string[];
   private readonly fetcher: SchemaFetcher;
   private readonly resolved = new Map<string, Promise<KindValidator | undefined>>();
-  private readonly models = kubeTables().models;
+  /** kubernetes-models' field tables, for the kinds checked with its validators (read on first use). */
+  private get models() {
+    return kubeTables().models;
+  }
   private readonly checker: TableChecker;
 
   constructor(private readonly options: SchemaStageOptions = {}) {
@@ -329,9 +346,9 @@ export class SchemaStage {
     try {
       if (v.table) return v.table.checker.check(object, v.table.model, this.strict);
       // The API server fills in CRD defaults before it validates (and its rules see them).
-      const obj = v.extensions?.hasDefaults ? (applyDefaults(object, v.extensions) as Record<string, unknown>) : object;
+      const obj = v.extensions?.hasDefaults ? (crdExtensions!.applyDefaults(object, v.extensions) as Record<string, unknown>) : object;
       if (v.validate && !v.validate(obj)) problems.push(...ajvErrorsToProblems(v.validate.errors ?? [], obj));
-      if (v.extensions) checkExtensions(obj, v.extensions, '', problems);
+      if (v.extensions) crdExtensions!.checkExtensions(obj, v.extensions, '', problems);
       if (this.strict) {
         if (v.fieldsType) {
           for (const u of findUnknownFields(obj, v.fieldsType, this.models)) problems.push(unknownFieldProblem(u.pointer, u.key, u.allowed));
@@ -351,7 +368,7 @@ export class SchemaStage {
 /** A validator for a Kubernetes-style schema (`schema` already converted, `raw` as written). */
 async function compileKube(schema: JsonSchema, raw: JsonSchema | undefined, origin: string): Promise<KindValidator> {
   try {
-    const extensions = raw ? compileExtensions(raw) : undefined;
+    const extensions = raw ? (await loadCrdExtensions()).compileExtensions(raw) : undefined;
     return { validate: (await compileJsonSchema(schema)) as unknown as Validate, origin, ...(extensions ? { extensions } : {}) };
   } catch (err) {
     if (!(err instanceof SchemaCompileError)) throw err;
