@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { containerExtensions, diagnosticMode, placement, podExtensions, serviceSection } from './extensions.ts';
+import { containerExtensions, diagnosticMode, jobExtensions, placement, podExtensions, serviceSection } from './extensions.ts';
 import { cronSchedule, port, quantity, resourceName } from './primitives.ts';
 import { CloudNativePGSection } from './database-cloudnativepg.ts';
 import { externalEgress } from './external.ts';
@@ -127,21 +127,44 @@ export const DatabaseSection = z
       .describe('Connection pooling.'),
     backup: z
       .strictObject({
-        enabled: z.boolean().default(true).describe('Run scheduled logical backups (pg_dump, custom format).'),
+        enabled: z.boolean().default(true).describe('Run scheduled logical backups (pg_dumpall --globals-only for the roles, pg_dump for the database).'),
         image: image({ registry: 'docker.io', repository: 'library/postgres', tag: '16.15-trixie' }),
         resources: resources({ requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
         schedule: cronSchedule().default('0 2 * * *').describe('Cron schedule (daily at 02:00 by default).'),
-        retentionDays: z.number().int().min(1).default(7).describe('Dumps older than this are pruned.'),
+        retentionDays: z.number().int().min(1).default(7).describe('Dumps on the backup volume older than this are pruned (the bucket has its own, `objectStorage.retentionDays`). In CloudNativePG mode: the recovery window of the object store.'),
+        format: z
+          .enum(['custom', 'directory'])
+          .default('custom')
+          .describe('pg_dump format. `custom`: one compressed file, one pg_dump process. `directory`: `pg_dump -Fd -j <jobs>`, one worker per table in parallel (and `pg_restore -j` on restore), for large databases; it travels as one tar file.'),
+        jobs: z.number().int().min(1).max(64).default(4).describe('Parallel pg_dump / pg_restore workers with `format: directory` (each holds a database connection; keep it at or under the CPU limit).'),
+        sizing: z
+          .strictObject({
+            databaseSize: quantity()
+              .nullable()
+              .default(null)
+              .describe('Declared size of the database (what `pg_database_size` reports, e.g. `200Gi`); null: the data volume size (`database.storage.size`), an upper bound. The Jobs\' deadlines are derived from it.'),
+            throughputMiBps: z.number().int().min(1).default(25).describe('Throughput one pg_dump / pg_restore worker sustains, in MiB/s of database size (conservative for network block storage); the deadlines assume it.'),
+          })
+          .prefault({})
+          .describe('Sizing of the backup and restore Jobs: their deadlines are derived from it.'),
         concurrencyPolicy: z.enum(['Forbid', 'Replace']).default('Forbid').describe('Never run two backups at once.'),
         startingDeadlineSeconds: z.number().int().min(1).default(3600).describe('How late a missed run may still start.'),
-        activeDeadlineSeconds: z.number().int().min(1).default(7200).describe('Hard deadline for one backup run.'),
+        activeDeadlineSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .nullable()
+          .default(null)
+          .describe(
+            'Hard deadline for one backup run; null derives it from `sizing`: 1 h plus, at `throughputMiBps` per worker, one pass to dump (divided among `jobs` with the directory format), one to verify, one to encrypt and checksum, one to upload (with object storage) and two for the restore test (when on). The restore Job gets the same derivation for its own passes (download, checksum, decrypt, restore).',
+          ),
         backoffLimit: z.number().int().min(0).default(1).describe('Retries of a failed backup.'),
         successfulJobsHistoryLimit: z.number().int().min(0).default(3).describe('Finished Jobs kept.'),
         failedJobsHistoryLimit: z.number().int().min(0).default(3).describe('Failed Jobs kept.'),
         compressionLevel: z.number().int().min(0).max(9).default(6).describe('pg_dump compression level.'),
         encryption: z
           .strictObject({
-            enabled: z.boolean().default(false).describe('Encrypt every dump to a public key (the Secret in `existingSecret`; a chart cannot generate GPG/age keys). Required in production.'),
+            enabled: z.boolean().default(false).describe('Encrypt every dump (and the roles dump) to a public key (the Secret in `existingSecret`; a chart cannot generate GPG/age keys). Required in production.'),
             method: z.enum(['age', 'gpg']).default('gpg').describe('Encryption tool. The postgres image ships gpg; `age` needs a backup image that has age.'),
             existingSecret: resourceName().default('').describe('Secret holding the recipient public key.'),
             publicKeyKey: z.string().default('backup.pub').describe('Key of the public key in that Secret.'),
@@ -150,21 +173,41 @@ export const DatabaseSection = z
           .describe('Dump encryption.'),
         verification: z
           .strictObject({
-            enabled: z.boolean().default(true).describe('Verify each new dump with `pg_restore --list`.'),
-            restoreTest: z.boolean().default(false).describe('Also restore it into a scratch database.'),
+            enabled: z.boolean().default(true).describe('Verify each new dump: `pg_restore --list` and a full read of its data.'),
+            restoreTest: z
+              .boolean()
+              .default(false)
+              .describe('Also restore it, with its roles, into a throw-away PostgreSQL started inside the backup pod (on a Unix socket, in a directory of the backup volume): never into the production server. Needs room on the volume for the restored database and lengthens the run (see `activeDeadlineSeconds`).'),
           })
           .prefault({})
           .describe('Dump verification.'),
         storage: persistentStorage({ size: '100Gi', claimTemplate: false }, 'backups'),
         objectStorage: z
           .strictObject({
-            enabled: z.boolean().default(false).describe('Also upload dumps to S3-compatible object storage.'),
-            bucket: z.string().default('').describe('Bucket (and optional prefix) for dumps.'),
-            endpoint: z.string().default('').describe('S3 endpoint URL; empty uses AWS.'),
-            existingSecret: resourceName().default('').describe('Secret with `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.'),
+            enabled: z.boolean().default(false).describe('Copy every backup off the cluster to object storage (S3-compatible, Google Cloud Storage or Azure Blob, through rclone), and enforce the retention there. The backup is marked successful only once uploaded.'),
+            type: z
+              .enum(['s3', 'gcs', 'azureblob'])
+              .default('s3')
+              .describe('Store type (bundled mode; CloudNativePG archives to S3-compatible storage). The `existingSecret` keys per type: s3 `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`; gcs `GOOGLE_SERVICE_ACCOUNT_JSON` (a service account key); azureblob `AZURE_STORAGE_ACCOUNT`, `AZURE_STORAGE_KEY`.'),
+            bucket: z.string().default('').describe('Bucket (container for Azure), with an optional prefix: `nexus-backups/prod`.'),
+            endpoint: z.string().default('').describe('S3 endpoint URL (MinIO, Ceph, R2, ...); empty uses AWS. Its port, if it names one, is the port the backup pods\' NetworkPolicy opens (else 443).'),
+            provider: z.string().default('').describe('rclone S3 provider (`AWS`, `Minio`, `Ceph`, `Cloudflare`, `GCS`, `Other`, ...); empty: `AWS` without an endpoint, `Other` with one.'),
+            region: z.string().default('').describe('S3 region (AWS needs it for buckets outside us-east-1).'),
+            forcePathStyle: z.boolean().default(true).describe('S3 path-style addressing (`endpoint/bucket/key`), which every S3-compatible server accepts; false uses virtual-hosted style.'),
+            existingSecret: resourceName().default('').describe('Secret with the store credentials (keys: see `type`).'),
+            retentionDays: z
+              .number()
+              .int()
+              .min(0)
+              .default(7)
+              .describe('Backups in the bucket older than this many days (upload time) are deleted after each successful upload (bundled mode; 7 daily backups by default; 0 keeps everything, e.g. when a bucket lifecycle rule or object lock governs it).'),
+            // The official rclone image (Alpine, busybox sh): the uploader must be in the image the container runs.
+            image: image({ registry: 'docker.io', repository: 'rclone/rclone', tag: '1.75.1' }),
+            resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } }),
           })
           .prefault({})
-          .describe('Object storage upload (needs the `aws` CLI in backup.image; expire old objects with a bucket lifecycle rule).'),
+          .describe('Off-cluster copies of the backups (the upload step of the backup pod, the fetch step of a restore).'),
+        ...jobExtensions('backup'),
       })
       .prefault({})
       .describe('Backups.'),
@@ -177,9 +220,15 @@ export const DatabaseSection = z
           .describe(
             'Request a restore by giving it a new id (e.g. the date and the incident, `2026-05-01-inc42`). A request runs once: while the id stays the same (`helm upgrade --reuse-values`, a re-sync), nothing is restored again, and the database refuses an id it already handled; to restore again, use a new id. It runs as a hook (post-install, pre-upgrade, before the migrations): the dump is restored into a private database while the application keeps running, then the live database is taken out of service (its sessions ended), kept as `<database>__before_<id>`, and the restored one takes its place.',
           ),
-        dumpName: z.string().regex(/^[A-Za-z0-9._-]*$/, { error: 'must be a file name in the backup volume, e.g. `nexus-20260101T020000Z.dump.gpg`' }).default('').describe('File name of the dump to restore; empty picks the newest.'),
+        source: z
+          .enum(['volume', 'objectStorage'])
+          .default('volume')
+          .describe('Where the dump comes from: the backup volume, or the bucket of `backup.objectStorage` (downloaded first; the way to restore into a new cluster).'),
+        dumpName: z.string().regex(/^[A-Za-z0-9._-]*$/, { error: 'must be a file name in the backup volume, e.g. `nexus-20260101T020000Z.dump.gpg`' }).default('').describe('File (or object) name of the dump to restore; empty picks the newest.'),
         existingSecret: resourceName().default('').describe('Secret with the private key that decrypts the dumps (only for the restore; keep it out of the cluster otherwise).'),
         privateKeyKey: z.string().min(1).default('backup.key').describe('Key of the private key (armored GPG secret key or age identity) in that Secret.'),
+        resources: resources({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } }),
+        ...jobExtensions('restore'),
       })
       .prefault({})
       .describe('Restore from a backup, once per request (see requestId).'),

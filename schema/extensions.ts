@@ -121,6 +121,23 @@ export const podPlacement = () => ({
   podLabels: stringMap().default({}).describe('Extra pod labels (every pod of the tier; never used in selectors).'),
 });
 
+/**
+ * The knobs of a Job's pod (the database's backup CronJob and restore Job): extra env and volumes for
+ * its containers, pod labels and annotations, and placement (empty keys fall back to the tier root's).
+ */
+export const jobExtensions = (job: string) => ({
+  extraEnv: z.array(named('variable')).default([]).describe(`Extra \`env\` entries for every container of the ${job} pod, appended after the chart's. ${TEMPLATED}`),
+  extraEnvFrom: z.array(openObject()).default([]).describe(`Extra \`envFrom\` sources for every container of the ${job} pod. ${TEMPLATED}`),
+  extraVolumes: z.array(named('volume')).default([]).describe(`Extra volumes of the ${job} pod (for \`extraVolumeMounts\`). ${TEMPLATED}`),
+  extraVolumeMounts: z
+    .array(z.looseObject({ name: z.string().min(1).describe('Name of a volume of the pod (see `extraVolumes`).'), mountPath: z.string().startsWith('/').describe('Where the volume appears in the container.') }))
+    .default([])
+    .describe(`Extra volume mounts for every container of the ${job} pod. ${TEMPLATED}`),
+  podLabels: stringMap().default({}).describe(`Extra labels of the ${job} pod (never used in selectors).`),
+  podAnnotations: stringMap().default({}).describe(`Extra annotations of the ${job} pod.`),
+  ...placement({ inherit: true }),
+});
+
 /** Bitnami's diagnosticMode: the tier's main containers sleep instead of starting, with no probes or hooks. */
 export const diagnosticMode = () =>
   z

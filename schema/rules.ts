@@ -203,6 +203,11 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
           when: and(bundledDb, value('database', 'restore', 'requestId'), value('database', 'backup', 'encryption', 'enabled'), not(value('database', 'restore', 'existingSecret'))),
           message: msg`the dumps are encrypted: set database.restore.existingSecret to the Secret with the private key`,
         },
+        {
+          path: ['database', 'restore', 'source'],
+          when: and(bundledDb, value('database', 'restore', 'requestId'), eq(value('database', 'restore', 'source'), 'objectStorage'), not(and(value('database', 'backup', 'enabled'), value('database', 'backup', 'objectStorage', 'enabled')))),
+          message: msg`the restore reads the bucket: set database.backup.enabled=true and database.backup.objectStorage (enabled, bucket, existingSecret) to the store the backups were uploaded to, or database.restore.source=volume`,
+        },
       ];
     },
   },
@@ -461,6 +466,17 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
         when: and(production, not(at(i, 'digest')), or(not(at(i, 'tag')), eq(at(i, 'tag'), 'latest'))),
         message: msg`production images must be pinned: tag \`${orDefault(at(i, 'tag'), '(empty)')}\` is not; use a version tag or a digest`,
       })),
+  },
+  {
+    id: 'production-offsite-backups',
+    description: 'In production the backups leave the cluster: every dump is uploaded to object storage (bundled mode; CloudNativePG archives there by design), so losing the cluster, its volumes or its region loses no backup.',
+    checks: () => [
+      {
+        path: ['database', 'backup', 'objectStorage', 'enabled'],
+        when: and(production, bundledDb, value('database', 'backup', 'enabled'), not(value('database', 'backup', 'objectStorage', 'enabled'))),
+        message: msg`production backups must leave the cluster: set database.backup.objectStorage.enabled=true with its bucket and existingSecret (a backup volume in the same cluster is lost with it)`,
+      },
+    ],
   },
   {
     id: 'production-encrypted-backups',

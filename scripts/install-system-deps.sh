@@ -3,6 +3,7 @@
 #   postgresql, pgbouncer, redis-server/redis-sentinel : config acceptance, backup/restore, failover tests
 #   haproxy                                            : the cache master-only endpoint (haproxy.cfg) on real servers
 #   gnupg, age                                         : backup encryption, chart signing
+#   rclone                                             : the off-cluster backup tests' client (against s3rver from npm)
 #   openssl                                            : self-signed certificates for the PostgreSQL TLS tests
 #   docker-registry                                    : OCI publish tests (distribution v2)
 #   zsh, fish                                          : the shell-completion tests run the generated scripts
@@ -30,7 +31,7 @@ apt_update() {
   done
 }
 
-APT_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel redis-tools haproxy gnupg age docker-registry ca-certificates openssl zsh fish)
+APT_PACKAGES=(postgresql postgresql-client pgbouncer redis-server redis-sentinel redis-tools haproxy gnupg age rclone docker-registry ca-certificates openssl zsh fish)
 EXTRACT_PACKAGES=(prometheus prometheus-alertmanager)
 
 missing=()

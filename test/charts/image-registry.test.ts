@@ -36,11 +36,12 @@ function expectedReference(i: ImageValues, mirror: string, mode: 'flat' | 'path'
 const at = (root: unknown, path: Path): ImageValues => path.reduce<any>((o, k) => o[k], root) as ImageValues;
 
 /**
- * Two renders that together run every image of the model: the defaults with the load test and both
- * logging collectors, in the bundled and in the CloudNativePG mode.
+ * Two renders that together run every image of the model: the defaults with the load test, both
+ * logging collectors and the backups' object storage uploader, in the bundled and in the CloudNativePG mode.
  */
-const EVERYTHING = { 'loadtest.enabled': true, 'loadtest.targets.gateway.url': 'https://nexus.example.com', 'logging.enabled': true, 'logging.otlp.enabled': true };
-const CNPG = { 'database.mode': 'cloudnativepg', 'database.backup.objectStorage.bucket': 'nexus-backups/prod', 'database.backup.objectStorage.existingSecret': 'nexus-backup-s3' };
+const STORE = { 'database.backup.objectStorage.bucket': 'nexus-backups/prod', 'database.backup.objectStorage.existingSecret': 'nexus-backup-s3' };
+const EVERYTHING = { 'loadtest.enabled': true, 'loadtest.targets.gateway.url': 'https://nexus.example.com', 'logging.enabled': true, 'logging.otlp.enabled': true, 'database.backup.objectStorage.enabled': true, ...STORE };
+const CNPG = { 'database.mode': 'cloudnativepg', ...STORE };
 const MODES = [
   { name: 'no mirror', global: {} as Record<string, string>, mirror: '', mode: 'flat' as const },
   { name: 'flat mirror', global: { 'global.imageRegistry': 'mirror.example.com/nexus' }, mirror: 'mirror.example.com/nexus', mode: 'flat' as const },

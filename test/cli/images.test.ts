@@ -76,7 +76,9 @@ describe('nexus images (both environment overlays)', () => {
     const uses = postgres.usedBy.map((u) => `${u.source} ${u.kind}/${u.name} ${u.container} ${u.pointer}`);
     expect(uses).toContain('values.production.yaml StatefulSet/nexus-database postgresql /spec/template/spec/containers/0');
     expect(uses.some((u) => u.startsWith('values.production.yaml CronJob/nexus-database-backup ') && u.includes('/spec/jobTemplate/spec/template/spec/'))).toBe(true);
-    expect([...uses].sort()).toEqual(uses);
+    // Sorted by where the image is used: render, object, then pointer (a pod's init containers after its containers).
+    const order = postgres.usedBy.map((u) => [u.source, u.kind, u.name, u.pointer].join('\u0000'));
+    expect([...order].sort()).toEqual(order);
   });
 
   it('is byte-stable from run to run', async () => {

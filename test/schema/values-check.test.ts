@@ -64,7 +64,7 @@ describe('values check', () => {
       [
         'global: { environment: production, domain: nexus.example.com }',
         'frontend: { image: { tag: latest, registry: ghcr.io/acme } }',
-        'database: { auth: { existingSecret: db, password: hunter2 }, backup: { encryption: { enabled: true, existingSecret: k } }, tls: { enabled: true, existingSecret: dbtls } }',
+        'database: { auth: { existingSecret: db, password: hunter2 }, backup: { encryption: { enabled: true, existingSecret: k }, objectStorage: { enabled: true, bucket: b, existingSecret: s } }, tls: { enabled: true, existingSecret: dbtls } }',
         'cache: { auth: { existingSecret: r } }',
         'monitoring: { grafana: { admin: { existingSecret: g } } }',
         'backend: { image: { registry: ghcr.io/acme }, database: { existingSecret: db, sslMode: verify-full, caSecret: dbtls }, redis: { existingSecret: r } }',

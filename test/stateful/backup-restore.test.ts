@@ -1,25 +1,23 @@
 /**
  * The backup, verify and restore scripts, taken from the RENDERED scripts ConfigMap and run with the
- * environment of the rendered CronJob/Job, against a real PostgreSQL started from the generated config.
- * Only cluster-only settings are replaced: the PostgreSQL address, the Secret-provided password and
- * key files, and the backup volume path.
+ * environment of the rendered CronJob/Job (the backup pod step by step, as the kubelet runs it: see
+ * lib/job-pod.ts), against a real PostgreSQL started from the generated config. Only cluster-only
+ * settings are replaced: the PostgreSQL address, the Secret-provided password and key files, and the
+ * mount paths. Everything runs as a non-root user, as the pods do.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load } from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type Postgres } from './lib/postgres.ts';
-import { requireTool, run, runAsync, runOk, startServer, waitFor } from './lib/proc.ts';
+import { startPostgres, SUPERUSER_PASSWORD, type Postgres } from './lib/postgres.ts';
+import { chownToService, requireTool, run, runAsync, runOk, serviceTempDir, startServer, waitFor } from './lib/proc.ts';
+import { podSteps, runPod, writeScripts, type PodMounts } from './lib/job-pod.ts';
 import { configMapData, find, render, type K8sObject } from './lib/render.ts';
 
-type EnvVar = { name: string; value?: string; valueFrom?: unknown };
-
-/** The container env of a rendered Job/CronJob, as plain values (secret refs left out). */
+/** The env of a rendered Job/CronJob's main container, as plain values (secret refs left out). */
 function containerEnv(job: K8sObject): Record<string, string> {
-  const spec = job.kind === 'CronJob' ? (job as any).spec.jobTemplate.spec.template.spec : (job as any).spec.template.spec;
-  const env: EnvVar[] = spec.containers[0].env;
-  return Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value!]));
+  return podSteps(job).at(-1)!.env;
 }
 
 const DAY = 86_400_000;
@@ -29,9 +27,9 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
   let scriptsDir: string;
   let backupDir: string;
   let keys: { dir: string; pub: string; sec: string; ageRecipients: string; ageIdentity: string };
-  let backupEnv: Record<string, string>;
+  let backupJob: K8sObject;
+  let ageBackupJob: K8sObject;
   let restoreEnv: Record<string, string>;
-  let ageBackupEnv: Record<string, string>;
   let fresh = '';
   let exporterQueries = '';
 
@@ -43,7 +41,13 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
   };
 
   const script = (name: string, env: Record<string, string>, args: string[] = []) =>
-    runAsync('bash', [join(scriptsDir, name), ...args], { env: { ...env, ...pg.env, BACKUP_DIR: backupDir, GNUPGHOME: join(keys.dir, 'gnupg-job') } });
+    runAsync('bash', [join(scriptsDir, name), ...args], { env: { ...env, ...pg.env, BACKUP_DIR: backupDir, HANDOFF_DIR: join(backupDir, '.handoff'), GNUPGHOME: join(keys.dir, 'gnupg-job') }, asService: true });
+  const backupPod = (job: K8sObject, publicKey: string) =>
+    runPod(job, {
+      paths: { '/scripts': scriptsDir, '/backups': backupDir, '/keys/public-key': publicKey },
+      secrets: { 'nexus-db-credentials/postgres-password': SUPERUSER_PASSWORD },
+      envFor: (): Record<string, string> => ({ PGHOST: '127.0.0.1', PGPORT: String(pg.port), PGSSLMODE: String(pg.env.PGSSLMODE), ...(pg.env.PGSSLROOTCERT ? { PGSSLROOTCERT: String(pg.env.PGSSLROOTCERT) } : {}) }),
+    } satisfies PodMounts);
 
   beforeAll(async () => {
     for (const t of ['gpg', 'age', 'age-keygen', 'pg_dump', 'pg_restore', 'sha256sum']) requireTool(t);
@@ -51,13 +55,12 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     const withAge = await render('staging', { set: ['database.backup.encryption.method=age'] });
     const data = configMapData(staging, 'nexus-database-config');
     exporterQueries = data['exporter-queries.yaml']!;
-    backupEnv = containerEnv(find(staging, 'CronJob', 'nexus-database-backup'));
+    backupJob = find(staging, 'CronJob', 'nexus-database-backup');
     restoreEnv = containerEnv(find(staging, 'Job', 'nexus-database-restore-r1'));
-    ageBackupEnv = containerEnv(find(withAge, 'CronJob', 'nexus-database-backup'));
+    ageBackupJob = find(withAge, 'CronJob', 'nexus-database-backup');
 
-    scriptsDir = mkdtempSync(join(tmpdir(), 'nexus-scripts-'));
-    for (const [name, body] of Object.entries(configMapData(staging, 'nexus-database-scripts'))) writeFileSync(join(scriptsDir, name), body, { mode: 0o755 });
-    backupDir = mkdtempSync(join(tmpdir(), 'nexus-backups-'));
+    scriptsDir = writeScripts(staging);
+    backupDir = serviceTempDir('nexus-backups-');
 
     // Keys: the job only ever sees the public key; the restore gets the private one.
     const dir = mkdtempSync(join(tmpdir(), 'nexus-keys-'));
@@ -73,11 +76,15 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     const ageRecipients = join(dir, 'age.pub');
     writeFileSync(ageRecipients, runOk('age-keygen', ['-y', ageIdentity]));
     keys = { dir, pub, sec, ageRecipients, ageIdentity };
+    // The pods run as a non-root user: the keys are readable to it (a Secret volume with fsGroup), its keyring is its own.
+    chmodSync(dir, 0o755);
+    for (const f of [pub, sec, ageRecipients, ageIdentity]) chmodSync(f, 0o644);
+    chownToService(join(dir, 'gnupg-job'));
 
     // Staging serves TLS (database.tls, as production): the server gets a CA-signed certificate, and the
     // scripts connect with the CronJob's PGSSLMODE=verify-full against that CA (pg.env's PGSSLROOTCERT
     // stands in for the mounted /etc/postgresql-ca/ca.crt).
-    expect(backupEnv).toMatchObject({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/postgresql-ca/ca.crt' });
+    expect(podSteps(backupJob)[0]!.env).toMatchObject({ PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/postgresql-ca/ca.crt' });
     pg = await startPostgres(data['postgresql.conf']!, data['pg_hba.conf']!, { tls: /^ssl = on$/m.test(data['postgresql.conf']!) });
     pg.psql('CREATE ROLE nexus LOGIN');
     pg.psql('CREATE DATABASE nexus OWNER nexus');
@@ -100,10 +107,13 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
   });
 
   it('renders the CronJob environment the scripts need', async () => {
-    expect(backupEnv).toMatchObject({ BACKUP_DATABASE: 'nexus', RETENTION_DAYS: '7', ENCRYPTION_METHOD: 'gpg', VERIFY: 'true', RESTORE_TEST: 'true' });
+    const [dump, record] = podSteps(backupJob);
+    expect(podSteps(backupJob).map((s) => s.name)).toEqual(['dump', 'record']);
+    expect(dump!.env).toMatchObject({ BACKUP_DATABASE: 'nexus', DUMP_FORMAT: 'custom', ENCRYPTION_METHOD: 'gpg', VERIFY: 'true', RESTORE_TEST: 'true', HANDOFF_DIR: '/run/nexus-backup' });
+    expect(record!.env).toMatchObject({ BACKUP_DATABASE: 'nexus', RETENTION_DAYS: '7', OBJECT_STORAGE: 'false' });
   });
 
-  it('dumps, verifies, encrypts, checksums, prunes expired dumps and marks success', async () => {
+  it('dumps roles and data, verifies, restore-tests in a throw-away server, encrypts, checksums, prunes expired dumps and marks success', async () => {
     const now = Date.now();
     const touch = (name: string, ageDays: number) => {
       const f = join(backupDir, name);
@@ -117,13 +127,18 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     touch('nexus-20200106T020000Z.dump.gpg.sha256', 6);
     touch('unrelated-file.txt', 30);
 
-    const r = await script('backup.sh', { ...backupEnv, ENCRYPTION_PUBLIC_KEY_FILE: keys.pub });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/verified .*table-of-contents entries/);
-    expect(r.stderr).toMatch(/scratch restore of .* succeeded/);
+    const databases = pg.psql('SELECT string_agg(datname, \',\' ORDER BY datname) FROM pg_database');
+    const r = await backupPod(backupJob, keys.pub);
+    expect(r.ok, r.log).toBe(true);
+    expect(r.log).toMatch(/verified .*table-of-contents entries/);
+    expect(r.log).toMatch(/restore test of .* into a throw-away server succeeded \(roles included\)/);
+    // The restore test never touched the production server.
+    expect(pg.psql('SELECT string_agg(datname, \',\' ORDER BY datname) FROM pg_database')).toBe(databases);
 
     const files = readdirSync(backupDir).sort();
     const created = files.filter((f) => /^nexus-\d{8}T\d{6}Z\.dump\.gpg$/.test(f) && !f.startsWith('nexus-2020'));
+    expect(files).toContain(created[0]!.replace('.dump.gpg', '.globals.sql.gpg'));
+    expect(files).toContain(created[0]!.replace('.dump.gpg', '.globals.sql.gpg.sha256'));
     expect(created).toHaveLength(1);
     fresh = created[0]!;
     const artifact = join(backupDir, fresh);
@@ -260,9 +275,9 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
   });
 
   it('encrypts with age when the values choose it', async () => {
-    expect(ageBackupEnv.ENCRYPTION_METHOD).toBe('age');
-    const r = await script('backup.sh', { ...ageBackupEnv, ENCRYPTION_PUBLIC_KEY_FILE: keys.ageRecipients });
-    expect(r.status, r.stderr).toBe(0);
+    expect(podSteps(ageBackupJob)[0]!.env.ENCRYPTION_METHOD).toBe('age');
+    const r = await backupPod(ageBackupJob, keys.ageRecipients);
+    expect(r.ok, r.log).toBe(true);
     const aged = readdirSync(backupDir).filter((f) => f.endsWith('.dump.age'));
     expect(aged).toHaveLength(1);
     expect(readFileSync(join(backupDir, aged[0]!), 'latin1').startsWith('age-encryption.org/v1')).toBe(true);

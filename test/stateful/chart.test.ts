@@ -63,13 +63,18 @@ describe.each(HELM_FLAVOURS)('%s', (flavour: HelmFlavour) => {
       expect(ini).toMatch(/^client_tls_sslmode = require$/m);
     });
 
-    it('schedules a daily, non-overlapping, deadline-bound encrypted backup', async () => {
+    it('schedules a daily, non-overlapping, deadline-bound encrypted backup that leaves the cluster in production', async () => {
       const o = await get();
       const cron = find(o, 'CronJob', 'nexus-database-backup') as Any;
       expect(cron.spec).toMatchObject({ schedule: '0 2 * * *', concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 3600 });
-      expect(cron.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(7200);
-      const env_ = Object.fromEntries(podSpec(cron).containers[0].env.map((e: Any) => [e.name, e.value ?? e.valueFrom]));
-      expect(env_).toMatchObject({ RETENTION_DAYS: '7', ENCRYPTION_METHOD: 'gpg', ENCRYPTION_PUBLIC_KEY_FILE: '/keys/public-key' });
+      // Derived from the database size (test/charts/backup-jobs.test.ts checks the formula): at least the fixed hour.
+      expect(cron.spec.jobTemplate.spec.activeDeadlineSeconds).toBeGreaterThan(3600);
+      const steps = [...podSpec(cron).initContainers, ...podSpec(cron).containers];
+      expect(steps.map((c: Any) => c.name)).toEqual(env === 'production' ? ['dump', 'upload', 'record'] : ['dump', 'record']);
+      const envOf = (c: Any) => Object.fromEntries(c.env.map((e: Any) => [e.name, e.value ?? e.valueFrom]));
+      expect(envOf(steps[0])).toMatchObject({ ENCRYPTION_METHOD: 'gpg', ENCRYPTION_PUBLIC_KEY_FILE: '/keys/public-key' });
+      expect(envOf(steps.at(-1))).toMatchObject({ RETENTION_DAYS: '7', OBJECT_STORAGE: String(env === 'production') });
+      if (env === 'production') expect(envOf(steps[1])).toMatchObject({ REMOTE: 'nexus:nexus-backups/production', BUCKET_RETENTION_DAYS: '7' });
       expect(podSpec(cron).volumes.find((v: Any) => v.name === 'keys').secret.secretName).toBe('nexus-backup-encryption');
       expect(o.some((x) => x.kind === 'Job' && x.metadata.name.startsWith('nexus-database-restore'))).toBe(false);
     });
@@ -144,7 +149,8 @@ describe.each(HELM_FLAVOURS)('%s', (flavour: HelmFlavour) => {
       expect(peers(bouncer.egress)).toEqual([{ from: ['postgresql'], ports: [5432] }]);
       const backup = (find(o, 'NetworkPolicy', 'nexus-database-backup') as Any).spec;
       expect(backup.ingress).toEqual([]);
-      expect(peers(backup.egress)).toEqual([{ from: ['postgresql'], ports: [5432] }]);
+      // PostgreSQL, and in production the object store (HTTPS) for the off-cluster copies.
+      expect(peers(backup.egress)).toEqual([{ from: ['postgresql'], ports: [5432] }, ...(env === 'production' ? [{ from: [], ports: [443] }] : [])]);
       const redis = (find(o, 'NetworkPolicy', 'nexus-cache') as Any).spec;
       expect(peers(redis.ingress)).toEqual([
         { from: ['backend', 'redis'], ports: [6379, 26379] },

@@ -7,7 +7,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const INSTALL_HINT = 'install the system tools with `bash scripts/install-system-deps.sh` (Debian packages: postgresql, postgresql-client, pgbouncer, redis-server, redis-sentinel, redis-tools, haproxy, gnupg, age, openssl)';
+export const INSTALL_HINT = 'install the system tools with `bash scripts/install-system-deps.sh` (Debian packages: postgresql, postgresql-client, pgbouncer, redis-server, redis-sentinel, redis-tools, haproxy, gnupg, age, rclone, openssl)';
 
 /** The newest /usr/lib/postgresql/<v>/bin. */
 export function pgBin(): string {

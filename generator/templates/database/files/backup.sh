@@ -1,106 +1,100 @@
 #!/bin/bash
-# Scheduled logical backup: pg_dump (custom format, compressed) -> verify (pg_restore --list, optional
-# scratch restore) -> encrypt to a public key -> checksum -> publish atomically in BACKUP_DIR (and
-# optionally object storage) -> prune dumps older than the retention -> success marker.
+# Scheduled logical backup, step 1 of the backup pod (init container `dump`, postgres image):
+# pg_dumpall --globals-only (roles) and pg_dump (custom format, or directory format with parallel jobs)
+# -> verify (pg_restore --list and a full read; optionally a restore test into a throw-away server in
+# this pod) -> encrypt to a public key -> sha256 sidecars -> publish atomically in BACKUP_DIR -> hand the
+# artifact names to the next steps (upload.sh, backup-record.sh) in HANDOFF_DIR.
+# Nothing is marked successful here: backup-record.sh does that, after the upload (when there is one).
 #
 # Environment (the CronJob sets it from values):
 #   PGHOST PGPORT PGUSER PGPASSWORD PGSSLMODE   libpq connection (a superuser, for a complete dump)
 #   BACKUP_DATABASE       database to dump
 #   BACKUP_DIR            volume for the dumps (default /backups)
-#   RETENTION_DAYS        dumps older than this many days are deleted after a successful run
+#   HANDOFF_DIR           directory shared with the pod's next containers (default /run/nexus-backup)
+#   DUMP_FORMAT           custom | directory (default custom)
+#   DUMP_JOBS             parallel pg_dump workers for the directory format (default 1)
 #   COMPRESSION_LEVEL     pg_dump compression level 0-9 (default 6)
 #   ENCRYPTION_METHOD     gpg | age | none
 #   ENCRYPTION_PUBLIC_KEY_FILE  recipient public key (GnuPG public key or age recipients file)
 #   VERIFY, RESTORE_TEST  true/false
-#   S3_BUCKET, S3_ENDPOINT      optional upload with the aws CLI (credentials from AWS_* variables)
-#   METRICS_FILE          Prometheus textfile marker (default $BACKUP_DIR/metrics/nexus_backup.prom)
-#   MAINTENANCE_DB        database holding the marker table (default postgres)
+#   GLOBALS               all: roles with their password hashes (needs a superuser: bundled mode) |
+#                         no-role-passwords: roles, memberships and settings read from pg_roles, without
+#                         passwords (what the owner of a managed database may read: external mode)
+#   MAINTENANCE_DB        database pg_dumpall connects to (default postgres)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 : "${BACKUP_DATABASE:?BACKUP_DATABASE is required}"
 BACKUP_DIR=${BACKUP_DIR:-/backups}
-RETENTION_DAYS=${RETENTION_DAYS:-7}
+HANDOFF_DIR=${HANDOFF_DIR:-/run/nexus-backup}
+DUMP_FORMAT=${DUMP_FORMAT:-custom}
+DUMP_JOBS=${DUMP_JOBS:-1}
 COMPRESSION_LEVEL=${COMPRESSION_LEVEL:-6}
 ENCRYPTION_METHOD=${ENCRYPTION_METHOD:-gpg}
 VERIFY=${VERIFY:-true}
 RESTORE_TEST=${RESTORE_TEST:-false}
-METRICS_FILE=${METRICS_FILE:-$BACKUP_DIR/metrics/nexus_backup.prom}
-case "$RETENTION_DAYS" in '' | *[!0-9]*) die "RETENTION_DAYS must be a whole number of days, got '$RETENTION_DAYS'" ;; esac
+GLOBALS=${GLOBALS:-all}
+case "$GLOBALS" in all) globals_flags=() ;; no-role-passwords) globals_flags=(--no-role-passwords) ;; *) die "GLOBALS must be all or no-role-passwords, got '$GLOBALS'" ;; esac
+case "$DUMP_JOBS" in '' | *[!0-9]* | 0) die "DUMP_JOBS must be a whole number of workers (1 or more), got '$DUMP_JOBS'" ;; esac
 
-require_tools pg_dump pg_restore psql sha256sum
+require_tools pg_dump pg_dumpall pg_restore psql sha256sum
 [ -d "$BACKUP_DIR" ] && [ -w "$BACKUP_DIR" ] || die "backup directory $BACKUP_DIR is missing or not writable"
+mkdir -p "$HANDOFF_DIR" || die "cannot create the hand-off directory $HANDOFF_DIR"
 
 started=$(date +%s)
-name="$BACKUP_DATABASE-$(date -u +%Y%m%dT%H%M%SZ).dump"
+stem="$BACKUP_DATABASE-$(date -u +%Y%m%dT%H%M%SZ)"
+suffix=$(artifact_suffix "$ENCRYPTION_METHOD")
 mkdir -p "$BACKUP_DIR/.partial"
 work=$(mktemp -d "$BACKUP_DIR/.partial/run.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-log "dumping database $BACKUP_DATABASE from ${PGHOST:-local}:${PGPORT:-5432}"
-pg_dump --format=custom --compress="$COMPRESSION_LEVEL" --file="$work/$name" --dbname="$BACKUP_DATABASE" ||
-  die "pg_dump of $BACKUP_DATABASE failed"
+# Roles, their memberships and settings live outside the database: without them a restore into a new
+# cluster cannot give objects their owners and grants.
+# A managed database's owner cannot read pg_authid: --no-role-passwords reads pg_roles instead, and the
+# roles come back without passwords (set them from your secret store; the runbook says how).
+log "dumping roles and globals (pg_dumpall --globals-only ${globals_flags[*]})"
+pg_dumpall --globals-only "${globals_flags[@]}" --database="${MAINTENANCE_DB:-postgres}" --file="$work/globals.sql" ||
+  die "pg_dumpall --globals-only ${globals_flags[*]} failed (GLOBALS=all needs a superuser; a managed database's owner needs GLOBALS=no-role-passwords)"
 
-if is_true "$VERIFY"; then verify_dump "$work/$name"; fi
-if is_true "$RESTORE_TEST"; then scratch_restore "$work/$name"; fi
+jobs_note=''
+[ "$DUMP_FORMAT" = directory ] && jobs_note=", $DUMP_JOBS jobs"
+log "dumping database $BACKUP_DATABASE from ${PGHOST:-local}:${PGPORT:-5432} ($DUMP_FORMAT format$jobs_note)"
+dump_database "$BACKUP_DATABASE" "$DUMP_FORMAT" "$DUMP_JOBS" "$COMPRESSION_LEVEL" "$work" || die "pg_dump of $BACKUP_DATABASE failed"
 
-artifact="$name$(artifact_suffix "$ENCRYPTION_METHOD")"
+if is_true "$VERIFY"; then verify_dump "$work/dump"; fi
+if is_true "$RESTORE_TEST"; then scratch_restore "$work/dump" "$DUMP_JOBS" "$work/globals.sql"; fi
+
+# One file per artifact: a directory dump travels as an uncompressed tar (pg_dump compressed each file).
+if [ "$DUMP_FORMAT" = directory ]; then
+  artifact="$stem.dump.tar$suffix"
+  pack() { tar --create --file=- --directory="$work" dump; }
+else
+  artifact="$stem.dump$suffix"
+  pack() { cat "$work/dump"; }
+fi
+globals="$stem.globals.sql$suffix"
 if [ "$ENCRYPTION_METHOD" != none ]; then
-  encrypt_to "$ENCRYPTION_METHOD" "${ENCRYPTION_PUBLIC_KEY_FILE:-}" "$work/$name" "$work/$artifact"
-  rm -f "$work/$name"
+  pack | encrypt_to "$ENCRYPTION_METHOD" "${ENCRYPTION_PUBLIC_KEY_FILE:-}" - "$work/$artifact"
+  encrypt_to "$ENCRYPTION_METHOD" "${ENCRYPTION_PUBLIC_KEY_FILE:-}" "$work/globals.sql" "$work/$globals"
   log "encrypted with $ENCRYPTION_METHOD"
+else
+  pack >"$work/$artifact"
+  mv "$work/globals.sql" "$work/$globals"
 fi
-(cd "$work" && sha256sum "$artifact" >"$artifact.sha256")
-check_checksum "$work/$artifact"
+rm -rf "$work/dump" "$work/globals.sql"
+for f in "$globals" "$artifact"; do
+  (cd "$work" && sha256sum "$f" >"$f.sha256")
+  check_checksum "$work/$f"
+done
 
-# Publish: the checksum lands first, the artifact last, so a reader never sees an artifact without it.
-mv "$work/$artifact.sha256" "$BACKUP_DIR/$artifact.sha256"
-mv "$work/$artifact" "$BACKUP_DIR/$artifact"
+# Publish: checksums land first, the dump last, so a reader never sees an artifact without its checksum,
+# nor a dump without its globals.
+for f in "$globals.sha256" "$globals" "$artifact.sha256" "$artifact"; do mv "$work/$f" "$BACKUP_DIR/$f"; done
 size=$(stat -c %s "$BACKUP_DIR/$artifact")
-log "wrote $BACKUP_DIR/$artifact ($size bytes)"
+log "wrote $BACKUP_DIR/$artifact ($size bytes) and $globals"
 
-if [ -n "${S3_BUCKET:-}" ]; then
-  require_tools aws
-  endpoint=()
-  [ -n "${S3_ENDPOINT:-}" ] && endpoint=(--endpoint-url "$S3_ENDPOINT")
-  for f in "$artifact.sha256" "$artifact"; do
-    aws "${endpoint[@]}" s3 cp --only-show-errors "$BACKUP_DIR/$f" "s3://${S3_BUCKET%/}/$f" || die "upload of $f to s3://$S3_BUCKET failed"
-  done
-  log "uploaded to s3://${S3_BUCKET%/}/$artifact"
-fi
-
-# Prune only after a successful run, so a failing job never eats the last good dumps.
-pruned=0
-while IFS= read -r -d '' old; do
-  [ "$(basename "$old")" = "$artifact" ] || [ "$(basename "$old")" = "$artifact.sha256" ] && continue
-  rm -f -- "$old"
-  log "pruned $(basename "$old") (older than $RETENTION_DAYS days)"
-  pruned=$((pruned + 1))
-done < <(find "$BACKUP_DIR" -maxdepth 1 -type f -name "$BACKUP_DATABASE-*.dump*" -mmin +$((RETENTION_DAYS * 1440)) -print0)
-find "$BACKUP_DIR/.partial" -mindepth 1 -maxdepth 1 -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
-
-finished=$(date +%s)
-duration=$((finished - started))
-ensure_marker_table
-psql --no-psqlrc --quiet -v ON_ERROR_STOP=1 --dbname="${MAINTENANCE_DB:-postgres}" \
-  --set=db="$BACKUP_DATABASE" --set=artifact="$artifact" --set=size="$size" --set=duration="$duration" --set=finished="$finished" <<'SQL' || die "cannot record the success marker"
-INSERT INTO public.nexus_backup_status (database, last_success, artifact, size_bytes, duration_seconds)
-VALUES (:'db', to_timestamp(:'finished'::bigint), :'artifact', :'size'::bigint, :'duration'::double precision)
-ON CONFLICT (database) DO UPDATE SET last_success = EXCLUDED.last_success, artifact = EXCLUDED.artifact,
-  size_bytes = EXCLUDED.size_bytes, duration_seconds = EXCLUDED.duration_seconds;
-SQL
-
-mkdir -p "$(dirname "$METRICS_FILE")"
-cat >"$METRICS_FILE.tmp" <<PROM
-# HELP nexus_backup_last_success_timestamp_seconds Unix time of the last verified, encrypted backup.
-# TYPE nexus_backup_last_success_timestamp_seconds gauge
-nexus_backup_last_success_timestamp_seconds{database="$BACKUP_DATABASE"} $finished
-# HELP nexus_backup_last_size_bytes Size of the last backup artifact in bytes.
-# TYPE nexus_backup_last_size_bytes gauge
-nexus_backup_last_size_bytes{database="$BACKUP_DATABASE"} $size
-# HELP nexus_backup_last_duration_seconds Duration of the last successful backup run.
-# TYPE nexus_backup_last_duration_seconds gauge
-nexus_backup_last_duration_seconds{database="$BACKUP_DATABASE"} $duration
-PROM
-mv "$METRICS_FILE.tmp" "$METRICS_FILE"
-log "backup $artifact complete in ${duration}s; pruned $pruned old file(s)"
+# Hand-off to upload.sh and backup-record.sh (same pod): the files in upload order, and the run's facts.
+printf '%s\n' "$globals.sha256" "$globals" "$artifact.sha256" "$artifact" >"$HANDOFF_DIR/files"
+printf '%s\n' "$artifact" >"$HANDOFF_DIR/artifact"
+printf '%s\n' "$started" >"$HANDOFF_DIR/started"
+printf '%s\n' "$size" >"$HANDOFF_DIR/size"

@@ -1,7 +1,8 @@
 #!/bin/bash
-# Verify a dump in the backup volume: checksum, then (when it can be read) pg_restore --list and an
-# optional scratch restore. Encrypted dumps are read with DECRYPT_KEY_FILE; without a key only the
-# checksum is checked. Exits non-zero with an ERROR line on any failure.
+# Verify a dump in the backup volume: checksum, then (when it can be read) pg_restore --list, a full read
+# and an optional restore test into a throw-away server in this pod (RESTORE_TEST=true; with the roles
+# of the globals file beside the dump). Encrypted dumps are read with DECRYPT_KEY_FILE; without a key
+# only the checksum is checked. Exits non-zero with an ERROR line on any failure.
 #   verify.sh FILE      (FILE: a path, or a name inside BACKUP_DIR)
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -24,7 +25,19 @@ esac
 mkdir -p "${BACKUP_DIR:-/backups}/.partial"
 work=$(mktemp -d "${BACKUP_DIR:-/backups}/.partial/verify.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-decrypt_to "${DECRYPT_KEY_FILE:-}" "$file" "$work/dump"
-verify_dump "$work/dump"
-if is_true "${RESTORE_TEST:-false}"; then scratch_restore "$work/dump"; fi
+plain="$work/$(plain_name "$(basename "$file")")"
+decrypt_to "${DECRYPT_KEY_FILE:-}" "$file" "$plain"
+restorable=$(unpack_dump "$plain" "$work")
+verify_dump "$restorable"
+if is_true "${RESTORE_TEST:-false}"; then
+  globals="$(dirname "$file")/$(globals_name "$(basename "$file")")"
+  if [ -f "$globals" ]; then
+    check_checksum "$globals"
+    decrypt_to "${DECRYPT_KEY_FILE:-}" "$globals" "$work/globals.sql"
+    globals="$work/globals.sql"
+  else
+    globals=''
+  fi
+  scratch_restore "$restorable" "${RESTORE_JOBS:-1}" "$globals"
+fi
 log "dump $(basename "$file") is valid"

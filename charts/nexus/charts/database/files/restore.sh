@@ -5,14 +5,19 @@
 #   1. a request id is handled once: the maintenance database records every request
 #      (public.nexus_restore_requests), and a request already handled is never run again, whatever
 #      renders the Job (helm upgrade --reuse-values, helm template, a GitOps re-sync);
-#   2. checksum, decrypt and verify the dump (nothing changes yet);
-#   3. restore it into a private database <db>__restoring in a single transaction: the application
-#      keeps using the live database meanwhile and never sees a half-restored one;
+#   2. checksum the dump and its globals before anything touches the database (a tampered or truncated
+#      file is refused here), then decrypt and verify them (nothing changes yet);
+#   3. restore the roles (pg_dumpall --globals-only, written beside the dump) into the cluster, then the
+#      dump into a private database <db>__restoring (one transaction, or parallel jobs for a
+#      directory-format dump): the application keeps using the live database meanwhile and never sees a
+#      half-restored one;
 #   4. swap, the only moment writers are stopped: the live database stops accepting connections, its
 #      sessions are terminated, it is renamed <db>__before_<request> (kept, connections off, so nothing
 #      written before the swap is lost), and the restored database takes its name.
 # Environment: PG* connection (a superuser), BACKUP_DIR, RESTORE_DATABASE, RESTORE_REQUEST_ID,
-#   RESTORE_DUMP (file name; empty picks the newest dump of RESTORE_DATABASE), DECRYPT_KEY_FILE,
+#   RESTORE_DUMP (file name; empty: the one fetch.sh downloaded from object storage, named in
+#   HANDOFF_DIR/restore-dump, else the newest dump of RESTORE_DATABASE on the volume), DECRYPT_KEY_FILE,
+#   RESTORE_JOBS (parallel pg_restore workers for a directory-format dump, default 1),
 #   RESTORE_DATABASE_OWNER (owner of the restored database), RESTORE_WAIT_SECONDS (how long to wait for
 #   PostgreSQL to accept connections, default 600: a post-install restore starts with the database).
 set -euo pipefail
@@ -29,6 +34,33 @@ previous="${RESTORE_DATABASE}__before_${RESTORE_REQUEST_ID}"
 [ "${#previous}" -le 63 ] || die "the database name $previous would exceed PostgreSQL's 63 characters: use a shorter request id"
 
 sql() { psql --no-psqlrc -v ON_ERROR_STOP=1 -tA --dbname="$MAINTENANCE_DB" --set=db="$RESTORE_DATABASE" --set=id="$RESTORE_REQUEST_ID" "$@"; }
+
+dump=${RESTORE_DUMP:-}
+HANDOFF_DIR=${HANDOFF_DIR:-/run/nexus-backup}
+if [ -z "$dump" ] && [ -s "$HANDOFF_DIR/restore-dump" ]; then
+  dump=$(cat "$HANDOFF_DIR/restore-dump")
+  log "restoring $dump, fetched from object storage"
+fi
+if [ -z "$dump" ]; then
+  # Names carry a UTC timestamp, so the last in name order is the newest.
+  dump=$(find "$BACKUP_DIR" -maxdepth 1 -type f \( -name "$RESTORE_DATABASE-*.dump" -o -name "$RESTORE_DATABASE-*.dump.tar" -o -name "$RESTORE_DATABASE-*.dump.gpg" -o -name "$RESTORE_DATABASE-*.dump.tar.gpg" -o -name "$RESTORE_DATABASE-*.dump.age" -o -name "$RESTORE_DATABASE-*.dump.tar.age" \) -printf '%f\n' | sort | tail -n 1)
+  [ -n "$dump" ] || die "no dump of $RESTORE_DATABASE in $BACKUP_DIR"
+  log "no dump named: restoring the newest, $dump"
+fi
+case "$dump" in */* | .*) die "RESTORE_DUMP must be a file name inside $BACKUP_DIR, got '$dump'" ;; esac
+file="$BACKUP_DIR/$dump"
+[ -f "$file" ] || die "no such dump: $file"
+globals_file="$BACKUP_DIR/$(globals_name "$dump")"
+
+# 2. Checksums first: nothing reaches PostgreSQL until the dump (and its globals) are the bytes the backup wrote.
+check_checksum "$file"
+if [ -f "$globals_file" ]; then
+  check_checksum "$globals_file"
+else
+  log "WARNING: no $(basename "$globals_file") beside $dump (a dump made before roles were backed up): roles are not restored"
+  globals_file=''
+fi
+log "checksums of $dump${globals_file:+ and $(basename "$globals_file")} are correct"
 
 waited=0
 until pg_isready --quiet --dbname="$MAINTENANCE_DB" --timeout=5; do
@@ -62,24 +94,15 @@ if [ -n "$already" ]; then
   exit 0
 fi
 
-dump=${RESTORE_DUMP:-}
-if [ -z "$dump" ]; then
-  # Names carry a UTC timestamp, so the last in name order is the newest.
-  dump=$(find "$BACKUP_DIR" -maxdepth 1 -type f \( -name "$RESTORE_DATABASE-*.dump" -o -name "$RESTORE_DATABASE-*.dump.gpg" -o -name "$RESTORE_DATABASE-*.dump.age" \) -printf '%f\n' | sort | tail -n 1)
-  [ -n "$dump" ] || die "no dump of $RESTORE_DATABASE in $BACKUP_DIR"
-  log "no dump named: restoring the newest, $dump"
-fi
-case "$dump" in */* | .*) die "RESTORE_DUMP must be a file name inside $BACKUP_DIR, got '$dump'" ;; esac
-file="$BACKUP_DIR/$dump"
-[ -f "$file" ] || die "no such dump: $file"
-
-check_checksum "$file"
 # Work on the backup volume, not the pod's ephemeral storage: a decrypted dump is as big as the dump.
 mkdir -p "$BACKUP_DIR/.partial"
 work=$(mktemp -d "$BACKUP_DIR/.partial/restore.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-decrypt_to "${DECRYPT_KEY_FILE:-}" "$file" "$work/dump"
-verify_dump "$work/dump"
+plain="$work/$(plain_name "$dump")"
+decrypt_to "${DECRYPT_KEY_FILE:-}" "$file" "$plain"
+restorable=$(unpack_dump "$plain" "$work")
+verify_dump "$restorable"
+if [ -n "$globals_file" ]; then decrypt_to "${DECRYPT_KEY_FILE:-}" "$globals_file" "$work/globals.sql"; fi
 
 # Claim the request; a concurrent run of the same request loses here and does nothing.
 claimed=$(sql --set=dump="$dump" <<'SQL'
@@ -101,13 +124,20 @@ SQL
 exists() { [ "$(sql --set=name="$1" <<<"SELECT count(*) FROM pg_database WHERE datname = :'name';")" = 1 ]; }
 exists "$previous" && fail "database $previous already exists"
 
-# 3. Restore into a private database, in one transaction.
+# 3. Roles first (the dump's owners and grants name them), then the database, into a private one.
+if [ -n "$globals_file" ]; then
+  ( restore_globals "$work/globals.sql" "${RESTORE_DATABASE_OWNER:-}" ) || fail "restoring the roles from $(basename "$globals_file") failed; nothing was changed"
+fi
 dropdb --if-exists --maintenance-db="$MAINTENANCE_DB" "$staging" || fail "cannot drop the leftover $staging"
 owner=()
 [ -n "${RESTORE_DATABASE_OWNER:-}" ] && owner=(--owner="$RESTORE_DATABASE_OWNER")
 createdb --maintenance-db="$MAINTENANCE_DB" "${owner[@]}" "$staging" || fail "cannot create $staging"
+RESTORE_JOBS=${RESTORE_JOBS:-1}
+restore_args=(--exit-on-error --dbname="$staging")
+# Parallel workers each use their own transaction; the private database keeps a failed restore invisible.
+if [ -d "$restorable" ] && [ "$RESTORE_JOBS" -gt 1 ]; then restore_args+=(--jobs="$RESTORE_JOBS"); else restore_args+=(--single-transaction); fi
 log "restoring $dump into $staging (the application keeps using $RESTORE_DATABASE meanwhile)"
-if ! pg_restore --exit-on-error --single-transaction --dbname="$staging" "$work/dump"; then
+if ! pg_restore "${restore_args[@]}" "$restorable"; then
   dropdb --if-exists --maintenance-db="$MAINTENANCE_DB" "$staging" || true
   fail "pg_restore of $dump failed; nothing was changed"
 fi
