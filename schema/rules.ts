@@ -469,11 +469,11 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'production-offsite-backups',
-    description: 'In production the backups leave the cluster: every dump is uploaded to object storage (bundled mode; CloudNativePG archives there by design), so losing the cluster, its volumes or its region loses no backup.',
+    description: 'In production the backups leave the cluster: every dump is uploaded to object storage (bundled and external modes; CloudNativePG archives there by design), so losing the cluster, its volumes or its region loses no backup.',
     checks: () => [
       {
         path: ['database', 'backup', 'objectStorage', 'enabled'],
-        when: and(production, bundledDb, value('database', 'backup', 'enabled'), not(value('database', 'backup', 'objectStorage', 'enabled'))),
+        when: and(production, dumpedDb, value('database', 'backup', 'enabled'), not(value('database', 'backup', 'objectStorage', 'enabled'))),
         message: msg`production backups must leave the cluster: set database.backup.objectStorage.enabled=true with its bucket and existingSecret (a backup volume in the same cluster is lost with it)`,
       },
     ],

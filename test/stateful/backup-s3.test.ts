@@ -294,4 +294,69 @@ describe('off-cluster disaster recovery: rendered backup and restore pods, real 
     expect(got.schema).toBe(expected.schema);
     expect(got.roles).toBe(expected.roles);
   });
+
+  it('external mode (a managed database): dumps as the owner, no superuser; roles without passwords; the marker in its own database; uploaded', async () => {
+    const managedPrefix = `${BUCKET}/managed`;
+    const host = 'nexus.abc123.eu-west-1.rds.amazonaws.com';
+    const external = await render('staging', {
+      set: [
+        'database.mode=external',
+        'database.auth.existingSecret=rds-app',
+        `database.external.host=${host}`,
+        'database.external.caSecret=rds-ca-bundle',
+        `backend.database.host=${host}`,
+        'backend.database.port=5432',
+        'backend.database.existingSecret=rds-app',
+        'backend.database.sslMode=verify-full',
+        'backend.database.caSecret=rds-ca-bundle',
+        'database.backup.objectStorage.enabled=true',
+        `database.backup.objectStorage.bucket=${managedPrefix}`,
+        'database.backup.objectStorage.existingSecret=nexus-backup-s3',
+        `database.backup.objectStorage.endpoint=${s3.endpoint}`,
+      ],
+    });
+    const cron = find(external, 'CronJob', 'nexus-database-backup');
+    const steps = podSteps(cron);
+    expect(steps.map((s) => s.name)).toEqual(['dump', 'upload', 'record']);
+    for (const step of [steps[0]!, steps[2]!]) {
+      expect(step.env, step.name).toMatchObject({ PGUSER: 'nexus', MAINTENANCE_DB: 'nexus', PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/etc/nexus/database-ca/ca.crt' });
+      expect(step.secretEnv, step.name).toEqual({ PGPASSWORD: 'rds-app/password' });
+    }
+    expect(steps[0]!.env.GLOBALS).toBe('no-role-passwords');
+    expect(find(external, 'ConfigMap', 'nexus-database-scripts')).toBeTruthy();
+
+    // The "managed" server: the owner is no superuser and cannot read pg_authid, as on RDS, Cloud SQL or Azure.
+    expect(source.psql("SELECT rolsuper FROM pg_roles WHERE rolname = 'nexus'")).toBe('f');
+    expect(run('psql', ['--no-psqlrc', '-tA', '-d', 'nexus', '-c', 'SELECT count(*) FROM pg_authid'], { env: { ...source.env, PGUSER: 'nexus', PGPASSWORD: APP_PASSWORD } }).status).not.toBe(0);
+    // The owner must be able to read every table it dumps (on a managed server the tables are the owner's).
+    source.psql('GRANT SELECT ON audit TO nexus', 'nexus');
+
+    const volume = serviceTempDir('nexus-backups-');
+    const r = await runPod(cron, {
+      // The rendered CA path maps to the test server's CA; only the address is the test server's.
+      paths: { '/scripts': scriptsDir, '/backups': volume, '/keys/public-key': keys.pub, ...(source.env.PGSSLROOTCERT ? { '/etc/nexus/database-ca/ca.crt': String(source.env.PGSSLROOTCERT) } : {}) },
+      secrets: { 'rds-app/password': APP_PASSWORD, 'nexus-backup-s3/AWS_ACCESS_KEY_ID': S3_KEY.id, 'nexus-backup-s3/AWS_SECRET_ACCESS_KEY': S3_KEY.secret },
+      envFor: (step): Record<string, string> => (step.image.includes('/rclone/rclone:') ? {} : { PGHOST: '127.0.0.1', PGPORT: String(source.port), ...(source.env.PGSSLROOTCERT ? {} : { PGSSLMODE: String(source.env.PGSSLMODE), PGSSLROOTCERT: '' }) }),
+    });
+    rmSync(volume, { recursive: true, force: true });
+    expect(r.ok, r.log).toBe(true);
+    expect(r.log).toMatch(/pg_dumpall --globals-only --no-role-passwords/);
+
+    const objects = s3.list(managedPrefix);
+    const dump = objects.find((o) => /^nexus-\d{8}T\d{6}Z\.dump\.gpg$/.test(o))!;
+    expect(dump).toBeDefined();
+    const stem = dump.replace(/\.dump\.gpg$/, '');
+    expect(objects).toEqual(expect.arrayContaining([`${dump}.sha256`, `${stem}.globals.sql.gpg`, `${stem}.globals.sql.gpg.sha256`]));
+    // The roles, memberships and settings are there, their passwords are not.
+    const work = mkdtempSync(join(tmpdir(), 'nexus-managed-'));
+    runOk('rclone', ['copy', `s3test:${managedPrefix}`, work, '--include', `${stem}.*`], { env: s3.env });
+    const globals = runOk('gpg', ['--batch', '--homedir', join(keys.dir, 'gnupg'), '--pinentry-mode', 'loopback', '--passphrase', '', '--decrypt', join(work, `${stem}.globals.sql.gpg`)]);
+    rmSync(work, { recursive: true });
+    expect(globals).toMatch(/CREATE ROLE analyst;/);
+    expect(globals).toMatch(/GRANT reporting TO analyst/);
+    expect(globals).toMatch(/ALTER ROLE analyst SET statement_timeout TO '5s'/);
+    expect(globals).not.toMatch(/PASSWORD|SCRAM-SHA-256\$|md5[0-9a-f]{32}/);
+    // The owner may not create tables in `postgres`: the success marker lives in the application's database.
+    expect(source.psql("SELECT artifact FROM nexus_backup_status WHERE database = 'nexus'", 'nexus')).toBe(dump);
+  });
 });
