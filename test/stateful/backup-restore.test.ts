@@ -40,8 +40,10 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     return { schema, rows };
   };
 
+  // The service user's own HOME, as in the pod: libpq under verify-full probes ~/.postgresql, which it cannot read in root's.
+  let serviceHome = '';
   const script = (name: string, env: Record<string, string>, args: string[] = []) =>
-    runAsync('bash', [join(scriptsDir, name), ...args], { env: { ...env, ...pg.env, BACKUP_DIR: backupDir, HANDOFF_DIR: join(backupDir, '.handoff'), GNUPGHOME: join(keys.dir, 'gnupg-job') }, asService: true });
+    runAsync('bash', [join(scriptsDir, name), ...args], { env: { ...env, ...pg.env, HOME: serviceHome, BACKUP_DIR: backupDir, HANDOFF_DIR: join(backupDir, '.handoff'), GNUPGHOME: join(keys.dir, 'gnupg-job') }, asService: true });
   const backupPod = (job: K8sObject, publicKey: string) =>
     runPod(job, {
       paths: { '/scripts': scriptsDir, '/backups': backupDir, '/keys/public-key': publicKey },
@@ -61,6 +63,7 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
 
     scriptsDir = writeScripts(staging);
     backupDir = serviceTempDir('nexus-backups-');
+    serviceHome = serviceTempDir('nexus-home-');
 
     // Keys: the job only ever sees the public key; the restore gets the private one.
     const dir = mkdtempSync(join(tmpdir(), 'nexus-keys-'));
@@ -103,7 +106,7 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
     await pg?.stop();
     // Stop the gpg-agents gpg started for the test keyrings, then drop the files.
     if (keys) for (const home of ['gnupg', 'gnupg-job']) run('gpgconf', ['--homedir', join(keys.dir, home), '--kill', 'gpg-agent']);
-    for (const d of [scriptsDir, backupDir, keys?.dir]) if (d) rmSync(d, { recursive: true, force: true });
+    for (const d of [scriptsDir, backupDir, serviceHome, keys?.dir]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
   it('renders the CronJob environment the scripts need', async () => {
