@@ -26,7 +26,7 @@ import { compileJsonSchema, kubeToJsonSchema, SchemaCompileError, type JsonSchem
 import { createSchemaFetcher, renderLocation, templateData, type SchemaFetcher } from './schema-location.ts';
 import { findUnknownFields } from './strict.ts';
 import { kindKey, kubeTables } from './tables.ts';
-import { bundledValidators } from './validator-bundle.ts';
+import { bundledValidators, cachedSchemaValidator } from './validator-bundle.ts';
 import { TableChecker } from './versions/check.ts';
 import { LATEST_MINOR } from './versions/format.ts';
 import { assertSupportedMinor, minorsServing, versionTable } from './versions/tables.ts';
@@ -369,7 +369,9 @@ export class SchemaStage {
 async function compileKube(schema: JsonSchema, raw: JsonSchema | undefined, origin: string): Promise<KindValidator> {
   try {
     const extensions = raw ? (await loadCrdExtensions()).compileExtensions(raw) : undefined;
-    return { validate: (await compileJsonSchema(schema)) as unknown as Validate, origin, ...(extensions ? { extensions } : {}) };
+    // A cached standalone validator when the schema allows it (validator-bundle.ts), else ajv compiles it now.
+    const validate = ((await cachedSchemaValidator(schema)) ?? (await compileJsonSchema(schema))) as unknown as Validate;
+    return { validate, origin, ...(extensions ? { extensions } : {}) };
   } catch (err) {
     if (!(err instanceof SchemaCompileError)) throw err;
     return { validate: (() => true) as Validate, origin, broken: err.message };
