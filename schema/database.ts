@@ -188,7 +188,7 @@ export const DatabaseSection = z
             type: z
               .enum(['s3', 'gcs', 'azureblob'])
               .default('s3')
-              .describe('Store type (bundled mode; CloudNativePG archives to S3-compatible storage). The `existingSecret` keys per type: s3 `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`; gcs `GOOGLE_SERVICE_ACCOUNT_JSON` (a service account key); azureblob `AZURE_STORAGE_ACCOUNT`, `AZURE_STORAGE_KEY`.'),
+              .describe('Store type (bundled and external modes; CloudNativePG archives to S3-compatible storage). The `existingSecret` keys per type: s3 `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`; gcs `GOOGLE_SERVICE_ACCOUNT_JSON` (a service account key); azureblob `AZURE_STORAGE_ACCOUNT`, `AZURE_STORAGE_KEY`.'),
             bucket: z.string().default('').describe('Bucket (container for Azure), with an optional prefix: `nexus-backups/prod`.'),
             endpoint: z.string().default('').describe('S3 endpoint URL (MinIO, Ceph, R2, ...); empty uses AWS. Its port, if it names one, is the port the backup pods\' NetworkPolicy opens (else 443).'),
             provider: z.string().default('').describe('rclone S3 provider (`AWS`, `Minio`, `Ceph`, `Cloudflare`, `GCS`, `Other`, ...); empty: `AWS` without an endpoint, `Other` with one.'),
@@ -200,7 +200,7 @@ export const DatabaseSection = z
               .int()
               .min(0)
               .default(7)
-              .describe('Backups in the bucket older than this many days (upload time) are deleted after each successful upload (bundled mode; 7 daily backups by default; 0 keeps everything, e.g. when a bucket lifecycle rule or object lock governs it).'),
+              .describe('Backups in the bucket older than this many days (upload time) are deleted after each successful upload (bundled and external modes; 7 daily backups by default; 0 keeps everything, e.g. when a bucket lifecycle rule or object lock governs it).'),
             // The official rclone image (Alpine, busybox sh): the uploader must be in the image the container runs.
             image: image({ registry: 'docker.io', repository: 'rclone/rclone', tag: '1.75.1' }),
             resources: resources({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '1', memory: '256Mi' } }),

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { componentOf, ofKind, renderChart, type K8sObject } from './helpers.ts';
 
 type Any = Record<string, any>;
-const BUNDLED = { 'database.mode': 'bundled' };
+// The chart's own PostgreSQL, whatever mode the overlay runs; the backend verifies its CA (nexus-db-tls).
+const BUNDLED = { 'database.mode': 'bundled', 'backend.database.caSecret': 'nexus-db-tls' };
 const STORE = { 'database.backup.objectStorage.enabled': true, 'database.backup.objectStorage.bucket': 'nexus-backups/prod', 'database.backup.objectStorage.existingSecret': 'store-creds' };
 
 async function jobs(set: Record<string, string | number | boolean> = {}, valuesJson?: Record<string, unknown>) {

@@ -53,8 +53,8 @@ describe('backup and restore scripts from the rendered chart, on a real PostgreS
 
   beforeAll(async () => {
     for (const t of ['gpg', 'age', 'age-keygen', 'pg_dump', 'pg_restore', 'sha256sum']) requireTool(t);
-    const staging = await render('staging', { set: ['database.mode=bundled', 'database.restore.requestId=r1', 'database.restore.existingSecret=nexus-backup-private-key'] });
-    const withAge = await render('staging', { set: ['database.mode=bundled', 'database.backup.encryption.method=age'] });
+    const staging = await render('staging', { set: ['database.mode=bundled', 'backend.database.caSecret=nexus-db-tls', 'database.restore.requestId=r1', 'database.restore.existingSecret=nexus-backup-private-key'] });
+    const withAge = await render('staging', { set: ['database.mode=bundled', 'backend.database.caSecret=nexus-db-tls', 'database.backup.encryption.method=age'] });
     const data = configMapData(staging, 'nexus-database-config');
     exporterQueries = data['exporter-queries.yaml']!;
     backupJob = find(staging, 'CronJob', 'nexus-database-backup');

@@ -73,6 +73,7 @@ describe('off-cluster disaster recovery: rendered backup and restore pods, real 
     s3 = await startS3(BUCKET);
     const common = [
       'database.mode=bundled',
+      'backend.database.caSecret=nexus-db-tls',
       'database.backup.objectStorage.enabled=true',
       `database.backup.objectStorage.bucket=${PREFIX}`,
       'database.backup.objectStorage.existingSecret=nexus-backup-s3',
