@@ -9,7 +9,7 @@
  *  - list order matters, map order does not.
  * Pure.
  */
-import { isObject, type Path } from './json.ts';
+import { isObject, own, type Path } from './json.ts';
 import { compareQuantities } from './quantity.ts';
 
 /**
@@ -98,7 +98,7 @@ function eq(a: unknown, b: unknown, key: string | number | undefined, parent: st
   }
   if (isObject(a) || isObject(b)) {
     if (!isObject(a) || !isObject(b)) return false;
-    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (!eq(a[k], b[k], k, key)) return false;
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if (!eq(own(a, k), own(b, k), k, key)) return false;
     return true;
   }
   if (a === b) return true;
@@ -126,7 +126,7 @@ export function differences(a: unknown, b: unknown, limit = 20, key?: string | n
     const out: Path[] = [];
     for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
       if (out.length >= limit) break;
-      out.push(...differences(a[k], b[k], limit - out.length, k, key, [...at, k]));
+      out.push(...differences(own(a, k), own(b, k), limit - out.length, k, key, [...at, k]));
     }
     return out.length ? out : [at];
   }

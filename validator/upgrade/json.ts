@@ -8,6 +8,19 @@ export function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * `obj[key]` for the object's OWN keys only: manifest keys such as `valueOf` or `constructor` must not
+ * read Object.prototype's members.
+ */
+export function own(obj: JsonObject, key: string): Json | undefined {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+/** `obj[key] = value` that creates an own property even for `__proto__` (never the prototype setter). */
+export function setOwn(obj: JsonObject, key: string, value: Json): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function clone<T>(v: T): T {
   return v === undefined ? v : (structuredClone(v) as T);
 }
@@ -16,7 +29,7 @@ export function getAt(root: unknown, path: Path): unknown {
   let cur: unknown = root;
   for (const seg of path) {
     if (Array.isArray(cur) && typeof seg === 'number') cur = cur[seg];
-    else if (isObject(cur) && typeof seg === 'string') cur = cur[seg];
+    else if (isObject(cur) && typeof seg === 'string') cur = own(cur, seg);
     else return undefined;
   }
   return cur;
@@ -26,7 +39,7 @@ export function getAt(root: unknown, path: Path): unknown {
 export function objectAt(root: JsonObject, path: readonly string[]): JsonObject {
   let cur = root;
   for (const seg of path) {
-    const next = cur[seg];
+    const next = own(cur, seg);
     if (isObject(next)) cur = next;
     else {
       const made: JsonObject = {};

@@ -12,7 +12,7 @@
  * the live-only elements; other lists are replaced. Custom resources get JSON merge patch semantics
  * (every list replaced), as Helm does for kinds it has no Go type for. Pure.
  */
-import { clone, isObject, type Json, type JsonObject } from './json.ts';
+import { clone, isObject, own, setOwn, type Json, type JsonObject } from './json.ts';
 
 type ListStrategy = { kind: 'atomic' } | { kind: 'set' } | { kind: 'keyed'; key: string };
 
@@ -46,15 +46,15 @@ const RETAIN_KEYS_ELEMENTS = new Set(['volumes', 'resourceClaims']);
 function listStrategy(field: string | undefined, items: readonly unknown[]): ListStrategy {
   if (field === undefined) return { kind: 'atomic' };
   if (SET_LISTS.has(field)) return { kind: 'set' };
-  let key = MERGE_KEYS[field];
+  let key = Object.hasOwn(MERGE_KEYS, field) ? MERGE_KEYS[field] : undefined;
   // Container ports merge on containerPort, Service ports on port.
-  if (field === 'ports') key = items.some((p) => isObject(p) && 'containerPort' in p) ? 'containerPort' : 'port';
-  if (!key || !items.every((i) => isObject(i) && i[key!] !== undefined)) return { kind: 'atomic' };
+  if (field === 'ports') key = items.some((p) => isObject(p) && Object.hasOwn(p, 'containerPort')) ? 'containerPort' : 'port';
+  if (!key || !items.every((i) => isObject(i) && own(i, key!) !== undefined)) return { kind: 'atomic' };
   return { kind: 'keyed', key };
 }
 
 function keyOf(item: unknown, key: string): string {
-  return isObject(item) ? JSON.stringify(item[key]) : '';
+  return isObject(item) ? JSON.stringify(own(item, key)) : '';
 }
 
 function mergeValue(original: unknown, modified: Json, current: unknown, field: string | undefined, strategic: boolean): Json | undefined {
@@ -63,12 +63,12 @@ function mergeValue(original: unknown, modified: Json, current: unknown, field: 
     const out: JsonObject = isObject(current) ? { ...current } : {};
     const orig = isObject(original) ? original : {};
     for (const [k, v] of Object.entries(modified)) {
-      const merged = mergeValue(orig[k], v, out[k], k, strategic);
+      const merged = mergeValue(own(orig, k), v, own(out, k), k, strategic);
       if (merged === undefined) delete out[k];
-      else out[k] = merged;
+      else setOwn(out, k, merged);
     }
-    for (const k of Object.keys(orig)) if (!(k in modified)) delete out[k];
-    if (strategic && field !== undefined && RETAIN_KEYS.has(field)) for (const k of Object.keys(out)) if (!(k in modified)) delete out[k];
+    for (const k of Object.keys(orig)) if (!Object.hasOwn(modified, k)) delete out[k];
+    if (strategic && field !== undefined && RETAIN_KEYS.has(field)) for (const k of Object.keys(out)) if (!Object.hasOwn(modified, k)) delete out[k];
     return out;
   }
   if (Array.isArray(modified)) {
@@ -81,7 +81,7 @@ function mergeValue(original: unknown, modified: Json, current: unknown, field: 
       for (const m of modified) if (!out.some((x) => JSON.stringify(x) === JSON.stringify(m))) out.push(clone(m));
       return out;
     }
-    if (strategy.kind === 'keyed' && cur.every((c) => isObject(c) && c[strategy.key] !== undefined)) {
+    if (strategy.kind === 'keyed' && cur.every((c) => isObject(c) && own(c, strategy.key) !== undefined)) {
       const k = strategy.key;
       const modKeys = new Set(modified.map((m) => keyOf(m, k)));
       const origKeys = new Set(orig.map((o) => keyOf(o, k)));
@@ -95,7 +95,7 @@ function mergeValue(original: unknown, modified: Json, current: unknown, field: 
           strategic,
         );
         if (merged && isObject(merged) && field !== undefined && RETAIN_KEYS_ELEMENTS.has(field) && isObject(m)) {
-          for (const key2 of Object.keys(merged)) if (!(key2 in m)) delete merged[key2];
+          for (const key2 of Object.keys(merged)) if (!Object.hasOwn(m, key2)) delete merged[key2];
         }
         return merged ?? {};
       });

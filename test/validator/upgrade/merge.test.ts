@@ -115,3 +115,24 @@ describe('quantities', () => {
     );
   });
 });
+
+describe('keys named like Object.prototype members', () => {
+  it('are data like any other key (valueOf, toString, constructor, __proto__, hasOwnProperty)', () => {
+    for (const name of ['valueOf', 'toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      const withKey = JSON.parse(`{"spec":{${JSON.stringify(name)}:{"x":1},"b":"y"}}`) as JsonObject;
+      const withoutKey = o({ spec: { b: 'y' } });
+      // Dropped from the manifest: the merge deletes it; set in the manifest: the merge keeps it.
+      expect(threeWayMerge(structuredClone(withKey), structuredClone(withoutKey), structuredClone(withKey)), name).toEqual(withoutKey);
+      const kept = threeWayMerge(structuredClone(withoutKey), structuredClone(withKey), structuredClone(withoutKey));
+      expect(Object.getPrototypeOf(kept.spec), name).toBe(Object.prototype);
+      expect(semanticEqual(kept, withKey), name).toBe(true);
+      // Unset on one side only (null = unset): equal to the object without it, whatever its name.
+      expect(semanticEqual(withoutKey, JSON.parse(`{"spec":{${JSON.stringify(name)}:null,"b":"y"}}`)), name).toBe(true);
+      expect(differences(withoutKey, withKey), name).toEqual([['spec', name]]);
+    }
+  });
+  it('the identity property holds for the counterexample fast-check found ({"valueOf":null,"":""})', () => {
+    const doc = o({ spec: { valueOf: null, '': '' } });
+    expect(semanticEqual(threeWayMerge(structuredClone(doc), structuredClone(doc), structuredClone(doc)), doc)).toBe(true);
+  });
+});
