@@ -5,8 +5,12 @@
  * errors under 0.1 %, at least 1000 requests/s sustained, checks passing.
  */
 import { z } from 'zod';
+import { containerExtensions, placement } from './extensions.ts';
 import { port, stringMap } from './primitives.ts';
 import { image, podSecurity, resources } from './workload.ts';
+
+/** The knobs the k6 Pod takes, like the smoke tests': env (proxies, CA bundles, k6 settings), placement, labels, annotations. */
+const { extraEnv, extraEnvFrom } = containerExtensions('k6');
 
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
@@ -111,6 +115,11 @@ export const LoadtestSection = z
       .describe('Egress of the test Pod: the ingress controller and the backend pods only (DNS comes from the release policy).'),
     resources: resources({ requests: { cpu: '1', memory: '512Mi' }, limits: { cpu: '2', memory: '2Gi' } }),
     podSecurityContext: podSecurity({ runAsUser: 12345, runAsGroup: 12345, fsGroup: 12345 }),
+    extraEnv,
+    extraEnvFrom,
+    ...placement(),
+    podLabels: stringMap().default({}).describe('Extra labels of the k6 Pod (never used in selectors; the chart\'s own labels win).'),
+    podAnnotations: stringMap().default({}).describe('Extra annotations of the k6 Pod (e.g. `sidecar.istio.io/inject: "false"`, so a mesh sidecar does not keep the finished Pod running); the `helm.sh/hook` and checksum annotations win.'),
   })
   .prefault({})
   .describe('k6 load test (opt-in `helm test` hook).');
