@@ -61,8 +61,8 @@ export const BackendSection = z
         usernameKey: z.string().default('').describe('Key of an ACL user name in that Secret (REDIS_USERNAME, e.g. a managed Redis\'s RBAC user); empty: none, the password authenticates the `default` user.'),
         tls: z
           .strictObject({
-            enabled: z.boolean().default(false).describe('Connect with TLS and verify the server certificate and host name: REDIS_SSL=true, REDIS_SSL_CERT_REQS=required and, without Sentinel, REDIS_URL `rediss://<host>:<port>/0`.'),
-            caSecret: resourceName().default('').describe('Secret with the CA that signed the Redis certificate, mounted read-only at `/etc/nexus/redis-ca/ca.crt` (REDIS_SSL_CA_CERTS); empty: the system trust store.'),
+            enabled: z.boolean().default(false).describe('Connect with TLS and verify the server certificate and host name: REDIS_SSL=true, REDIS_SSL_CERT_REQS=required, REDIS_SSL_CHECK_HOSTNAME=true and, without Sentinel, REDIS_URL `rediss://<host>:<port>/0`. With Sentinel, the same TLS settings apply to Sentinel and to the master it names (its pod DNS name, which the bundled cache\'s certificate carries), e.g. redis-py `Sentinel(..., ssl=True, ssl_ca_certs=..., sentinel_kwargs={"ssl": True, "ssl_ca_certs": ...})`. Must match `cache.tls.enabled` for the bundled cache; required in production.'),
+            caSecret: resourceName().default('').describe('Secret with the CA that signed the Redis certificate, mounted read-only at `/etc/nexus/redis-ca/ca.crt` (REDIS_SSL_CA_CERTS). Empty: `<release>-cache-tls` (the bundled cache\'s cert-manager Secret) while `host` is empty, else the system trust store (a managed Redis with a public CA). With the bundled cache it must name the cache\'s TLS Secret (cache.tls.existingSecret when set).'),
             caKey: z.string().min(1).default('ca.crt').describe('Key of the CA certificate in that Secret.'),
           })
           .prefault({})

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { containerExtensions, diagnosticMode, placement, podExtensions, serviceSection } from './extensions.ts';
 import { port, quantity, resourceName } from './primitives.ts';
 import { externalEgress } from './external.ts';
+import { certManagerSection, tlsSecretKeys } from './tls.ts';
 import { accessModesField, CLAIM_TEMPLATE_SIZE_NOTE, exporterSidecar, image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount, storageClassField } from './workload.ts';
 
 export const CACHE_MODES = ['bundled', 'external'] as const;
@@ -69,6 +70,28 @@ export const CacheSection = z
       })
       .prefault({})
       .describe('Authentication.'),
+    tls: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            'TLS only, on Redis and on Sentinel: `port 0` and `tls-port` on the same port numbers (plaintext is refused), replication and Sentinel\'s links to Redis and to the other Sentinels over TLS (`tls-replication yes`), TLS 1.2+. The start, probe and preStop scripts and the exporter connect over TLS and verify the certificate against the CA. Clients use `rediss://` and verify the CA and host name (the backend: backend.redis.tls).',
+          ),
+        existingSecret: resourceName()
+          .default('')
+          .describe('Secret with the certificate, its key and the CA that signed it (kubernetes.io/tls, e.g. from cert-manager). The certificate is both server and client certificate (extended key usages `serverAuth` and `clientAuth`: replicas and Sentinels present it when they connect) and must name the client Service `<fullname>` (`.<namespace>`, `.svc`, `.svc.<clusterDomain>`) and every pod, `*.<fullname>-headless.<namespace>.svc.<clusterDomain>` (the names Sentinel hands out as the master\'s address). Empty with certManager.enabled: `<fullname>-tls`, issued by the chart\'s Certificate.'),
+        ...tlsSecretKeys('Redis, Sentinel and the exporter verify their peers against it; clients verify Redis against it.'),
+        authClients: z
+          .enum(['no', 'optional', 'yes'])
+          .default('optional')
+          .describe(
+            'Client certificates (`tls-auth-clients`). `optional` (default): a client that presents a certificate must present one signed by the CA (the cache\'s own replicas, Sentinels, scripts and exporter do), clients without one authenticate with the password or ACL user alone; that is what the backend and Kong\'s rate-limiting plugin (which cannot present a client certificate) need. `yes`: every client must present a certificate signed by the CA, so give the backend one through its extraVolumes and client settings; the master endpoint (HAProxy) asks its clients the same way, so Kong\'s counters cannot use it. `no`: certificates are not asked for.',
+          ),
+        certManager: certManagerSection('a `Certificate` named `<fullname>-redis` for the client Service and every pod name, server and client usages, into the Secret `<fullname>-tls` unless existingSecret names another'),
+      })
+      .prefault({})
+      .describe('TLS for Redis, Sentinel and the exporter.'),
     maxmemory: quantity()
       .nullable()
       .default(null)

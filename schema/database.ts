@@ -3,6 +3,7 @@ import { containerExtensions, diagnosticMode, jobExtensions, placement, podExten
 import { cronSchedule, port, quantity, resourceName } from './primitives.ts';
 import { CloudNativePGSection } from './database-cloudnativepg.ts';
 import { externalEgress } from './external.ts';
+import { certManagerSection, tlsSecretKeys } from './tls.ts';
 import { exporterSidecar, image, naming, networkPolicy, pdb, persistentStorage, podPlacement, podSecurity, resources, serviceAccount } from './workload.ts';
 
 export const DATABASE_MODES = ['bundled', 'cloudnativepg', 'external'] as const;
@@ -75,20 +76,8 @@ export const DatabaseSection = z
         existingSecret: resourceName()
           .default('')
           .describe('Secret with the certificate, its key and the CA that signed it (kubernetes.io/tls, e.g. from cert-manager). The certificate must name the addresses clients use: `<fullname>.<namespace>.svc` (PostgreSQL) and `<fullname>-pgbouncer.<namespace>.svc` (PgBouncer). Empty with certManager.enabled: `<fullname>-tls`, issued by the chart\'s Certificate.'),
-        certKey: z.string().min(1).default('tls.crt').describe('Key of the certificate.'),
-        keyKey: z.string().min(1).default('tls.key').describe('Key of the private key.'),
-        caKey: z.string().min(1).default('ca.crt').describe('Key of the CA certificate that signed it. PgBouncer, the backup and the restore verify PostgreSQL against it, and PostgreSQL offers it for client certificates (`ssl_ca_file`).'),
-        certManager: z
-          .strictObject({
-            enabled: z.boolean().default(false).describe('Have cert-manager issue the certificate (a `Certificate` named `<fullname>-postgresql` for the PostgreSQL and PgBouncer Service names, into the Secret `<fullname>-tls` unless existingSecret names another). Rendered while the cluster serves `cert-manager.io/v1`, or with `force`.'),
-            issuer: z.string().default('').describe('Issuer name; use a CA issuer, so the Secret carries the `ca.crt` clients verify against.'),
-            issuerKind: z.enum(['ClusterIssuer', 'Issuer']).default('Issuer').describe('Issuer kind.'),
-            duration: z.string().regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { error: 'must be a Go duration in hours/minutes/seconds such as `2160h`' }).default('2160h').describe('Certificate lifetime.'),
-            renewBefore: z.string().regex(/^(\d+h)?(\d+m)?(\d+s)?$/, { error: 'must be a Go duration in hours/minutes/seconds such as `360h`' }).default('360h').describe('Renew this long before expiry.'),
-            force: z.boolean().default(false).describe('Render the Certificate even when the cluster does not (yet) serve `cert-manager.io/v1` (helm template pipelines).'),
-          })
-          .prefault({})
-          .describe('cert-manager integration (gated on its CRD).'),
+        ...tlsSecretKeys('PgBouncer, the backup and the restore verify PostgreSQL against it, and PostgreSQL offers it for client certificates (`ssl_ca_file`).'),
+        certManager: certManagerSection('a `Certificate` named `<fullname>-postgresql` for the PostgreSQL and PgBouncer Service names, into the Secret `<fullname>-tls` unless existingSecret names another'),
       })
       .prefault({})
       .describe('TLS for PostgreSQL and PgBouncer.'),

@@ -62,12 +62,12 @@ export const GatewaySection = z
           ),
         redis: z
           .strictObject({
-            host: z.string().default('').describe('Redis host for `policy: redis`. It must reach the current master (a Kong pod writes the counters). Empty: the bundled cache\'s master-only Service `<release>-cache-master` (`cache.masterService`); with `cache.mode: external`, set the managed primary endpoint (`cache.external.host`).'),
+            host: z.string().default('').describe('Redis host for `policy: redis`. It must reach the current master (a Kong pod writes the counters). Empty: the bundled cache\'s master-only Service `<release>-cache-master.<namespace>.svc` (`cache.masterService`; Kong runs in its own namespace); with `cache.mode: external`, set the managed primary endpoint (`cache.external.host`).'),
             port: port().default(6379).describe('Redis port.'),
             database: z.number().int().min(0).default(0).describe('Redis database number.'),
-            ssl: z.boolean().default(false).describe('Connect with TLS.'),
-            sslVerify: z.boolean().default(true).describe('Verify the server certificate (with `ssl`; Kong\'s `lua_ssl_trusted_certificate` must hold its CA).'),
-            serverName: z.string().default('').describe('SNI server name (with `ssl`).'),
+            ssl: z.boolean().default(false).describe('Connect with TLS. Must match `cache.tls.enabled` for the bundled cache (its master endpoint serves TLS only); required in production.'),
+            sslVerify: z.boolean().default(true).describe('Verify the server certificate (with `ssl`; required in production). Kong\'s `lua_ssl_trusted_certificate` must hold its CA: for the bundled cache, the `ca.crt` of the cache\'s TLS Secret, mounted into Kong (see the README, "Rate limiting").'),
+            serverName: z.string().default('').describe('Server name Kong sends (SNI) and checks the certificate against (with `ssl`; OpenResty checks the host name only against a server name). Empty: the default host while `host` is empty, i.e. `<release>-cache-master.<namespace>.svc`, which the cache certificate names; else none (chain only).'),
             timeoutMs: z.number().int().min(1).default(2000).describe('Connect, send and read timeout in milliseconds.'),
             existingSecret: resourceName().default('').describe('Secret with the Redis password (patched into the plugin by the Kong ingress controller, never written into the KongPlugin). Empty: the bundled cache\'s Secret `<release>-cache` while `host` is empty, else no password.'),
             passwordKey: z.string().min(1).default('redis-password').describe('Key of the password in that Secret.'),

@@ -5,7 +5,7 @@
  * README's prerequisites (evaluated here on each overlay), the chart's NOTES.txt and its live check
  * (compiled into the umbrella chart by generator/prerequisites-template.ts).
  */
-import { and, cond, eq, evaluate, imageRegistry, lit, msg, ne, or, orDefault, renderMessage, truthy, value, type Expr, type Message } from './expr.ts';
+import { and, cond, eq, evaluate, imageRegistry, lit, msg, ne, oneOf, or, orDefault, renderMessage, truthy, value, type Expr, type Message } from './expr.ts';
 
 export const PREREQUISITE_KINDS = ['Registry', 'Secret', 'StorageClass', 'API', 'IngressClass', 'Gateway', 'ClusterIssuer', 'Issuer'] as const;
 export type PrerequisiteKind = (typeof PREREQUISITE_KINDS)[number];
@@ -91,6 +91,8 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
     secret(['cache', 'external', 'auth', 'existingSecret'], externalCache, [value('cache', 'external', 'auth', 'usernameKey'), value('cache', 'external', 'auth', 'passwordKey')], msg`external Redis credentials (${value('cache', 'external', 'host')})`),
     secret(['cache', 'external', 'tls', 'caSecret'], and(externalCache, value('cache', 'external', 'tls', 'enabled')), [value('cache', 'external', 'tls', 'caKey')], msg`CA of the external Redis's certificate`),
     secret(['backend', 'redis', 'tls', 'caSecret'], and(value('backend', 'enabled'), value('backend', 'redis', 'tls', 'enabled')), [value('backend', 'redis', 'tls', 'caKey')], msg`backend Redis TLS verification (REDIS_SSL_CA_CERTS)`),
+    secret(['cache', 'tls', 'existingSecret'], and(cache, value('cache', 'tls', 'enabled')), [value('cache', 'tls', 'certKey'), value('cache', 'tls', 'keyKey'), value('cache', 'tls', 'caKey')], msg`Redis and Sentinel TLS (server and client certificate)`),
+    secret(['backend', 'database', 'caSecret'], and(value('backend', 'enabled'), oneOf(value('backend', 'database', 'sslMode'), ['verify-ca', 'verify-full'])), [value('backend', 'database', 'caKey')], msg`backend database CA (verify-full)`),
     secret(['backend', 'database', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'database', 'passwordKey')], msg`backend DATABASE_PASSWORD`),
     secret(['backend', 'redis', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'redis', 'usernameKey'), value('backend', 'redis', 'passwordKey')], msg`backend REDIS_PASSWORD`),
     secret(['monitoring', 'grafana', 'admin', 'existingSecret'], and(monitoring, value('monitoring', 'grafana', 'enabled')), [value('monitoring', 'grafana', 'admin', 'userKey'), value('monitoring', 'grafana', 'admin', 'passwordKey')], msg`Grafana admin`),
@@ -113,11 +115,27 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
     api('barmancloud.cnpg.io/v1', cnpgBackups, 'CloudNativePG ObjectStore (the Barman Cloud Plugin, installed beside the operator)'),
     api('monitoring.coreos.com/v1', and(cnpg, value('database', 'cloudnativepg', 'podMonitor', 'enabled')), 'PodMonitor of the CloudNativePG instances and Pooler (Prometheus Operator CRDs)'),
     api('cert-manager.io/v1', cnpgCertManager, 'cert-manager, issuing the CloudNativePG server certificate'),
+    api('cert-manager.io/v1', and(bundledDb, value('database', 'tls', 'enabled'), value('database', 'tls', 'certManager', 'enabled')), 'cert-manager, issuing the PostgreSQL and PgBouncer certificate'),
+    api('cert-manager.io/v1', and(cache, value('cache', 'tls', 'enabled'), value('cache', 'tls', 'certManager', 'enabled')), 'cert-manager, issuing the Redis and Sentinel certificate'),
     api('configuration.konghq.com/v1', and(gateway, value('gateway', 'rateLimiting', 'enabled')), 'KongPlugin rate limiting (Kong ingress controller CRDs)'),
     api('gateway.networking.k8s.io/v1', and(gateway, eq(value('gateway', 'mode'), 'gatewayAPI')), 'HTTPRoute (Gateway API CRDs)'),
     api('cert-manager.io/v1', and(ingress, value('gateway', 'tls', 'enabled'), value('gateway', 'tls', 'certManager', 'enabled')), 'cert-manager, issuing the Ingress certificate'),
     { kind: 'IngressClass', when: ingress, name: value('gateway', 'ingress', 'className'), for: msg`the Ingress (an ingress controller serving this class, e.g. Kong)` },
     { kind: 'Gateway', when: and(gateway, eq(value('gateway', 'mode'), 'gatewayAPI'), value('gateway', 'gatewayAPI', 'gatewayName')), name: value('gateway', 'gatewayAPI', 'gatewayName'), for: msg`the HTTPRoute (namespace ${orDefault(value('gateway', 'gatewayAPI', 'gatewayNamespace'), 'of the release')})` },
+    ...(['ClusterIssuer', 'Issuer'] as const).flatMap((kind): PrerequisiteDef[] => [
+      {
+        kind,
+        when: and(bundledDb, value('database', 'tls', 'enabled'), value('database', 'tls', 'certManager', 'enabled'), eq(value('database', 'tls', 'certManager', 'issuerKind'), kind)),
+        name: value('database', 'tls', 'certManager', 'issuer'),
+        for: msg`cert-manager issuing the PostgreSQL and PgBouncer certificate`,
+      },
+      {
+        kind,
+        when: and(cache, value('cache', 'tls', 'enabled'), value('cache', 'tls', 'certManager', 'enabled'), eq(value('cache', 'tls', 'certManager', 'issuerKind'), kind)),
+        name: value('cache', 'tls', 'certManager', 'issuer'),
+        for: msg`cert-manager issuing the Redis and Sentinel certificate`,
+      },
+    ]),
     ...(['ClusterIssuer', 'Issuer'] as const).map((kind): PrerequisiteDef => ({
       kind,
       when: and(cnpgCertManager, eq(value('database', 'cloudnativepg', 'tls', 'issuerKind'), kind)),

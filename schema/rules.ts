@@ -156,7 +156,7 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'tls-secret',
-    description: 'Database TLS needs its certificate: an existing Secret, or cert-manager issuing one from a named issuer; a backend that verifies a CloudNativePG database names the Secret with its CA.',
+    description: 'Database and cache TLS need their certificate: an existing Secret, or cert-manager issuing one from a named issuer; a backend that verifies a CloudNativePG database names the Secret with its CA.',
     checks: () => [
       {
         path: ['database', 'tls', 'existingSecret'],
@@ -174,6 +174,16 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
         path: ['backend', 'database', 'caSecret'],
         when: and(cnpg, value('database', 'enabled'), value('backend', 'enabled'), oneOf(value('backend', 'database', 'sslMode'), ['verify-ca', 'verify-full']), not(value('backend', 'database', 'caSecret'))),
         message: msg`the backend verifies a CloudNativePG database: set backend.database.caSecret to the Secret with its CA: \`<release>-database-ca\` (database.cloudnativepg.tls.source operator) or \`<release>-database-server-tls\` (certManager)`,
+      },
+      {
+        path: ['cache', 'tls', 'existingSecret'],
+        when: and(value('cache', 'enabled'), bundledCache, value('cache', 'tls', 'enabled'), not(value('cache', 'tls', 'existingSecret')), not(value('cache', 'tls', 'certManager', 'enabled'))),
+        message: msg`cache TLS is on: set cache.tls.existingSecret, or cache.tls.certManager.enabled=true with an issuer`,
+      },
+      {
+        path: ['cache', 'tls', 'certManager', 'issuer'],
+        when: and(value('cache', 'enabled'), bundledCache, value('cache', 'tls', 'enabled'), value('cache', 'tls', 'certManager', 'enabled'), not(value('cache', 'tls', 'certManager', 'issuer'))),
+        message: msg`cert-manager issues the cache certificate: set cache.tls.certManager.issuer (a CA issuer, so the Secret carries ca.crt)`,
       },
     ],
   },
@@ -355,7 +365,7 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'gateway-redis-target',
-    description: 'With `policy: redis` and no `redis.host`, Kong keeps its counters in the bundled cache\'s master-only Service (`<release>-cache-master`): the cache runs in bundled mode with `masterService` on, on the same port, and Kong reads the cache\'s password Secret. With an external cache, `redis.host` names its primary endpoint.',
+    description: 'With `policy: redis` and no `redis.host`, Kong keeps its counters in the bundled cache\'s master-only Service (`<release>-cache-master`): the cache runs in bundled mode with `masterService` on, on the same port, and Kong reads the cache\'s password Secret; with cache TLS, Kong connects with TLS (`redis.ssl`) and the cache does not demand client certificates, which Kong cannot present. With an external cache, `redis.host` names its primary endpoint.',
     checks: () => {
       const rl = (...p: string[]) => value('gateway', 'rateLimiting', ...p);
       const bundled = and(gatewayRedis, not(rl('redis', 'host')));
@@ -382,6 +392,17 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
           path: ['gateway', 'rateLimiting', 'redis', 'port'],
           when: and(toCache, differ(rl('redis', 'port'), value('cache', 'masterService', 'port'))),
           message: msg`the gateway connects to the cache's master Service on port ${rl('redis', 'port')} but it listens on ${value('cache', 'masterService', 'port')}`,
+        },
+        {
+          // The master endpoint serves TLS exactly when the cache does (HAProxy terminates it, or Redis itself without Sentinel).
+          path: ['gateway', 'rateLimiting', 'redis', 'ssl'],
+          when: and(toCache, ne(rl('redis', 'ssl'), value('cache', 'tls', 'enabled'))),
+          message: msg`cache.tls.enabled is ${value('cache', 'tls', 'enabled')} but gateway.rateLimiting.redis.ssl is ${rl('redis', 'ssl')}: the cache's master Service serves ${cond(value('cache', 'tls', 'enabled'), 'TLS only', 'plaintext only')}; set gateway.rateLimiting.redis.ssl: ${value('cache', 'tls', 'enabled')}`,
+        },
+        {
+          path: ['cache', 'tls', 'authClients'],
+          when: and(toCache, value('cache', 'tls', 'enabled'), eq(value('cache', 'tls', 'authClients'), 'yes')),
+          message: msg`Kong's rate-limiting plugin cannot present a client certificate, and with cache.tls.authClients yes the master endpoint asks every client for one: set cache.tls.authClients: optional, or keep Kong's counters elsewhere (gateway.rateLimiting.redis.host, or policy local)`,
         },
         {
           path: ['cache', 'auth', 'enabled'],
@@ -572,10 +593,13 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'backend-redis-discovery',
-    description: 'The backend finds the bundled Redis master the way the cache tier publishes it: through Sentinel (same port and master set) while Sentinel runs, else at the master-only Service port.',
+    description: 'The backend finds the bundled Redis master the way the cache tier publishes it: through Sentinel (same port and master set) while Sentinel runs, else at the master-only Service port, over TLS exactly when the cache serves TLS, verified against the CA of the cache\'s TLS Secret.',
     checks: () => {
       const applies = and(value('backend', 'enabled'), value('cache', 'enabled'), bundledCache, not(value('backend', 'redis', 'host')));
       const both = and(applies, value('cache', 'sentinel', 'enabled'), value('backend', 'redis', 'sentinel', 'enabled'));
+      const tls = and(applies, value('cache', 'tls', 'enabled'), value('backend', 'redis', 'tls', 'enabled'));
+      const usedCa = orDefault(value('backend', 'redis', 'tls', 'caSecret'), '<release>-cache-tls');
+      const cacheSecret = orDefault(value('cache', 'tls', 'existingSecret'), '<release>-cache-tls');
       return [
         {
           path: ['backend', 'redis', 'sentinel', 'enabled'],
@@ -591,6 +615,23 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
           path: ['backend', 'redis', 'sentinel', 'port'],
           when: and(both, ne(value('backend', 'redis', 'sentinel', 'port'), value('cache', 'sentinel', 'port'))),
           message: msg`the backend asks Sentinel on port ${value('backend', 'redis', 'sentinel', 'port')} but the cache's Sentinel listens on ${value('cache', 'sentinel', 'port')}`,
+        },
+        {
+          // A TLS-only cache refuses plaintext, and a plaintext one cannot answer a TLS handshake.
+          path: ['backend', 'redis', 'tls', 'enabled'],
+          when: and(applies, ne(value('backend', 'redis', 'tls', 'enabled'), value('cache', 'tls', 'enabled'))),
+          message: msg`cache.tls.enabled is ${value('cache', 'tls', 'enabled')} but backend.redis.tls.enabled is ${value('backend', 'redis', 'tls', 'enabled')}: the cache serves ${cond(value('cache', 'tls', 'enabled'), 'TLS only', 'plaintext only')}; set backend.redis.tls.enabled: ${value('cache', 'tls', 'enabled')}`,
+        },
+        {
+          // The backend verifies the cache against the CA of the cache's own TLS Secret.
+          path: ['backend', 'redis', 'tls', 'caSecret'],
+          when: and(tls, ne(usedCa, cacheSecret)),
+          message: msg`the backend verifies Redis with the CA in \`${usedCa}\` but the cache's certificate is in \`${cacheSecret}\`; set backend.redis.tls.caSecret: ${cacheSecret}`,
+        },
+        {
+          path: ['backend', 'redis', 'tls', 'caKey'],
+          when: and(tls, eq(usedCa, cacheSecret), ne(value('backend', 'redis', 'tls', 'caKey'), value('cache', 'tls', 'caKey'))),
+          message: msg`the backend reads the CA under key \`${value('backend', 'redis', 'tls', 'caKey')}\` but cache.tls.caKey is \`${value('cache', 'tls', 'caKey')}\``,
         },
         {
           path: ['backend', 'redis', 'port'],
@@ -690,7 +731,7 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'production-tls',
-    description: 'In production every hop to the data tiers is encrypted and verified: PostgreSQL and PgBouncer serve TLS (bundled mode: database.tls; CloudNativePG always does), and the backend checks their certificate and host name (verify-full).',
+    description: 'In production every hop to the data tiers is encrypted and verified: PostgreSQL and PgBouncer serve TLS (bundled mode: database.tls; CloudNativePG always does) and the backend checks their certificate and host name (verify-full); Redis and Sentinel serve TLS only and the backend (and Kong\'s rate-limiting counters, with policy redis) connect over verified TLS.',
     checks: () => [
       {
         path: ['database', 'tls', 'enabled'],
@@ -704,6 +745,22 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
         when: and(production, value('backend', 'enabled'), ne(value('backend', 'database', 'sslMode'), 'verify-full')),
         message: msg`production needs the backend to verify the database: set backend.database.sslMode=verify-full (it is \`${value('backend', 'database', 'sslMode')}\`)`,
       },
+      {
+        path: ['cache', 'tls', 'enabled'],
+        // Bundled mode only: an external cache's TLS is rule cache-external's.
+        when: and(production, value('cache', 'enabled'), bundledCache, not(value('cache', 'tls', 'enabled'))),
+        message: msg`production needs TLS on Redis and Sentinel: set cache.tls.enabled=true (with cache.tls.existingSecret or cache.tls.certManager)`,
+      },
+      {
+        path: ['backend', 'redis', 'tls', 'enabled'],
+        when: and(production, value('backend', 'enabled'), not(value('backend', 'redis', 'tls', 'enabled'))),
+        message: msg`production needs the backend to reach Redis over verified TLS: set backend.redis.tls.enabled=true`,
+      },
+      ...(['ssl', 'sslVerify'] as const).map((field) => ({
+        path: ['gateway', 'rateLimiting', 'redis', field],
+        when: and(production, gatewayRedis, not(value('gateway', 'rateLimiting', 'redis', field))),
+        message: msg`production needs Kong's rate-limiting counters to reach Redis over verified TLS: set gateway.rateLimiting.redis.${field}=true`,
+      })),
     ],
   },
   {

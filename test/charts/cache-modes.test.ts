@@ -122,7 +122,8 @@ describe.each(HELM_FLAVOURS)('cache.mode (%s)', (flavour) => {
         [{ 'cache.external.host': '' }, 'cache-external', 'cache.external.host'],
         [{ 'backend.redis.host': 'elsewhere' }, 'cache-external', `set backend.redis.host: ${HOST}`],
         [{ 'backend.redis.sentinel.enabled': true }, 'cache-external', 'backend.redis.sentinel.enabled'],
-        [{ 'backend.redis.tls.enabled': false }, 'cache-external', 'backend.redis.tls.enabled'],
+        // In production the backend's own guard (every backend reaches Redis over TLS) answers first.
+        [{ 'backend.redis.tls.enabled': false }, file === 'values.production.yaml' ? 'production-tls' : 'cache-external', 'backend.redis.tls.enabled'],
         [{ 'backend.redis.existingSecret': 'x' }, 'cache-external', 'backend.redis.existingSecret'],
         [{ 'gateway.rateLimiting.redis.host': '' }, 'gateway-redis-target', HOST],
       ] as const) {

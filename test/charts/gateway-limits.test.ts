@@ -26,11 +26,13 @@ describe.each(HELM_FLAVOURS)('gateway rate limits (%s)', (flavour) => {
 
   it('limits each real client IP by default, globally: counters in the bundled cache\'s master-only Service, the password from the cache\'s Secret', async () => {
     const p = await plugin();
-    expect(p.config).toMatchObject({ limit_by: 'ip', policy: 'redis', fault_tolerant: true, redis: { host: 'nexus-cache-master', port: 6379, ssl: false } });
+    expect(p.config).toMatchObject({ limit_by: 'ip', policy: 'redis', fault_tolerant: true, redis: { host: 'nexus-cache-master.nexus-platform.svc', port: 6379, ssl: true, ssl_verify: true, server_name: 'nexus-cache-master.nexus-platform.svc' } });
     expect(p.configPatches).toEqual([{ path: '/redis/password', valueFrom: { secretKeyRef: { name: 'nexus-redis-credentials', key: 'redis-password' } } }]);
     // Outside the overlays: the chart's generated cache Secret.
     const dev = ofKind(await renderChart({ helm: flavour, valuesFiles: [], set: {}, apiVersions: KONG }), 'KongPlugin')[0] as Any;
-    expect(dev.config.redis.host).toBe('nexus-cache-master');
+    // Kong runs in its own namespace: the namespaced name; no TLS on a development cache, so no server name.
+    expect(dev.config.redis).toMatchObject({ host: 'nexus-cache-master.nexus-platform.svc', ssl: false });
+    expect(dev.config.redis).not.toHaveProperty('server_name');
     expect(dev.configPatches[0].valueFrom.secretKeyRef).toEqual({ name: 'nexus-cache', key: 'redis-password' });
   });
 

@@ -180,7 +180,7 @@ describe('gateway', () => {
     expect(ofKind(none, 'KongPlugin')).toEqual([]);
     expect(ofKind(none, 'Ingress')[0]!.metadata.annotations).not.toHaveProperty('konghq.com/plugins');
     const plugin = ofKind(served, 'KongPlugin')[0]!;
-    expect(plugin).toMatchObject({ plugin: 'rate-limiting', config: { minute: 1200, policy: 'redis', redis: { host: 'nexus-cache-master' } } });
+    expect(plugin).toMatchObject({ plugin: 'rate-limiting', config: { minute: 1200, policy: 'redis', redis: { host: 'nexus-cache-master.nexus-platform.svc' } } });
     expect(ofKind(served, 'Ingress')[0]!.metadata.annotations?.['konghq.com/plugins']).toBe(plugin.metadata.name);
   });
 

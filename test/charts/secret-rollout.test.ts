@@ -130,7 +130,7 @@ describe('Reloader annotations (global.secretReloader)', () => {
       } else expect(value, key(o)).toBeUndefined();
     }
     expect(named).toBeGreaterThanOrEqual(5);
-    expect(objects.find((o) => key(o) === 'Deployment/nexus-backend')!.metadata.annotations?.['secret.reloader.stakater.com/reload']).toBe('api-token,nexus-db-credentials,nexus-db-tls,nexus-redis-credentials');
+    expect(objects.find((o) => key(o) === 'Deployment/nexus-backend')!.metadata.annotations?.['secret.reloader.stakater.com/reload']).toBe('api-token,nexus-db-credentials,nexus-db-tls,nexus-redis-credentials,nexus-redis-tls');
   });
 });
 

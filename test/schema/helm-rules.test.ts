@@ -62,6 +62,7 @@ const PRODUCTION_SETS: { set: string; line: string }[] = [
   { set: 'frontend.image.tag=latest', line: '[production-pinned-images] frontend.image.tag: production images must be pinned: tag `latest` is not; use a version tag or a digest' },
   { set: 'global.domain=', line: '[production-domain] global.domain: production needs global.domain (or gateway.host)' },
   { set: 'database.tls.existingSecret=', line: '[tls-secret] database.tls.existingSecret: database TLS is on: set database.tls.existingSecret, or database.tls.certManager.enabled=true with an issuer' },
+  { set: 'cache.tls.existingSecret=', line: '[tls-secret] cache.tls.existingSecret: cache TLS is on: set cache.tls.existingSecret, or cache.tls.certManager.enabled=true with an issuer' },
   { set: 'database.tls.enabled=false', line: '[production-tls] database.tls.enabled: production needs TLS to the database: set database.tls.enabled=true (with database.tls.existingSecret or database.tls.certManager)' },
   { set: 'backend.database.sslMode=require', line: '[production-tls] backend.database.sslMode: production needs the backend to verify the database: set backend.database.sslMode=verify-full (it is `require`)' },
   { set: 'gateway.tls.existingSecret=', line: '[production-gateway-tls] gateway.tls.existingSecret: TLS is on but nothing provides the certificate: set gateway.tls.existingSecret to a kubernetes.io/tls Secret, or gateway.tls.certManager.enabled=true' },

@@ -65,10 +65,10 @@ describe('values check', () => {
         'global: { environment: production, domain: nexus.example.com }',
         'frontend: { image: { tag: latest, registry: ghcr.io/acme } }',
         'database: { auth: { existingSecret: db, password: hunter2 }, backup: { encryption: { enabled: true, existingSecret: k }, objectStorage: { enabled: true, bucket: b, existingSecret: s } }, tls: { enabled: true, existingSecret: dbtls } }',
-        'cache: { auth: { existingSecret: r } }',
+        'cache: { auth: { existingSecret: r }, tls: { enabled: true, existingSecret: rtls } }',
         'monitoring: { grafana: { admin: { existingSecret: g } } }',
-        'backend: { image: { registry: ghcr.io/acme }, database: { existingSecret: db, sslMode: verify-full, caSecret: dbtls }, redis: { existingSecret: r } }',
-        'gateway: { tls: { existingSecret: t }, rateLimiting: { redis: { existingSecret: r } } }',
+        'backend: { image: { registry: ghcr.io/acme }, database: { existingSecret: db, sslMode: verify-full, caSecret: dbtls }, redis: { existingSecret: r, tls: { enabled: true, caSecret: rtls } } }',
+        'gateway: { tls: { existingSecret: t }, rateLimiting: { redis: { existingSecret: r, ssl: true } } }',
       ].join('\n'),
     );
     expect(findings.map((f) => `${f.policyId} ${f.jsonPointer}`).sort()).toEqual([

@@ -71,6 +71,16 @@ describe('deep checkers for postgresql.conf, redis.conf and sentinel.conf', () =
     expect(redis.message).toMatch(/maxmemory-policy sometimes/);
   });
 
+  it('start a TLS config with a throwaway certificate, and report a bad TLS directive', async () => {
+    const objects = withInstalledRedisImage(await render('production'));
+    expect(configMapData(objects, 'nexus-cache-config')['redis.conf']).toMatch(/^tls-port 6379$/m);
+    const bad = withData(objects, 'nexus-cache-config', 'redis.conf', (s) => s.replace(/^tls-auth-clients .*$/m, 'tls-auth-clients sometimes'));
+    const findings = await redisChecker.check(asResources(bad));
+    expect(findings.map((f) => f.jsonPointer)).toEqual(['/data/redis.conf']);
+    expect(findings[0]!.message).toMatch(/tls-auth-clients sometimes/);
+    expect(findings[0]!.message).toContain('the TLS port and certificate files rewritten');
+  });
+
   it('report a missing server binary as an error that says how to install it', async () => {
     const resources = asResources(await render('staging'));
     const none = () => [];

@@ -1,13 +1,19 @@
 /**
  * The generated redis.conf and sentinel.conf run real redis-server / redis-sentinel processes, and a
  * 3-node set started with the chart's own start scripts fails over when its master is killed, keeping
- * its data. Only cluster-only addresses and paths are rewritten (bind, port, dir, the seed host).
+ * its data. Both overlays serve TLS only (cache.tls), so everything here runs over TLS with certificates
+ * openssl makes in the test: the nodes' replication, the Sentinels' links, the scripts' redis-cli calls,
+ * and a client (ioredis) that finds the master through Sentinel and verifies the CA and the host name.
+ * Only cluster-only addresses and paths are rewritten (bind, tls-port, dir, the certificate files, the
+ * seed host). test/stateful/tls-redis.test.ts proves what TLS refuses.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, requireTool, run, runAsync, runOk, startServer, waitFor, type Server } from './lib/proc.ts';
+import { freePort, requireTool, run, runAsync, startServer, waitFor, type Server } from './lib/proc.ts';
+import { makeRedisPki, tlsCli, tlsConfRewrites, type RedisPki } from './lib/redis-tls.ts';
 import { configMapData, render, type EnvName } from './lib/render.ts';
 
 const PASSWORD = 'redis "secret" pw';
@@ -26,7 +32,18 @@ function rewrite(conf: string, replace: Record<string, string>): string {
   return out.join('\n');
 }
 
-const cli = (port: number, args: string[], password = PASSWORD) => run('redis-cli', ['--raw', '-h', '127.0.0.1', '-p', String(port), ...args], { env: { REDISCLI_AUTH: password } });
+let pki: RedisPki;
+let pkiDir = '';
+beforeAll(() => {
+  requireTool('openssl');
+  pkiDir = mkdtempSync(join(tmpdir(), 'nexus-redis-pki-'));
+  pki = makeRedisPki(pkiDir, ['DNS:localhost', 'IP:127.0.0.1']);
+});
+afterAll(() => {
+  if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
+});
+
+const cli = (port: number, args: string[], password = PASSWORD) => tlsCli(pki.tlsDir, port, args, password);
 const cliOk = (port: number, args: string[]) => {
   const r = cli(port, args);
   if (r.status !== 0 || /^(ERR|NOAUTH|WRONGPASS)/m.test(r.stdout)) throw new Error(`redis-cli ${args.join(' ')}: ${r.stdout}${r.stderr}`);
@@ -54,7 +71,9 @@ describe.each(['staging', 'production'] as EnvName[])('redis.conf and sentinel.c
     const dir = mkdtempSync(join(tmpdir(), 'nexus-redis-'));
     dirs.push(dir);
     const port = await freePort();
-    writeFileSync(join(dir, 'redis.conf'), rewrite(data['redis.conf']!, { bind: 'bind 127.0.0.1', port: `port ${port}`, dir: `dir ${dir}` }));
+    // TLS only: `port 0` stays, the TLS port moves to a free one.
+    expect(data['redis.conf']).toMatch(/^port 0$/m);
+    writeFileSync(join(dir, 'redis.conf'), rewrite(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, port, dir)));
     const server = startServer('redis-server', [join(dir, 'redis.conf'), '--requirepass', PASSWORD]);
     servers.push(server);
     await waitFor('redis-server', () => {
@@ -71,6 +90,9 @@ describe.each(['staging', 'production'] as EnvName[])('redis.conf and sentinel.c
       expect(configGet(port, key), key).toBe(directive(key) === 'on' ? 'yes' : directive(key));
     }
     expect(configGet(port, 'save')).toBe(directive('save'));
+    expect(configGet(port, 'port')).toBe('0');
+    expect(configGet(port, 'tls-port')).toBe(String(port));
+    for (const key of ['tls-replication', 'tls-auth-clients', 'tls-protocols', 'tls-prefer-server-ciphers']) expect(configGet(port, key), key).toBe(directive(key)!.replace(/"/g, ''));
     await server.stop();
   });
 
@@ -82,12 +104,13 @@ describe.each(['staging', 'production'] as EnvName[])('redis.conf and sentinel.c
     const monitor = /^sentinel monitor (\S+) (\S+) (\d+) (\d+)$/m.exec(conf)!;
     expect(monitor, 'sentinel monitor line').toBeTruthy();
     expect(monitor[2]).toBe('nexus-cache-0.nexus-cache-headless.nexus-platform.svc.cluster.local');
-    writeFileSync(join(dir, 'sentinel.conf'), rewrite(conf, { bind: 'bind 127.0.0.1', port: `port ${port}`, dir: `dir ${dir}`, [`sentinel monitor ${monitor[1]}`]: `sentinel monitor ${monitor[1]} 127.0.0.1 1 ${monitor[4]}` }));
+    expect(conf).toMatch(/^port 0$/m);
+    writeFileSync(join(dir, 'sentinel.conf'), rewrite(conf, { ...tlsConfRewrites(pki.tlsDir, port, dir), [`sentinel monitor ${monitor[1]}`]: `sentinel monitor ${monitor[1]} 127.0.0.1 1 ${monitor[4]}` }));
     const server = startServer('redis-sentinel', [join(dir, 'sentinel.conf')]);
     servers.push(server);
     const master = await waitFor('sentinel', () => {
       if (server.proc.exitCode !== null) throw new Error(`redis-sentinel exited ${server.proc.exitCode}:\n${server.output()}`);
-      const r = run('redis-cli', ['--raw', '-h', '127.0.0.1', '-p', String(port), 'SENTINEL', 'MASTER', monitor[1]!]);
+      const r = tlsCli(pki.tlsDir, port, ['SENTINEL', 'MASTER', monitor[1]!]);
       return r.status === 0 && r.stdout.includes('quorum') ? r.stdout.trim().split('\n') : undefined;
     });
     const field = (k: string) => master[master.indexOf(k) + 1];
@@ -116,7 +139,32 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     REDIS_CONF: join(nodes[i]!.dir, 'redis.conf'),
     SENTINEL_CONF: join(nodes[i]!.dir, 'sentinel.conf'),
     RUNTIME_DIR: join(nodes[i]!.dir, 'run'),
+    REDIS_TLS_DIR: pki.tlsDir,
   });
+
+  /**
+   * A client as the backend is configured (REDIS_SENTINEL_HOSTS/MASTER, REDIS_SSL, REDIS_SSL_CERT_REQS=required,
+   * REDIS_SSL_CA_CERTS): it asks Sentinel over TLS for the master and connects to the address Sentinel
+   * names over TLS, verifying the CA and the host name on both (node's checkServerIdentity: here the
+   * certificate's IP:127.0.0.1; in the cluster the pod names under *.<headless>...). After a failover it asks
+   * again.
+   */
+  let app: Redis | undefined;
+  const appClient = () =>
+    new Redis({
+      sentinels: nodes.map((n) => ({ host: '127.0.0.1', port: n.sentinelPort })),
+      name: masterSet,
+      password: PASSWORD,
+      sentinelPassword: PASSWORD,
+      enableTLSForSentinelMode: true,
+      sentinelTLS: { ca: pki.caPem },
+      tls: { ca: pki.caPem },
+      connectTimeout: 5_000,
+      retryStrategy: () => 250,
+      sentinelRetryStrategy: () => 250,
+    });
+  /** The TLS port of the node a client is connected to. */
+  const portOf = async (client: Redis) => Number(((await client.config('GET', 'tls-port')) as string[])[1]);
 
   const masterOf = (sentinelPort: number) => {
     const r = cli(sentinelPort, ['SENTINEL', 'get-master-addr-by-name', masterSet]);
@@ -136,13 +184,11 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     for (let i = 0; i < 3; i++) nodes.push({ redisPort: await freePort(), sentinelPort: await freePort(), dir: mkdtempSync(join(tmpdir(), `nexus-redis-node${i}-`)) });
     for (const [i, n] of nodes.entries()) {
       mkdirSync(join(n.dir, 'data'));
-      writeFileSync(join(n.dir, 'redis.conf'), rewrite(data['redis.conf']!, { bind: 'bind 127.0.0.1', port: `port ${n.redisPort}`, dir: `dir ${join(n.dir, 'data')}` }));
+      writeFileSync(join(n.dir, 'redis.conf'), rewrite(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, n.redisPort, join(n.dir, 'data'))));
       writeFileSync(
         join(n.dir, 'sentinel.conf'),
         rewrite(data['sentinel.conf']!, {
-          bind: 'bind 127.0.0.1',
-          port: `port ${n.sentinelPort}`,
-          dir: `dir ${n.dir}`,
+          ...tlsConfRewrites(pki.tlsDir, n.sentinelPort, n.dir),
           [`sentinel monitor ${masterSet}`]: `sentinel monitor ${masterSet} 127.0.0.1 ${nodes[0]!.redisPort} ${monitor[4]}`,
         }),
       );
@@ -161,6 +207,7 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
   });
 
   afterAll(async () => {
+    app?.disconnect();
     for (const n of nodes) {
       await n.sentinel?.stop();
       await n.redis?.stop();
@@ -181,6 +228,15 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     // Replicas refuse writes; auth is enforced.
     expect(cli(nodes[1]!.redisPort, ['SET', 'k', 'v']).stdout).toMatch(/READONLY/);
     expect(cli(nodes[0]!.redisPort, ['GET', 'k'], 'wrong').stdout).toMatch(/WRONGPASS|NOAUTH/);
+    // Replication and the Sentinels' links run over TLS: nothing listens in plaintext (port 0).
+    expect(cliOk(nodes[0]!.redisPort, ['CONFIG', 'GET', 'port']).split('\n')[1]).toBe('0');
+    // The application finds the master through Sentinel, over verified TLS.
+    app = appClient();
+    // Connection errors while the master is down are expected (ioredis retries through Sentinel).
+    app.on('error', () => {});
+    await app.set('from-app', 'over-tls');
+    expect(await portOf(app)).toBe(nodes[0]!.redisPort);
+    expect(cliOk(nodes[0]!.redisPort, ['GET', 'from-app'])).toBe('over-tls');
   });
 
   it('elects a new master when the master is killed, and the data survives', async () => {
@@ -211,7 +267,7 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     // Data survived.
     expect(cliOk(port, ['GET', 'key:0'])).toBe('value-0');
     expect(cliOk(port, ['GET', 'key:199'])).toBe('value-199');
-    expect(cliOk(port, ['DBSIZE'])).toBe('201');
+    expect(cliOk(port, ['DBSIZE'])).toBe('202'); // 200 keys, the queue, and the application's `from-app`
     expect(cliOk(port, ['LRANGE', 'queue', '0', '-1'])).toBe('a\nb\nc');
     // The other survivor follows the new master, and writes work again (min-replicas-to-write is met).
     const other = survivors.find((n) => n.redisPort !== port)!;
@@ -223,6 +279,16 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     }, 90_000);
     cliOk(port, ['SET', 'after-failover', 'yes']);
     expect(cliOk(port, ['WAIT', '1', '30000'])).toBe('1');
+    // The application rediscovers: it asks Sentinel again (over TLS) and writes to the new master, verified.
+    await waitFor('the application to write to the new master', async () => {
+      try {
+        await app!.set('app-after-failover', 'yes');
+        return (await portOf(app!)) === port;
+      } catch {
+        return false;
+      }
+    }, 60_000, 500);
+    expect(cliOk(port, ['GET', 'app-after-failover'])).toBe('yes');
     expect(cliOk(other.redisPort, ['GET', 'after-failover'])).toBe('yes');
     console.log(`failover took ${failoverMs} ms`);
   }, 240_000);

@@ -2,9 +2,12 @@
  * Deep check: every redis.conf and sentinel.conf embedded in the rendered chart is started by the real
  * redis-server / redis-sentinel on 127.0.0.1 (Redis has no "check only" mode). Only cluster-only
  * settings are rewritten: bind, port, dir, and the monitored master's address (cluster DNS does not
- * resolve here). A config error makes the server exit with its "FATAL CONFIG FILE ERROR" report.
+ * resolve here). A TLS config (cache.tls: `tls-port`, the certificate files under the pod's Secret mount)
+ * gets a throwaway self-signed certificate that openssl makes for the start, and a plaintext port beside
+ * the TLS one so the check can PING it. A config error makes the server exit with its "FATAL CONFIG FILE
+ * ERROR" report.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -77,12 +80,33 @@ function configError(output: string): string {
     .join('\n');
 }
 
+/** Whether a config turns TLS on (Redis then loads the certificate files at start-up). */
+const usesTls = (conf: string) => /^\s*tls-(port|cert-file|key-file)\s/m.test(conf);
+
+/**
+ * A throwaway self-signed certificate and key (EC P-256) in `dir` for a TLS config's start, as the
+ * tls-* file directives that point at them (it is its own CA). Node has no X.509 writer, so openssl
+ * makes it; an error message when it cannot.
+ */
+function throwawayTls(dir: string, tlsPort: number): Record<string, string> | string {
+  const crt = join(dir, 'tls.crt');
+  const key = join(dir, 'tls.key');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', key, '-out', crt], { encoding: 'utf8', timeout: 30_000 });
+  if (r.error || r.status !== 0) return `${r.error?.message ?? ''}${r.stderr ?? ''}`.trim() || `openssl exited ${r.status}`;
+  return { 'tls-port': `tls-port ${tlsPort}`, 'tls-cert-file': `tls-cert-file ${crt}`, 'tls-key-file': `tls-key-file ${key}`, 'tls-ca-cert-file': `tls-ca-cert-file ${crt}` };
+}
+
 async function checkFile(file: EmbeddedFile, bin: string): Promise<Finding | undefined> {
   const sentinel = file.key === 'sentinel.conf';
   const dir = await mkdtemp(join(tmpdir(), 'nexus-redisconf-'));
   try {
     const port = await freeLoopbackPort();
     const replace: Record<string, string> = { bind: 'bind 127.0.0.1', port: `port ${port}`, dir: `dir ${dir}`, daemonize: 'daemonize no', logfile: 'logfile ""' };
+    if (usesTls(file.content)) {
+      const tls = throwawayTls(dir, await freeLoopbackPort());
+      if (typeof tls === 'string') return missingServerToolFinding(REDIS_CONFIG_ID, 'openssl (for a throwaway TLS certificate)', `${file.resource.name}/${file.key}: ${tls}`);
+      Object.assign(replace, tls);
+    }
     if (sentinel) {
       // The monitored master is a cluster DNS name; point it at a loopback address (nothing listens there).
       for (const m of file.content.matchAll(/^\s*sentinel monitor (\S+) \S+ \d+ (\d+)\s*$/gm)) {
@@ -94,7 +118,7 @@ async function checkFile(file: EmbeddedFile, bin: string): Promise<Finding | und
     const result = await tryStart(bin, path, port);
     if (result.ok) return undefined;
     const label = `${file.resource.name}/${file.key}`;
-    return findingAt(file, REDIS_CONFIG_ID, `${sentinel ? 'redis-sentinel' : 'redis-server'} rejected ${label} (bind, port, dir${sentinel ? ' and the master address' : ''} rewritten for a local start):\n${configError(result.output).split(path).join(label)}`, 'fix the directive in the cache chart\'s config template and regenerate');
+    return findingAt(file, REDIS_CONFIG_ID, `${sentinel ? 'redis-sentinel' : 'redis-server'} rejected ${label} (bind, port, dir${sentinel ? ' and the master address' : ''}${usesTls(file.content) ? ', the TLS port and certificate files' : ''} rewritten for a local start):\n${configError(result.output).split(path).join(label)}`, 'fix the directive in the cache chart\'s config template and regenerate');
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

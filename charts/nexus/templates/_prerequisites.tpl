@@ -54,6 +54,12 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.backend.enabled $.Values.backend.redis.tls.enabled $.Values.backend.redis.tls.caSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.backend.redis.tls.caSecret) "keys" (compact (list $.Values.backend.redis.tls.caKey)) "for" "backend Redis TLS verification (REDIS_SSL_CA_CERTS)") -}}
 {{- end -}}
+{{- if and $.Values.cache.enabled (eq $.Values.cache.mode "bundled") $.Values.cache.tls.enabled $.Values.cache.tls.existingSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.cache.tls.existingSecret) "keys" (compact (list $.Values.cache.tls.certKey $.Values.cache.tls.keyKey $.Values.cache.tls.caKey)) "for" "Redis and Sentinel TLS (server and client certificate)") -}}
+{{- end -}}
+{{- if and $.Values.backend.enabled (has $.Values.backend.database.sslMode (list "verify-ca" "verify-full")) $.Values.backend.database.caSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.backend.database.caSecret) "keys" (compact (list $.Values.backend.database.caKey)) "for" "backend database CA (verify-full)") -}}
+{{- end -}}
 {{- if and $.Values.backend.enabled $.Values.backend.database.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.backend.database.existingSecret) "keys" (compact (list $.Values.backend.database.passwordKey)) "for" "backend DATABASE_PASSWORD") -}}
 {{- end -}}
@@ -119,6 +125,12 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") (eq $.Values.database.cloudnativepg.tls.source "certManager") -}}
 {{- $found = append $found (dict "kind" "API" "name" (toString "cert-manager.io/v1") "keys" (compact (list )) "for" "cert-manager, issuing the CloudNativePG server certificate") -}}
 {{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.tls.enabled $.Values.database.tls.certManager.enabled -}}
+{{- $found = append $found (dict "kind" "API" "name" (toString "cert-manager.io/v1") "keys" (compact (list )) "for" "cert-manager, issuing the PostgreSQL and PgBouncer certificate") -}}
+{{- end -}}
+{{- if and $.Values.cache.enabled (eq $.Values.cache.mode "bundled") $.Values.cache.tls.enabled $.Values.cache.tls.certManager.enabled -}}
+{{- $found = append $found (dict "kind" "API" "name" (toString "cert-manager.io/v1") "keys" (compact (list )) "for" "cert-manager, issuing the Redis and Sentinel certificate") -}}
+{{- end -}}
 {{- if and $.Values.gateway.enabled $.Values.gateway.rateLimiting.enabled -}}
 {{- $found = append $found (dict "kind" "API" "name" (toString "configuration.konghq.com/v1") "keys" (compact (list )) "for" "KongPlugin rate limiting (Kong ingress controller CRDs)") -}}
 {{- end -}}
@@ -133,6 +145,18 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- end -}}
 {{- if and $.Values.gateway.enabled (eq $.Values.gateway.mode "gatewayAPI") $.Values.gateway.gatewayAPI.gatewayName -}}
 {{- $found = append $found (dict "kind" "Gateway" "name" (toString $.Values.gateway.gatewayAPI.gatewayName) "keys" (compact (list )) "for" (printf "the HTTPRoute (namespace %s)" (include "nexus.rules.format" (default "of the release" $.Values.gateway.gatewayAPI.gatewayNamespace)))) -}}
+{{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.tls.enabled $.Values.database.tls.certManager.enabled (eq $.Values.database.tls.certManager.issuerKind "ClusterIssuer") -}}
+{{- $found = append $found (dict "kind" "ClusterIssuer" "name" (toString $.Values.database.tls.certManager.issuer) "keys" (compact (list )) "for" "cert-manager issuing the PostgreSQL and PgBouncer certificate") -}}
+{{- end -}}
+{{- if and $.Values.cache.enabled (eq $.Values.cache.mode "bundled") $.Values.cache.tls.enabled $.Values.cache.tls.certManager.enabled (eq $.Values.cache.tls.certManager.issuerKind "ClusterIssuer") -}}
+{{- $found = append $found (dict "kind" "ClusterIssuer" "name" (toString $.Values.cache.tls.certManager.issuer) "keys" (compact (list )) "for" "cert-manager issuing the Redis and Sentinel certificate") -}}
+{{- end -}}
+{{- if and $.Values.database.enabled (eq $.Values.database.mode "bundled") $.Values.database.tls.enabled $.Values.database.tls.certManager.enabled (eq $.Values.database.tls.certManager.issuerKind "Issuer") -}}
+{{- $found = append $found (dict "kind" "Issuer" "name" (toString $.Values.database.tls.certManager.issuer) "keys" (compact (list )) "for" "cert-manager issuing the PostgreSQL and PgBouncer certificate") -}}
+{{- end -}}
+{{- if and $.Values.cache.enabled (eq $.Values.cache.mode "bundled") $.Values.cache.tls.enabled $.Values.cache.tls.certManager.enabled (eq $.Values.cache.tls.certManager.issuerKind "Issuer") -}}
+{{- $found = append $found (dict "kind" "Issuer" "name" (toString $.Values.cache.tls.certManager.issuer) "keys" (compact (list )) "for" "cert-manager issuing the Redis and Sentinel certificate") -}}
 {{- end -}}
 {{- if and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") (eq $.Values.database.cloudnativepg.tls.source "certManager") (eq $.Values.database.cloudnativepg.tls.issuerKind "ClusterIssuer") -}}
 {{- $found = append $found (dict "kind" "ClusterIssuer" "name" (toString $.Values.database.cloudnativepg.tls.issuer) "keys" (compact (list )) "for" "cert-manager issuing the CloudNativePG server certificate") -}}

@@ -13,12 +13,12 @@ SENTINEL_PORT=${SENTINEL_PORT:-26379}
 
 if ! master=$(current_master); then
   tries=0
-  until [ "$(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; do
+  until [ "$(timeout 3 redis-cli $REDIS_CLI_TLS -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null)" = PONG ]; do
     tries=$((tries + 1))
     [ "$tries" -lt 120 ] || { log "ERROR: the local Redis on port $REDIS_PORT never answered"; exit 1; }
     sleep 1
   done
-  info=$(timeout 3 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" info replication | tr -d '\r')
+  info=$(timeout 3 redis-cli $REDIS_CLI_TLS -h 127.0.0.1 -p "$REDIS_PORT" info replication | tr -d '\r')
   if printf '%s\n' "$info" | grep -q '^role:slave'; then
     master="$(printf '%s\n' "$info" | sed -n 's/^master_host://p') $(printf '%s\n' "$info" | sed -n 's/^master_port://p')"
   else

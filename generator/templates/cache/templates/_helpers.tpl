@@ -85,6 +85,10 @@ container's limit too.
   value: {{ .Values.port | quote }}
 - name: SENTINEL_PORT
   value: {{ $s.port | quote }}
+{{- if .Values.tls.enabled }}
+- name: REDIS_TLS_DIR
+  value: /etc/redis-tls
+{{- end }}
 {{- if .Values.auth.enabled }}
 - name: REDIS_PASSWORD
   valueFrom:
@@ -94,11 +98,67 @@ container's limit too.
 {{- end }}
 {{- end -}}
 
-{{/* nexus.cache.externalSecrets: the `nexus.dev/external-secrets` annotation value (the password Secret when it is an existing one). */}}
+{{/*
+nexus.cache.externalSecrets: the `nexus.dev/external-secrets` annotation value: the password Secret when
+it is an existing one, and the TLS Secret (existing, or cert-manager's: not in the render either).
+*/}}
 {{- define "nexus.cache.externalSecrets" -}}
-{{- if .Values.auth.enabled -}}
-{{- .Values.auth.existingSecret -}}
+{{- $names := list -}}
+{{- if .Values.auth.enabled }}{{ with .Values.auth.existingSecret }}{{ $names = append $names . }}{{ end }}{{ end -}}
+{{- if .Values.tls.enabled }}{{ $names = append $names (include "nexus.cache.tlsSecret" .) }}{{ end -}}
+{{- $names | uniq | sortAlpha | join "," -}}
 {{- end -}}
+
+{{/* nexus.cache.tlsSecret: the Secret with the certificate, key and CA (tls.existingSecret, else `<fullname>-tls`). */}}
+{{- define "nexus.cache.tlsSecret" -}}
+{{- .Values.tls.existingSecret | default (include "nexus.suffixedName" (dict "name" (include "nexus.fullname" .) "suffix" "tls")) -}}
+{{- end -}}
+
+{{/*
+nexus.cache.tlsDnsNames: the names the certificate must carry, as a list: the client Service (short,
+namespaced, .svc, .svc.<clusterDomain>), the master-only Service the same way while it is published
+(Kong dials `<fullname>-master.<namespace>.svc` and checks that name), and every pod behind the
+headless Service (the announce addresses Sentinel hands out as the master's, the exporter's server
+name, and the names HAProxy verifies).
+*/}}
+{{- define "nexus.cache.tlsDnsNames" -}}
+{{- $ns := include "nexus.namespace" . -}}
+{{- $services := list (include "nexus.fullname" .) -}}
+{{- if .Values.masterService.enabled }}{{ $services = append $services (include "nexus.cache.masterName" .) }}{{ end -}}
+{{- $names := list -}}
+{{- range $svc := $services -}}
+{{- $names = concat $names (list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.%s" $svc $ns $.Values.clusterDomain)) -}}
+{{- end -}}
+{{- $headless := include "nexus.cache.headless" . -}}
+{{- toYaml (concat $names (list (printf "*.%s.%s.svc" $headless $ns) (printf "*.%s.%s.svc.%s" $headless $ns .Values.clusterDomain))) -}}
+{{- end -}}
+
+{{/*
+nexus.cache.haproxyVerify: HAProxy's `verify` for the master endpoint's clients, the same policy as
+Redis's `tls-auth-clients` (no → none, optional → optional, yes → required), so the endpoint is no way
+around it.
+*/}}
+{{- define "nexus.cache.haproxyVerify" -}}
+{{- get (dict "no" "none" "optional" "optional" "yes" "required") .Values.tls.authClients -}}
+{{- end -}}
+
+{{/*
+nexus.cache.tlsConf: the TLS lines of redis.conf and sentinel.conf (TLS only: `port 0`, `tls-port`).
+Replication, and Sentinel's links to Redis and to the other Sentinels, use TLS (`tls-replication`) and
+present this certificate as the client certificate; peers are checked against the CA (Redis verifies
+the chain, not the host name). Arguments (dict): context, port.
+*/}}
+{{- define "nexus.cache.tlsConf" -}}
+{{- $t := .context.Values.tls -}}
+port 0
+tls-port {{ .port }}
+tls-cert-file /etc/redis-tls/tls.crt
+tls-key-file /etc/redis-tls/tls.key
+tls-ca-cert-file /etc/redis-tls/ca.crt
+tls-auth-clients {{ $t.authClients }}
+tls-replication yes
+tls-protocols "TLSv1.2 TLSv1.3"
+tls-prefer-server-ciphers yes
 {{- end -}}
 
 {{/*

@@ -11,7 +11,8 @@ nexus.stateless.configEnv: the non-secret environment of a stateless tier as a Y
     `<release>-database-pgbouncer`), plus DATABASE_SSLROOTCERT/PGSSLROOTCERT for verify-ca/verify-full
   - `redis` section    → REDIS_SENTINEL_HOSTS/REDIS_SENTINEL_MASTER with Sentinel (the clients ask it for
                          the master), else REDIS_HOST/PORT and REDIS_URL (a master-only address); with
-                         redis.tls REDIS_SSL, REDIS_SSL_CERT_REQS=required and REDIS_SSL_CA_CERTS (the
+                         redis.tls REDIS_SSL, REDIS_SSL_CERT_REQS=required, REDIS_SSL_CHECK_HOSTNAME=true
+                         and REDIS_SSL_CA_CERTS (the
                          mounted CA, nexus.stateless.redisCaSecret), and the URL scheme `rediss`
   - `metrics` section  → METRICS_PORT/METRICS_PATH when enabled
   - `apiBasePath`      → API_BASE_PATH, and BACKEND_URL (default `http://<release>-backend:8000`)
@@ -47,7 +48,9 @@ Values in `env` win. Argument: the root context.
 {{- if (.tls | default dict).enabled -}}
 {{- $_ := set $env "REDIS_SSL" "true" -}}
 {{- $_ := set $env "REDIS_SSL_CERT_REQS" "required" -}}
-{{- if .tls.caSecret -}}
+{{- /* redis-py checks the host name only when asked before 6.0 (ssl_check_hostname): say it explicitly. */ -}}
+{{- $_ := set $env "REDIS_SSL_CHECK_HOSTNAME" "true" -}}
+{{- if include "nexus.stateless.redisCaSecret" $ -}}
 {{- $_ := set $env "REDIS_SSL_CA_CERTS" "/etc/nexus/redis-ca/ca.crt" -}}
 {{- end -}}
 {{- end -}}
@@ -151,13 +154,20 @@ certificate (database.sslMode verify-ca/verify-full): database.caSecret, else `<
 {{- end -}}
 
 {{/*
-nexus.stateless.redisCaSecret: the Secret with the Redis CA while the tier connects with TLS and names
-one (redis.tls.caSecret); empty otherwise (no TLS, or the system trust store). Argument: the root context.
+nexus.stateless.redisCaSecret: the Secret with the Redis CA while the tier connects with TLS
+(redis.tls.enabled): redis.tls.caSecret; else, while the tier uses the bundled cache (redis.host empty),
+`<release>-cache-tls` (the cache's cert-manager Secret; rule backend-redis-discovery keeps it equal to
+cache.tls.existingSecret); empty otherwise (no TLS, or an external Redis verified by the system trust
+store). Argument: the root context.
 */}}
 {{- define "nexus.stateless.redisCaSecret" -}}
 {{- with .Values.redis -}}
 {{- if (.tls | default dict).enabled -}}
+{{- if .tls.caSecret -}}
 {{- .tls.caSecret -}}
+{{- else if not .host -}}
+{{- printf "%s-tls" (include "nexus.tierFullname" (dict "context" $ "tier" "cache")) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -1,0 +1,91 @@
+/**
+ * Redis/Sentinel over TLS in the stateful tests: certificates laid out like the pod's /etc/redis-tls
+ * (tls.crt, tls.key, ca.crt), the rewrites that point a rendered redis.conf/sentinel.conf at them and at a
+ * free loopback port, and redis-cli's TLS arguments (the chart's scripts use the same, via REDIS_TLS_DIR).
+ */
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import { join } from 'node:path';
+import { Redis, type RedisOptions } from 'ioredis';
+import { makeCa, makeLeaf, type Ca } from './pki.ts';
+import { chownToService, run } from './proc.ts';
+
+export interface RedisPki {
+  ca: Ca;
+  /** A CA nothing trusts, and a certificate it signed for the same names. */
+  rogue: Ca;
+  rogueDir: string;
+  /** Directory like the pod's /etc/redis-tls: tls.crt, tls.key, ca.crt. */
+  tlsDir: string;
+  caPem: string;
+}
+
+/** Certificates for the cache: a CA, a server+client certificate for `names` (`DNS:x`, `IP:x`), a rogue pair. */
+export function makeRedisPki(dir: string, names: string[]): RedisPki {
+  const ca = makeCa(join(dir, 'ca'), 'cache-ca');
+  const rogue = makeCa(join(dir, 'rogue'), 'rogue-ca');
+  const tlsDir = join(dir, 'redis-tls');
+  const rogueDir = join(dir, 'rogue-tls');
+  for (const [target, signer] of [[tlsDir, ca], [rogueDir, rogue]] as const) {
+    mkdirSync(target, { recursive: true });
+    const leaf = makeLeaf(target, 'leaf', signer, names);
+    copyFileSync(leaf.cert, join(target, 'tls.crt'));
+    copyFileSync(leaf.key, join(target, 'tls.key'));
+    copyFileSync(signer.cert, join(target, 'ca.crt'));
+    for (const f of ['tls.crt', 'tls.key', 'ca.crt']) chownToService(join(target, f));
+  }
+  return { ca, rogue, rogueDir, tlsDir, caPem: readFileSync(ca.cert, 'utf8') };
+}
+
+/** The line rewrites that make a rendered TLS redis.conf/sentinel.conf run here (directive → whole line). */
+export function tlsConfRewrites(tlsDir: string, port: number, dir: string): Record<string, string> {
+  return {
+    bind: 'bind 127.0.0.1',
+    'tls-port': `tls-port ${port}`,
+    dir: `dir ${dir}`,
+    'tls-cert-file': `tls-cert-file ${join(tlsDir, 'tls.crt')}`,
+    'tls-key-file': `tls-key-file ${join(tlsDir, 'tls.key')}`,
+    'tls-ca-cert-file': `tls-ca-cert-file ${join(tlsDir, 'ca.crt')}`,
+  };
+}
+
+/** redis-cli's TLS arguments as the chart's scripts pass them (redis-lib.sh REDIS_CLI_TLS). */
+export const cliTlsArgs = (tlsDir: string) => ['--tls', '--cacert', join(tlsDir, 'ca.crt'), '--cert', join(tlsDir, 'tls.crt'), '--key', join(tlsDir, 'tls.key')];
+
+/** redis-cli over TLS on 127.0.0.1 (password from REDISCLI_AUTH when given). */
+export function tlsCli(tlsDir: string, port: number, args: string[], password?: string, extra: string[] = []) {
+  return run('redis-cli', [...cliTlsArgs(tlsDir), ...extra, '--raw', '-h', '127.0.0.1', '-p', String(port), ...args], { env: password === undefined ? {} : { REDISCLI_AUTH: password } });
+}
+
+/** One command with ioredis; resolves to the reply, or to the error's code/message. */
+export async function attempt(options: RedisOptions, command: (r: Redis) => Promise<unknown>): Promise<{ ok: boolean; value?: unknown; error?: string }> {
+  const client = new Redis({ host: '127.0.0.1', lazyConnect: true, connectTimeout: 5_000, retryStrategy: () => null, maxRetriesPerRequest: 0, ...options });
+  // The TLS failure itself arrives as an 'error' event; connect() then only says the connection closed.
+  let first: NodeJS.ErrnoException | undefined;
+  client.on('error', (e: NodeJS.ErrnoException) => (first ??= e));
+  try {
+    await client.connect();
+    return { ok: true, value: await command(client) };
+  } catch (e) {
+    const err = first ?? (e as NodeJS.ErrnoException);
+    return { ok: false, error: `${err.code ?? ''} ${err.message}` };
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** A plaintext RESP PING on a TLS-only port: what comes back before the server closes (nothing useful). */
+export function plaintextPing(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = netConnect(port, '127.0.0.1');
+    let got = '';
+    socket.on('data', (d) => (got += d.toString('latin1')));
+    socket.on('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
+    socket.on('error', (e) => resolve(`${got}[${(e as NodeJS.ErrnoException).code}]`));
+    socket.on('close', () => resolve(got));
+    setTimeout(() => {
+      socket.destroy();
+      resolve(got);
+    }, 3_000);
+  });
+}
