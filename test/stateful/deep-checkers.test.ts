@@ -4,10 +4,10 @@
  * ConfigMap key, quoting the server's complaint.
  */
 import { describe, expect, it } from 'vitest';
-import { createPostgresChecker, postgresChecker, POSTGRES_CONFIG_ID } from '../../validator/deep/postgres.ts';
+import { clusterConfigs, createPostgresChecker, postgresChecker, POSTGRES_CONFIG_ID } from '../../validator/deep/postgres.ts';
 import { createRedisChecker, redisChecker, REDIS_CONFIG_ID } from '../../validator/deep/redis.ts';
 import { serverBinaries } from '../../validator/deep/stateful-tools.ts';
-import { asResources, configMapData, render, type K8sObject } from './lib/render.ts';
+import { asResources, configMapData, find, render, type K8sObject } from './lib/render.ts';
 
 /**
  * The checker judges a config only with a server of the image's release (deep-versions.test.ts). The
@@ -26,6 +26,15 @@ function withInstalledRedisImage(objects: K8sObject[]): K8sObject[] {
   };
   return retag(objects) as K8sObject[];
 }
+
+/** The overlays in CloudNativePG mode, archiving to a bucket, on the bundled image's PostgreSQL release (16). */
+const CNPG_16 = [
+  'database.mode=cloudnativepg',
+  'backend.database.caSecret=nexus-database-ca',
+  'database.backup.objectStorage.bucket=nexus-backups/test',
+  'database.backup.objectStorage.existingSecret=nexus-backup-object-storage',
+  'database.cloudnativepg.image.tag=16.15-202608170814-system-bookworm',
+];
 
 function withData(objects: K8sObject[], name: string, key: string, edit: (s: string) => string): K8sObject[] {
   return objects.map((o) => {
@@ -57,6 +66,40 @@ describe('deep checkers for postgresql.conf, redis.conf and sentinel.conf', () =
     expect(findings[0]!.message).toMatch(/unrecognized configuration parameter "shared_bufers"/);
     expect(findings[0]!.message).toContain('nexus-database-config/postgresql.conf');
     expect(findings[0]!.message).not.toMatch(/nexus-pgconf-/);
+  });
+
+  it('accept the CloudNativePG Cluster parameters of both overlays, read by a server of the Cluster image\'s release', async () => {
+    for (const env of ['staging', 'production'] as const) {
+      const objects = await render(env, { databaseMode: 'cloudnativepg', set: CNPG_16 });
+      const cluster = find(objects, 'Cluster', 'nexus-database') as unknown as { spec: { imageName: string; postgresql: { parameters: Record<string, string> } } };
+      expect(Object.keys(cluster.spec.postgresql.parameters).length, env).toBeGreaterThan(10);
+      expect(clusterConfigs(asResources(objects)), env).toHaveLength(1);
+      // No finding at all: not even the info saying no server of the image's release is installed.
+      expect(await postgresChecker.check(asResources(objects)), env).toEqual([]);
+    }
+  });
+
+  it('report a bad CloudNativePG Cluster parameter at spec.postgresql.parameters, quoting the server', async () => {
+    const objects = (await render('production', { databaseMode: 'cloudnativepg', set: CNPG_16 })).map((o) => {
+      if (o.kind !== 'Cluster') return o;
+      const spec = o.spec as { postgresql: { parameters: Record<string, string> } };
+      return { ...o, spec: { ...spec, postgresql: { ...spec.postgresql, parameters: { ...spec.postgresql.parameters, work_mem: 'lots', effective_io_concurency: '200' } } } };
+    });
+    const findings = await postgresChecker.check(asResources(objects));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ policyId: POSTGRES_CONFIG_ID, severity: 'error', kind: 'Cluster', name: 'nexus-database', jsonPointer: '/spec/postgresql/parameters' });
+    expect(findings[0]!.message).toMatch(/effective_io_concurency|work_mem/);
+    expect(findings[0]!.message).toContain('nexus-database/spec.postgresql.parameters');
+  });
+
+  it('say, not judge, a Cluster whose image runs a PostgreSQL release not installed here', async () => {
+    const objects = (await render('staging', { databaseMode: 'cloudnativepg', set: CNPG_16 })).map((o) =>
+      o.kind === 'Cluster' ? { ...o, spec: { ...(o.spec as object), imageName: 'ghcr.io/cloudnative-pg/postgresql:99.1-system-trixie' } } : o,
+    );
+    const findings = await postgresChecker.check(asResources(objects));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ policyId: POSTGRES_CONFIG_ID, severity: 'info', kind: 'Cluster', name: 'nexus-database' });
+    expect(findings[0]!.message).toMatch(/PostgreSQL 99/);
   });
 
   it('report a bad redis.conf and sentinel.conf directive with the server\'s message', async () => {
