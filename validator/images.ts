@@ -126,6 +126,15 @@ export function collectImages(resources: K8sResource[]): ImageEntry[] {
         });
       }
     }
+    // A CloudNativePG Cluster names its PostgreSQL image outside any pod spec (the operator builds the
+    // instances' pods, whose container is `postgres`): a mirror needs it all the same.
+    const spec = r.object['spec'];
+    if (r.kind === 'Cluster' && r.apiVersion.startsWith('postgresql.cnpg.io/') && isObject(spec) && typeof spec['imageName'] === 'string' && spec['imageName'] !== '') {
+      const image = spec['imageName'];
+      const uses = byRef.get(image) ?? [];
+      uses.push({ source: r.source, kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name, container: 'postgres', pointer: '/spec/imageName' });
+      byRef.set(image, uses);
+    }
   }
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const useKey = (u: ImageUse) => [u.source, u.kind, u.namespace ?? '', u.name, u.pointer].join('\u0000');

@@ -81,6 +81,12 @@ describe('nexus images (both environment overlays)', () => {
     expect([...order].sort()).toEqual(order);
   });
 
+  it('lists the PostgreSQL image a CloudNativePG Cluster names outside any pod spec (spec.imageName)', () => {
+    const cluster = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'nexus-database' }, spec: { instances: 3, imageName: 'ghcr.io/cloudnative-pg/postgresql:16.15-system-trixie' } };
+    const images = collectImages([{ source: 'r', docIndex: 0, line: 1, apiVersion: cluster.apiVersion, kind: cluster.kind, name: cluster.metadata.name, object: cluster }]);
+    expect(images).toEqual([{ reference: 'ghcr.io/cloudnative-pg/postgresql:16.15-system-trixie', registry: 'ghcr.io', repository: 'cloudnative-pg/postgresql', tag: '16.15-system-trixie', usedBy: [{ source: 'r', kind: 'Cluster', name: 'nexus-database', container: 'postgres', pointer: '/spec/imageName' }] }]);
+  });
+
   it('is byte-stable from run to run', async () => {
     const again = await nexus(['images']);
     expect(again.stdout).toBe(textOut);
