@@ -136,8 +136,10 @@ describe('generate into paths it cannot write', () => {
   });
 
   it('a full disk: exit 2, the previous chart intact, no staging folder left', async () => {
-    // Room for the previous chart tree (about 2.8 MB on tmpfs with each tier's copy of nexus-lib), then filled.
-    const full = fullDiskDir('Chart.yaml', (dir) => writeOutputAtomically(dir, files), 4096);
+    // Room for the previous chart tree (sized from it: tmpfs takes whole 4 KiB pages per file and per
+    // directory, plus a quarter for slack, so the chart may grow), then filled.
+    const pages = files.reduce((n, f) => n + Math.max(1, Math.ceil(Buffer.byteLength(f.content) / 4096)), 0) + new Set(files.map((f) => f.path.split('/').slice(0, -1).join('/'))).size;
+    const full = fullDiskDir('Chart.yaml', (dir) => writeOutputAtomically(dir, files), Math.ceil(pages * 4 * 1.25) + 512);
     try {
       writeFileSync(join(full.dir, 'nexus', 'values.yaml'), '# old values\n'); // shrinks the old tree a little; still "old"
       const before = readFileSync(join(full.dir, 'nexus', 'values.yaml'), 'utf8');
