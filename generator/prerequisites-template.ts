@@ -30,6 +30,16 @@ export function prerequisitesTemplate(defs: readonly PrerequisiteDef[]): string 
     }
     lines.push('{{- end -}}');
   }
+  // Secrets an ExternalSecret of this release writes are not there before the install (ESO creates them
+  // right after): not prerequisites. The same filter as prerequisites() in schema/index.ts.
+  lines.push(
+    '{{- $eso := .Values.externalSecrets | default dict -}}',
+    '{{- if $eso.enabled -}}',
+    '{{- $kept := list -}}',
+    '{{- range $found }}{{ if not (and (eq .kind "Secret") (hasKey ($eso.secrets | default dict) .name)) }}{{ $kept = append $kept . }}{{ end }}{{ end -}}',
+    '{{- $found = $kept -}}',
+    '{{- end -}}',
+  );
   lines.push('{{- include "nexus.prerequisites.merge" $found -}}', '{{- end -}}', '');
   return lines.join('\n');
 }

@@ -58,7 +58,7 @@ export const BackendSection = z
           .describe('Sentinel discovery.'),
         existingSecret: resourceName().default('').describe('Existing Secret with the Redis password; empty means `<release>-cache` (the cache tier\'s Secret name).'),
         passwordKey: z.string().min(1).default('redis-password').describe('Key of the password in that Secret.'),
-        usernameKey: z.string().default('').describe('Key of an ACL user name in that Secret (REDIS_USERNAME, e.g. a managed Redis\'s RBAC user); empty: none, the password authenticates the `default` user.'),
+        usernameKey: z.string().default('redis-username').describe('Key of the ACL user name in that Secret (REDIS_USERNAME, for Redis and Sentinel alike): the bundled cache\'s application user (`cache.auth.usernameKey`), or a managed Redis\'s RBAC user (`cache.external.auth.usernameKey`); empty: none, the password authenticates the `default` user.'),
         tls: z
           .strictObject({
             enabled: z.boolean().default(false).describe('Connect with TLS and verify the server certificate and host name: REDIS_SSL=true, REDIS_SSL_CERT_REQS=required, REDIS_SSL_CHECK_HOSTNAME=true and, without Sentinel, REDIS_URL `rediss://<host>:<port>/0`. With Sentinel, the same TLS settings apply to Sentinel and to the master it names (its pod DNS name, which the bundled cache\'s certificate carries), e.g. redis-py `Sentinel(..., ssl=True, ssl_ca_certs=..., sentinel_kwargs={"ssl": True, "ssl_ca_certs": ...})`. Must match `cache.tls.enabled` for the bundled cache; required in production.'),

@@ -63,10 +63,52 @@ export const CacheSection = z
       .describe('Sentinel failover.'),
     auth: z
       .strictObject({
-        enabled: z.boolean().default(true).describe('Require a password on Redis and on Sentinel (clients pass it to Sentinel too, e.g. redis-py `sentinel_kwargs={"password": ...}`).'),
-        existingSecret: resourceName().default('').describe('Existing Secret with the password. Required in production.'),
-        passwordKey: z.string().min(1).default('redis-password').describe('Key of the password.'),
-        password: z.string().default('').describe('Inline password for local development only; forbidden in production.'),
+        enabled: z.boolean().default(true).describe('ACL users on Redis and on Sentinel: the application logs in as the user its Secret names (`usernameKey`) with its password (clients pass both to Sentinel too, e.g. redis-py `sentinel_kwargs={"username": ..., "password": ...}`); `default` is off; Kong\'s rate-limiting counters use a user of their own (`gateway`); replication, Sentinel, redis_exporter and the chart\'s scripts log in as their own users (`replication`, `sentinel`, `exporter`, `admin`) with the internal password (`adminPasswordKey`); the master-only endpoint\'s role check logs in as `haproxy` (`haproxyPasswordKey`).'),
+        existingSecret: resourceName().default('').describe('Existing Secret with the users and passwords (`usernameKey`, `passwordKey`, `adminPasswordKey`, `haproxyPasswordKey` while the master-only endpoint runs, and `gateway.usernameKey`/`gateway.passwordKey` when Kong keeps its counters here). Required in production.'),
+        usernameKey: z.string().min(1).default('redis-username').describe('Key of the application\'s ACL user name in that Secret (the nodes, Sentinels and rotation Jobs read it there, and the backend sends it as REDIS_USERNAME: one source, so they cannot disagree). Not one of the chart\'s own users (default, admin, replication, sentinel, exporter, haproxy).'),
+        passwordKey: z.string().min(1).default('redis-password').describe('Key of the application user\'s password.'),
+        adminPasswordKey: z.string().min(1).default('redis-admin-password').describe('Key of the internal password (users `admin`, `replication`, `sentinel`, `exporter`): the application never reads it. Rotating it needs a restart of the nodes (not done by the rotation hooks).'),
+        haproxyPasswordKey: z.string().min(1).default('redis-haproxy-password').describe('Key of the password of the user `haproxy`, which the master-only endpoint (`masterService` with Sentinel: an HAProxy Deployment) logs in as to ask each node its role: INFO replication and PING, nothing else, so HAProxy holds neither the application\'s nor the internal password. Needed in the Secret only while that endpoint runs; generated with the Secret the chart renders. Rotating it needs a restart of the nodes.'),
+        password: z.string().default('').describe('Inline password of the application user, for local development only; forbidden in production (the internal password is then generated and kept).'),
+        username: z
+          .string()
+          .regex(/^[a-zA-Z0-9_.-]+$/, { error: 'must be an ACL user name (letters, digits, `_`, `.`, `-`)' })
+          .refine((u) => !['default', 'admin', 'replication', 'sentinel', 'exporter', 'haproxy'].includes(u), { error: 'is one of the chart\'s own users (default, admin, replication, sentinel, exporter, haproxy)' })
+          .default('nexus')
+          .describe('Application user name written to the Secret the chart generates (no `existingSecret`, outside production); with `existingSecret`, that Secret\'s `usernameKey` names the user.'),
+        gateway: z
+          .strictObject({
+            usernameKey: z.string().min(1).default('redis-gateway-username').describe('Key of the gateway user\'s name in the cache\'s Secret. The user exists on the Redis nodes (not on Sentinel: Kong talks to the master Service) only when the Secret holds both keys.'),
+            passwordKey: z.string().min(1).default('redis-gateway-password').describe('Key of the gateway user\'s password in the cache\'s Secret.'),
+            username: z
+              .string()
+              .regex(/^[a-zA-Z0-9_.-]+$/, { error: 'must be an ACL user name (letters, digits, `_`, `.`, `-`)' })
+              .refine((u) => !['default', 'admin', 'replication', 'sentinel', 'exporter', 'haproxy'].includes(u), { error: 'is one of the chart\'s own users (default, admin, replication, sentinel, exporter, haproxy)' })
+              .default('kong')
+              .describe('Gateway user name written to the Secret the chart generates (its password is generated and kept).'),
+            aclRules: z
+              .string()
+              .min(1)
+              .default('~ratelimit:* resetchannels -@all +select +eval +incr +incrby +expire +expireat +exists +info|server')
+              .describe('ACL rules of the gateway user. The default is what Kong\'s `rate-limiting` plugin (policy `redis`, Kong 3.x) runs: AUTH, SELECT (a non-zero database), EVAL of its two scripts (INCR+EXPIRE per request; EXISTS+INCRBY+EXPIREAT when syncing batched counters), INFO server (the anonymous-report version probe), on its `ratelimit:*` keys only.'),
+          })
+          .prefault({})
+          .describe('The ACL user of Kong\'s rate-limiting counters (`gateway.rateLimiting.policy: redis` on this cache): least privilege, its own password, rotated with the application\'s.'),
+        aclRules: z
+          .string()
+          .min(1)
+          .default('~* &* +@all -@dangerous +info +role')
+          .describe('ACL rules of the application user on Redis. The default: every key and channel, every command except the `@dangerous` category (FLUSHALL, FLUSHDB, CONFIG, KEYS, DEBUG, SHUTDOWN, MONITOR, REPLICAOF, ACL, SAVE, MIGRATE, SORT, ...), but INFO and ROLE, which Sentinel-aware clients and health checks send.'),
+        sentinelAclRules: z
+          .string()
+          .min(1)
+          .default('-@all +ping +hello +auth +client|setname +role +sentinel|get-master-addr-by-name +sentinel|master +sentinel|sentinels +sentinel|replicas +subscribe +unsubscribe +psubscribe +punsubscribe allchannels')
+          .describe('ACL rules of the application user on Sentinel: discover the master and follow `+switch-master`, never steer Sentinel (no SENTINEL FAILOVER, SET, RESET, REMOVE, CONFIG).'),
+        rotateOnUpgrade: z
+          .boolean()
+          .default(true)
+          .describe('Zero-downtime rotation of the application password at `helm upgrade` (change the Secret, then upgrade): a pre-upgrade hook Job adds the new password to the user (and the gateway user\'s new one to it) on every node and Sentinel (the old one keeps working while the application and Kong roll), a post-upgrade hook Job removes the old one after `rotationGraceSeconds`. Changing a user NAME is no rotation: it takes effect when the nodes restart. Use `helm upgrade --wait`, so the post-upgrade hook runs once the new pods are ready.'),
+        rotationGraceSeconds: z.number().int().min(0).max(3600).default(90).describe('Seconds the post-upgrade rotation Job waits before removing the old password, so pods that still use it (terminating, or a rollout Helm does not wait for) drain first.'),
       })
       .prefault({})
       .describe('Authentication.'),

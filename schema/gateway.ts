@@ -70,8 +70,8 @@ export const GatewaySection = z
             serverName: z.string().default('').describe('Server name Kong sends (SNI) and checks the certificate against (with `ssl`; OpenResty checks the host name only against a server name). Empty: the default host while `host` is empty, i.e. `<release>-cache-master.<namespace>.svc`, which the cache certificate names; else none (chain only).'),
             timeoutMs: z.number().int().min(1).default(2000).describe('Connect, send and read timeout in milliseconds.'),
             existingSecret: resourceName().default('').describe('Secret with the Redis password (patched into the plugin by the Kong ingress controller, never written into the KongPlugin). Empty: the bundled cache\'s Secret `<release>-cache` while `host` is empty, else no password.'),
-            passwordKey: z.string().min(1).default('redis-password').describe('Key of the password in that Secret.'),
-            usernameKey: z.string().default('').describe('Key of an ACL user name in that Secret (patched into `/redis/username`); empty: none.'),
+            passwordKey: z.string().min(1).default('redis-gateway-password').describe('Key of the password in that Secret (the bundled cache keeps the gateway user\'s under `cache.auth.gateway.passwordKey`).'),
+            usernameKey: z.string().default('redis-gateway-username').describe('Key of the ACL user name in that Secret (patched into `/redis/username`; the bundled cache: `cache.auth.gateway.usernameKey`, a least-privilege user for the counters); empty: none, the password authenticates the `default` user.'),
           })
           .prefault({})
           .describe('Redis for `policy: redis`.'),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { BackendSection } from './backend.ts';
 import { CacheSection } from './cache.ts';
+import { ExternalSecretsSection } from './external-secrets.ts';
 import { DatabaseSection } from './database.ts';
 import { FrontendSection } from './frontend.ts';
 import { GatewaySection } from './gateway.ts';
@@ -75,6 +76,7 @@ export const UMBRELLA_SECTIONS = {
   security: SecuritySection,
   tests: TestsSection,
   loadtest: LoadtestSection,
+  externalSecrets: ExternalSecretsSection,
 } as const;
 
 /** The model without cross-field rules: exactly what values.schema.json can express. */
@@ -92,6 +94,7 @@ export const PlatformConfigBase = z
     security: UMBRELLA_SECTIONS.security,
     tests: UMBRELLA_SECTIONS.tests,
     loadtest: UMBRELLA_SECTIONS.loadtest,
+    externalSecrets: UMBRELLA_SECTIONS.externalSecrets,
     // Helm creates a values key for every dependency, the library chart included.
     'nexus-lib': helmLibrary,
   })
@@ -117,7 +120,10 @@ export function prerequisiteTable(): PrerequisiteDef[] {
 
 /** What a parsed config needs in the cluster (Secrets, StorageClasses, APIs, controllers). */
 export function prerequisites(config: PlatformConfig): Prerequisite[] {
-  return prerequisitesOf(config, prerequisiteTable());
+  // Secrets that ExternalSecret objects of this release write are not there before the install: ESO
+  // creates them right after (the Go list, generator/prerequisites-template.ts, drops them the same way).
+  const managed = config.externalSecrets?.enabled ? new Set(Object.keys(config.externalSecrets.secrets)) : new Set<string>();
+  return prerequisitesOf(config, prerequisiteTable()).filter((p) => !(p.kind === 'Secret' && managed.has(p.name)));
 }
 
 /** The full model: structure plus the cross-field rules in rules.ts (which Helm enforces too). */

@@ -57,6 +57,8 @@ const externalDb = and(db, eq(value('database', 'mode'), 'external'));
 const cnpgCertManager = and(cnpg, eq(value('database', 'cloudnativepg', 'tls', 'source'), 'certManager'));
 const cache = and(value('cache', 'enabled'), eq(value('cache', 'mode'), 'bundled'));
 const externalCache = and(value('cache', 'enabled'), eq(value('cache', 'mode'), 'external'));
+/** The master-only endpoint is an HAProxy Deployment (nexus.cache.masterProxy). */
+const masterProxy = and(cache, value('cache', 'masterService', 'enabled'), value('cache', 'sentinel', 'enabled'));
 const monitoring = value('monitoring', 'enabled');
 const bundled = and(monitoring, eq(value('monitoring', 'mode'), 'bundled'));
 const gateway = value('gateway', 'enabled');
@@ -87,19 +89,19 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
     secret(['database', 'backup', 'objectStorage', 'existingSecret'], and(backups, value('database', 'backup', 'objectStorage', 'enabled')), [lit('AWS_ACCESS_KEY_ID'), lit('AWS_SECRET_ACCESS_KEY')], msg`backup upload to object storage`),
     secret(['database', 'backup', 'objectStorage', 'existingSecret'], cnpgBackups, [lit('AWS_ACCESS_KEY_ID'), lit('AWS_SECRET_ACCESS_KEY')], msg`CloudNativePG WAL archive and base backups (Barman Cloud Plugin ObjectStore)`),
     secret(['database', 'restore', 'existingSecret'], and(bundledDb, value('database', 'restore', 'requestId')), [value('database', 'restore', 'privateKeyKey')], msg`restore (private key that decrypts the dumps)`),
-    secret(['cache', 'auth', 'existingSecret'], and(cache, value('cache', 'auth', 'enabled')), [value('cache', 'auth', 'passwordKey')], msg`Redis and Sentinel password`),
+    secret(['cache', 'auth', 'existingSecret'], and(cache, value('cache', 'auth', 'enabled')), [value('cache', 'auth', 'usernameKey'), value('cache', 'auth', 'passwordKey'), value('cache', 'auth', 'adminPasswordKey'), cond(masterProxy, value('cache', 'auth', 'haproxyPasswordKey'), '')], msg`Redis and Sentinel users (application user and password, internal password${cond(masterProxy, ', master endpoint role check', '')})`),
     secret(['cache', 'external', 'auth', 'existingSecret'], externalCache, [value('cache', 'external', 'auth', 'usernameKey'), value('cache', 'external', 'auth', 'passwordKey')], msg`external Redis credentials (${value('cache', 'external', 'host')})`),
     secret(['cache', 'external', 'tls', 'caSecret'], and(externalCache, value('cache', 'external', 'tls', 'enabled')), [value('cache', 'external', 'tls', 'caKey')], msg`CA of the external Redis's certificate`),
     secret(['backend', 'redis', 'tls', 'caSecret'], and(value('backend', 'enabled'), value('backend', 'redis', 'tls', 'enabled')), [value('backend', 'redis', 'tls', 'caKey')], msg`backend Redis TLS verification (REDIS_SSL_CA_CERTS)`),
     secret(['cache', 'tls', 'existingSecret'], and(cache, value('cache', 'tls', 'enabled')), [value('cache', 'tls', 'certKey'), value('cache', 'tls', 'keyKey'), value('cache', 'tls', 'caKey')], msg`Redis and Sentinel TLS (server and client certificate)`),
     secret(['backend', 'database', 'caSecret'], and(value('backend', 'enabled'), oneOf(value('backend', 'database', 'sslMode'), ['verify-ca', 'verify-full'])), [value('backend', 'database', 'caKey')], msg`backend database CA (verify-full)`),
     secret(['backend', 'database', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'database', 'passwordKey')], msg`backend DATABASE_PASSWORD`),
-    secret(['backend', 'redis', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'redis', 'usernameKey'), value('backend', 'redis', 'passwordKey')], msg`backend REDIS_PASSWORD`),
+    secret(['backend', 'redis', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'redis', 'usernameKey'), value('backend', 'redis', 'passwordKey')], msg`backend REDIS_USERNAME and REDIS_PASSWORD`),
     secret(['monitoring', 'grafana', 'admin', 'existingSecret'], and(monitoring, value('monitoring', 'grafana', 'enabled')), [value('monitoring', 'grafana', 'admin', 'userKey'), value('monitoring', 'grafana', 'admin', 'passwordKey')], msg`Grafana admin`),
     ...(['paging', 'chat'] as const).map((r) =>
       secret(['monitoring', 'alertmanager', 'receivers', r, 'existingSecret'], and(bundled, value('monitoring', 'alertmanager', 'enabled')), [value('monitoring', 'alertmanager', 'receivers', r, 'key')], msg`AlertManager ${r} receiver (${value('monitoring', 'alertmanager', 'receivers', r, 'type')})`),
     ),
-    secret(['gateway', 'rateLimiting', 'redis', 'existingSecret'], and(gateway, value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'policy'), 'redis')), [value('gateway', 'rateLimiting', 'redis', 'usernameKey'), value('gateway', 'rateLimiting', 'redis', 'passwordKey')], msg`Kong rate-limiting counters in Redis (password)`),
+    secret(['gateway', 'rateLimiting', 'redis', 'existingSecret'], and(gateway, value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'policy'), 'redis')), [value('gateway', 'rateLimiting', 'redis', 'usernameKey'), value('gateway', 'rateLimiting', 'redis', 'passwordKey')], msg`Kong rate-limiting counters in Redis (user and password)`),
     secret(['loadtest', 'auth', 'existingSecret'], value('loadtest', 'enabled'), [value('loadtest', 'auth', 'tokenKey')], msg`k6 load test API bearer token (read by the helm test Pod only)`),
     secret(['gateway', 'tls', 'existingSecret'], and(ingress, value('gateway', 'tls', 'enabled')), [lit('tls.crt'), lit('tls.key')], msg`TLS certificate of the Ingress`, 'kubernetes.io/tls'),
     { kind: 'Secret', when: value('global', 'imagePullSecrets'), each: value('global', 'imagePullSecrets'), keys: [lit('.dockerconfigjson')], type: 'kubernetes.io/dockerconfigjson', for: msg`pulling every image (global.imagePullSecrets)` },
@@ -119,6 +121,7 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
     api('cert-manager.io/v1', and(cache, value('cache', 'tls', 'enabled'), value('cache', 'tls', 'certManager', 'enabled')), 'cert-manager, issuing the Redis and Sentinel certificate'),
     api('configuration.konghq.com/v1', and(gateway, value('gateway', 'rateLimiting', 'enabled')), 'KongPlugin rate limiting (Kong ingress controller CRDs)'),
     api('gateway.networking.k8s.io/v1', and(gateway, eq(value('gateway', 'mode'), 'gatewayAPI')), 'HTTPRoute (Gateway API CRDs)'),
+    api('external-secrets.io/v1', value('externalSecrets', 'enabled'), 'ExternalSecret (External Secrets Operator CRDs, and the SecretStore it names)'),
     api('cert-manager.io/v1', and(ingress, value('gateway', 'tls', 'enabled'), value('gateway', 'tls', 'certManager', 'enabled')), 'cert-manager, issuing the Ingress certificate'),
     { kind: 'IngressClass', when: ingress, name: value('gateway', 'ingress', 'className'), for: msg`the Ingress (an ingress controller serving this class, e.g. Kong)` },
     { kind: 'Gateway', when: and(gateway, eq(value('gateway', 'mode'), 'gatewayAPI'), value('gateway', 'gatewayAPI', 'gatewayName')), name: value('gateway', 'gatewayAPI', 'gatewayName'), for: msg`the HTTPRoute (namespace ${orDefault(value('gateway', 'gatewayAPI', 'gatewayNamespace'), 'of the release')})` },

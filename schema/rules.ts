@@ -365,7 +365,7 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'gateway-redis-target',
-    description: 'With `policy: redis` and no `redis.host`, Kong keeps its counters in the bundled cache\'s master-only Service (`<release>-cache-master`): the cache runs in bundled mode with `masterService` on, on the same port, and Kong reads the cache\'s password Secret; with cache TLS, Kong connects with TLS (`redis.ssl`) and the cache does not demand client certificates, which Kong cannot present. With an external cache, `redis.host` names its primary endpoint.',
+    description: 'With `policy: redis` and no `redis.host`, Kong keeps its counters in the bundled cache\'s master-only Service (`<release>-cache-master`): the cache runs in bundled mode with `masterService` on, on the same port, and Kong logs in as the cache\'s gateway user (`cache.auth.gateway`: its name and password keys in the cache\'s Secret); with cache TLS, Kong connects with TLS (`redis.ssl`) and the cache does not demand client certificates, which Kong cannot present. With an external cache, `redis.host` names its primary endpoint.',
     checks: () => {
       const rl = (...p: string[]) => value('gateway', 'rateLimiting', ...p);
       const bundled = and(gatewayRedis, not(rl('redis', 'host')));
@@ -416,8 +416,13 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
         },
         {
           path: ['gateway', 'rateLimiting', 'redis', 'passwordKey'],
-          when: and(toCache, value('cache', 'auth', 'enabled'), eq(used, expected), ne(rl('redis', 'passwordKey'), value('cache', 'auth', 'passwordKey'))),
-          message: msg`Kong reads key \`${rl('redis', 'passwordKey')}\` but cache.auth stores the password under \`${value('cache', 'auth', 'passwordKey')}\``,
+          when: and(toCache, value('cache', 'auth', 'enabled'), eq(used, expected), ne(rl('redis', 'passwordKey'), value('cache', 'auth', 'gateway', 'passwordKey'))),
+          message: msg`Kong reads key \`${rl('redis', 'passwordKey')}\` but cache.auth.gateway stores the gateway user's password under \`${value('cache', 'auth', 'gateway', 'passwordKey')}\`; set gateway.rateLimiting.redis.passwordKey: ${value('cache', 'auth', 'gateway', 'passwordKey')}`,
+        },
+        {
+          path: ['gateway', 'rateLimiting', 'redis', 'usernameKey'],
+          when: and(toCache, value('cache', 'auth', 'enabled'), eq(used, expected), ne(rl('redis', 'usernameKey'), value('cache', 'auth', 'gateway', 'usernameKey'))),
+          message: msg`Kong reads its Redis user name under key \`${rl('redis', 'usernameKey')}\` but cache.auth.gateway keeps the gateway user's name under \`${value('cache', 'auth', 'gateway', 'usernameKey')}\` (the \`default\` user is off); set gateway.rateLimiting.redis.usernameKey: ${value('cache', 'auth', 'gateway', 'usernameKey')}`,
         },
       ];
     },
@@ -567,7 +572,7 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
   },
   {
     id: 'backend-credential-refs',
-    description: 'The backend reads the database and Redis passwords from the same Secrets and keys the bundled database and cache tiers use.',
+    description: 'The backend reads the database and Redis passwords (and the Redis ACL user name) from the same Secrets and keys the bundled database and cache tiers use.',
     checks: () =>
       [
         { client: 'database', tier: 'database', on: value('database', 'enabled'), tierKey: value('database', 'auth', 'userPasswordKey') },
@@ -588,6 +593,15 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
             when: and(applies, eq(used, expected), ne(value('backend', client, 'passwordKey'), tierKey)),
             message: msg`the backend reads key \`${value('backend', client, 'passwordKey')}\` but ${tier}.auth stores the password under \`${tierKey}\``,
           },
+          ...(client === 'redis'
+            ? [
+                {
+                  path: ['backend', 'redis', 'usernameKey'],
+                  when: and(applies, eq(used, expected), ne(value('backend', 'redis', 'usernameKey'), value('cache', 'auth', 'usernameKey'))),
+                  message: msg`the backend reads its Redis user name (REDIS_USERNAME) under key \`${value('backend', 'redis', 'usernameKey')}\` but cache.auth keeps the application user's name under \`${value('cache', 'auth', 'usernameKey')}\`; set backend.redis.usernameKey: ${value('cache', 'auth', 'usernameKey')}`,
+                },
+              ]
+            : []),
         ];
       }),
   },

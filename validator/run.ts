@@ -27,7 +27,7 @@ import { checkNexusDerivedNames, checkReleaseName } from './release-name.ts';
 import type { LayeredValues, SetFlags, ValuesFile } from './values-input.ts';
 
 /** CRD-backed API groups the NEXUS charts gate on `.Capabilities.APIVersions.Has`; the default run renders them. */
-export const NEXUS_DEFAULT_API_VERSIONS = ['monitoring.coreos.com/v1', 'autoscaling.k8s.io/v1', 'configuration.konghq.com/v1', 'postgresql.cnpg.io/v1', 'barmancloud.cnpg.io/v1'];
+export const NEXUS_DEFAULT_API_VERSIONS = ['monitoring.coreos.com/v1', 'autoscaling.k8s.io/v1', 'configuration.konghq.com/v1', 'postgresql.cnpg.io/v1', 'barmancloud.cnpg.io/v1', 'external-secrets.io/v1'];
 
 export interface ValidateOptions extends SetFlags {
   version: string;

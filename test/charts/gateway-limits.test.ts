@@ -27,13 +27,21 @@ describe.each(HELM_FLAVOURS)('gateway rate limits (%s)', (flavour) => {
   it('limits each real client IP by default, globally: counters in the bundled cache\'s master-only Service, the password from the cache\'s Secret', async () => {
     const p = await plugin();
     expect(p.config).toMatchObject({ limit_by: 'ip', policy: 'redis', fault_tolerant: true, redis: { host: 'nexus-cache-master.nexus-platform.svc', port: 6379, ssl: true, ssl_verify: true, server_name: 'nexus-cache-master.nexus-platform.svc' } });
-    expect(p.configPatches).toEqual([{ path: '/redis/password', valueFrom: { secretKeyRef: { name: 'nexus-redis-credentials', key: 'redis-password' } } }]);
-    // Outside the overlays: the chart's generated cache Secret.
-    const dev = ofKind(await renderChart({ helm: flavour, valuesFiles: [], set: {}, apiVersions: KONG }), 'KongPlugin')[0] as Any;
+    // Kong logs in as the cache's gateway user (least privilege, its own password), never the application's.
+    expect(p.configPatches).toEqual([
+      { path: '/redis/username', valueFrom: { secretKeyRef: { name: 'nexus-redis-credentials', key: 'redis-gateway-username' } } },
+      { path: '/redis/password', valueFrom: { secretKeyRef: { name: 'nexus-redis-credentials', key: 'redis-gateway-password' } } },
+    ]);
+    // Outside the overlays: the chart's generated cache Secret, which holds that user.
+    const devDocs = await renderChart({ helm: flavour, valuesFiles: [], set: {}, apiVersions: KONG });
+    const dev = ofKind(devDocs, 'KongPlugin')[0] as Any;
     // Kong runs in its own namespace: the namespaced name; no TLS on a development cache, so no server name.
     expect(dev.config.redis).toMatchObject({ host: 'nexus-cache-master.nexus-platform.svc', ssl: false });
     expect(dev.config.redis).not.toHaveProperty('server_name');
-    expect(dev.configPatches[0].valueFrom.secretKeyRef).toEqual({ name: 'nexus-cache', key: 'redis-password' });
+    expect(dev.configPatches.map((c: Any) => c.valueFrom.secretKeyRef)).toEqual([{ name: 'nexus-cache', key: 'redis-gateway-username' }, { name: 'nexus-cache', key: 'redis-gateway-password' }]);
+    const cacheSecret = (ofKind(devDocs, 'Secret') as Any[]).find((o) => o.metadata.name === 'nexus-cache')!;
+    expect(Object.keys(cacheSecret.data)).toEqual(expect.arrayContaining(['redis-gateway-username', 'redis-gateway-password']));
+    expect(Buffer.from(cacheSecret.data['redis-gateway-username'], 'base64').toString()).toBe('kong');
   });
 
   it('keeps per-pod counters with policy local (no Redis, no patch)', async () => {
@@ -47,7 +55,13 @@ describe.each(HELM_FLAVOURS)('gateway rate limits (%s)', (flavour) => {
     const p = await plugin(REDIS);
     expect(p.config).toMatchObject({ policy: 'redis', redis: { host: 'master.nexus-ratelimit.cache.amazonaws.com', port: 6379, database: 0, ssl: true, ssl_verify: true, timeout: 2000 } });
     expect(JSON.stringify(p.config)).not.toContain('password');
-    expect(p.configPatches).toEqual([{ path: '/redis/password', valueFrom: { secretKeyRef: { name: 'kong-ratelimit-redis', key: 'redis-password' } } }]);
+    expect(p.configPatches).toEqual([
+      { path: '/redis/username', valueFrom: { secretKeyRef: { name: 'kong-ratelimit-redis', key: 'redis-gateway-username' } } },
+      { path: '/redis/password', valueFrom: { secretKeyRef: { name: 'kong-ratelimit-redis', key: 'redis-gateway-password' } } },
+    ]);
+    // A Redis without ACL users: no user name patched.
+    const noUser = await plugin({ ...REDIS, 'gateway.rateLimiting.redis.usernameKey': '', 'gateway.rateLimiting.redis.passwordKey': 'redis-password' });
+    expect(noUser.configPatches).toEqual([{ path: '/redis/password', valueFrom: { secretKeyRef: { name: 'kong-ratelimit-redis', key: 'redis-password' } } }]);
   });
 
   it('limits by consumer, credential or a header where configured', async () => {

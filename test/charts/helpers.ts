@@ -20,6 +20,7 @@ export const CRD_API_VERSIONS = [
   'configuration.konghq.com/v1',
   'cert-manager.io/v1',
   'gateway.networking.k8s.io/v1',
+  'external-secrets.io/v1',
 ] as const;
 
 export const ENV_FILES = ['values.staging.yaml', 'values.production.yaml'] as const;
@@ -227,7 +228,7 @@ export function networkPeers(np: K8sObject): { direction: 'ingress' | 'egress'; 
 // kubernetes-models@5.1.0: the floor schema check (type, required, enum, format).
 
 /** CRD groups kubernetes-models does not ship; objects of these groups are excluded from the floor check. */
-export const CRD_GROUPS = new Set(['autoscaling.k8s.io', 'monitoring.coreos.com', 'configuration.konghq.com', 'cert-manager.io', 'gateway.networking.k8s.io']);
+export const CRD_GROUPS = new Set(['autoscaling.k8s.io', 'monitoring.coreos.com', 'configuration.konghq.com', 'cert-manager.io', 'gateway.networking.k8s.io', 'external-secrets.io']);
 
 export function apiGroupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';

@@ -33,7 +33,7 @@ describe('the defaults install on a plain cluster', () => {
 
   it('generate the database, cache and Grafana admin credentials (random; data credentials kept on uninstall) and a self-signed Ingress certificate', () => {
     // (The rotation hook's Secret is no credential of its own: it hands the next password to the pre-upgrade Job.)
-    expect(ofKind(defaults, 'Secret').filter(isHook).map((s) => s.metadata.name)).toEqual(['nexus-database-rotation']);
+    expect(ofKind(defaults, 'Secret').filter(isHook).map((s) => s.metadata.name).sort()).toEqual(['nexus-cache-rotation', 'nexus-database-rotation']);
     const secrets = Object.fromEntries(ofKind(defaults, 'Secret').filter((s) => !isHook(s)).map((s) => [s.metadata.name, s as Any]));
     expect(Object.keys(secrets).sort()).toEqual(['nexus-cache', 'nexus-database', 'nexus-gateway-tls', 'nexus-monitoring-grafana-admin']);
     // Grafana never falls back to admin/admin.

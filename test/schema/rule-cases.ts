@@ -129,7 +129,7 @@ export interface HelmVerdict {
   stderr: string;
 }
 
-export const CRD_API_VERSIONS = ['autoscaling.k8s.io/v1', 'monitoring.coreos.com/v1', 'configuration.konghq.com/v1', 'cert-manager.io/v1', 'gateway.networking.k8s.io/v1', 'postgresql.cnpg.io/v1', 'barmancloud.cnpg.io/v1'];
+export const CRD_API_VERSIONS = ['autoscaling.k8s.io/v1', 'monitoring.coreos.com/v1', 'configuration.konghq.com/v1', 'cert-manager.io/v1', 'gateway.networking.k8s.io/v1', 'postgresql.cnpg.io/v1', 'barmancloud.cnpg.io/v1', 'external-secrets.io/v1'];
 
 let dir: string | undefined;
 let counter = 0;

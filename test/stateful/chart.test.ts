@@ -194,7 +194,14 @@ describe('values that change the stateful shape', () => {
     const redis = podSpec(find(o, 'StatefulSet', 'nexus-cache'));
     expect(redis.containers[0].env.find((e: Any) => e.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'nexus-cache', key: 'redis-password' });
     expect(Object.keys((find(o, 'Secret', 'nexus-database') as Any).data).sort()).toEqual(['password', 'postgres-password']);
-    expect(Object.keys((find(o, 'Secret', 'nexus-cache') as Any).data)).toEqual(['redis-password']);
+    // The application user (name, password), the internal users' password (admin, replication, sentinel,
+    // exporter), Kong's gateway user (name, password) and the master endpoint's role check (haproxy).
+    const cacheSecret = (find(o, 'Secret', 'nexus-cache') as Any).data;
+    expect(Object.keys(cacheSecret).sort()).toEqual(['redis-admin-password', 'redis-gateway-password', 'redis-gateway-username', 'redis-haproxy-password', 'redis-password', 'redis-username']);
+    expect(Buffer.from(cacheSecret['redis-username'], 'base64').toString()).toBe('nexus');
+    expect(Buffer.from(cacheSecret['redis-gateway-username'], 'base64').toString()).toBe('kong');
+    expect(redis.containers[0].env.find((e: Any) => e.name === 'REDIS_APP_USER').valueFrom.secretKeyRef).toEqual({ name: 'nexus-cache', key: 'redis-username' });
+    expect(redis.containers[0].env.find((e: Any) => e.name === 'REDIS_ADMIN_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'nexus-cache', key: 'redis-admin-password' });
   });
 
   it('renders the restore Job only for a request, as a hook with the private key', async () => {

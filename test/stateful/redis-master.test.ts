@@ -14,7 +14,10 @@
  *     does not trust the CA, one that checks another name, and a plaintext one are refused;
  *   - it forwards nothing (and is not ready) while the nodes present a certificate of another CA, a
  *     certificate of the right CA without the node's name, or refuse its password.
+ * The nodes run the RENDERED ACL user `haproxy` (redis-users.acl): the role check logs in as it (its own
+ * password), and that user can do nothing but the check.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
@@ -27,6 +30,8 @@ import { configMapData, find, render, type K8sObject } from './lib/render.ts';
 
 // Spaces and quotes: the role check must send the password as a RESP bulk string, not inline.
 const PASSWORD = 'redis "secret" pw';
+// The role check's own user and password (cache.auth.haproxyPasswordKey); PASSWORD is the default user's here.
+const HAPROXY_PASSWORD = 'haproxy "check" pw';
 const NS = 'nexus-platform';
 
 let pki: RedisPki;
@@ -70,6 +75,8 @@ describe('cache master-only endpoint (HAProxy) over TLS with the rendered config
   let data: Record<string, string>;
   let plugin: { ssl: boolean; ssl_verify: boolean; server_name: string; host: string };
   let dir = '';
+  // `--user haproxy <rendered rules> #<sha256>`: the user as redis-start.sh writes it.
+  let haproxyUser: string[] = [];
 
   const startRedis = (port: number, tlsDir: string, name: string, extra: string[] = []) => {
     const args = [
@@ -77,7 +84,7 @@ describe('cache master-only endpoint (HAProxy) over TLS with the rendered config
       '--tls-cert-file', join(tlsDir, 'tls.crt'), '--tls-key-file', join(tlsDir, 'tls.key'), '--tls-ca-cert-file', join(tlsDir, 'ca.crt'),
       // Stricter than the chart's `optional`: HAProxy must present the cache certificate to be let in.
       '--tls-auth-clients', 'yes', '--tls-replication', 'yes',
-      '--requirepass', PASSWORD, '--masterauth', PASSWORD, ...extra,
+      '--requirepass', PASSWORD, '--masterauth', PASSWORD, ...haproxyUser, ...extra,
     ];
     const server = startServer('redis-server', args);
     servers.push(server);
@@ -120,6 +127,9 @@ describe('cache master-only endpoint (HAProxy) over TLS with the rendered config
     dir = mkdtempSync(join(tmpdir(), 'nexus-redis-master-'));
     pki = makeRedisPki(join(dir, 'pki'), [...cert.spec.dnsNames.map((n) => `DNS:${n}`), 'IP:127.0.0.1']);
     writeFileSync(join(dir, 'master-start.sh'), data['master-start.sh']!);
+    const rules = /^user haproxy (.+)$/m.exec(configMapData(objects, 'nexus-cache-config')['redis-users.acl']!)?.[1];
+    expect(rules, 'redis-users.acl has the haproxy user').toBeDefined();
+    haproxyUser = ['--user', 'haproxy', ...rules!.split(' '), `#${createHash('sha256').update(HAPROXY_PASSWORD).digest('hex')}`];
     for (let i = 0; i < 3; i++) nodes.push(await freePort());
     for (const [i, port] of nodes.entries()) {
       const server = startRedis(port, pki.tlsDir, `n${i}`, i === 0 ? [] : ['--replicaof', '127.0.0.1', String(nodes[0])]);
@@ -154,8 +164,19 @@ describe('cache master-only endpoint (HAProxy) over TLS with the rendered config
     expect(deployment.spec.template.spec.volumes.find((v) => v.name === 'tls')?.secret?.secretName).toBe('nexus-cache-tls');
   });
 
+  it('the haproxy user may run the role check and nothing else', () => {
+    const m = nodes[0]!;
+    const asHaproxy = (args: string[]) => tlsCli(pki.tlsDir, m, args, HAPROXY_PASSWORD, ['--user', 'haproxy']);
+    expect(asHaproxy(['INFO', 'replication']).stdout).toMatch(/^role:master/m);
+    expect(asHaproxy(['PING']).stdout.trim()).toBe('PONG');
+    for (const denied of [['GET', 'k'], ['SET', 'k', 'v'], ['INFO', 'keyspace'], ['CONFIG', 'GET', 'maxmemory'], ['FLUSHALL'], ['CLIENT', 'LIST']]) {
+      const r = asHaproxy(denied);
+      expect(`${r.stdout}${r.stderr}`, denied.join(' ')).toMatch(/NOPERM/);
+    }
+  });
+
   it('forwards only to the master over TLS, and follows a failover, cutting the sessions held on the old master', async () => {
-    const { redis, health } = await startProxy(PASSWORD);
+    const { redis, health } = await startProxy(HAPROXY_PASSWORD);
     const runId = (port: number) => field(port, 'server', 'run_id');
     const [a, b, c] = nodes as [number, number, number];
     await waitFor('proxy ready', async () => (await ready(health)) === 200, 30_000);
@@ -190,7 +211,7 @@ describe('cache master-only endpoint (HAProxy) over TLS with the rendered config
   });
 
   it('refuses a client that does not trust the CA, one that checks a name the certificate lacks, and plaintext', async () => {
-    const { redis, health } = await startProxy(PASSWORD);
+    const { redis, health } = await startProxy(HAPROXY_PASSWORD);
     await waitFor('proxy ready', async () => (await ready(health)) === 200, 30_000);
     expect(await asKong(redis, (r) => r.ping())).toEqual({ ok: true, value: 'PONG' });
     const rogue = await asKong(redis, (r) => r.ping(), { ca: pem(pki.rogue.cert) });
@@ -216,7 +237,7 @@ describe('cache master-only endpoint (HAProxy) over TLS with the rendered config
       writeFileSync(join(trustsRogue, to), readFileSync(from));
       chownToService(join(trustsRogue, to));
     }
-    const rogueProxy = await startProxy(PASSWORD, nodes, trustsRogue);
+    const rogueProxy = await startProxy(HAPROXY_PASSWORD, nodes, trustsRogue);
     // 2. A Redis master whose certificate the cache CA signed, but for another name: verifyhost refuses it.
     const intruderDir = join(dir, 'intruder-tls');
     mkdirSync(intruderDir);
@@ -228,7 +249,7 @@ describe('cache master-only endpoint (HAProxy) over TLS with the rendered config
     const intruderPort = await freePort();
     await waitRedis(startRedis(intruderPort, intruderDir, 'intruder'), intruderPort, intruderDir);
     expect(tlsCli(intruderDir, intruderPort, ['ROLE'], PASSWORD).stdout.split('\n')[0]).toBe('master');
-    const intruderProxy = await startProxy(PASSWORD, [intruderPort, intruderPort, intruderPort]);
+    const intruderProxy = await startProxy(HAPROXY_PASSWORD, [intruderPort, intruderPort, intruderPort]);
     // Control: the same proxy config is ready against the real nodes (test 2); here the checks fail.
     for (const { redis, health, proxy } of [rogueProxy, intruderProxy]) {
       await waitFor('the proxy reports no master', async () => (await ready(health)) === 503, 30_000);
@@ -236,12 +257,15 @@ describe('cache master-only endpoint (HAProxy) over TLS with the rendered config
       expect(proxy.output()).toMatch(/is DOWN/);
     }
     // Control: without `verifyhost` the same proxy takes the intruder as master, so the name is what refused it.
-    const control = await startProxy(PASSWORD, [intruderPort, intruderPort, intruderPort], pki.tlsDir, (conf) => conf.replace(/ verifyhost \S+/g, ''));
+    const control = await startProxy(HAPROXY_PASSWORD, [intruderPort, intruderPort, intruderPort], pki.tlsDir, (conf) => conf.replace(/ verifyhost \S+/g, ''));
     await waitFor('the control proxy ready', async () => (await ready(control.health)) === 200, 30_000);
     expect(await asKong(control.redis, (r) => r.ping())).toEqual({ ok: true, value: 'PONG' });
   });
 
   it('is not ready, and forwards nothing, while no node accepts its password', async () => {
+    // Another user's password (here the default user's) opens nothing: the check logs in as `haproxy`.
+    const other = await startProxy(PASSWORD);
+    await waitFor('the proxy with the default user\'s password reports no master', async () => (await ready(other.health)) === 503, 10_000);
     const { redis, health } = await startProxy('wrong password');
     await waitFor('the proxy reports no master', async () => (await ready(health)) === 503, 30_000);
     expect((await asKong(redis, (r) => r.ping())).ok).toBe(false);

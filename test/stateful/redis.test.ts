@@ -17,6 +17,8 @@ import { makeRedisPki, tlsCli, tlsConfRewrites, type RedisPki } from './lib/redi
 import { configMapData, render, type EnvName } from './lib/render.ts';
 
 const PASSWORD = 'redis "secret" pw';
+/** The application user's password; PASSWORD is the internal one (users admin, replication, sentinel). */
+const APP_PASSWORD = 'app pw';
 
 /** Rewrites whole config lines by their directive (first word); every listed directive must exist. */
 function rewrite(conf: string, replace: Record<string, string>): string {
@@ -43,13 +45,14 @@ afterAll(() => {
   if (pkiDir) rmSync(pkiDir, { recursive: true, force: true });
 });
 
-const cli = (port: number, args: string[], password = PASSWORD) => tlsCli(pki.tlsDir, port, args, password);
-const cliOk = (port: number, args: string[]) => {
-  const r = cli(port, args);
+/** redis-cli over TLS as the admin user (the scripts' user; the single servers of the first tests run the default user: ''). */
+const cli = (port: number, args: string[], password = PASSWORD, user = 'admin') => tlsCli(pki.tlsDir, port, args, password, user ? ['--user', user] : []);
+const cliOk = (port: number, args: string[], user = 'admin') => {
+  const r = cli(port, args, PASSWORD, user);
   if (r.status !== 0 || /^(ERR|NOAUTH|WRONGPASS)/m.test(r.stdout)) throw new Error(`redis-cli ${args.join(' ')}: ${r.stdout}${r.stderr}`);
   return r.stdout.trim();
 };
-const configGet = (port: number, key: string) => cliOk(port, ['CONFIG', 'GET', key]).split('\n')[1];
+const configGet = (port: number, key: string) => cliOk(port, ['CONFIG', 'GET', key], '').split('\n')[1];
 
 describe.each(['staging', 'production'] as EnvName[])('redis.conf and sentinel.conf for %s on real servers', (env) => {
   const servers: Server[] = [];
@@ -78,7 +81,7 @@ describe.each(['staging', 'production'] as EnvName[])('redis.conf and sentinel.c
     servers.push(server);
     await waitFor('redis-server', () => {
       if (server.proc.exitCode !== null) throw new Error(`redis-server exited ${server.proc.exitCode}:\n${server.output()}`);
-      return cli(port, ['PING']).stdout.trim() === 'PONG';
+      return cli(port, ['PING'], PASSWORD, '').stdout.trim() === 'PONG';
     });
     const conf = data['redis.conf']!;
     const directive = (k: string) => new RegExp(`^${k} (.+)$`, 'm').exec(conf)?.[1];
@@ -133,7 +136,12 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     SEED_PORT: String(nodes[0]!.redisPort),
     MASTER_SET: masterSet,
     SENTINEL_ADDRS: nodes.map((n) => `127.0.0.1:${n.sentinelPort}`).join(' '),
-    REDIS_PASSWORD: PASSWORD,
+    REDIS_ADMIN_PASSWORD: PASSWORD,
+    REDIS_PASSWORD: APP_PASSWORD,
+    REDIS_APP_USER: 'nexus',
+    REDIS_HAPROXY_PASSWORD: 'haproxy pw',
+    REDIS_USERS: join(nodes[i]!.dir, 'redis-users.acl'),
+    SENTINEL_USERS: join(nodes[i]!.dir, 'sentinel-users.acl'),
     REDIS_PORT: String(nodes[i]!.redisPort),
     SENTINEL_PORT: String(nodes[i]!.sentinelPort),
     REDIS_CONF: join(nodes[i]!.dir, 'redis.conf'),
@@ -154,8 +162,11 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     new Redis({
       sentinels: nodes.map((n) => ({ host: '127.0.0.1', port: n.sentinelPort })),
       name: masterSet,
-      password: PASSWORD,
-      sentinelPassword: PASSWORD,
+      // The application's ACL user on Redis and on Sentinel (REDIS_USERNAME, REDIS_PASSWORD).
+      username: 'nexus',
+      password: APP_PASSWORD,
+      sentinelUsername: 'nexus',
+      sentinelPassword: APP_PASSWORD,
       enableTLSForSentinelMode: true,
       sentinelTLS: { ca: pki.caPem },
       tls: { ca: pki.caPem },
@@ -164,7 +175,8 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
       sentinelRetryStrategy: () => 250,
     });
   /** The TLS port of the node a client is connected to. */
-  const portOf = async (client: Redis) => Number(((await client.config('GET', 'tls-port')) as string[])[1]);
+  // CLIENT INFO's local address (CONFIG is denied to the application user).
+  const portOf = async (client: Redis) => Number(/laddr=[^ ]*:(\d+)/.exec(String(await client.call('CLIENT', 'INFO')))![1]);
 
   const masterOf = (sentinelPort: number) => {
     const r = cli(sentinelPort, ['SENTINEL', 'get-master-addr-by-name', masterSet]);
@@ -192,6 +204,8 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
           [`sentinel monitor ${masterSet}`]: `sentinel monitor ${masterSet} 127.0.0.1 ${nodes[0]!.redisPort} ${monitor[4]}`,
         }),
       );
+      writeFileSync(join(n.dir, 'redis-users.acl'), data['redis-users.acl']!);
+      writeFileSync(join(n.dir, 'sentinel-users.acl'), data['sentinel-users.acl']!);
       // Start in StatefulSet order (OrderedReady): each node's Redis, then its Sentinel.
       n.redis = startServer('/bin/sh', [join(scriptsDir, 'redis-start.sh')], { env: nodeEnv(i) });
       await waitFor(`redis node ${i}`, () => {

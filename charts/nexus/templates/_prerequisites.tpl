@@ -43,7 +43,7 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.database.restore.existingSecret) "keys" (compact (list $.Values.database.restore.privateKeyKey)) "for" "restore (private key that decrypts the dumps)") -}}
 {{- end -}}
 {{- if and $.Values.cache.enabled (eq $.Values.cache.mode "bundled") $.Values.cache.auth.enabled $.Values.cache.auth.existingSecret -}}
-{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.cache.auth.existingSecret) "keys" (compact (list $.Values.cache.auth.passwordKey)) "for" "Redis and Sentinel password") -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.cache.auth.existingSecret) "keys" (compact (list $.Values.cache.auth.usernameKey $.Values.cache.auth.passwordKey $.Values.cache.auth.adminPasswordKey (ternary $.Values.cache.auth.haproxyPasswordKey "" (not (not (and $.Values.cache.enabled (eq $.Values.cache.mode "bundled") $.Values.cache.masterService.enabled $.Values.cache.sentinel.enabled)))))) "for" (printf "Redis and Sentinel users (application user and password, internal password%s)" (include "nexus.rules.format" (ternary ", master endpoint role check" "" (not (not (and $.Values.cache.enabled (eq $.Values.cache.mode "bundled") $.Values.cache.masterService.enabled $.Values.cache.sentinel.enabled))))))) -}}
 {{- end -}}
 {{- if and $.Values.cache.enabled (eq $.Values.cache.mode "external") $.Values.cache.external.auth.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.cache.external.auth.existingSecret) "keys" (compact (list $.Values.cache.external.auth.usernameKey $.Values.cache.external.auth.passwordKey)) "for" (printf "external Redis credentials (%s)" (include "nexus.rules.format" $.Values.cache.external.host))) -}}
@@ -64,7 +64,7 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.backend.database.existingSecret) "keys" (compact (list $.Values.backend.database.passwordKey)) "for" "backend DATABASE_PASSWORD") -}}
 {{- end -}}
 {{- if and $.Values.backend.enabled $.Values.backend.redis.existingSecret -}}
-{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.backend.redis.existingSecret) "keys" (compact (list $.Values.backend.redis.usernameKey $.Values.backend.redis.passwordKey)) "for" "backend REDIS_PASSWORD") -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.backend.redis.existingSecret) "keys" (compact (list $.Values.backend.redis.usernameKey $.Values.backend.redis.passwordKey)) "for" "backend REDIS_USERNAME and REDIS_PASSWORD") -}}
 {{- end -}}
 {{- if and $.Values.monitoring.enabled $.Values.monitoring.grafana.enabled $.Values.monitoring.grafana.admin.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.monitoring.grafana.admin.existingSecret) "keys" (compact (list $.Values.monitoring.grafana.admin.userKey $.Values.monitoring.grafana.admin.passwordKey)) "for" "Grafana admin") -}}
@@ -76,7 +76,7 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.monitoring.alertmanager.receivers.chat.existingSecret) "keys" (compact (list $.Values.monitoring.alertmanager.receivers.chat.key)) "for" (printf "AlertManager chat receiver (%s)" (include "nexus.rules.format" $.Values.monitoring.alertmanager.receivers.chat.type))) -}}
 {{- end -}}
 {{- if and $.Values.gateway.enabled $.Values.gateway.rateLimiting.enabled (eq $.Values.gateway.rateLimiting.policy "redis") $.Values.gateway.rateLimiting.redis.existingSecret -}}
-{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.gateway.rateLimiting.redis.existingSecret) "keys" (compact (list $.Values.gateway.rateLimiting.redis.usernameKey $.Values.gateway.rateLimiting.redis.passwordKey)) "for" "Kong rate-limiting counters in Redis (password)") -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.gateway.rateLimiting.redis.existingSecret) "keys" (compact (list $.Values.gateway.rateLimiting.redis.usernameKey $.Values.gateway.rateLimiting.redis.passwordKey)) "for" "Kong rate-limiting counters in Redis (user and password)") -}}
 {{- end -}}
 {{- if and $.Values.loadtest.enabled $.Values.loadtest.auth.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.loadtest.auth.existingSecret) "keys" (compact (list $.Values.loadtest.auth.tokenKey)) "for" "k6 load test API bearer token (read by the helm test Pod only)") -}}
@@ -137,6 +137,9 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.gateway.enabled (eq $.Values.gateway.mode "gatewayAPI") -}}
 {{- $found = append $found (dict "kind" "API" "name" (toString "gateway.networking.k8s.io/v1") "keys" (compact (list )) "for" "HTTPRoute (Gateway API CRDs)") -}}
 {{- end -}}
+{{- if $.Values.externalSecrets.enabled -}}
+{{- $found = append $found (dict "kind" "API" "name" (toString "external-secrets.io/v1") "keys" (compact (list )) "for" "ExternalSecret (External Secrets Operator CRDs, and the SecretStore it names)") -}}
+{{- end -}}
 {{- if and $.Values.gateway.enabled (eq $.Values.gateway.mode "ingress") $.Values.gateway.tls.enabled $.Values.gateway.tls.certManager.enabled -}}
 {{- $found = append $found (dict "kind" "API" "name" (toString "cert-manager.io/v1") "keys" (compact (list )) "for" "cert-manager, issuing the Ingress certificate") -}}
 {{- end -}}
@@ -169,6 +172,12 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- end -}}
 {{- if and $.Values.gateway.enabled (eq $.Values.gateway.mode "ingress") $.Values.gateway.tls.enabled $.Values.gateway.tls.certManager.enabled (eq $.Values.gateway.tls.certManager.issuerKind "Issuer") -}}
 {{- $found = append $found (dict "kind" "Issuer" "name" (toString $.Values.gateway.tls.certManager.issuer) "keys" (compact (list )) "for" "cert-manager issuing the Ingress certificate") -}}
+{{- end -}}
+{{- $eso := .Values.externalSecrets | default dict -}}
+{{- if $eso.enabled -}}
+{{- $kept := list -}}
+{{- range $found }}{{ if not (and (eq .kind "Secret") (hasKey ($eso.secrets | default dict) .name)) }}{{ $kept = append $kept . }}{{ end }}{{ end -}}
+{{- $found = $kept -}}
 {{- end -}}
 {{- include "nexus.prerequisites.merge" $found -}}
 {{- end -}}

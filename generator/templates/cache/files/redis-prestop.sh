@@ -16,7 +16,7 @@ set -u
 REDIS_PORT=${REDIS_PORT:-6379}
 SENTINEL_PORT=${SENTINEL_PORT:-26379}
 FAILOVER_WAIT=${FAILOVER_WAIT:-40}
-local_cli() { timeout 5 redis-cli $REDIS_CLI_TLS --raw -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
+local_cli() { timeout 5 $CLI --raw -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 replication() { local_cli info replication | tr -d '\r'; }
 
 [ -n "${SENTINEL_ADDRS:-}" ] || { log "no Sentinel: nothing to hand over"; exit 0; }
@@ -47,7 +47,7 @@ log "replication offset $offset; replicas behind it: $behind"
 asked=
 for addr in $SENTINEL_ADDRS; do
   [ "$addr" = "$ANNOUNCE_HOST:$SENTINEL_PORT" ] && continue
-  answer=$(timeout 5 redis-cli $REDIS_CLI_TLS --raw -h "${addr%:*}" -p "${addr##*:}" SENTINEL FAILOVER "$MASTER_SET" 2>&1) || continue
+  answer=$(timeout 5 $CLI --raw -h "${addr%:*}" -p "${addr##*:}" SENTINEL FAILOVER "$MASTER_SET" 2>&1) || continue
   if [ "$answer" = OK ]; then
     asked=$addr
     break

@@ -4,10 +4,13 @@
 # set) the seed node (ordinal 0) starts as master and every other node replicates from it. Runtime
 # settings (announce address, password, replicaof) go to a private include file, not the ConfigMap.
 # Environment: ANNOUNCE_HOST, SEED_HOST, MASTER_SET, SENTINEL_ADDRS ("host:port ..."), REDIS_PASSWORD,
-#   REDIS_PORT (6379), SEED_PORT (REDIS_PORT), REDIS_CONF, RUNTIME_DIR.
+#   REDIS_ADMIN_PASSWORD, REDIS_APP_USER, REDIS_GATEWAY_USER/PASSWORD, REDIS_HAPROXY_PASSWORD (ACL users,
+#   redis-lib.sh), REDIS_PORT (6379), SEED_PORT
+#   (REDIS_PORT), REDIS_CONF, REDIS_USERS (the users file), RUNTIME_DIR.
 set -eu
 . "$(dirname "$0")/redis-lib.sh"
 REDIS_CONF=${REDIS_CONF:-/etc/redis/redis.conf}
+REDIS_USERS=${REDIS_USERS:-/etc/redis/redis-users.acl}
 RUNTIME_DIR=${RUNTIME_DIR:-/run/redis}
 REDIS_PORT=${REDIS_PORT:-6379}
 SEED_PORT=${SEED_PORT:-$REDIS_PORT}
@@ -26,9 +29,10 @@ mkdir -p "$RUNTIME_DIR"
 {
   echo "replica-announce-ip $ANNOUNCE_HOST"
   echo "replica-announce-port $REDIS_PORT"
-  if [ -n "${REDIS_PASSWORD:-}" ]; then
-    echo "requirepass $(conf_quote "$REDIS_PASSWORD")"
-    echo "masterauth $(conf_quote "$REDIS_PASSWORD")"
+  if [ -n "${REDIS_ADMIN_PASSWORD:-}" ]; then
+    users_conf "$REDIS_USERS"
+    echo "masteruser replication"
+    echo "masterauth $(conf_quote "$REDIS_ADMIN_PASSWORD")"
   fi
   if [ "$1" = "$ANNOUNCE_HOST" ] && [ "$2" = "$REDIS_PORT" ]; then
     log "starting as master"

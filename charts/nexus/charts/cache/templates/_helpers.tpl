@@ -91,11 +91,41 @@ container's limit too.
   value: /etc/redis-tls
 {{- end }}
 {{- if .Values.auth.enabled }}
+- name: REDIS_APP_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "nexus.cache.secretName" . }}
+      key: {{ .Values.auth.usernameKey | quote }}
 - name: REDIS_PASSWORD
   valueFrom:
     secretKeyRef:
       name: {{ include "nexus.cache.secretName" . }}
       key: {{ .Values.auth.passwordKey | quote }}
+- name: REDIS_ADMIN_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "nexus.cache.secretName" . }}
+      key: {{ .Values.auth.adminPasswordKey | quote }}
+{{- if include "nexus.cache.masterProxy" . }}
+- name: REDIS_HAPROXY_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "nexus.cache.secretName" . }}
+      key: {{ .Values.auth.haproxyPasswordKey | quote }}
+{{- end }}
+{{- /* Kong's counters user: only when the Secret holds it (a cache no gateway uses needs neither key). */}}
+- name: REDIS_GATEWAY_USER
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "nexus.cache.secretName" . }}
+      key: {{ .Values.auth.gateway.usernameKey | quote }}
+      optional: true
+- name: REDIS_GATEWAY_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "nexus.cache.secretName" . }}
+      key: {{ .Values.auth.gateway.passwordKey | quote }}
+      optional: true
 {{- end }}
 {{- end -}}
 

@@ -74,7 +74,8 @@ Values in `env` win. Argument: the root context.
 
 {{/*
 nexus.stateless.secretEnv: `env` list items that read credentials from Secrets (never inline):
-DATABASE_PASSWORD from database.existingSecret (default `<release>-database`) and REDIS_PASSWORD from
+DATABASE_PASSWORD from database.existingSecret (default `<release>-database`), and REDIS_PASSWORD plus,
+with redis.usernameKey, REDIS_USERNAME (the ACL user, for Redis and Sentinel alike) from
 redis.existingSecret (default `<release>-cache`). Renders nothing for a tier without those sections.
 Argument: the root context.
 */}}
