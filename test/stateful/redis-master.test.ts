@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLeaf } from './lib/pki.ts';
 import { chownToService, freePort, requireTool, run, startServer, waitFor, type Server } from './lib/proc.ts';
-import { attempt, makeRedisPki, plaintextPing, tlsCli, type RedisPki } from './lib/redis-tls.ts';
+import { attempt, makeRedisPki, onlineReplicas, plaintextPing, tlsCli, type RedisPki } from './lib/redis-tls.ts';
 import { configMapData, find, render, type K8sObject } from './lib/render.ts';
 
 // Spaces and quotes: the role check must send the password as a RESP bulk string, not inline.
@@ -139,7 +139,7 @@ describe('cache master-only endpoint (HAProxy) over TLS with the rendered config
     // longer than a WAIT timeout, and a replica still syncing acknowledges nothing.
     await waitFor('both replicas linked to the master', () =>
       nodes.slice(1).every((port) => field(port, 'replication', 'master_link_status') === 'up' && field(port, 'replication', 'master_sync_in_progress') === '0')
-      && (cli(nodes[0]!, ['INFO', 'replication']).stdout.match(/^slave\d+:.*state=online/gm) ?? []).length === 2, 90_000);
+      && onlineReplicas(cli(nodes[0]!, ['INFO', 'replication']).stdout) === 2, 90_000);
   }, 180_000);
   afterAll(async () => {
     for (const s of servers.reverse()) await s.stop();

@@ -13,26 +13,12 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, requireTool, run, runAsync, startServer, waitFor, type Server } from './lib/proc.ts';
-import { makeRedisPki, tlsCli, tlsConfRewrites, type RedisPki } from './lib/redis-tls.ts';
+import { makeRedisPki, onlineReplicas, type RedisPki, rewriteConf, tlsCli, tlsConfRewrites } from './lib/redis-tls.ts';
 import { configMapData, render, type EnvName } from './lib/render.ts';
 
 const PASSWORD = 'redis "secret" pw';
 /** The application user's password; PASSWORD is the internal one (users admin, replication, sentinel). */
 const APP_PASSWORD = 'app pw';
-
-/** Rewrites whole config lines by their directive (first word); every listed directive must exist. */
-function rewrite(conf: string, replace: Record<string, string>): string {
-  const seen = new Set<string>();
-  const out = conf.split('\n').map((line) => {
-    const key = Object.keys(replace).find((k) => line.startsWith(`${k} `));
-    if (!key) return line;
-    seen.add(key);
-    return replace[key]!;
-  });
-  const missing = Object.keys(replace).filter((k) => !seen.has(k));
-  if (missing.length) throw new Error(`no \`${missing.join('`, `')}\` line to rewrite in:\n${conf}`);
-  return out.join('\n');
-}
 
 let pki: RedisPki;
 let pkiDir = '';
@@ -76,7 +62,7 @@ describe.each(['staging', 'production'] as EnvName[])('redis.conf and sentinel.c
     const port = await freePort();
     // TLS only: `port 0` stays, the TLS port moves to a free one.
     expect(data['redis.conf']).toMatch(/^port 0$/m);
-    writeFileSync(join(dir, 'redis.conf'), rewrite(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, port, dir)));
+    writeFileSync(join(dir, 'redis.conf'), rewriteConf(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, port, dir)));
     const server = startServer('redis-server', [join(dir, 'redis.conf'), '--requirepass', PASSWORD]);
     servers.push(server);
     await waitFor('redis-server', () => {
@@ -108,7 +94,7 @@ describe.each(['staging', 'production'] as EnvName[])('redis.conf and sentinel.c
     expect(monitor, 'sentinel monitor line').toBeTruthy();
     expect(monitor[2]).toBe('nexus-cache-0.nexus-cache-headless.nexus-platform.svc.cluster.local');
     expect(conf).toMatch(/^port 0$/m);
-    writeFileSync(join(dir, 'sentinel.conf'), rewrite(conf, { ...tlsConfRewrites(pki.tlsDir, port, dir), [`sentinel monitor ${monitor[1]}`]: `sentinel monitor ${monitor[1]} 127.0.0.1 1 ${monitor[4]}` }));
+    writeFileSync(join(dir, 'sentinel.conf'), rewriteConf(conf, { ...tlsConfRewrites(pki.tlsDir, port, dir), [`sentinel monitor ${monitor[1]}`]: `sentinel monitor ${monitor[1]} 127.0.0.1 1 ${monitor[4]}` }));
     const server = startServer('redis-sentinel', [join(dir, 'sentinel.conf')]);
     servers.push(server);
     const master = await waitFor('sentinel', () => {
@@ -196,10 +182,10 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     for (let i = 0; i < 3; i++) nodes.push({ redisPort: await freePort(), sentinelPort: await freePort(), dir: mkdtempSync(join(tmpdir(), `nexus-redis-node${i}-`)) });
     for (const [i, n] of nodes.entries()) {
       mkdirSync(join(n.dir, 'data'));
-      writeFileSync(join(n.dir, 'redis.conf'), rewrite(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, n.redisPort, join(n.dir, 'data'))));
+      writeFileSync(join(n.dir, 'redis.conf'), rewriteConf(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, n.redisPort, join(n.dir, 'data'))));
       writeFileSync(
         join(n.dir, 'sentinel.conf'),
-        rewrite(data['sentinel.conf']!, {
+        rewriteConf(data['sentinel.conf']!, {
           ...tlsConfRewrites(pki.tlsDir, n.sentinelPort, n.dir),
           [`sentinel monitor ${masterSet}`]: `sentinel monitor ${masterSet} 127.0.0.1 ${nodes[0]!.redisPort} ${monitor[4]}`,
         }),
@@ -234,7 +220,7 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     const seed = `127.0.0.1:${nodes[0]!.redisPort}`;
     for (const n of nodes) await waitFor('every Sentinel to agree on the seed master', () => masterOf(n.sentinelPort) === seed);
     // Online, not just connected: a replica waiting for its first transfer (repl-diskless-sync-delay) acks nothing.
-    await waitFor('two online replicas', () => (cliOk(nodes[0]!.redisPort, ['INFO', 'replication']).match(/^slave\d+:.*state=online/gm) ?? []).length === 2);
+    await waitFor('two online replicas', () => onlineReplicas(cliOk(nodes[0]!.redisPort, ['INFO', 'replication'])) === 2);
     await waitFor('Sentinels to discover each other', () => {
       const r = cli(nodes[0]!.sentinelPort, ['SENTINEL', 'MASTER', masterSet]).stdout.trim().split('\n');
       return r[r.indexOf('num-other-sentinels') + 1] === '2';

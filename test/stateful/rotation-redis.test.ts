@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, requireTool, run, runAsync, startServer, waitFor, type Server } from './lib/proc.ts';
 import { configMapData, find, render, type K8sObject } from './lib/render.ts';
-import { cliTlsArgs, makeRedisPki, tlsConfRewrites, type RedisPki } from './lib/redis-tls.ts';
+import { cliTlsArgs, makeRedisPki, onlineReplicas, type RedisPki, rewriteConf, tlsConfRewrites } from './lib/redis-tls.ts';
 import { openSession, type Session } from './lib/session.ts';
 
 type Any = Record<string, any>;
@@ -41,20 +41,6 @@ const KONG_SYNC = `local key, value, expiration = KEYS[1], tonumber(ARGV[1]), AR
 local exists = redis.call("exists", key)
 redis.call("incrby", key, value)
 if not exists or exists == 0 then redis.call("expireat", key, expiration) end`;
-const online = (info: string) => (info.match(/^slave\d+:.*state=online/gm) ?? []).length;
-
-function rewrite(conf: string, replace: Record<string, string>): string {
-  const seen = new Set<string>();
-  const out = conf.split('\n').map((line) => {
-    const key = Object.keys(replace).find((k) => line.startsWith(`${k} `));
-    if (!key) return line;
-    seen.add(key);
-    return replace[key]!;
-  });
-  const missing = Object.keys(replace).filter((k) => !seen.has(k));
-  if (missing.length) throw new Error(`no \`${missing.join('`, `')}\` line to rewrite in:\n${conf}`);
-  return out.join('\n');
-}
 
 // The production overlay runs Redis and Sentinel over TLS only: certificates openssl makes for 127.0.0.1.
 let pki: RedisPki;
@@ -136,8 +122,8 @@ describe('Redis ACL users and password rotation with the rendered scripts (real 
     for (let i = 0; i < 3; i++) nodes.push({ redisPort: await freePort(), sentinelPort: await freePort(), dir: mkdtempSync(join(tmpdir(), `nexus-redis-rot${i}-`)) });
     for (const [i, n] of nodes.entries()) {
       mkdirSync(join(n.dir, 'data'));
-      writeFileSync(join(n.dir, 'redis.conf'), rewrite(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, n.redisPort, join(n.dir, 'data'))));
-      writeFileSync(join(n.dir, 'sentinel.conf'), rewrite(data['sentinel.conf']!, { ...tlsConfRewrites(pki.tlsDir, n.sentinelPort, n.dir), [`sentinel monitor ${masterSet}`]: `sentinel monitor ${masterSet} 127.0.0.1 ${nodes[0]!.redisPort} ${monitor[4]}` }));
+      writeFileSync(join(n.dir, 'redis.conf'), rewriteConf(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, n.redisPort, join(n.dir, 'data'))));
+      writeFileSync(join(n.dir, 'sentinel.conf'), rewriteConf(data['sentinel.conf']!, { ...tlsConfRewrites(pki.tlsDir, n.sentinelPort, n.dir), [`sentinel monitor ${masterSet}`]: `sentinel monitor ${masterSet} 127.0.0.1 ${nodes[0]!.redisPort} ${monitor[4]}` }));
       writeFileSync(join(n.dir, 'redis-users.acl'), data['redis-users.acl']!);
       writeFileSync(join(n.dir, 'sentinel-users.acl'), data['sentinel-users.acl']!);
       n.redis = startServer('/bin/sh', [join(scriptsDir, 'redis-start.sh')], { env: nodeEnv(i) });
@@ -152,7 +138,7 @@ describe('Redis ACL users and password rotation with the rendered scripts (real 
       });
     }
     // Online, not just connected: a replica waiting for its first transfer (repl-diskless-sync-delay) acks nothing.
-    await waitFor('two online replicas', () => online(answer(nodes[0]!.redisPort, ['INFO', 'replication'], 'admin', ADMIN)) === 2, 60_000);
+    await waitFor('two online replicas', () => onlineReplicas(answer(nodes[0]!.redisPort, ['INFO', 'replication'], 'admin', ADMIN)) === 2, 60_000);
     await waitFor('Sentinels to discover each other', () => {
       const r = answer(nodes[0]!.sentinelPort, ['SENTINEL', 'MASTER', masterSet], 'admin', ADMIN).split('\n');
       return r[r.indexOf('num-other-sentinels') + 1] === '2';
@@ -266,7 +252,7 @@ describe('Redis ACL users and password rotation with the rendered scripts (real 
       return p && p !== before ? p : undefined;
     }, 60_000, 250);
     await waitFor('the new master to take writes', () => answer(after, ['ROLE'], 'admin', ADMIN).startsWith('master'), 30_000);
-    await waitFor('two online replicas of the new master', () => online(answer(after, ['INFO', 'replication'], 'admin', ADMIN)) === 2, 120_000);
+    await waitFor('two online replicas of the new master', () => onlineReplicas(answer(after, ['INFO', 'replication'], 'admin', ADMIN)) === 2, 120_000);
     expect(answer(after, ['SET', 'during', 'switch'], appUser, OLD)).toBe('OK');
     expect(answer(after, ['SET', 'during-new', 'switch'], appUser, NEW)).toBe('OK');
     expect(answer(after, ['WAIT', '2', '30000'], appUser, NEW)).toBe('2');

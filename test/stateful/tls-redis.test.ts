@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import type { RedisOptions } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, requireTool, run, startServer, waitFor, type Server } from './lib/proc.ts';
-import { attempt, cliTlsArgs, makeRedisPki, plaintextPing, tlsCli, tlsConfRewrites, type RedisPki } from './lib/redis-tls.ts';
+import { attempt, cliTlsArgs, makeRedisPki, plaintextPing, type RedisPki, rewriteConf, tlsCli, tlsConfRewrites } from './lib/redis-tls.ts';
 import { configMapData, find, render, type K8sObject } from './lib/render.ts';
 
 const PASSWORD = 'cache pw over tls';
@@ -34,19 +34,6 @@ let sentinelPort: number;
 let masterSet: string;
 const servers: Server[] = [];
 const pem = (path: string) => readFileSync(path, 'utf8');
-
-function rewrite(conf: string, replace: Record<string, string>): string {
-  const seen = new Set<string>();
-  const out = conf.split('\n').map((line) => {
-    const key = Object.keys(replace).find((k) => line.startsWith(`${k} `));
-    if (!key) return line;
-    seen.add(key);
-    return replace[key]!;
-  });
-  const missing = Object.keys(replace).filter((k) => !seen.has(k));
-  if (missing.length) throw new Error(`no \`${missing.join('`, `')}\` line to rewrite in:\n${conf}`);
-  return out.join('\n');
-}
 
 beforeAll(async () => {
   requireTool('redis-server');
@@ -64,7 +51,7 @@ beforeAll(async () => {
   redisPort = await freePort();
   sentinelPort = await freePort();
   mkdirSync(join(work, 'data'));
-  writeFileSync(join(work, 'redis.conf'), rewrite(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, redisPort, join(work, 'data'))));
+  writeFileSync(join(work, 'redis.conf'), rewriteConf(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, redisPort, join(work, 'data'))));
   const redis = startServer('redis-server', [join(work, 'redis.conf'), '--requirepass', PASSWORD]);
   servers.push(redis);
   await waitFor('redis-server over TLS', () => {
@@ -73,7 +60,7 @@ beforeAll(async () => {
   });
   writeFileSync(
     join(work, 'sentinel.conf'),
-    `${rewrite(data['sentinel.conf']!, { ...tlsConfRewrites(pki.tlsDir, sentinelPort, work), [`sentinel monitor ${masterSet}`]: `sentinel monitor ${masterSet} 127.0.0.1 ${redisPort} 1` })}\nsentinel auth-pass ${masterSet} "${PASSWORD}"\nrequirepass "${PASSWORD}"\n`,
+    `${rewriteConf(data['sentinel.conf']!, { ...tlsConfRewrites(pki.tlsDir, sentinelPort, work), [`sentinel monitor ${masterSet}`]: `sentinel monitor ${masterSet} 127.0.0.1 ${redisPort} 1` })}\nsentinel auth-pass ${masterSet} "${PASSWORD}"\nrequirepass "${PASSWORD}"\n`,
   );
   const sentinel = startServer('redis-sentinel', [join(work, 'sentinel.conf')]);
   servers.push(sentinel);

@@ -37,6 +37,23 @@ export function makeRedisPki(dir: string, names: string[]): RedisPki {
   return { ca, rogue, rogueDir, tlsDir, caPem: readFileSync(ca.cert, 'utf8') };
 }
 
+/** Rewrites whole config lines by their directive (first word); every listed directive must exist. */
+export function rewriteConf(conf: string, replace: Record<string, string>): string {
+  const seen = new Set<string>();
+  const out = conf.split('\n').map((line) => {
+    const key = Object.keys(replace).find((k) => line.startsWith(`${k} `));
+    if (!key) return line;
+    seen.add(key);
+    return replace[key]!;
+  });
+  const missing = Object.keys(replace).filter((k) => !seen.has(k));
+  if (missing.length) throw new Error(`no \`${missing.join('`, `')}\` line to rewrite in:\n${conf}`);
+  return out.join('\n');
+}
+
+/** How many replicas an `INFO replication` answer lists as online (synced, acknowledging writes). */
+export const onlineReplicas = (info: string) => (info.match(/^slave\d+:.*state=online/gm) ?? []).length;
+
 /** The line rewrites that make a rendered TLS redis.conf/sentinel.conf run here (directive → whole line). */
 export function tlsConfRewrites(tlsDir: string, port: number, dir: string): Record<string, string> {
   return {
