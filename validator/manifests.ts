@@ -1,21 +1,26 @@
 /**
  * Manifest streams → K8sResource[]. The hot path splits the stream on document markers (a `---` or
- * `...` at column 0 always ends a document in YAML, so the split is exact) and parses each document
- * with js-yaml (about 10x faster than `yaml`), whose event listener records where each node starts
- * (yaml-positions.ts: three integers a node); `K8sResource.locate` resolves pointers from that record,
- * with no second parse.
+ * `...` at column 0 always ends a document in YAML, so the split is exact) and reads each document
+ * with the fast reader for helm-style YAML (yaml-fast.ts), or, for every document it declines, with
+ * js-yaml (about 10x faster than `yaml`), whose event listener records where each node starts.
+ * Either way the document gets the same node record (yaml-positions.ts: three integers a node), and
+ * `K8sResource.locate` resolves pointers from it, with no second parse.
  *
  * Problems in one document (syntax, duplicate keys, alias bombs, a scalar where an object belongs,
  * a missing kind) become findings for that document; the rest of the stream is still checked.
  */
 import jsyaml from 'js-yaml';
 import type { Finding, K8sResource, Position } from '../core/types.ts';
+import { readFastDocument } from './yaml-fast.ts';
 import { duplicateKeyPointers } from './yaml-locate.ts';
 import { FrameRecorder, PositionIndexCache, recordedPositionIndex, type Frames } from './yaml-positions.ts';
 import { MANIFEST_SCHEMA as SCHEMA } from './yaml-schema.ts';
 
 /** Expansion limit for documents with aliases: a document may not expand beyond this many nodes. */
 const MAX_EXPANDED_NODES = 1_000_000;
+
+/** NEXUS_YAML_FAST=0 reads every document with js-yaml (to compare, or to rule the fast reader out). */
+const FAST_READER = process.env.NEXUS_YAML_FAST !== '0';
 
 export interface StreamDocument {
   /** 0-based document index in the stream. */
@@ -150,35 +155,39 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
     };
     let value: unknown;
     const before = findings.length;
-    try {
-      recorder.start();
-      value = jsyaml.load(doc.text, { schema: SCHEMA, listener: recorder.listener });
-    } catch (err) {
-      const e = err as { reason?: string; mark?: { line: number; column: number }; message?: string };
-      const pos = e.mark ? { line: doc.line + e.mark.line, column: e.mark.column + 1 } : undefined;
-      if (e.reason && /duplicated mapping key/.test(e.reason)) {
-        // Report every duplicate with its pointer, then continue with last-wins semantics.
-        for (const dup of duplicateKeyPointers(doc.text)) {
-          fail('yaml/duplicate-key', `duplicate key \`${dup.key}\`: YAML keeps only one of them and silently drops the other`, { line: doc.line + dup.line - 1, column: dup.column }, {
-            jsonPointer: dup.pointer,
-            hint: 'remove one of the duplicate keys',
-          });
-        }
-        try {
-          recorder.start();
-          value = jsyaml.load(doc.text, { schema: SCHEMA, json: true, listener: recorder.listener });
-        } catch {
+    const fast = FAST_READER ? readFastDocument(doc.text) : undefined;
+    if (fast) value = fast.value;
+    else {
+      try {
+        recorder.start();
+        value = jsyaml.load(doc.text, { schema: SCHEMA, listener: recorder.listener });
+      } catch (err) {
+        const e = err as { reason?: string; mark?: { line: number; column: number }; message?: string };
+        const pos = e.mark ? { line: doc.line + e.mark.line, column: e.mark.column + 1 } : undefined;
+        if (e.reason && /duplicated mapping key/.test(e.reason)) {
+          // Report every duplicate with its pointer, then continue with last-wins semantics.
+          for (const dup of duplicateKeyPointers(doc.text)) {
+            fail('yaml/duplicate-key', `duplicate key \`${dup.key}\`: YAML keeps only one of them and silently drops the other`, { line: doc.line + dup.line - 1, column: dup.column }, {
+              jsonPointer: dup.pointer,
+              hint: 'remove one of the duplicate keys',
+            });
+          }
+          try {
+            recorder.start();
+            value = jsyaml.load(doc.text, { schema: SCHEMA, json: true, listener: recorder.listener });
+          } catch {
+            problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
+            continue;
+          }
+        } else if (err instanceof RangeError) {
+          fail('yaml/syntax', 'document is nested too deeply to parse', { line: doc.line, column: 1 });
+          problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
+          continue;
+        } else {
+          fail('yaml/syntax', `malformed YAML: ${e.reason ?? e.message ?? String(err)}`, pos, { hint: 'fix the YAML syntax at that position (indentation, a missing colon or quote)' });
           problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
           continue;
         }
-      } else if (err instanceof RangeError) {
-        fail('yaml/syntax', 'document is nested too deeply to parse', { line: doc.line, column: 1 });
-        problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
-        continue;
-      } else {
-        fail('yaml/syntax', `malformed YAML: ${e.reason ?? e.message ?? String(err)}`, pos, { hint: 'fix the YAML syntax at that position (indentation, a missing colon or quote)' });
-        problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
-        continue;
       }
     }
     if (value === null || value === undefined) {
@@ -188,7 +197,7 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
     // js-yaml shares aliased nodes instead of copying them, so a bomb costs nothing until something
     // walks the value; count its expanded size first (only when the text can contain an alias at all).
     const expansionLimit = Math.min(MAX_EXPANDED_NODES, 1000 + doc.text.length * 20);
-    if (mightHaveAliases(doc.text) && expandedSize(value, expansionLimit) > expansionLimit) {
+    if (!fast && mightHaveAliases(doc.text) && expandedSize(value, expansionLimit) > expansionLimit) {
       fail('yaml/alias-bomb', 'aliases expand this document far beyond its size (a YAML "billion laughs" bomb?); it was not expanded', { line: doc.line, column: 1 }, { hint: 'write the values out instead of nesting aliases' });
       problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
       continue;
@@ -198,7 +207,7 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
       problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
       continue;
     }
-    const locateDoc = lazyLocator(recorder.parsedText(doc.text), doc.line, recorder.frames(), value);
+    const locateDoc = fast ? lazyLocator(fast.text, doc.line, fast.frames, value) : lazyLocator(recorder.parsedText(doc.text), doc.line, recorder.frames(), value);
     const obj = value as Record<string, unknown>;
     if (obj.kind === 'List' && Array.isArray(obj.items) && (obj.apiVersion === 'v1' || obj.apiVersion === undefined)) {
       obj.items.forEach((item, i) => {

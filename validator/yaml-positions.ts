@@ -29,10 +29,10 @@ export interface PositionIndex {
 }
 
 // Node kinds as recorded (low 3 bits of a node's third integer; a sequence's length above them).
-const NONE = 0;
-const SCALAR = 1;
-const MAPPING = 2;
-const SEQUENCE = 3;
+export const NONE = 0;
+export const SCALAR = 1;
+export const MAPPING = 2;
+export const SEQUENCE = 3;
 const ALIAS = 4;
 
 /** The recorded nodes of one document: 16-bit when every number fits (nearly every manifest), else 32-bit. */
@@ -42,7 +42,7 @@ export type Frames = Uint16Array | Int32Array;
  * Recorded nodes of many documents share a few large buffers (each document gets a view), instead of
  * one small ArrayBuffer each: 20,000 documents would otherwise mean 20,000 allocations outside the heap.
  */
-class FramePool {
+export class FramePool {
   private u16 = new Uint16Array(0);
   private u16Used = 0;
   private i32 = new Int32Array(0);

@@ -1,0 +1,383 @@
+/**
+ * The fast manifest reader (validator/yaml-fast.ts) against its reference, js-yaml with the position
+ * recorder (what manifests.ts runs when the fast reader declines): for every document it accepts, js-yaml
+ * must accept it too, the values must be equal (key order, -0 and NaN included) and every pointer into
+ * the document, present or missing, must locate to the same line and column. Declining is always allowed;
+ * the tests also check that the reader does take the shapes helm emits, so that the fast path is used.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import fc from 'fast-check';
+import jsyaml from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { crdCorpus, deploymentCorpus, hugeDocument, mixedCorpus, schemaErrorCorpus, toStream } from '../../bench/corpus.ts';
+import { escapePointerSegment } from '../../core/json-pointer.ts';
+import { splitDocuments } from '../../validator/manifests.ts';
+import { readFastDocument, resolvePlain } from '../../validator/yaml-fast.ts';
+import { FrameRecorder, recordedPositionIndex } from '../../validator/yaml-positions.ts';
+import { MANIFEST_SCHEMA } from '../../validator/yaml-schema.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CONFORMANCE = join(ROOT, '..', 'shared', 'conformance');
+
+/** A canonical rendering that tells apart what deep equality glosses over: key order, -0, NaN, types. */
+function canonical(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Object.is(v, -0) ? 'n:-0' : `n:${String(v)}`;
+  if (typeof v === 'string') return `s:${JSON.stringify(v)}`;
+  if (typeof v === 'boolean') return `b:${v}`;
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    return `{${Object.keys(v).map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return `?${typeof v}:${String(v)}`;
+}
+
+/** Every pointer into `value` (bounded), plus keys and items that are not there. */
+function pointersOf(value: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, p: string) => {
+    if (out.length > 4000) return;
+    out.push(p);
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${p}/${i}`));
+      out.push(`${p}/${v.length}`, `${p}/x`);
+    } else if (v && typeof v === 'object') {
+      for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k], `${p}/${escapePointerSegment(k)}`);
+      out.push(`${p}/no-such-key`, `${p}/no-such-key/0`);
+    } else out.push(`${p}/below-a-scalar`);
+  };
+  walk(value, '');
+  return out;
+}
+
+const recorder = new FrameRecorder();
+
+/**
+ * 'declined' when the fast reader leaves the document to js-yaml, 'same' when it agrees with js-yaml in
+ * value and positions; a description of the difference otherwise.
+ */
+function compare(text: string, baseLine = 1): 'declined' | 'same' | string {
+  const fast = readFastDocument(text);
+  if (!fast) return 'declined';
+  let expected: unknown;
+  try {
+    recorder.start();
+    expected = jsyaml.load(text, { schema: MANIFEST_SCHEMA, listener: recorder.listener });
+  } catch (err) {
+    return `fast reader accepted what js-yaml rejects: ${(err as Error).message.split('\n')[0]}`;
+  }
+  if (canonical(fast.value) !== canonical(expected)) return `values differ:\n fast   ${canonical(fast.value)}\n jsyaml ${canonical(expected)}`;
+  const reference = recordedPositionIndex(recorder.parsedText(text), baseLine, recorder.frames(), expected);
+  const mine = recordedPositionIndex(fast.text, baseLine, fast.frames, fast.value);
+  for (const p of pointersOf(expected)) {
+    const want = JSON.stringify(reference.locate(p));
+    const got = JSON.stringify(mine.locate(p));
+    if (want !== got) return `position of ${JSON.stringify(p)}: js-yaml ${want}, fast ${got}`;
+  }
+  return 'same';
+}
+
+/** Compares every document of a stream; returns the outcome counts and the differences. */
+function compareStream(stream: string, label: string): { same: number; declined: number; bad: string[] } {
+  const tally = { same: 0, declined: 0, bad: [] as string[] };
+  for (const doc of splitDocuments(stream)) {
+    const r = compare(doc.text, doc.line);
+    if (r === 'same') tally.same++;
+    else if (r === 'declined') tally.declined++;
+    else tally.bad.push(`${label} document ${doc.index} (line ${doc.line}): ${r}`);
+  }
+  return tally;
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+// ---------------------------------------------------------------------------------------------------
+// Generated manifest-like YAML.
+
+/** Plain scalars that resolve to something else, or nearly do, or look like syntax. */
+const TRICKY_PLAIN = [
+  'yes', 'Yes', 'YES', 'no', 'No', 'on', 'On', 'off', 'OFF', 'y', 'Y', 'n', 'N', 'true', 'True', 'TRUE', 'false', 'False',
+  '0644', '-0644', '+0644', '0', '-0', '+0', '00', '08', '0o17', '0x1F', '0X1f', '0b101', '0x_1F', '1_000', '1__0', '_1', '1_',
+  '1e3', '1E3', '1e+3', '-1.5e-3', '1.', '.5', '+.5', '-.5', '1.5_0', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', '.NAN', 'inf',
+  '~', 'null', 'Null', 'NULL', 'nULL', '<<', '<', '<<<', ':x', '::1', 'a:b', 'a:', 'a#b', 'a #b', '#x', '-x', '--flag=1', '-',
+  '?x', '?', 'x?', 'http://x:80/p?q=1#frag', 'a  b', 'é', 'naïve', '10m', '0.5Gi', '500Mi', '2024-01-01', '2024-01-01T00:00:00Z',
+  'a,b', 'a[0]', '{x}', '[x]', 'x]', 'x}', 'a b c', '1 2', '12:30', '1:2:3', '%x', '@x', '`x`', '!x', '&x', '*x', '|', '>',
+  'x|y', "it's", 'say "hi"', 'a\\b', '\\', 'nginx', 'app.kubernetes.io/name', 'v1', 'apps/v1', '1.2.3', '+1', '-1', '+-1',
+  '0.0.0.0', '127.0.0.1:8080', 'tcp://a:1', '3.14', '6.02e23', '9223372036854775808', '0xFFFFFFFFFFFFFFFFF', 'A_B', '__proto__',
+];
+/** The ones that are not plain scalars at all (or not on one line): rarer, or hardly a document would be read. */
+const ODD_PLAIN = new Set(['a:', '#x', '-', '?', '%x', '@x', '`x`', '!x', '&x', '*x', '|', '>', '{x}', '[x]', 'a #b']);
+const COMMON_PLAIN = TRICKY_PLAIN.filter((s) => !ODD_PLAIN.has(s));
+const KEYS = [
+  'name', 'image', 'apiVersion', 'kind', 'metadata', 'labels', 'spec', 'containers', 'env', 'value', 'ports', 'data', 'items',
+  'yes', 'on', 'n', '0644', '1e3', '~', 'null', '1', '0', '01', '10', 'a b', 'a:b', 'x#y', '-dash', '?q', 'app.kubernetes.io/name',
+  'ключ', '.inf', '1_000', '-0', 'True', 'constructor', 'toString', 'key ',
+];
+const ODD_KEYS = ['<<', '__proto__', '- x', '? x', '"', '#c', 'a #b', '&a x', '*a', '!t k', '[k]', '{k: v}', '%k', 'k\tx'];
+const keyArb = (ctx: Ctx) => (ctx.odd ? fc.oneof({ weight: 12, arbitrary: fc.constantFrom(...KEYS) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_KEYS) }) : fc.constantFrom(...KEYS));
+
+const ws = fc.constantFrom('', '', '', ' ', '  ');
+const comment = fc.oneof(fc.constant(''), fc.constant(''), fc.constant(''), fc.constantFrom(' # note', ' #', '  # a: b', ' # - x', ' #"'));
+const textChar = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('a', 'b', 'Z', '0', '9', ' ', ' ', '-', '"', "'", '\\', 'é', '/', '.', ',') },
+  { weight: 1, arbitrary: fc.constantFrom(':', '#', '[', ']', '{', '}', '\t', '|', '>', '*', '&', '!', '%') },
+);
+const shortText = fc.array(textChar, { maxLength: 12 }).map((a) => a.join(''));
+
+interface Ctx {
+  width: number;
+  /** Whether odd, broken or unsupported pieces may appear (else the document is one the reader should take). */
+  odd: boolean;
+  /** Block sequences at the key's indentation (helm/kubectl style) or indented under it. */
+  flushSeq: boolean;
+}
+
+function doubleQuote(s: string, fancy: boolean): string {
+  let out = '"';
+  for (const ch of s) {
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\t') out += fancy ? '\\t' : '\t';
+    else if (ch === 'é' && fancy) out += '\\u00e9';
+    else if (ch === 'a' && fancy) out += '\\x61';
+    else if (ch === '/' && fancy) out += '\\/';
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+/** A scalar in some style, on the value's line (block scalars continue on the next lines at `indent`). */
+const scalarArb = (indent: number, ctx: Ctx): fc.Arbitrary<string> =>
+  fc.oneof(
+    { weight: 5, arbitrary: fc.tuple(fc.constantFrom(...COMMON_PLAIN), ws, comment).map(([s, w, c]) => `${s}${w}${c}`) },
+    { weight: ctx.odd ? 1 : 0, arbitrary: fc.tuple(fc.constantFrom(...ODD_PLAIN), ws, comment).map(([s, w, c]) => `${s}${w}${c}`) },
+    { weight: ctx.odd ? 2 : 0, arbitrary: fc.tuple(shortText, comment).map(([s, c]) => `${s}${c}`) },
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...TRICKY_PLAIN, ''), shortText, fc.boolean(), comment).map(([a, b, fancy, c]) => `${doubleQuote(a + b, fancy)}${c}`) },
+    { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...TRICKY_PLAIN, ''), shortText, comment).map(([a, b, c]) => `'${(a + b).replace(/'/g, "''")}'${c}`) },
+    { weight: ctx.odd ? 1 : 0, arbitrary: fc.constantFrom('"\\U0001F600"', '"\\x4"', '"\\q"', '"\\N\\_\\L\\P\\e\\0\\ "', '"a\\\n b"', "'a''''b'", '"\\uD83D"', '"tab\there"') },
+    { weight: 2, arbitrary: flowArb(ctx) },
+    { weight: 3, arbitrary: blockScalarArb(indent, ctx) },
+  );
+
+function flowArb(ctx: Ctx): fc.Arbitrary<string> {
+  const item = fc.oneof(
+    fc.constantFrom(...COMMON_PLAIN.filter((s) => !/[,[\]{}#:]/.test(s))),
+    fc.constantFrom('"a, b"', "'x'", '""', 'a b', ' a ', "'it''s'", '"\\"x\\""'),
+    ...(ctx.odd ? [fc.constantFrom('a:b', '[a]', '{a: 1}', '&a x', '*a', '-', '? x')] : []),
+  );
+  return fc.oneof(
+    fc.constantFrom('[]', '{}', '[ ]', '{ }', '[ ]  # empty', ...(ctx.odd ? ['[,]', '[a,]', '{a: 1}', '[a', '[]x'] : [])),
+    fc.tuple(fc.array(item, { minLength: 1, maxLength: 4 }), fc.constantFrom(',', ', ', ' , '), comment).map(([items, sep, c]) => `[${items.join(sep)}]${c}`),
+  );
+}
+
+function blockScalarArb(indent: number, ctx: Ctx): fc.Arbitrary<string> {
+  const line = fc.oneof(
+    { weight: 4, arbitrary: shortText.map((t) => t.replace(/^\s+/, '') || 'x') },
+    { weight: 1, arbitrary: fc.constant('') },
+    { weight: 1, arbitrary: fc.constantFrom('   ', '  more indented', '\tleading tab', '# not a comment', 'trailing  ', 'a: b', '- x', '---x') },
+  );
+  return fc
+    .tuple(fc.constantFrom('|', '>', '|-', '>-', '|+', '>+', '|2', '>1-', '|-2', ...(ctx.odd ? ['| # head', '|x', '|0', '|--'] : [])), fc.constantFrom(0, 1, 2, 2, 4), fc.array(line, { minLength: 0, maxLength: 5 }))
+    .map(([head, extra, lines]) => {
+      const pad = ' '.repeat(indent + extra);
+      return `${head}${lines.map((l) => `\n${l === '' ? '' : pad + l}`).join('')}`;
+    });
+}
+
+/** A block node at `indent` (a mapping or a sequence), as lines without the final line break. */
+function blockArb(depth: number, indent: number, ctx: Ctx): fc.Arbitrary<string> {
+  const mapping = fc
+    .array(fc.tuple(keyArb(ctx), fc.constantFrom('plain', 'plain', 'plain', 'dq', 'sq'), fc.integer({ min: 0, max: 9 }), ws, comment), { minLength: 1, maxLength: 5 })
+    .chain((entries) =>
+      fc.tuple(...entries.map(([key, keyStyle, pick, w, c]) => {
+        const k = keyStyle === 'dq' ? doubleQuote(key, false) : keyStyle === 'sq' ? `'${key.replace(/'/g, "''")}'` : key;
+        const head = `${' '.repeat(indent)}${k}${w}:`;
+        if (depth > 0 && pick < 3) {
+          const nestedIndent = indent + ctx.width;
+          const child = pick === 0 ? seqArb(depth - 1, ctx.flushSeq ? indent : nestedIndent, ctx) : blockArb(depth - 1, nestedIndent, ctx);
+          return child.map((body) => `${head}${c}\n${body}`);
+        }
+        if (pick === 3) return fc.constant(`${head}${c}`); // empty value
+        return scalarArb(indent + ctx.width, ctx).map((v) => `${head} ${v}`);
+      })),
+    )
+    .map((lines) => lines.join('\n'));
+  return depth > 0 && ctx.odd ? fc.oneof({ weight: 4, arbitrary: mapping }, { weight: 1, arbitrary: seqArb(depth - 1, indent, ctx) }) : mapping;
+}
+
+/** A block sequence at `indent`: scalars, compact mappings (`- key: v`) and nested blocks. */
+function seqArb(depth: number, indent: number, ctx: Ctx): fc.Arbitrary<string> {
+  const pad = ' '.repeat(indent);
+  const item = fc.oneof(
+    { weight: 3, arbitrary: scalarArb(indent + 2, ctx).map((v) => `${pad}- ${v}`) },
+    // A compact mapping: its first line after `- `, the others at the key's column.
+    { weight: depth > 0 ? 3 : 0, arbitrary: blockArb(Math.max(0, depth - 1), indent + 2, ctx).filter((b) => !b.trimStart().startsWith('-')).map((b) => `${pad}- ${b.slice(indent + 2)}`) },
+    { weight: depth > 0 ? 1 : 0, arbitrary: blockArb(Math.max(0, depth - 1), indent + ctx.width, ctx).map((b) => `${pad}-\n${b}`) },
+    { weight: 1, arbitrary: fc.constantFrom(`${pad}-   spaced`, `${pad}-  "spaced"`, ...(ctx.odd ? [`${pad}-`, `${pad}- # c`, `${pad}- - nested`, `${pad}- &a x`, `${pad}- *a`, `${pad}- !!str 1`] : [])) },
+  );
+  return fc.array(item, { minLength: 1, maxLength: 4 }).map((items) => items.join('\n'));
+}
+
+/** Whole documents: the generated body, dressed with the stream's odd corners, sometimes broken on purpose. */
+const documentArb = fc
+  .record({
+    width: fc.constantFrom(1, 2, 2, 2, 3, 4),
+    flushSeq: fc.boolean(),
+    depth: fc.integer({ min: 0, max: 4 }),
+    rootIndent: fc.constantFrom(0, 0, 0, 0, 1, 2),
+    odd: fc.boolean(),
+  })
+  .chain(({ width, flushSeq, depth, rootIndent, odd }) =>
+    fc.record({
+      body: blockArb(depth, rootIndent, { width, flushSeq, odd }),
+      prefix: fc.constantFrom('', '', '\n', '# Source: chart/templates/x.yaml\n', ' # after ---\n', '\n\n  # indented comment\n', ...(odd ? ['%YAML 1.1\n', ' !!map\n'] : [])),
+      crlf: fc.boolean(),
+      trailing: fc.constantFrom('\n', '\n', '', '\n\n', '\n# end\n', '\n   \n', '\n  # deeper end'),
+      mutation: odd ? fc.option(fc.tuple(fc.nat(), fc.constantFrom('\t', ' ', '', ':', '#', '\n', '- ', '"', '\r', '\u0085', '\uFEFF', '&a ', '*a', '\u0001')), { freq: 3 }) : fc.constant(null),
+    }),
+  )
+  .map(({ body, prefix, crlf, trailing, mutation }) => {
+    let text = `${prefix}${body}${trailing}`;
+    if (mutation) {
+      const [at, what] = mutation;
+      const i = at % (text.length + 1);
+      text = what === '' ? text.slice(0, i) + text.slice(i + 1) : text.slice(0, i) + what + text.slice(i);
+    }
+    return crlf ? text.replace(/\r?\n/g, '\r\n') : text;
+  });
+
+// ---------------------------------------------------------------------------------------------------
+
+describe('fast manifest reader', () => {
+  it('resolves plain scalars exactly as MANIFEST_SCHEMA does (and its first-character shortcut is sound)', () => {
+    const candidates = new Set<string>(TRICKY_PLAIN);
+    // Every printable ASCII character as the first of a few suffixes: the shortcut may only skip
+    // first characters none of the schema's types resolves.
+    for (let c = 33; c < 127; c++) for (const rest of ['', 'es', 'ull', '1', '.5', 'x1F', '<', 'o17', 'rue', 'ff', 'n', 'inf', 'e3', '_0', 'alse', 'ALSE', 'alsey', 'ulls', 'ES']) candidates.add(String.fromCharCode(c) + rest);
+    for (const text of candidates) {
+      let expected: unknown;
+      try {
+        expected = (jsyaml.load(`k: ${text}`, { schema: MANIFEST_SCHEMA }) as { k: unknown } | undefined)?.k;
+      } catch {
+        continue; // not a plain scalar at all
+      }
+      if (/^[#&*!|>'"%@`,[\]{}]/.test(text)) continue; // not a plain scalar
+      if (typeof expected === 'string' && expected !== text) continue; // a comment or something else cut it
+      expect(canonical(resolvePlain(text)), text).toBe(canonical(expected));
+    }
+  });
+
+  it('reads the shapes helm and kubectl emit, and agrees with js-yaml on them', () => {
+    const doc = [
+      '# Source: nexus/templates/deployment.yaml',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'metadata:',
+      '  name: "nexus-api"',
+      "  annotations: {checksum/config: 'abc'}",
+      '  labels:',
+      '    app.kubernetes.io/name: api',
+      '    helm.sh/chart: nexus-0.1.0',
+      'spec:',
+      '  replicas: 2',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '      - name: api',
+      '        image: "registry.example/api:1.2.3"',
+      '        args: ["--port", "8080", --verbose]',
+      '        command:',
+      '          - /bin/sh',
+      '          - -c',
+      '          - |',
+      '            set -e',
+      '            exec api',
+      '        env:',
+      '        - name: FLAG',
+      '          value: "yes"',
+      '        - name: MODE',
+      '          value: 0644',
+      '        resources: {}',
+      '        securityContext:',
+      '          readOnlyRootFilesystem: true   # hardened',
+      '      volumes: []',
+      '',
+    ].join('\n');
+    // The flow mapping in the annotations is left to js-yaml; without it the document is the reader's.
+    expect(compare(doc)).toBe('declined');
+    const plain = doc.replace("{checksum/config: 'abc'}", '\n    checksum/config: abc');
+    expect(compare(plain)).toBe('same');
+    expect(compare(plain.replace(/\n/g, '\r\n'))).toBe('same');
+    const fast = readFastDocument(plain)!;
+    expect(fast.value).toMatchObject({ spec: { template: { spec: { containers: [{ args: ['--port', '8080', '--verbose'], command: ['/bin/sh', '-c', 'set -e\nexec api\n'], env: [{ value: 'yes' }, { value: 420 }] }] } } } });
+  });
+
+  it('leaves to js-yaml what it does not read exactly', () => {
+    for (const text of [
+      'a: &x 1\nb: *x\n', 'a: !!str 1\n', '<<: {a: 1}\n', 'a: 1\na: 2\n', '? a\n: b\n', 'a:\n\t- x\n', 'a: b\n  c\n', 'a: "b\n  c"\n',
+      'a:\n- \n', '__proto__: 1\n', '%YAML 1.2\n---\na: 1\n', 'a: {b: 1}\n', '[a]: 1\n', '- a\n', 'plain\n', '', '# only\n', 'a: b: c\n',
+      'a: x\u0085y\n', 'a: "\\q"\n', 'a: |0\n  x\n', 'a:\tb\n', 'a: 1\r2\n', 'a: [b,\n  c]\n',
+    ]) expect(compare(text), JSON.stringify(text)).toBe('declined');
+  });
+
+  it('agrees with js-yaml on generated manifest-like documents (seeded)', async () => {
+    let same = 0;
+    let declined = 0;
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(documentArb, async (text) => {
+        // Yield now and then: a long synchronous property starves vitest's worker RPC under load.
+        if (++runs % 25 === 0) await tick();
+        const r = compare(text);
+        if (r === 'same') same++;
+        else if (r === 'declined') declined++;
+        else expect.fail(`${r}\n--- document ${JSON.stringify(text)}`);
+      }),
+      { numRuns: 4000, seed: 20261206 },
+    );
+    // The generator must exercise the reader, not only its refusals.
+    expect(same).toBeGreaterThan(runs / 3);
+    expect(declined).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('agrees with js-yaml on the bench corpora, and reads every document of them', () => {
+    for (const [label, docs] of [
+      ['mixed', mixedCorpus(300)],
+      ['deployments', deploymentCorpus(200)],
+      ['schema-error', schemaErrorCorpus(200)],
+      ['crd', crdCorpus(200)],
+      ['huge', [hugeDocument(2000)]],
+    ] as const) {
+      const t = compareStream(toStream([...docs]), label);
+      expect(t.bad).toEqual([]);
+      expect(t.declined, `${label}: documents the fast reader declined`).toBe(0);
+    }
+  });
+
+  it('agrees with js-yaml on every YAML file of the repository (and of ../shared/conformance when present)', async () => {
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        if (name === 'node_modules' || name === '.git' || name === '.tools' || name === '.cache' || name === '.helm' || name === 'dist') continue;
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (/\.ya?ml$/.test(name)) files.push(path);
+      }
+    };
+    walk(ROOT);
+    if (existsSync(CONFORMANCE)) walk(CONFORMANCE);
+    expect(files.length).toBeGreaterThan(100);
+    let same = 0;
+    const bad: string[] = [];
+    for (const [i, file] of files.entries()) {
+      if (i % 50 === 0) await tick();
+      const t = compareStream(readFileSync(file, 'utf8'), relative(ROOT, file));
+      same += t.same;
+      bad.push(...t.bad);
+    }
+    expect(bad).toEqual([]);
+    expect(same).toBeGreaterThan(500);
+  }, 300_000);
+});

@@ -1,0 +1,607 @@
+/**
+ * A fast path in front of js-yaml for the YAML that helm and kubectl emit: block mappings and
+ * sequences, plain / single- / double-quoted scalars on one line, `|` and `>` block scalars, comments,
+ * and flow sequences of scalars on one line (`[]`, `{}`, `["a", b]`). It builds a document's value
+ * AND the node record of yaml-positions.ts (three integers a node) in one pass over the text, with no
+ * tokens and no regex per character.
+ *
+ * Why hand-written (the project prefers libraries): js-yaml is the floor of the parse stage. On the
+ * 4,000-document bench corpus (5.6 MB) a bare js-yaml `loadAll` costs 264–367 ms and its position
+ * listener another ~180 ms, out of a whole `nexus validate` of ~0.85 s wall, so the clean-input
+ * target (2x kubeconform, ~0.58 s) could not be reached with js-yaml on the hot path. This reader is
+ * not a YAML parser: js-yaml stays the reference and the parser of everything else. Whatever this
+ * reader does not handle exactly — anchors, aliases, tags, merge keys, explicit or flow keys,
+ * duplicate keys, `__proto__`, tabs outside block scalar text, multi-line plain or quoted scalars,
+ * empty sequence items, non-empty flow mappings, directives, unusual escapes, control or non-BMP
+ * characters, lone CRs, anything at an indentation it does not expect — makes it decline the whole
+ * DOCUMENT (`undefined`), and manifests.ts parses that document with js-yaml as before, so errors,
+ * messages and positions of unusual or broken YAML are js-yaml's. Scalars resolve through the very
+ * js-yaml types of MANIFEST_SCHEMA (yaml-schema.ts), the block-scalar rules are js-yaml's
+ * readBlockScalar step by step, and test/validator/yaml-fast.test.ts holds values, key order and
+ * every located pointer to js-yaml's on generated documents and on every YAML file of the repository.
+ */
+import type jsyaml from 'js-yaml';
+import { FramePool, MAPPING, NONE, SCALAR, SEQUENCE, type Frames } from './yaml-positions.ts';
+import { MANIFEST_SCHEMA } from './yaml-schema.ts';
+
+export interface FastDocument {
+  /** The document's value: always a mapping (other roots are left to js-yaml). */
+  value: Record<string, unknown>;
+  /** The node record, as FrameRecorder would give it for locating (yaml-positions.ts). */
+  frames: Frames;
+  /** The text the offsets refer to: the document with js-yaml's terminators, which the strings are slices of. */
+  text: string;
+}
+
+/** The implicit types js-yaml resolves a plain scalar with, in its order. */
+const IMPLICIT = (MANIFEST_SCHEMA as unknown as { compiledImplicit: jsyaml.Type[] }).compiledImplicit;
+
+/**
+ * First characters a non-string plain scalar can have under MANIFEST_SCHEMA (null `~`/`null`, YAML 1.1
+ * booleans, ints, floats, `.inf`/`.nan`, the merge key `<<`): any other plain scalar, and any longer
+ * than five characters that starts with a letter, is a string without asking the types (the test
+ * holds this shortcut to the types themselves).
+ */
+const MAY_RESOLVE = new Uint8Array(128);
+for (const c of '+-.0123456789<~') MAY_RESOLVE[c.charCodeAt(0)] = 1;
+// Words (null, booleans) are five characters at most.
+for (const c of 'nNtTfFyYoO') MAY_RESOLVE[c.charCodeAt(0)] = 2;
+
+/** A plain scalar's value, as js-yaml's composeNode resolves it. */
+export function resolvePlain(text: string): unknown {
+  const c = text.charCodeAt(0);
+  if (c < 128) {
+    const may = MAY_RESOLVE[c];
+    if (may === 0 || (may === 2 && text.length > 5)) return text;
+  }
+  for (let i = 0; i < IMPLICIT.length; i++) {
+    const type = IMPLICIT[i]!;
+    if (type.resolve(text)) return type.construct(text);
+  }
+  return text;
+}
+
+/**
+ * Characters that make the reader decline: C0 controls but tab/LF/CR, DEL and C1 controls (js-yaml
+ * rejects most of them, and NEL is a line break in YAML 1.1), surrogates (non-BMP text is left to
+ * js-yaml's checks), the byte-order mark and the non-characters.
+ */
+const UNSUPPORTED = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]|\r(?!\n)/;
+
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SP = 32;
+const HASH = 35;
+const COLON = 58;
+const DASH = 45;
+
+/** Thrown (one shared object, never seen outside) when the document is not one this reader handles. */
+const DECLINE = { declined: true };
+
+/** js-yaml's simpleEscapeSequence. */
+const ESCAPES: Array<string | undefined> = [];
+for (const [c, v] of [
+  ['0', '\x00'], ['a', '\x07'], ['b', '\x08'], ['t', '\x09'], ['\t', '\x09'], ['n', '\x0A'], ['v', '\x0B'], ['f', '\x0C'],
+  ['r', '\x0D'], ['e', '\x1B'], [' ', ' '], ['"', '"'], ['/', '/'], ['\\', '\\'], ['N', '\x85'], ['_', '\xA0'],
+  ['L', '\u2028'], ['P', '\u2029'],
+] as const) ESCAPES[c.charCodeAt(0)] = v;
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const lc = c | 0x20;
+  return lc >= 97 && lc <= 102 ? lc - 87 : -1;
+}
+
+/** Space, tab, line break or end of input (js-yaml's is_WS_OR_EOL, plus its NUL terminator). */
+function isBlankOrEnd(c: number): boolean {
+  return c === SP || c === LF || c === CR || c === 0 || c === TAB;
+}
+
+/** Characters that cannot start a plain scalar (js-yaml's readPlainScalar). */
+function cannotStartPlain(c: number): boolean {
+  return (
+    c === SP || c === TAB || c === LF || c === CR || c === 0 ||
+    c === 44 /* , */ || c === 91 /* [ */ || c === 93 /* ] */ || c === 123 /* { */ || c === 125 /* } */ ||
+    c === HASH || c === 38 /* & */ || c === 42 /* * */ || c === 33 /* ! */ || c === 124 /* | */ || c === 62 /* > */ ||
+    c === 39 /* ' */ || c === 34 /* " */ || c === 37 /* % */ || c === 64 /* @ */ || c === 96 /* ` */
+  );
+}
+
+class Reader {
+  private s = '';
+  private pos = 0;
+  /** Start of the line `pos` is on (for columns). */
+  private lineStart = 0;
+  /** Indentation of the content line `pos` stands on after nextContent(); -1 at the end of the input. */
+  private indent = -1;
+  /** Set by scanPlain: end of the scalar's text (trailing spaces dropped), and whether `: ` stopped it. */
+  private plainEnd = 0;
+  private plainIsKey = false;
+  private buf = new Int32Array(3 * 4096);
+  private n = 0;
+  private readonly pool = new FramePool();
+
+  read(text: string): FastDocument | undefined {
+    if (UNSUPPORTED.test(text)) return undefined;
+    // js-yaml's own input: a final line break if there is none, then its NUL terminator.
+    const last = text.charCodeAt(text.length - 1);
+    const input = text + (last === LF || last === CR ? '\0' : '\n\0');
+    this.s = input;
+    this.pos = 0;
+    this.lineStart = 0;
+    this.n = 0;
+    try {
+      const indent = this.nextContent();
+      if (indent < 0 || this.isDashItem()) return undefined;
+      const value = this.mapping(indent);
+      if (this.indent !== -1) return undefined;
+      return { value, frames: this.pool.copy(this.buf, 3 * this.n), text: input };
+    } catch (err) {
+      // A document nested deeper than the stack is js-yaml's to report, like everything else declined.
+      if (err === DECLINE || err instanceof RangeError) return undefined;
+      throw err;
+    }
+  }
+
+  // ---- the node record ----
+
+  private open(at: number): number {
+    const i = this.n++;
+    if (3 * this.n > this.buf.length) {
+      const bigger = new Int32Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    this.buf[3 * i] = at;
+    return i;
+  }
+
+  private close(i: number, code: number): void {
+    this.buf[3 * i + 1] = this.n - 1;
+    this.buf[3 * i + 2] = code;
+  }
+
+  private leaf(at: number, code: number): void {
+    this.close(this.open(at), code);
+  }
+
+  // ---- lines ----
+
+  /**
+   * From the start of a line: skips blank and comment lines, and the indentation of the next content
+   * line. Leaves `pos` on its first character and returns (and keeps in `indent`) its indentation, or
+   * -1 at the end of the input.
+   */
+  private nextContent(): number {
+    const s = this.s;
+    let p = this.pos;
+    for (;;) {
+      const start = p;
+      while (s.charCodeAt(p) === SP) p++;
+      const c = s.charCodeAt(p);
+      if (c === LF) {
+        p++;
+      } else if (c === CR) {
+        p += 2; // CR is always followed by LF here (UNSUPPORTED)
+      } else if (c === HASH) {
+        p = s.indexOf('\n', p) + 1;
+      } else if (c === 0) {
+        this.pos = p;
+        this.lineStart = start;
+        return (this.indent = -1);
+      } else if (c === TAB) {
+        throw DECLINE;
+      } else {
+        this.pos = p;
+        this.lineStart = start;
+        return (this.indent = p - start);
+      }
+    }
+  }
+
+  /** After a value on its line: spaces and a comment may follow, then the line must end. */
+  private endLine(from: number): void {
+    const s = this.s;
+    let p = from;
+    while (s.charCodeAt(p) === SP) p++;
+    let c = s.charCodeAt(p);
+    if (c === HASH && p > from) {
+      p = s.indexOf('\n', p);
+      c = LF;
+    }
+    if (c === LF) this.pos = p + 1;
+    else if (c === CR) this.pos = p + 2;
+    else if (c === 0) this.pos = p;
+    else throw DECLINE;
+  }
+
+  /** `- ` (or `-` at the end of its line) at `pos`. */
+  private isDashItem(): boolean {
+    return this.s.charCodeAt(this.pos) === DASH && isBlankOrEnd(this.s.charCodeAt(this.pos + 1));
+  }
+
+  // ---- collections ----
+
+  /** A block mapping whose first key is at `pos`, at column `indent`. */
+  private mapping(indent: number): Record<string, unknown> {
+    const s = this.s;
+    const node = this.open(this.pos);
+    const result: Record<string, unknown> = {};
+    for (;;) {
+      const keyStart = this.pos;
+      const key = this.key();
+      if (key === '__proto__' || Object.prototype.hasOwnProperty.call(result, key)) throw DECLINE;
+      this.leaf(keyStart, SCALAR);
+      result[key] = this.value(indent, false);
+      if (this.indent === indent) {
+        if (s.charCodeAt(this.pos) === DASH && isBlankOrEnd(s.charCodeAt(this.pos + 1))) throw DECLINE;
+        continue;
+      }
+      if (this.indent > indent) throw DECLINE;
+      break;
+    }
+    this.close(node, MAPPING);
+    return result;
+  }
+
+  /** A block sequence whose first `-` is at `pos`, at column `indent`. */
+  private sequence(indent: number): unknown[] {
+    const node = this.open(this.pos);
+    const result: unknown[] = [];
+    for (;;) {
+      this.pos++; // the `-`
+      result.push(this.value(indent, true));
+      if (this.indent === indent && this.isDashItem()) continue;
+      if (this.indent > indent) throw DECLINE;
+      break;
+    }
+    this.close(node, SEQUENCE | (result.length << 3));
+    return result;
+  }
+
+  /**
+   * The value after a key's `:` or an item's `-` (`pos` just after it), in a collection at column
+   * `indent`. Leaves `pos` on the next content line (see nextContent).
+   */
+  private value(indent: number, item: boolean): unknown {
+    const s = this.s;
+    let p = this.pos;
+    let c = s.charCodeAt(p);
+    if (c === SP) {
+      do c = s.charCodeAt(++p);
+      while (c === SP);
+      if (c === HASH) c = LF; // a comment: nothing more on this line
+    }
+    if (c === LF || c === CR || c === 0) {
+      this.endLine(this.pos);
+      const next = this.nextContent();
+      if (next > indent || (next === indent && !item && this.isDashItem())) {
+        if (this.isDashItem()) return this.sequence(next);
+        if (next === indent) throw DECLINE;
+        return this.mapping(next);
+      }
+      // An empty item (`-` alone) pushes null without a node in js-yaml: the record would not line up.
+      if (item) throw DECLINE;
+      this.leaf(p, NONE);
+      return null;
+    }
+    if (c === TAB || p === this.pos) throw DECLINE;
+    this.pos = p;
+    return this.inline(indent, item);
+  }
+
+  /** A value that starts on the line of its key or `-`, at `pos`. */
+  private inline(indent: number, item: boolean): unknown {
+    const s = this.s;
+    const start = this.pos;
+    const c = s.charCodeAt(start);
+    if (c === 124 /* | */ || c === 62 /* > */) {
+      this.leaf(start, SCALAR);
+      const text = this.blockScalar(indent + 1);
+      this.nextContent();
+      return text;
+    }
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const text = c === 34 ? this.doubleQuoted() : this.singleQuoted();
+      if (item && this.keyColonAt(this.pos)) {
+        this.pos = start;
+        return this.mapping(start - this.lineStart);
+      }
+      this.leaf(start, SCALAR);
+      this.endLine(this.pos);
+      this.nextContent();
+      return text;
+    }
+    if (c === 91 /* [ */ || c === 123 /* { */) {
+      const value = this.flow();
+      this.endLine(this.pos);
+      this.nextContent();
+      return value;
+    }
+    if (cannotStartPlain(c) || ((c === DASH || c === 63 /* ? */ || c === COLON) && isBlankOrEnd(s.charCodeAt(start + 1)))) throw DECLINE;
+    this.scanPlain(start);
+    if (this.plainIsKey) {
+      if (!item) throw DECLINE;
+      return this.mapping(start - this.lineStart);
+    }
+    this.leaf(start, SCALAR);
+    const value = resolvePlain(s.slice(start, this.plainEnd));
+    this.endLine(this.plainEnd);
+    this.nextContent();
+    return value;
+  }
+
+  /** A mapping key at `pos` and its `:`; leaves `pos` just after the `:`. */
+  private key(): string {
+    const s = this.s;
+    const start = this.pos;
+    const c = s.charCodeAt(start);
+    if (c === 34 || c === 39) {
+      const text = c === 34 ? this.doubleQuoted() : this.singleQuoted();
+      let p = this.pos;
+      while (s.charCodeAt(p) === SP) p++;
+      if (!this.keyColonAt(p)) throw DECLINE;
+      this.pos = p + 1;
+      return text;
+    }
+    if (cannotStartPlain(c) || ((c === DASH || c === 63 || c === COLON) && isBlankOrEnd(s.charCodeAt(start + 1)))) throw DECLINE;
+    this.scanPlain(start);
+    if (!this.plainIsKey) throw DECLINE;
+    const text = s.slice(start, this.plainEnd);
+    if (text === '<<') throw DECLINE; // a merge key
+    this.pos = this.plainEnd;
+    while (s.charCodeAt(this.pos) === SP) this.pos++;
+    this.pos++; // the `:`
+    const key = resolvePlain(text);
+    return typeof key === 'string' ? key : String(key);
+  }
+
+  /** Whether `p` (after optional spaces) is a key's `:` (followed by a space, tab, line break or the end). */
+  private keyColonAt(from: number): boolean {
+    const s = this.s;
+    let p = from;
+    while (s.charCodeAt(p) === SP) p++;
+    return s.charCodeAt(p) === COLON && isBlankOrEnd(s.charCodeAt(p + 1));
+  }
+
+  /**
+   * A plain scalar in block context from `start` to the end of its line, a ` #` comment, or a `: `
+   * (then it is a key: `plainIsKey`). Sets `plainEnd` past its last non-space character.
+   */
+  private scanPlain(start: number): void {
+    const s = this.s;
+    let end = start;
+    for (let p = start; ; p++) {
+      const c = s.charCodeAt(p);
+      if (c === COLON) {
+        if (isBlankOrEnd(s.charCodeAt(p + 1))) {
+          this.plainIsKey = true;
+          break;
+        }
+      } else if (c === HASH) {
+        if (s.charCodeAt(p - 1) === SP) {
+          this.plainIsKey = false;
+          break;
+        }
+      } else if (c === LF || c === CR || c === 0) {
+        this.plainIsKey = false;
+        break;
+      } else if (c === TAB) {
+        throw DECLINE;
+      }
+      if (c !== SP) end = p + 1;
+    }
+    this.plainEnd = end;
+  }
+
+  // ---- scalars ----
+
+  private doubleQuoted(): string {
+    const s = this.s;
+    let p = this.pos + 1;
+    let start = p;
+    let result = '';
+    for (;;) {
+      const c = s.charCodeAt(p);
+      if (c === 34) {
+        this.pos = p + 1;
+        return result + s.slice(start, p);
+      }
+      if (c === 92 /* \ */) {
+        result += s.slice(start, p);
+        const e = s.charCodeAt(p + 1);
+        const simple = e < 128 ? ESCAPES[e] : undefined;
+        if (simple !== undefined) {
+          result += simple;
+          p += 2;
+        } else {
+          const digits = e === 120 /* x */ ? 2 : e === 117 /* u */ ? 4 : e === 85 /* U */ ? 8 : 0;
+          if (digits === 0) throw DECLINE;
+          let code = 0;
+          for (let k = 0; k < digits; k++) {
+            const h = hexValue(s.charCodeAt(p + 2 + k));
+            if (h < 0) throw DECLINE;
+            code = code * 16 + h;
+          }
+          // js-yaml's charFromCodepoint (its shift arithmetic is 32-bit: leave code points beyond 0x10FFFF to it).
+          if (code > 0x10ffff) throw DECLINE;
+          result += code <= 0xffff ? String.fromCharCode(code) : String.fromCharCode(((code - 0x10000) >> 10) + 0xd800, ((code - 0x10000) & 0x3ff) + 0xdc00);
+          p += 2 + digits;
+        }
+        start = p;
+        continue;
+      }
+      if (c === LF || c === CR || c === 0) throw DECLINE; // multi-line: folding is js-yaml's
+      p++;
+    }
+  }
+
+  private singleQuoted(): string {
+    const s = this.s;
+    let p = this.pos + 1;
+    let start = p;
+    let result = '';
+    for (;;) {
+      const c = s.charCodeAt(p);
+      if (c === 39) {
+        if (s.charCodeAt(p + 1) !== 39) {
+          this.pos = p + 1;
+          return result + s.slice(start, p);
+        }
+        result += s.slice(start, p + 1);
+        p += 2;
+        start = p;
+        continue;
+      }
+      if (c === LF || c === CR || c === 0) throw DECLINE;
+      p++;
+    }
+  }
+
+  /**
+   * A `|` or `>` block scalar at `pos`, read as js-yaml's readBlockScalar reads it (`nodeIndent` is
+   * its parent's indentation + 1). Leaves `pos` at the start of the line that ended it.
+   */
+  private blockScalar(nodeIndent: number): string {
+    const s = this.s;
+    let p = this.pos;
+    const folding = s.charCodeAt(p) === 62;
+    let chomping = 1; // 1 clip, 2 strip, 3 keep
+    let detectedIndent = false;
+    let textIndent = nodeIndent;
+    let emptyLines = 0;
+    let atMoreIndented = false;
+    let didReadContent = false;
+    let result = '';
+    let ch = 0;
+    for (;;) {
+      ch = s.charCodeAt(++p);
+      if (ch === 43 /* + */ || ch === DASH) {
+        if (chomping !== 1) throw DECLINE;
+        chomping = ch === 43 ? 3 : 2;
+      } else if (ch >= 48 && ch <= 57) {
+        if (ch === 48 || detectedIndent) throw DECLINE;
+        textIndent = nodeIndent + (ch - 48) - 1;
+        detectedIndent = true;
+      } else break;
+    }
+    if (ch === SP || ch === TAB) {
+      do ch = s.charCodeAt(++p);
+      while (ch === SP || ch === TAB);
+      if (ch === HASH) {
+        p = s.indexOf('\n', p);
+        ch = LF;
+      }
+    }
+    let lineStart = p;
+    while (ch !== 0) {
+      // readLineBreak
+      if (ch === LF) p++;
+      else if (ch === CR) p += s.charCodeAt(p + 1) === LF ? 2 : 1;
+      else throw DECLINE;
+      lineStart = p;
+      let lineIndent = 0;
+      ch = s.charCodeAt(p);
+      while ((!detectedIndent || lineIndent < textIndent) && ch === SP) {
+        lineIndent++;
+        ch = s.charCodeAt(++p);
+      }
+      if (!detectedIndent && lineIndent > textIndent) textIndent = lineIndent;
+      if (ch === LF || ch === CR) {
+        emptyLines++;
+        continue;
+      }
+      if (lineIndent < textIndent) {
+        if (chomping === 3) result += '\n'.repeat(didReadContent ? 1 + emptyLines : emptyLines);
+        else if (chomping === 1 && didReadContent) result += '\n';
+        break;
+      }
+      if (folding) {
+        if (ch === SP || ch === TAB) {
+          atMoreIndented = true;
+          result += '\n'.repeat(didReadContent ? 1 + emptyLines : emptyLines);
+        } else if (atMoreIndented) {
+          atMoreIndented = false;
+          result += '\n'.repeat(emptyLines + 1);
+        } else if (emptyLines === 0) {
+          if (didReadContent) result += ' ';
+        } else {
+          result += '\n'.repeat(emptyLines);
+        }
+      } else {
+        result += '\n'.repeat(didReadContent ? 1 + emptyLines : emptyLines);
+      }
+      didReadContent = true;
+      detectedIndent = true;
+      emptyLines = 0;
+      const captureStart = p;
+      while (ch !== LF && ch !== CR && ch !== 0) ch = s.charCodeAt(++p);
+      result += s.slice(captureStart, p);
+    }
+    this.pos = lineStart;
+    return result;
+  }
+
+  /** `[]`, `{}`, or a flow sequence of scalars on one line, at `pos`; leaves `pos` after its closing bracket. */
+  private flow(): unknown {
+    const s = this.s;
+    const start = this.pos;
+    const node = this.open(start);
+    let p = start + 1;
+    while (s.charCodeAt(p) === SP) p++;
+    if (s.charCodeAt(start) === 123) {
+      if (s.charCodeAt(p) !== 125) throw DECLINE;
+      this.pos = p + 1;
+      this.close(node, MAPPING);
+      return {};
+    }
+    const result: unknown[] = [];
+    if (s.charCodeAt(p) !== 93) {
+      for (;;) {
+        const c = s.charCodeAt(p);
+        if (c === 34 || c === 39) {
+          this.pos = p;
+          result.push(c === 34 ? this.doubleQuoted() : this.singleQuoted());
+          this.leaf(p, SCALAR);
+          p = this.pos;
+        } else {
+          if (cannotStartPlain(c) || ((c === DASH || c === 63 || c === COLON) && (isBlankOrEnd(s.charCodeAt(p + 1)) || s.charCodeAt(p + 1) === 44 || s.charCodeAt(p + 1) === 93))) throw DECLINE;
+          let end = p;
+          let q = p;
+          for (;; q++) {
+            const d = s.charCodeAt(q);
+            if (d === 44 || d === 93) break;
+            // Pairs, nested collections, comments and line breaks are js-yaml's.
+            if (d === COLON || d === HASH || d === 91 || d === 123 || d === 125 || d === TAB || d === LF || d === CR || d === 0) throw DECLINE;
+            if (d !== SP) end = q + 1;
+          }
+          this.leaf(p, SCALAR);
+          result.push(resolvePlain(s.slice(p, end)));
+          p = q;
+        }
+        while (s.charCodeAt(p) === SP) p++;
+        const d = s.charCodeAt(p);
+        if (d === 93) break;
+        if (d !== 44) throw DECLINE;
+        p++;
+        while (s.charCodeAt(p) === SP) p++;
+        const e = s.charCodeAt(p);
+        if (e === 93 || e === 44) throw DECLINE; // a trailing or doubled comma
+      }
+    }
+    this.pos = p + 1;
+    this.close(node, SEQUENCE | (result.length << 3));
+    return result;
+  }
+}
+
+const reader = new Reader();
+
+/**
+ * The value and node record of one manifest document, or undefined when the document is not one this
+ * reader handles exactly (then js-yaml reads it).
+ */
+export function readFastDocument(text: string): FastDocument | undefined {
+  return reader.read(text);
+}
