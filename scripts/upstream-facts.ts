@@ -31,7 +31,7 @@ interface Source {
   paths: string;
 }
 
-class Repo {
+export class Repo {
   constructor(
     readonly slug: string,
     readonly gitDir: string,
@@ -57,7 +57,7 @@ class Repo {
   }
 }
 
-function openRepo(root: string, slug: string): Repo {
+export function openRepo(root: string, slug: string): Repo {
   const base = join(root, slug.replace('/', '+'));
   for (const dir of [join(base, 'repo'), join(base, '.git'), base]) {
     if (existsSync(join(dir, 'HEAD')) || existsSync(join(dir, 'objects'))) return new Repo(slug, dir);
