@@ -10,7 +10,7 @@ export default definePolicy({
     severity: 'error',
     scope: 'resource',
     kinds: POD_TEMPLATE_KINDS,
-    description: 'A tag can be re-pushed; only a digest names exactly one image. In the environments listed in `settings.requireDigestIn` (none by default; e.g. `[production]`) every container image must carry `@sha256:<64 hex>`. Outside them the check does nothing.',
+    description: 'A tag can be re-pushed; only a digest names exactly one image. In the environments listed in `settings.requireDigestIn` (none by default; e.g. `[production]`) every container image must carry `@sha256:<64 hex>`. Outside them the check does nothing. The digest must be well formed (`sha256:` and 64 hex digits; the runtime rejects anything else), where Checkov accepts any `@`.',
     remediation: 'Render the image as `registry/repository:tag@sha256:…` (the NEXUS `image.digest` value).',
     references: ['https://kubernetes.io/docs/concepts/containers/images/#image-names'],
     messages: { missing: 'container "{{container}}" image "{{image}}" is not pinned by digest (required in {{environment}})' },

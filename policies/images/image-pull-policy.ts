@@ -11,7 +11,7 @@ export default definePolicy({
     severity: 'warning',
     scope: 'resource',
     kinds: POD_TEMPLATE_KINDS,
-    description: '`imagePullPolicy: Never` runs whatever happens to be cached on the node, so nodes diverge and a new node cannot start the pod. A mutable tag (or none) with `IfNotPresent` keeps stale images on some nodes. Pinned tags and digests may use `IfNotPresent` (the default).',
+    description: '`imagePullPolicy: Never` runs whatever happens to be cached on the node, so nodes diverge and a new node cannot start the pod. A mutable tag (or none) with `IfNotPresent` keeps stale images on some nodes. Pinned tags and digests may use `IfNotPresent` (the default). Scope: Polaris, kube-score and Checkov require `Always` on every container; this check flags only what makes nodes diverge. Without a policy, a `latest` or absent tag already defaults to `Always` (and `image-tag-pinned` reports the tag).',
     remediation: 'Pin the image and use `IfNotPresent`; use `Always` only with a mutable tag.',
     references: ['https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy'],
     messages: {

@@ -16,7 +16,7 @@ export default definePolicy({
     severity: 'error',
     scope: 'render',
     kinds: ['Ingress', 'HTTPRoute'],
-    description: 'Every Ingress backend (`defaultBackend` and each path) and every HTTPRoute `backendRef` of kind Service must name a Service of the render, in the same namespace (or the ref\'s namespace), and a port that Service exposes (by number or name). Otherwise the route returns 503.',
+    description: 'Every Ingress backend (`defaultBackend` and each path) and every HTTPRoute `backendRef` of kind Service must name a Service of the render, in the same namespace (or the ref\'s namespace), and a port that Service exposes (by number or name). Otherwise the route returns 503. Scope: the networking.k8s.io/v1 backend shape (`service.name`, `service.port`); the v1beta1 `serviceName`/`servicePort` shape was removed in Kubernetes 1.22 and is reported by the schema stage.',
     remediation: 'Fix the Service name or port, or render the Service.',
     references: ['https://kubernetes.io/docs/concepts/services-networking/ingress/', 'https://gateway-api.sigs.k8s.io/api-types/httproute/'],
     messages: {

@@ -12,7 +12,7 @@ export default definePolicy({
     severity: 'error',
     scope: 'render',
     kinds: ['Service'],
-    description: 'Each Service port forwards to `targetPort` (default: `port`). A named targetPort must be the `name` of a container port of every selected pod template; a numeric one must be declared as a `containerPort` (same protocol). Otherwise traffic goes nowhere or to the wrong process.',
+    description: 'Each Service port forwards to `targetPort` (default: `port`). A named targetPort must be the `name` of a container port of every selected pod template; a numeric one must be declared as a `containerPort` (same protocol) when the pod declares its ports. Otherwise traffic goes nowhere or to the wrong process. Scope: a pod that declares no container ports at all is not judged for numeric targetPorts, since the kubelet does not require declarations and the manifest does not say which ports the process listens on.',
     remediation: 'Use the container port\'s name as `targetPort`, or fix the number.',
     references: ['https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports'],
     messages: { missing: 'targetPort {{port}} is not a container port of {{workload}}' },
@@ -28,9 +28,14 @@ export default definePolicy({
       const target = p.targetPort ?? p.port;
       const protocol = p.protocol ?? 'TCP';
       if (target === undefined) return;
+      const named = typeof target === 'string' && !/^\d+$/.test(target);
       for (const e of pods) {
-        const ok = appContainersOf(e.pod).some((c) =>
-          objs(c.container.ports).some((cp) => (cp.protocol ?? 'TCP') === protocol && (typeof target === 'string' && !/^\d+$/.test(target) ? cp.name === target : Number(cp.containerPort) === Number(target))),
+        const containers = appContainersOf(e.pod);
+        // A numeric targetPort reaches the pod whether or not a container declares it (declarations are
+        // informational); only a pod that declares its ports shows that this one is not among them.
+        if (!named && !containers.some((c) => objs(c.container.ports).length > 0)) continue;
+        const ok = containers.some((c) =>
+          objs(c.container.ports).some((cp) => (cp.protocol ?? 'TCP') === protocol && (named ? cp.name === target : Number(cp.containerPort) === Number(target))),
         );
         if (!ok) {
           out.push({ messageId: 'missing', data: { port: String(target), workload: `${e.resource.kind}/${e.resource.name}` }, pointer: `/spec/ports/${i}/${p.targetPort === undefined ? 'port' : 'targetPort'}` });

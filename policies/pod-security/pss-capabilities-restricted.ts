@@ -30,7 +30,7 @@ const def: PssCheckDef = {
 export default definePssPolicy(def, {
   id: 'pss-capabilities-restricted',
   title: 'Drop ALL capabilities; add only NET_BIND_SERVICE',
-  description: 'Restricted (policy v1.22+) requires every container to drop `ALL` capabilities and allows adding back only `NET_BIND_SERVICE`. From v1.25 Windows pods are exempt. Replaces `pss-capabilities-baseline` at this level.',
+  description: 'Restricted (policy v1.22+) requires every container to drop `ALL` capabilities and allows adding back only `NET_BIND_SERVICE`. From v1.25 Windows pods are exempt. Replaces `pss-capabilities-baseline` at this level. Polaris\'s `insecureCapabilities` also accepts dropping a list of named capabilities; this check follows admission, which accepts only `ALL`.',
   remediation: 'Set `securityContext.capabilities.drop: ["ALL"]` on every container and remove other added capabilities.',
   references: [],
   equivalents: ['psa:capabilities_restricted', 'polaris:insecureCapabilities', 'kyverno:disallow-capabilities-strict'],

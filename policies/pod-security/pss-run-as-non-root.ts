@@ -32,7 +32,7 @@ const def: PssCheckDef = {
 export default definePssPolicy(def, {
   id: 'pss-run-as-non-root',
   title: 'Containers must run as non-root',
-  description: 'Restricted requires `runAsNonRoot: true`, set on the pod (inherited by containers) or on every container; no container may set it to false. The container setting overrides the pod\'s. From policy v1.35, pods with `hostUsers: false` are exempt (root in a user namespace is unprivileged on the node).',
+  description: 'Restricted requires `runAsNonRoot: true`, set on the pod (inherited by containers) or on every container; no container may set it to false. The container setting overrides the pod\'s. From policy v1.35, pods with `hostUsers: false` are exempt (root in a user namespace is unprivileged on the node). As admission does, a non-zero `runAsUser` without `runAsNonRoot: true` fails, and a pod-level `false` fails even when containers set `true` (Checkov accepts both).',
   remediation: 'Set `spec.securityContext.runAsNonRoot: true` (and a non-zero `runAsUser` if the image has no numeric USER).',
   references: [],
   equivalents: ['psa:runAsNonRoot', 'polaris:runAsRootAllowed', 'kube-linter:run-as-non-root', 'checkov:CKV_K8S_23', 'kyverno:require-run-as-nonroot'],

@@ -27,7 +27,7 @@ const def: PssCheckDef = {
 export default definePssPolicy(def, {
   id: 'pss-seccomp-profile-restricted',
   title: 'A seccomp profile must be set',
-  description: 'Restricted (policy v1.19+) requires `seccompProfile.type` `RuntimeDefault` or `Localhost` on the pod, or on every container that does not inherit it; no container may set `Unconfined`. The container setting overrides the pod\'s. From v1.25 Windows pods are exempt. Replaces `pss-seccomp-profile-baseline` at this level.',
+  description: 'Restricted (policy v1.19+) requires `seccompProfile.type` `RuntimeDefault` or `Localhost` on the pod, or on every container that does not inherit it; no container may set `Unconfined`. The container setting overrides the pod\'s. From v1.25 Windows pods are exempt. Replaces `pss-seccomp-profile-baseline` at this level. The `seccomp.security.alpha.kubernetes.io` annotations are not read: the kubelet ignores them since Kubernetes 1.27 and admission judges the fields (kube-score still accepts the annotation).',
   remediation: 'Set `spec.securityContext.seccompProfile.type: RuntimeDefault`.',
   references: ['https://kubernetes.io/docs/tutorials/security/seccomp/'],
   equivalents: ['psa:seccompProfile_restricted', 'polaris:linuxHardening (partial)', 'kube-score:container-seccomp-profile', 'checkov:CKV_K8S_31', 'kyverno:restrict-seccomp-strict'],

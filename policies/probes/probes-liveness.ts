@@ -9,7 +9,7 @@ export default definePolicy({
     severity: 'warning',
     scope: 'render',
     kinds: POD_TEMPLATE_KINDS.filter((k) => k !== 'PodTemplate'),
-    description: 'A serving process that deadlocks keeps its pod Running forever unless a liveness probe restarts it. Each container of a pod that some Service of the render selects must have a `livenessProbe` (kube-score and Polaris require the same). Pods no Service targets are not judged.',
+    description: 'A serving process that deadlocks keeps its pod Running forever unless a liveness probe restarts it. Each container of a pod that some Service of the render selects must have a `livenessProbe` (kube-score and Polaris require the same). Pods no Service targets are not judged. Every container of such a pod is judged (kube-score accepts the pod when any container has a probe): a sidecar without one is never restarted when it hangs.',
     remediation: 'Add a `livenessProbe` that checks the process itself (not its dependencies), with a generous failureThreshold.',
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/'],
     messages: { missing: 'container "{{container}}" has no livenessProbe but Service "{{service}}" routes to it' },

@@ -10,7 +10,7 @@ export default definePolicy({
     severity: 'warning',
     scope: 'resource',
     kinds: RBAC_ROLE_KINDS,
-    description: '`create` (or `get`, for older clients over WebSocket) on `pods/exec` or `pods/attach` runs commands inside other pods, with their identities and secrets. Application roles must not grant it.',
+    description: '`create` (or `get`, for older clients over WebSocket) on `pods/exec` or `pods/attach` runs commands inside other pods, with their identities and secrets. Application roles must not grant it. Scope: every role of the render is judged whatever its name; Polaris skips `admin`, `edit`, `cluster-admin`, `system:*` and a GKE role by name because clusters ship them, but a chart that ships a role under such a name is not exempt.',
     remediation: 'Remove `pods/exec` and `pods/attach` from the rule.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#escalation-risks'],
     messages: { exec: 'rule grants {{resource}}' },

@@ -10,7 +10,7 @@ export default definePolicy({
     severity: 'error',
     scope: 'resource',
     kinds: RBAC_ROLE_KINDS,
-    description: 'A `*` in `verbs`, `resources` or `apiGroups` grants today\'s and every future permission (new subresources, new CRDs), including escalation paths. Rules must list what they need.',
+    description: 'A `*` in `verbs`, `resources` or `apiGroups` grants today\'s and every future permission (new subresources, new CRDs), including escalation paths. Rules must list what they need. Scope: one policy for the three fields (Kyverno splits resources and verbs into two policies, and does not judge `apiGroups`), so a rule with only a verb wildcard is reported here too.',
     remediation: 'Replace `*` with the explicit verbs, resources and API groups the component uses.',
     references: ['https://kubernetes.io/docs/concepts/security/rbac-good-practices/#least-privilege'],
     messages: { wildcard: 'rule grants "*" in {{field}}' },

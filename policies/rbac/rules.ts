@@ -23,8 +23,19 @@ export function rulesOf(r: K8sResource): RuleView[] {
   }));
 }
 
+/**
+ * Does a rule's resource entry cover `resource` (`pods`, `pods/exec`)? As the RBAC authorizer matches
+ * (rbac/v1 helpers ResourceMatches): `*` covers everything, and a star followed by `/<sub>` covers that
+ * subresource of every resource.
+ */
+export function resourceMatches(entry: string, resource: string): boolean {
+  if (entry === '*' || entry === resource) return true;
+  const slash = resource.indexOf('/');
+  return slash > 0 && entry === `*/${resource.slice(slash + 1)}`;
+}
+
 /** Does the rule grant `verb` on `resource` in the core group (wildcards included)? */
 export function grants(rule: RuleView, resource: string, verbs: readonly string[], group = ''): boolean {
   const g = rule.apiGroups.length === 0 ? [''] : rule.apiGroups;
-  return (g.includes('*') || g.includes(group)) && (rule.resources.includes('*') || rule.resources.includes(resource)) && (rule.verbs.includes('*') || verbs.some((v) => rule.verbs.includes(v)));
+  return (g.includes('*') || g.includes(group)) && rule.resources.some((e) => resourceMatches(e, resource)) && (rule.verbs.includes('*') || verbs.some((v) => rule.verbs.includes(v)));
 }

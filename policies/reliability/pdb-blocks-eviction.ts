@@ -14,7 +14,7 @@ export default definePolicy({
     severity: 'error',
     scope: 'render',
     kinds: ['PodDisruptionBudget'],
-    description: 'A PDB that never allows a disruption blocks node drains and cluster upgrades forever: `maxUnavailable: 0` or `0%`, a `minAvailable` percentage of 100 % or more (`150%` rounds up to more pods than exist), or an integer `minAvailable` not below the replicas of a selected workload. With an HPA the floor is `minReplicas`: a `minAvailable` above it also blocks eviction whenever the HPA has scaled down.',
+    description: 'A PDB that never allows a disruption blocks node drains and cluster upgrades forever: `maxUnavailable: 0` or `0%`, a `minAvailable` percentage of 100 % or more (`150%` rounds up to more pods than exist), or an integer `minAvailable` not below the replicas of a selected workload. With an HPA the floor is `minReplicas`: a `minAvailable` above it also blocks eviction whenever the HPA has scaled down. This is stricter than Polaris\'s `pdbMinAvailableGreaterThanHPAMinReplicas`: a `minAvailable` equal to the HPA\'s `minReplicas`, or not below the workload\'s replicas without an HPA, also leaves no pod evictable.',
     remediation: 'Prefer `maxUnavailable: 1`; or keep `minAvailable` below the workload\'s (minimum) replicas.',
     references: ['https://kubernetes.io/docs/tasks/run-application/configure-pdb/#think-about-how-your-application-reacts-to-disruptions'],
     messages: {

@@ -12,7 +12,7 @@ export default definePolicy({
     severity: 'warning',
     scope: 'render',
     kinds: ['Deployment', 'StatefulSet'],
-    description: 'Without a PodDisruptionBudget a node drain or cluster upgrade may evict all replicas at once. Every Deployment and StatefulSet that runs at least `settings.haMinReplicas` (default 2) replicas (its HPA\'s minReplicas when autoscaled) must be selected by a PDB of its namespace.',
+    description: 'Without a PodDisruptionBudget a node drain or cluster upgrade may evict all replicas at once. Every Deployment and StatefulSet that runs at least `settings.haMinReplicas` (default 2) replicas (its HPA\'s minReplicas when autoscaled) must be selected by a PDB of its namespace. Scope: workloads below that threshold are not judged, since a budget over one replica either blocks drains or protects nothing (Polaris and kube-score ask for a budget for every Deployment).',
     remediation: 'Enable the tier\'s `pdb` (e.g. `maxUnavailable: 1`) so that a PodDisruptionBudget selects the pods.',
     references: ['https://kubernetes.io/docs/tasks/run-application/configure-pdb/'],
     messages: { missing: '{{kind}} runs {{replicas}} replicas but no PodDisruptionBudget selects its pods' },

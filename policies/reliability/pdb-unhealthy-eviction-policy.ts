@@ -10,7 +10,7 @@ export default definePolicy({
     scope: 'resource',
     kinds: ['PodDisruptionBudget'],
     description:
-      'With the default `unhealthyPodEvictionPolicy: IfHealthyBudget`, a pod that is Running but not Ready (crash-looping, stuck on a dependency) counts against the budget and cannot be evicted while the budget is exhausted, so one broken pod can block a node drain indefinitely. `AlwaysAllow` lets the eviction API remove unhealthy pods regardless (GA in Kubernetes 1.31).',
+      'With the default `unhealthyPodEvictionPolicy: IfHealthyBudget`, a pod that is Running but not Ready (crash-looping, stuck on a dependency) counts against the budget and cannot be evicted while the budget is exhausted, so one broken pod can block a node drain indefinitely. `AlwaysAllow` lets the eviction API remove unhealthy pods regardless (GA in Kubernetes 1.31). kube-linter only asks for the field to be set; this check asks for `AlwaysAllow`, the value that keeps drains moving.',
     remediation: 'Set `spec.unhealthyPodEvictionPolicy: AlwaysAllow` on the PodDisruptionBudget.',
     references: ['https://kubernetes.io/docs/tasks/run-application/configure-pdb/#unhealthy-pod-eviction-policy'],
     messages: { policy: 'unhealthyPodEvictionPolicy is {{value}}, not AlwaysAllow: a not-ready pod can block node drains' },

@@ -15,7 +15,7 @@ export default definePolicy({
     kinds: POD_TEMPLATE_KINDS,
     enabledByDefault: false,
     description:
-      'IDs below 10000 are the host\'s own users and groups (system accounts, the first human users): a process that escapes its container with such an ID owns their files on the node. Every container (init containers included) must run with an effective `runAsUser` and `runAsGroup` (its own, else the pod\'s) of at least 10000, as kube-score and Checkov require. Off by default, because many upstream images (PostgreSQL 999, Redis 999, nginx 101) expect their own UIDs; enable it with `run-as-high-uid: warning` when images are built for it. An unset ID is flagged too: the image decides it, often as root.',
+      'IDs below 10000 are the host\'s own users and groups (system accounts, the first human users): a process that escapes its container with such an ID owns their files on the node. Every container (init containers included) must run with an effective `runAsUser` and `runAsGroup` (its own, else the pod\'s) of at least 10000, as kube-score and Checkov require. Off by default, because many upstream images (PostgreSQL 999, Redis 999, nginx 101) expect their own UIDs; enable it with `run-as-high-uid: warning` when images are built for it. An unset ID is flagged too: the image decides it, often as root. Both IDs are judged, as kube-score does (Checkov\'s CKV_K8S_40 judges only `runAsUser`).',
     remediation: 'Set `securityContext.runAsUser` and `runAsGroup` to 10000 or more (e.g. 10001), and make the image\'s files readable by that ID.',
     references: ['https://kubernetes.io/docs/tasks/configure-pod-container/security-context/'],
     messages: { low: 'container "{{container}}" runs with {{field}} {{value}}, below 10000' },

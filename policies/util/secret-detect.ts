@@ -44,7 +44,9 @@ export const SECRET_PATTERN_SOURCES: readonly string[] = [
 ];
 
 const OWN_VALUE_PATTERNS: readonly [string, RegExp][] = [
-  ['a private key', /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)?-----/i],
+  // Any dash-delimited BEGIN … PRIVATE KEY marker, also a mangled one (`---BEGIN OPENSSH PRIVATE KEY---`): the
+  // key material follows it whatever the dash count (Polaris's sensitive* patterns match the same way).
+  ['a private key', /-{1,5} ?BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY( BLOCK)? ?-{1,5}/i],
   ['credentials in a URL', /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/$%{}()<>]{3,}@/i],
 ];
 
