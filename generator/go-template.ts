@@ -48,6 +48,9 @@ export function compileExpr(e: Expr, chart: string): string {
       return `(${e.op} ${c(e.a)} ${c(e.b)})`;
     case 'gt':
       return `(gt (float64 ${c(e.a)}) (float64 ${c(e.b)}))`;
+    case 'mul':
+      // Sprig's mulf: float64 like gt (an absent value is nil, which float64 reads as 0).
+      return `(mulf (float64 ${c(e.a)}) (float64 ${c(e.b)}))`;
     case 'isSet':
       return `(not (kindIs "invalid" ${c(e.arg)}))`;
     case 'oneOf':

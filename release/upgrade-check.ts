@@ -17,6 +17,7 @@ import { parseManifests } from '../validator/manifests.ts';
 import { helmTemplate } from '../validator/render.ts';
 import { checkUpgrade, type UpgradeStageOptions } from '../validator/upgrade/stage.ts';
 import type { Credentials } from './credentials.ts';
+import { NEXUS_DEFAULT_API_VERSIONS } from '../validator/run.ts';
 import type { LoadedArchive } from './publish.ts';
 import { fetchPublished, listPublished, previousVersion, type PublishedLocation } from './published.ts';
 import type { VersionCheckResult } from './version-check.ts';
@@ -33,6 +34,8 @@ export interface UpgradeGateOptions {
   releaseName?: string;
   namespace?: string;
   kubeVersion?: string;
+  /** `--api-versions` of both renders (default: for the nexus chart, the APIs `nexus validate` assumes). */
+  apiVersions?: readonly string[];
   stage?: Pick<UpgradeStageOptions, 'expandableStorageClasses' | 'defaultStorageClass'>;
 }
 
@@ -60,7 +63,7 @@ export interface UpgradeRender {
  */
 export async function compareRenders(previousChart: string, nextChart: string, previousLabel: string, options: UpgradeGateOptions): Promise<UpgradeRender[]> {
   const sets = options.valuesFiles.length ? options.valuesFiles.map((f) => ({ files: [f], label: f })) : [{ files: [] as string[], label: 'chart defaults' }];
-  const render = { releaseName: options.releaseName, namespace: options.namespace, kubeVersion: options.kubeVersion };
+  const render = { releaseName: options.releaseName, namespace: options.namespace, kubeVersion: options.kubeVersion, ...(options.apiVersions ? { apiVersions: [...options.apiVersions] } : {}) };
   const out: UpgradeRender[] = [];
   for (const set of sets) {
     let [before, after] = await Promise.all([helmTemplate(options.helm, previousChart, set.files, set.label, render), helmTemplate(options.helm, nextChart, set.files, set.label, render)]);
@@ -96,7 +99,9 @@ export async function checkUpgradeFrom(archive: LoadedArchive, location: Publish
   try {
     const file = join(dir, `${name}-${from}.tgz`);
     writeFileSync(file, previous.bytes);
-    const renders = await compareRenders(file, archive.path, `${name} ${from}`, options);
+    // The overlays run operator-managed kinds (the CloudNativePG database) that render only where their
+    // API is served: compare them as a cluster running the overlays would, not fall back to the defaults.
+    const renders = await compareRenders(file, archive.path, `${name} ${from}`, { ...options, apiVersions: options.apiVersions ?? (name === 'nexus' ? NEXUS_DEFAULT_API_VERSIONS : undefined) });
     return upgradeVerdict(archive, from, renders, target, published);
   } finally {
     rmSync(dir, { recursive: true, force: true });

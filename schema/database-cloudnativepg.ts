@@ -12,7 +12,10 @@ export const CloudNativePGSection = z
   .strictObject({
     force: z.boolean().default(false).describe('Render the `Cluster`, `Pooler` and `ScheduledBackup` without detecting `postgresql.cnpg.io/v1` (e.g. `helm template` without `--api-versions`). Without it, a cluster that does not serve the API fails the render with the list of what to install; nothing is silently left out.'),
     instances: z.number().int().min(1).max(9).default(3).describe('PostgreSQL instances: one primary and the rest hot standbys the operator promotes on failure. Three survive a node loss with a standby to spare.'),
-    image: image({ registry: 'ghcr.io', repository: 'cloudnative-pg/postgresql', tag: '18.4-system-trixie' }),
+    // The bundled image's PostgreSQL release (database.image): the tuning model is checked against it
+    // (`validate --deep`), and moving a bundled release here with the operator's import keeps the major.
+    // A dated tag of the operator's system image family, as its ClusterImageCatalog lists it.
+    image: image({ registry: 'ghcr.io', repository: 'cloudnative-pg/postgresql', tag: '16.15-202608170814-system-bookworm' }),
     primaryUpdateStrategy: z.enum(['unsupervised', 'supervised']).default('unsupervised').describe('`unsupervised`: the operator switches over to an updated standby by itself during a rolling update; `supervised`: it waits for `kubectl cnpg promote`.'),
     synchronous: z
       .strictObject({

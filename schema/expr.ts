@@ -8,7 +8,8 @@
  *  - truthiness: false, 0, "", null/absent, empty list and empty map are false; everything else true;
  *  - `eq`/`ne` compare strings, booleans or null; `gt` compares numbers (Helm reads values files as
  *    float64 and `--set` as int64, so the compiler converts both sides);
- *  - `isSet` is "not null/absent" (0 and "" are set); `orDefault(a, b)` is `a` when truthy, else `b`.
+ *  - `isSet` is "not null/absent" (0 and "" are set); `orDefault(a, b)` is `a` when truthy, else `b`;
+ *  - `mul` multiplies numbers (absent counts as 0), as float64 like `gt`.
  */
 
 export type Path = readonly string[];
@@ -21,6 +22,7 @@ export type Expr =
   | { op: 'not'; arg: Expr }
   | { op: 'eq' | 'ne'; a: Expr; b: Expr }
   | { op: 'gt'; a: Expr; b: Expr }
+  | { op: 'mul'; a: Expr; b: Expr }
   | { op: 'isSet'; arg: Expr }
   | { op: 'oneOf'; arg: Expr; values: readonly string[] }
   | { op: 'has'; list: Expr; item: string }
@@ -46,6 +48,7 @@ export const not = (arg: Expr): Expr => ({ op: 'not', arg });
 export const eq = (a: Expr, b: Expr | Literal): Expr => ({ op: 'eq', a, b: wrap(b) });
 export const ne = (a: Expr, b: Expr | Literal): Expr => ({ op: 'ne', a, b: wrap(b) });
 export const gt = (a: Expr, b: Expr | Literal): Expr => ({ op: 'gt', a, b: wrap(b) });
+export const mul = (a: Expr, b: Expr | Literal): Expr => ({ op: 'mul', a, b: wrap(b) });
 export const isSet = (arg: Expr): Expr => ({ op: 'isSet', arg });
 export const oneOf = (arg: Expr, values: readonly string[]): Expr => ({ op: 'oneOf', arg, values });
 export const has = (list: Expr, item: string): Expr => ({ op: 'has', list, item });
@@ -134,6 +137,8 @@ export function evaluate(e: Expr, root: unknown): unknown {
       return !same(evaluate(e.a, root), evaluate(e.b, root));
     case 'gt':
       return Number(evaluate(e.a, root) ?? 0) > Number(evaluate(e.b, root) ?? 0);
+    case 'mul':
+      return Number(evaluate(e.a, root) ?? 0) * Number(evaluate(e.b, root) ?? 0);
     case 'isSet':
       return evaluate(e.arg, root) != null;
     case 'oneOf': {
@@ -196,6 +201,7 @@ export function pathsOf(e: Expr | Message): Path[] {
     case 'eq':
     case 'ne':
     case 'gt':
+    case 'mul':
       return [...pathsOf(x.a), ...pathsOf(x.b)];
     case 'has':
       return pathsOf(x.list);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { containerExtensions, placement } from './extensions.ts';
-import { port, stringMap } from './primitives.ts';
+import { port, resourceName, stringMap } from './primitives.ts';
 import { image, podSecurity, resources } from './workload.ts';
 
 /** The knobs the k6 Pod takes, like the smoke tests': env (proxies, CA bundles, k6 settings), placement, labels, annotations. */
@@ -49,6 +49,15 @@ export const LoadtestSection = z
       })
       .prefault({})
       .describe('Where the traffic goes. API runs hit the enabled targets one after the other (gateway first).'),
+    gatewayClient: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('While the load test goes through the gateway (`targets.gateway` with its derived URL) and the gateway rate-limits, the k6 Pod identifies to Kong as its own consumer, `<release>-loadtest` (key-auth, the key in `existingSecret`), which has its own limit (`perSecond`). Without it the load generator is one more client IP held to `gateway.rateLimiting` and is answered 429 long before the target rate; rule `loadtest-gateway-limit` refuses that combination. Every other client keeps the per-client limit: requests without a valid key go through as the anonymous consumer `<release>-gateway-anonymous`.'),
+        existingSecret: resourceName().default('').describe('Secret with the consumer\'s API key in `key`, labelled `konghq.com/credential: key-auth` (the label the Kong ingress controller finds credentials by). Read by the Kong ingress controller and the k6 Pod. Required while the consumer is on.'),
+        header: z.string().regex(/^[A-Za-z0-9-]+$/, { error: 'must be an HTTP header name, e.g. `X-Nexus-Loadtest-Key`' }).default('X-Nexus-Loadtest-Key').describe('Header carrying the key; Kong strips it before proxying (`hide_credentials`).'),
+        perSecond: z.number().int().min(1).nullable().default(null).describe('The consumer\'s own limit in requests per second, counted like `gateway.rateLimiting` (same policy and Redis); null: twice `api.targetRate` plus `browse.vus` (room for k6 catching up after a slow phase, and the page views). Must not be below `api.targetRate`.'),
+      })
+      .prefault({})
+      .describe('The load generator\'s own identity and limit at the gateway, so the gateway defaults and the load-test target agree.'),
     insecureSkipTLSVerify: z.boolean().default(false).describe('Accept any TLS certificate (e.g. a staging certificate the pod cannot verify).'),
     api: z
       .strictObject({

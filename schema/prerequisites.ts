@@ -5,7 +5,7 @@
  * README's prerequisites (evaluated here on each overlay), the chart's NOTES.txt and its live check
  * (compiled into the umbrella chart by generator/prerequisites-template.ts).
  */
-import { and, cond, eq, evaluate, imageRegistry, lit, msg, ne, oneOf, or, orDefault, renderMessage, truthy, value, type Expr, type Message } from './expr.ts';
+import { and, cond, eq, evaluate, imageRegistry, lit, msg, ne, not, oneOf, or, orDefault, renderMessage, truthy, value, type Expr, type Message } from './expr.ts';
 
 export const PREREQUISITE_KINDS = ['Registry', 'Secret', 'StorageClass', 'API', 'IngressClass', 'Gateway', 'ClusterIssuer', 'Issuer'] as const;
 export type PrerequisiteKind = (typeof PREREQUISITE_KINDS)[number];
@@ -60,6 +60,15 @@ const externalCache = and(value('cache', 'enabled'), eq(value('cache', 'mode'), 
 /** The master-only endpoint is an HAProxy Deployment (nexus.cache.masterProxy). */
 const masterProxy = and(cache, value('cache', 'masterService', 'enabled'), value('cache', 'sentinel', 'enabled'));
 const monitoring = value('monitoring', 'enabled');
+/** The load test goes through the rate-limited gateway as its own Kong consumer (rule loadtest-gateway-limit). */
+const loadtestConsumer = and(
+  value('loadtest', 'enabled'),
+  value('loadtest', 'gatewayClient', 'enabled'),
+  value('loadtest', 'targets', 'gateway', 'enabled'),
+  not(value('loadtest', 'targets', 'gateway', 'url')),
+  value('gateway', 'enabled'),
+  value('gateway', 'rateLimiting', 'enabled'),
+);
 const bundled = and(monitoring, eq(value('monitoring', 'mode'), 'bundled'));
 const gateway = value('gateway', 'enabled');
 const ingress = and(gateway, eq(value('gateway', 'mode'), 'ingress'));
@@ -103,6 +112,7 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
     ),
     secret(['gateway', 'rateLimiting', 'redis', 'existingSecret'], and(gateway, value('gateway', 'rateLimiting', 'enabled'), eq(value('gateway', 'rateLimiting', 'policy'), 'redis')), [value('gateway', 'rateLimiting', 'redis', 'usernameKey'), value('gateway', 'rateLimiting', 'redis', 'passwordKey')], msg`Kong rate-limiting counters in Redis (user and password)`),
     secret(['loadtest', 'auth', 'existingSecret'], value('loadtest', 'enabled'), [value('loadtest', 'auth', 'tokenKey')], msg`k6 load test API bearer token (read by the helm test Pod only)`),
+    secret(['loadtest', 'gatewayClient', 'existingSecret'], loadtestConsumer, [lit('key')], msg`the k6 load test's Kong consumer key (its own limit at the gateway; label the Secret konghq.com/credential=key-auth)`),
     secret(['gateway', 'tls', 'existingSecret'], and(ingress, value('gateway', 'tls', 'enabled')), [lit('tls.crt'), lit('tls.key')], msg`TLS certificate of the Ingress`, 'kubernetes.io/tls'),
     { kind: 'Secret', when: value('global', 'imagePullSecrets'), each: value('global', 'imagePullSecrets'), keys: [lit('.dockerconfigjson')], type: 'kubernetes.io/dockerconfigjson', for: msg`pulling every image (global.imagePullSecrets)` },
     storage(['database', 'storage'], and(db, or(bundledDb, cnpg)), 'PostgreSQL data volume(s)'),

@@ -9,7 +9,7 @@
  * nothing, so the Zod side gates it on `<tier>.enabled` too); values of several tiers → the umbrella.
  */
 import type { z } from 'zod';
-import { and, compactList, cond, eq, evaluate, gt, has, hasSuffix, imageRegistry, isSet, join, msg, ne, not, oneOf, or, orDefault, pathsOf, renderMessage, truthy, value, type Expr, type Message, type Path } from './expr.ts';
+import { and, compactList, cond, eq, evaluate, gt, has, hasSuffix, imageRegistry, isSet, join, msg, mul, ne, not, oneOf, or, orDefault, pathsOf, renderMessage, truthy, value, type Expr, type Message, type Path } from './expr.ts';
 
 export interface Check {
   /** Where the issue is reported (a values path). */
@@ -423,6 +423,36 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
           path: ['gateway', 'rateLimiting', 'redis', 'usernameKey'],
           when: and(toCache, value('cache', 'auth', 'enabled'), eq(used, expected), ne(rl('redis', 'usernameKey'), value('cache', 'auth', 'gateway', 'usernameKey'))),
           message: msg`Kong reads its Redis user name under key \`${rl('redis', 'usernameKey')}\` but cache.auth.gateway keeps the gateway user's name under \`${value('cache', 'auth', 'gateway', 'usernameKey')}\` (the \`default\` user is off); set gateway.rateLimiting.redis.usernameKey: ${value('cache', 'auth', 'gateway', 'usernameKey')}`,
+        },
+      ];
+    },
+  },
+  {
+    id: 'loadtest-gateway-limit',
+    description: 'The load test and the gateway limits agree. A k6 Pod is one client to Kong: while it loads the gateway (`loadtest.targets.gateway` with its derived URL) and the gateway rate-limits, it identifies as its own Kong consumer with its own limit (`loadtest.gatewayClient`, a key-auth key from a Secret) at least `loadtest.api.targetRate`; without that consumer the per-client limit must itself allow the target rate.',
+    checks: () => {
+      const lt = (...p: string[]) => value('loadtest', ...p);
+      const rl = (...p: string[]) => value('gateway', 'rateLimiting', ...p);
+      const throughGateway = and(lt('enabled'), lt('targets', 'gateway', 'enabled'), not(lt('targets', 'gateway', 'url')), value('gateway', 'enabled'), rl('enabled'));
+      const consumer = and(throughGateway, lt('gatewayClient', 'enabled'));
+      const rate = lt('api', 'targetRate');
+      // The per-client limit in each window Kong counts, against the target rate over that window.
+      const below = or(and(isSet(rl('perSecond')), gt(rate, rl('perSecond'))), gt(mul(rate, 60), rl('perMinute')), and(isSet(rl('perHour')), gt(mul(rate, 3600), rl('perHour'))));
+      return [
+        {
+          path: ['loadtest', 'gatewayClient', 'existingSecret'],
+          when: and(consumer, not(lt('gatewayClient', 'existingSecret'))),
+          message: msg`the load test goes through the rate-limited gateway as its own Kong consumer: set loadtest.gatewayClient.existingSecret to a Secret with its API key in \`key\`, labelled konghq.com/credential=key-auth (or load the backend only: loadtest.targets.gateway.enabled=false)`,
+        },
+        {
+          path: ['loadtest', 'gatewayClient', 'perSecond'],
+          when: and(consumer, isSet(lt('gatewayClient', 'perSecond')), gt(rate, lt('gatewayClient', 'perSecond'))),
+          message: msg`the load generator's own limit (${lt('gatewayClient', 'perSecond')}/s) is below loadtest.api.targetRate (${rate}/s): raise it or leave it null (twice the target rate)`,
+        },
+        {
+          path: ['loadtest', 'gatewayClient', 'enabled'],
+          when: and(throughGateway, not(lt('gatewayClient', 'enabled')), below),
+          message: msg`the k6 Pod is one client to the gateway, whose per-client limit (gateway.rateLimiting: ${rl('perMinute')}/min, and perSecond/perHour when set) is below loadtest.api.targetRate ${rate}/s: it would be answered 429. Turn loadtest.gatewayClient on (its own Kong consumer and limit), load the backend only (loadtest.targets.gateway.enabled=false), or raise the per-client limit`,
         },
       ];
     },

@@ -8,21 +8,19 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../../util/paths.ts';
 import { NEXUS_DEFAULT_API_VERSIONS, validate } from '../../validator/run.ts';
 import { fixtureKey, harnessChart } from '../helpers/chart-harness.ts';
+import { BUNDLED_DATABASE } from '../helpers/database-mode.ts';
 import { HELM_FLAVOURS } from '../helpers/helm.ts';
 import { componentOf, helm, networkPeers, ofKind, podTemplateOf, renderChart, templateArgs, type K8sObject, type RenderedDoc } from './helpers.ts';
 
 type Any = Record<string, any>;
 const OVERLAYS = ['values.staging.yaml', 'values.production.yaml'] as const;
-const CNPG = {
-  'database.mode': 'cloudnativepg',
-  'database.backup.objectStorage.bucket': 'nexus-backups/prod',
-  'database.backup.objectStorage.existingSecret': 'nexus-backup-s3',
-};
+/** The overlays run the database under CloudNativePG; this keeps the mode explicit where a test needs it. */
+const CNPG = { 'database.mode': 'cloudnativepg' };
 /** Settings CloudNativePG owns (rejected or set by the operator): none may reach spec.postgresql.parameters. */
 const OPERATOR_OWNED = ['listen_addresses', 'port', 'unix_socket_directories', 'hba_file', 'ssl', 'ssl_cert_file', 'ssl_key_file', 'ssl_ca_file', 'ssl_min_protocol_version', 'shared_preload_libraries', 'logging_collector', 'log_destination', 'wal_level', 'archive_mode', 'archive_command', 'synchronous_standby_names'];
 
@@ -62,18 +60,19 @@ describe.each(HELM_FLAVOURS)('database.mode cloudnativepg (%s)', (flavour) => {
     expect(bundled.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`Service/${cluster.metadata.name}`]);
     expect((bundled[0] as Any).spec.selector).toEqual({ 'cnpg.io/cluster': cluster.metadata.name, 'cnpg.io/instanceRole': 'primary' });
 
-    expect(cluster.spec.instances).toBe(3);
+    // Three instances in production, two in staging (a primary and a standby: the same failover, smaller).
+    expect(cluster.spec.instances).toBe(overlay === 'values.production.yaml' ? 3 : 2);
     expect(cluster.spec.affinity).toMatchObject({ enablePodAntiAffinity: true, topologyKey: 'kubernetes.io/hostname', podAntiAffinityType: 'required' });
     expect(cluster.spec.topologySpreadConstraints).toEqual([{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'cnpg.io/cluster': cluster.metadata.name } } }]);
     expect(cluster.spec.enableSuperuserAccess).toBe(false);
     // WAL archiving through the Barman Cloud Plugin into this release's ObjectStore: PITR.
     expect(cluster.spec.plugins).toEqual([{ name: 'barman-cloud.cloudnative-pg.io', isWALArchiver: true, parameters: { barmanObjectName: store.metadata.name } }]);
     expect(store.spec.retentionPolicy).toBe('7d');
-    expect(store.spec.configuration).toMatchObject({ destinationPath: 's3://nexus-backups/prod', s3Credentials: { accessKeyId: { name: 'nexus-backup-s3', key: 'AWS_ACCESS_KEY_ID' }, secretAccessKey: { name: 'nexus-backup-s3', key: 'AWS_SECRET_ACCESS_KEY' } } });
+    expect(store.spec.configuration).toMatchObject({ destinationPath: overlay === 'values.production.yaml' ? 's3://nexus-backups/production' : 's3://nexus-backups/staging', s3Credentials: { accessKeyId: { name: 'nexus-backup-object-storage', key: 'AWS_ACCESS_KEY_ID' }, secretAccessKey: { name: 'nexus-backup-object-storage', key: 'AWS_SECRET_ACCESS_KEY' } } });
     expect(scheduled.spec).toMatchObject({ cluster: { name: cluster.metadata.name }, method: 'plugin', pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' }, schedule: '0 0 2 * * *' });
     expect(pooler.spec).toMatchObject({ cluster: { name: cluster.metadata.name }, type: 'rw', pgbouncer: { poolMode: 'transaction' } });
     // Resources and storage from the database section, as in bundled mode.
-    const values = await renderChart({ helm: flavour, valuesFiles: [overlay], apiVersions: NEXUS_DEFAULT_API_VERSIONS });
+    const values = await renderChart({ helm: flavour, valuesFiles: [overlay], set: BUNDLED_DATABASE, apiVersions: NEXUS_DEFAULT_API_VERSIONS });
     const sts = ofKind(values, 'StatefulSet').find(databaseChart)!;
     expect(cluster.spec.resources).toEqual(podTemplateOf(sts)!.spec.containers[0]!.resources);
     expect(cluster.spec.storage.size).toBe((sts.spec as Any).volumeClaimTemplates[0].spec.resources.requests.storage);
@@ -81,7 +80,7 @@ describe.each(HELM_FLAVOURS)('database.mode cloudnativepg (%s)', (flavour) => {
 
   it.each(OVERLAYS)('%s: postgresql parameters come from the same tuning model as bundled mode, minus what the operator owns', async (overlay) => {
     const cluster = one(await render(overlay, { 'database.tuning.overrides.work_mem': '32MB' }, flavour), 'Cluster');
-    const conf = postgresqlConf(await renderChart({ helm: flavour, valuesFiles: [overlay], set: { 'database.tuning.overrides.work_mem': '32MB' }, apiVersions: NEXUS_DEFAULT_API_VERSIONS }));
+    const conf = postgresqlConf(await renderChart({ helm: flavour, valuesFiles: [overlay], set: { ...BUNDLED_DATABASE, 'database.tuning.overrides.work_mem': '32MB' }, apiVersions: NEXUS_DEFAULT_API_VERSIONS }));
     const parameters = cluster.spec.postgresql.parameters as Record<string, string>;
     for (const v of Object.values(parameters)) expect(typeof v).toBe('string');
     for (const key of ['max_connections', 'shared_buffers', 'effective_cache_size', 'maintenance_work_mem', 'wal_buffers', 'max_wal_size', 'checkpoint_timeout', 'max_parallel_workers']) {
@@ -123,15 +122,67 @@ describe.each(HELM_FLAVOURS)('database.mode cloudnativepg (%s)', (flavour) => {
       // The backend reaches the Pooler and the instances; the migrations (direct connection) the instances only.
       const expected = [
         ...(component === 'backend' ? [[{ 'cnpg.io/poolerName': pooler.metadata.name }, [{ protocol: 'TCP', port: 5432 }]]] : []),
-        [{ 'cnpg.io/cluster': cluster.metadata.name }, [{ protocol: 'TCP', port: 5432 }]],
+        [{ 'cnpg.io/cluster': cluster.metadata.name, 'cnpg.io/podRole': 'instance' }, [{ protocol: 'TCP', port: 5432 }]],
       ];
       expect(databasePeers.map((p) => [p.peer.podSelector?.matchLabels, p.ports]), component).toEqual(expected);
       expect(policy.metadata.annotations?.['nexus.dev/external-peers'], component).toBe(
-        component === 'backend' ? `cnpg.io/poolerName=${pooler.metadata.name}; cnpg.io/cluster=${cluster.metadata.name}` : `cnpg.io/cluster=${cluster.metadata.name}`,
+        component === 'backend'
+          ? `cnpg.io/poolerName=${pooler.metadata.name}; cnpg.io/cluster=${cluster.metadata.name},cnpg.io/podRole=instance`
+          : `cnpg.io/cluster=${cluster.metadata.name},cnpg.io/podRole=instance`,
       );
     }
-    // Metrics through the operator's recommended PodMonitors (instances and Pooler).
-    expect(ofKind(docs, 'PodMonitor').map((p) => (p.spec as Any).selector.matchLabels)).toEqual([{ 'cnpg.io/cluster': cluster.metadata.name }, { 'cnpg.io/poolerName': pooler.metadata.name }]);
+    // Metrics: the overlays' own Prometheus scrapes the instances and the Pooler (below); for a Prometheus
+    // Operator, the operator's recommended PodMonitors.
+    expect(ofKind(docs, 'PodMonitor')).toEqual([]);
+    const withMonitors = await render('values.production.yaml', { 'database.cloudnativepg.podMonitor.enabled': true }, flavour);
+    expect(ofKind(withMonitors, 'PodMonitor').map((p) => (p.spec as Any).selector.matchLabels)).toEqual([{ 'cnpg.io/cluster': cluster.metadata.name, 'cnpg.io/podRole': 'instance' }, { 'cnpg.io/poolerName': pooler.metadata.name }]);
+  });
+
+  it.each(OVERLAYS)('%s: the bundled Prometheus scrapes the operator\'s instances and Pooler, and may reach their metrics port', async (overlay) => {
+    const docs = await render(overlay, {}, flavour);
+    const cluster = one(docs, 'Cluster');
+    const pooler = one(docs, 'Pooler');
+    const config = ofKind(docs, 'ConfigMap').map((c) => (c as Any).data?.['prometheus.yml']).find(Boolean) as string;
+    const job = (parse(config) as Any).scrape_configs.find((j: Any) => j.job_name === 'cloudnativepg');
+    expect(job.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['nexus-platform'] } }]);
+    // The keep rule as Prometheus applies it (anchored RE2 over "<cluster>;<pooler>;<port name>").
+    const keep = new RegExp(`^(?:${job.relabel_configs[0].regex})$`);
+    expect(job.relabel_configs[0].source_labels).toEqual(['__meta_kubernetes_pod_label_cnpg_io_cluster', '__meta_kubernetes_pod_label_cnpg_io_podRole', '__meta_kubernetes_pod_label_cnpg_io_poolerName', '__meta_kubernetes_pod_container_port_name']);
+    // Labels as CloudNativePG 1.30 sets them: instances (cluster, role instance), Pooler pods (cluster, role pooler, pooler name).
+    expect(keep.test(`${cluster.metadata.name};instance;;metrics`)).toBe(true);
+    expect(keep.test(`${cluster.metadata.name};pooler;${pooler.metadata.name};metrics`)).toBe(true);
+    expect(keep.test(`${cluster.metadata.name};instance;;postgresql`)).toBe(false);
+    expect(keep.test(`other-database;instance;;metrics`)).toBe(false);
+    expect(keep.test(`other-database;pooler;other-database-pgbouncer;metrics`)).toBe(false);
+    // The series carry what the recording rules aggregate by (namespace, pod) and the component.
+    const targets = job.relabel_configs.map((r: Any) => r.target_label).filter(Boolean);
+    expect(targets).toEqual(['namespace', 'pod', 'container', 'component', 'component']);
+    // Egress from Prometheus to both, on the named port (the pods carry no release label).
+    const policy = ofKind(docs, 'NetworkPolicy').find((p) => p.metadata.name === 'nexus-monitoring-prometheus-cloudnativepg')!;
+    expect(policy.spec?.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/component': 'prometheus', 'app.kubernetes.io/instance': 'nexus' } });
+    // Declared as pods created outside the render (for network-policy-selects-nothing): one label set per pod kind.
+    expect(policy.metadata.annotations?.['nexus.dev/external-peers']).toBe(`cnpg.io/cluster=${cluster.metadata.name},cnpg.io/podRole=instance; cnpg.io/poolerName=${pooler.metadata.name}`);
+    expect(networkPeers(policy).map((p) => [p.direction, p.peer.podSelector?.matchLabels, p.ports])).toEqual([
+      ['egress', { 'cnpg.io/cluster': cluster.metadata.name, 'cnpg.io/podRole': 'instance' }, [{ port: 'metrics', protocol: 'TCP' }]],
+      ['egress', { 'cnpg.io/poolerName': pooler.metadata.name }, [{ port: 'metrics', protocol: 'TCP' }]],
+    ]);
+    // Bundled mode needs none of it: its exporters carry the release label.
+    const bundled = await renderChart({ helm: flavour, valuesFiles: [overlay], set: BUNDLED_DATABASE, apiVersions: NEXUS_DEFAULT_API_VERSIONS });
+    expect(ofKind(bundled, 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('nexus-monitoring-prometheus-cloudnativepg');
+  });
+
+  it.each(OVERLAYS)('%s: the overlay itself runs the database under CloudNativePG, archiving to its bucket, the backend verifying the operator\'s CA', async (overlay) => {
+    const docs = await renderChart({ helm: flavour, valuesFiles: [overlay], apiVersions: NEXUS_DEFAULT_API_VERSIONS });
+    const cluster = one(docs, 'Cluster');
+    expect(cluster.spec.instances).toBe(overlay === 'values.production.yaml' ? 3 : 2);
+    expect(one(docs, 'ObjectStore').spec.configuration.destinationPath).toBe(overlay === 'values.production.yaml' ? 's3://nexus-backups/production' : 's3://nexus-backups/staging');
+    expect(one(docs, 'ScheduledBackup').spec.cluster.name).toBe(cluster.metadata.name);
+    expect(ofKind(docs, 'StatefulSet').filter(databaseChart)).toEqual([]);
+    // The same PostgreSQL release as the bundled image (production pins it by digest, like every third-party image).
+    expect(cluster.spec.imageName).toMatch(overlay === 'values.production.yaml' ? /^ghcr\.io\/cloudnative-pg\/postgresql:16\.15-\d{12}-system-bookworm@sha256:[0-9a-f]{64}$/ : /^ghcr\.io\/cloudnative-pg\/postgresql:16\.15-\d{12}-system-bookworm$/);
+    const backend = docs.map((d) => d.object).find((o) => componentOf(o) === 'backend' && o.kind === 'Deployment')!;
+    const ca = (podTemplateOf(backend)!.spec.volumes as Any[]).find((v) => v.name === 'database-ca')!;
+    expect(ca.secret.secretName).toBe(`${cluster.metadata.name}-ca`);
   });
 
   it('synchronous replication and cert-manager TLS when asked for', async () => {
@@ -147,7 +198,7 @@ describe.each(HELM_FLAVOURS)('database.mode cloudnativepg (%s)', (flavour) => {
   });
 
   it('bundled mode renders none of the operator\'s kinds', async () => {
-    const docs = await renderChart({ helm: flavour, valuesFiles: ['values.production.yaml'], apiVersions: NEXUS_DEFAULT_API_VERSIONS });
+    const docs = await renderChart({ helm: flavour, valuesFiles: ['values.production.yaml'], set: { ...BUNDLED_DATABASE, 'database.cloudnativepg.podMonitor.enabled': true }, apiVersions: NEXUS_DEFAULT_API_VERSIONS });
     expect(docs.map((d) => d.object.kind).filter((k) => ['Cluster', 'Pooler', 'ScheduledBackup', 'ObjectStore', 'PodMonitor'].includes(k))).toEqual([]);
   });
 });
@@ -166,7 +217,7 @@ describe.each(HELM_FLAVOURS)('database.mode guards (%s)', (flavour) => {
   });
 
   it('a cluster without the CloudNativePG API fails the render instead of leaving the database out', async () => {
-    const err = await fails(templateArgs({ valuesFiles: ['values.production.yaml'], set: CNPG, apiVersions: ['monitoring.coreos.com/v1'] }));
+    const err = await fails(templateArgs({ valuesFiles: ['values.production.yaml'], set: CNPG, apiVersions: ['monitoring.coreos.com/v1'], withoutDatabaseOperator: true }));
     expect(err).toContain('[database-cloudnativepg-api]');
     expect(err).toContain('postgresql.cnpg.io/v1');
   });
@@ -225,12 +276,13 @@ describe('nexus validate on CloudNativePG renders (bundled CRD schemas with thei
     writeFileSync(f, stringify(values));
     return f;
   };
-  const cnpg = { mode: 'cloudnativepg', backup: { objectStorage: { bucket: 'nexus-backups/prod', existingSecret: 'nexus-backup-s3' } } };
+  // PodMonitors on, so their schema is checked too (the overlays scrape with their own Prometheus).
+  const cnpg = { mode: 'cloudnativepg', cloudnativepg: { podMonitor: { enabled: true } } };
   const variants = {
     plain: file('plain.yaml', { database: cnpg }),
-    synchronous: file('sync.yaml', { database: { ...cnpg, cloudnativepg: { synchronous: { enabled: true }, affinity: { zoneSpread: 'DoNotSchedule' } } } }),
-    import: file('import.yaml', { database: { ...cnpg, cloudnativepg: { import: { enabled: true, host: 'nexus-database.nexus-old.svc', existingSecret: 'nexus-old-database' } } } }),
-    recovery: file('recovery.yaml', { database: { ...cnpg, cloudnativepg: { recovery: { enabled: true, objectStore: 'nexus-database', serverName: 'nexus-database', targetTime: '2026-05-01 10:42:00+00' } } } }),
+    synchronous: file('sync.yaml', { database: { ...cnpg, cloudnativepg: { ...cnpg.cloudnativepg, synchronous: { enabled: true }, affinity: { zoneSpread: 'DoNotSchedule' } } } }),
+    import: file('import.yaml', { database: { ...cnpg, cloudnativepg: { ...cnpg.cloudnativepg, import: { enabled: true, host: 'nexus-database.nexus-old.svc', existingSecret: 'nexus-old-database' } } } }),
+    recovery: file('recovery.yaml', { database: { ...cnpg, cloudnativepg: { ...cnpg.cloudnativepg, recovery: { enabled: true, objectStore: 'nexus-database', serverName: 'nexus-database', targetTime: '2026-05-01 10:42:00+00' } } } }),
   };
 
   const cases = OVERLAYS.flatMap((overlay) => Object.keys(variants).map((variant) => [overlay, variant] as const));

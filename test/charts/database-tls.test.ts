@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { NEXUS_DEFAULT_API_VERSIONS } from '../../validator/run.ts';
 import { helm, ofKind, podTemplateOf, renderChart, templateArgs, type K8sObject, type RenderedDoc } from './helpers.ts';
+import { BUNDLED_DATABASE } from '../helpers/database-mode.ts';
 
 type Any = Record<string, any>;
 const CNPG = {
@@ -15,8 +16,9 @@ const CNPG = {
   'database.backup.objectStorage.bucket': 'nexus-backups/prod',
   'database.backup.objectStorage.existingSecret': 'nexus-backup-s3',
 };
+/** An overlay render; bundled mode (BUNDLED_DATABASE) unless `set` picks another (the overlays run CloudNativePG). */
 const render = (set: Record<string, string | number | boolean> = {}, valuesFile = 'values.production.yaml') =>
-  renderChart({ valuesFiles: [valuesFile], set, apiVersions: [...NEXUS_DEFAULT_API_VERSIONS, 'cert-manager.io/v1'] });
+  renderChart({ valuesFiles: [valuesFile], set: { ...BUNDLED_DATABASE, ...set }, apiVersions: [...NEXUS_DEFAULT_API_VERSIONS, 'cert-manager.io/v1'] });
 const named = (docs: RenderedDoc[], kind: string, name: string): Any => {
   const o = ofKind(docs, kind).find((d) => d.metadata.name === name);
   expect(o, `${kind} ${name}`).toBeDefined();
@@ -99,7 +101,7 @@ describe('database TLS (cloudnativepg mode)', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('[tls-secret] backend.database.caSecret: the backend verifies a CloudNativePG database');
     // Bundled mode in production still needs it.
-    const bundled = await helm('helm4', templateArgs({ valuesFiles: ['values.production.yaml'], set: { 'database.tls.enabled': false }, apiVersions: NEXUS_DEFAULT_API_VERSIONS }));
+    const bundled = await helm('helm4', templateArgs({ valuesFiles: ['values.production.yaml'], set: { ...BUNDLED_DATABASE, 'database.tls.enabled': false }, apiVersions: NEXUS_DEFAULT_API_VERSIONS }));
     expect(bundled.code).not.toBe(0);
     expect(bundled.stderr).toContain('[production-tls] database.tls.enabled');
   });

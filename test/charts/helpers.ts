@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { locateHelm, runHelm, type HelmFlavour, type HelmResult } from '../../validator/helm.ts';
 import { PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../../util/paths.ts';
+import { CLOUDNATIVEPG_API_VERSIONS } from '../helpers/database-mode.ts';
 
 export type { HelmFlavour };
 
@@ -53,6 +54,8 @@ export interface RenderOptions {
   namespace?: string;
   kubeVersion?: string;
   chartDir?: string;
+  /** A cluster without the overlays' database operator (by default an overlay render gets its APIs). */
+  withoutDatabaseOperator?: boolean;
 }
 
 export function templateArgs(o: RenderOptions): string[] {
@@ -64,7 +67,10 @@ export function templateArgs(o: RenderOptions): string[] {
     args.push('--values', file);
   }
   for (const [k, v] of Object.entries(o.set ?? {})) args.push('--set', `${k}=${String(v)}`);
-  for (const a of o.apiVersions ?? []) args.push('--api-versions', a);
+  // A cluster the overlays install on runs their database's operator (database.mode cloudnativepg): it
+  // serves the operator's APIs whatever else a test says it serves.
+  const overlay = !o.withoutDatabaseOperator && (o.valuesFiles ?? []).some((f) => /(^|\/)values\.(production|staging)\.yaml$/.test(f));
+  for (const a of new Set([...(overlay ? CLOUDNATIVEPG_API_VERSIONS : []), ...(o.apiVersions ?? [])])) args.push('--api-versions', a);
   if (o.kubeVersion) args.push('--kube-version', o.kubeVersion);
   return args;
 }
@@ -228,7 +234,7 @@ export function networkPeers(np: K8sObject): { direction: 'ingress' | 'egress'; 
 // kubernetes-models@5.1.0: the floor schema check (type, required, enum, format).
 
 /** CRD groups kubernetes-models does not ship; objects of these groups are excluded from the floor check. */
-export const CRD_GROUPS = new Set(['autoscaling.k8s.io', 'monitoring.coreos.com', 'configuration.konghq.com', 'cert-manager.io', 'gateway.networking.k8s.io', 'external-secrets.io']);
+export const CRD_GROUPS = new Set(['autoscaling.k8s.io', 'monitoring.coreos.com', 'configuration.konghq.com', 'cert-manager.io', 'gateway.networking.k8s.io', 'external-secrets.io', 'postgresql.cnpg.io', 'barmancloud.cnpg.io']);
 
 export function apiGroupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
@@ -416,6 +422,21 @@ export function references(o: K8sObject): Reference[] {
     }
   }
   if (o.kind === 'Ingress') for (const tls of (o.spec as Any).tls ?? []) if (tls.secretName) out.push({ kind: 'Secret', name: tls.secretName, from });
+  // Operator and controller objects that name Secrets outside any pod spec.
+  const spec = (o.spec ?? {}) as Any;
+  if (o.kind === 'Cluster' && o.apiVersion.startsWith('postgresql.cnpg.io/')) {
+    // The owner's basic-auth Secret (initdb or recovery), and an import source's password.
+    const boot = spec.bootstrap?.initdb ?? spec.bootstrap?.recovery;
+    if (boot?.secret?.name) out.push({ kind: 'Secret', name: boot.secret.name, keys: ['username', 'password'], from });
+    for (const c of spec.externalClusters ?? []) if (c.password?.name) out.push({ kind: 'Secret', name: c.password.name, keys: [c.password.key], from });
+  }
+  if (o.kind === 'ObjectStore' && o.apiVersion.startsWith('barmancloud.cnpg.io/')) {
+    const creds = spec.configuration?.s3Credentials ?? {};
+    for (const k of ['accessKeyId', 'secretAccessKey']) if (creds[k]?.name) out.push({ kind: 'Secret', name: creds[k].name, keys: [creds[k].key], from });
+  }
+  if (o.kind === 'KongPlugin') for (const p of (o as Any).configPatches ?? []) if (p.valueFrom?.secretKeyRef) out.push({ kind: 'Secret', name: p.valueFrom.secretKeyRef.name, keys: [p.valueFrom.secretKeyRef.key], from });
+  // The chart's consumers use key-auth credentials: the key is in `key`.
+  if (o.kind === 'KongConsumer') for (const name of (o as Any).credentials ?? []) out.push({ kind: 'Secret', name, keys: ['key'], from });
   return out;
 }
 

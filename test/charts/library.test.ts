@@ -4,6 +4,7 @@
  * checksums, smoke tests and network rules.
  */
 import { describe, expect, it } from 'vitest';
+import { BUNDLED_DATABASE } from '../helpers/database-mode.ts';
 import {
   CRD_API_VERSIONS,
   componentOf,
@@ -251,7 +252,8 @@ describe('smoke tests and network rules', () => {
   });
 
   it('allows exactly the documented flows between the stateless tiers', async () => {
-    const docs = await prod();
+    // The chart's own database pods (the operator's pods are asserted in database-modes.test.ts).
+    const docs = await prod({ set: BUNDLED_DATABASE });
     const np = (c: string) => ofKind(docs, 'NetworkPolicy').find((p) => componentOf(p) === c && p.metadata.labels?.['app.kubernetes.io/name'] === 'nexus')!.spec as {
       ingress: { from: { podSelector?: LabelSelector; namespaceSelector?: LabelSelector }[]; ports: { port: number }[] }[];
       egress: { to: { podSelector?: LabelSelector }[]; ports: { port: number }[] }[];

@@ -29,6 +29,8 @@ const knobs = {
   loadtest: {
     enabled: true,
     auth: { existingSecret: 'nexus-loadtest-token' },
+    // The gateway's KongPlugin API is not served in these renders, so the consumer itself is not rendered.
+    gatewayClient: { existingSecret: 'k6-gateway-key' },
     extraEnv: [
       { name: 'HTTPS_PROXY', value: 'http://proxy.{{ .Release.Namespace }}:3128' },
       { name: 'K6_WEB_DASHBOARD', value: 'false' },
@@ -62,7 +64,7 @@ describe('load-test Pod knobs', () => {
   });
 
   it('change nothing when unset', async () => {
-    const pod = k6Pod(await renderChart({ namespace: 'nexus', valuesJson: { global: { domain: 'nexus.example.com' }, loadtest: { enabled: true } } }));
+    const pod = k6Pod(await renderChart({ namespace: 'nexus', valuesJson: { global: { domain: 'nexus.example.com' }, loadtest: { enabled: true, gatewayClient: { existingSecret: 'k6-gateway-key' } } } }));
     for (const key of Object.keys(placement)) expect(pod.spec[key], key).toBeUndefined();
     expect(pod.spec.containers[0].envFrom).toBeUndefined();
     expect(pod.spec.containers[0].env.map((e: Any) => e.name)).toEqual(['NEXUS_LOADTEST_CONFIG', 'K6_NO_USAGE_REPORT', 'HOME']);

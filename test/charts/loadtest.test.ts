@@ -49,7 +49,9 @@ describe.each(ENV_FILES)('loadtest in %s (loadtest.enabled=true)', (file) => {
 
   it('targets the gateway at the environment host and the backend Service directly', () => {
     expect(r().config.targets).toEqual({
-      gateway: { enabled: true, url: HOSTS[file], hostHeader: '' },
+      // The consumer key header while the gateway rate-limits (loadtest-gateway.test.ts): production always renders
+      // its KongPlugin; staging here is rendered without the KongPlugin API, so it has no limit and sends no key.
+      gateway: { enabled: true, url: HOSTS[file], hostHeader: '', keyHeader: file === 'values.production.yaml' ? 'X-Nexus-Loadtest-Key' : '' },
       backend: { enabled: true, url: 'http://nexus-backend:8000', hostHeader: '' },
     });
   });
@@ -167,7 +169,7 @@ describe('loadtest values', () => {
       set: { 'loadtest.enabled': true, 'loadtest.targets.gateway.url': 'http://kong-proxy.kong.svc/', 'loadtest.targets.gateway.hostHeader': 'staging.nexus.example.com', 'loadtest.targets.backend.enabled': false },
     });
     const { config } = loadtestObjects(docs);
-    expect(config.targets.gateway).toEqual({ enabled: true, url: 'http://kong-proxy.kong.svc', hostHeader: 'staging.nexus.example.com' });
+    expect(config.targets.gateway).toEqual({ enabled: true, url: 'http://kong-proxy.kong.svc', hostHeader: 'staging.nexus.example.com', keyHeader: '' });
     const own = ofKind(docs, 'NetworkPolicy').find((p) => p.metadata.name === 'nexus-loadtest')!;
     expect(own.spec!['egress']).toEqual([]);
     expect(ofKind(docs, 'NetworkPolicy').some((p) => p.metadata.name === 'nexus-loadtest-to-backend')).toBe(false);

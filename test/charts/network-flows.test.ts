@@ -6,11 +6,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COVERED_COMPONENTS } from './coverage.ts';
 import { CRD_API_VERSIONS, allowsFlow, endpointOf, renderChart, selectorMatches, type Endpoint, type RenderedDoc } from './helpers.ts';
+import { BUNDLED_DATABASE } from '../helpers/database-mode.ts';
 
 const NS = 'nexus-platform';
 let docs: RenderedDoc[];
+let operatorDocs: RenderedDoc[];
 beforeAll(async () => {
-  docs = await renderChart({ valuesFiles: ['values.production.yaml'], namespace: NS, apiVersions: CRD_API_VERSIONS });
+  // The chart's own database pods (bundled mode) are in the render, so their flows are checked pod to pod;
+  // the overlay as it is (the CloudNativePG operator's pods) is checked below with those pods' labels.
+  docs = await renderChart({ valuesFiles: ['values.production.yaml'], set: BUNDLED_DATABASE, namespace: NS, apiVersions: CRD_API_VERSIONS });
+  operatorDocs = await renderChart({ valuesFiles: ['values.production.yaml'], namespace: NS, apiVersions: CRD_API_VERSIONS });
 });
 
 const kong: Endpoint = { namespace: 'kong', labels: { 'app.kubernetes.io/name': 'kong' } };
@@ -100,5 +105,33 @@ describe('production network flows', () => {
   it('selects the smoke-test pods with the smoke-test policy', () => {
     const smoke = ep('smoke-test');
     expect(selectorMatches({ matchLabels: { 'app.kubernetes.io/component': 'smoke-test' } }, smoke.labels)).toBe(true);
+  });
+});
+
+describe('production network flows to the CloudNativePG operator\'s pods', () => {
+  // The pods the operator creates at run time (not in the render), with the labels and named ports it gives
+  // them (CloudNativePG 1.30): the Cluster's instances and the Pooler's PgBouncer. No release policy selects
+  // them (they lack the release label), so each flow is decided by its source's egress.
+  const instance: Endpoint = { namespace: NS, labels: { 'cnpg.io/cluster': 'nexus-database', 'cnpg.io/instanceRole': 'primary', 'cnpg.io/podRole': 'instance' }, namedPorts: { postgresql: 5432, metrics: 9187, status: 8000 } };
+  const pooler: Endpoint = { namespace: NS, labels: { 'cnpg.io/cluster': 'nexus-database', 'cnpg.io/poolerName': 'nexus-database-pgbouncer', 'cnpg.io/podRole': 'pooler' }, namedPorts: { pgbouncer: 5432, metrics: 9127 } };
+  const op = (component: string) => {
+    const e = endpointOf(operatorDocs, component, NS);
+    if (!e) throw new Error(`no pods of component ${component} in the render`);
+    return e;
+  };
+  const flows: [string, () => Endpoint, Endpoint, number, boolean][] = [
+    ['backend → Pooler', () => op('backend'), pooler, 5432, true],
+    ['backend → instances (the Pooler\'s fallback peer)', () => op('backend'), instance, 5432, true],
+    ['migrations → primary (direct, no pooling)', () => op('migrations'), instance, 5432, true],
+    ['Prometheus → instances\' metrics', () => op('prometheus'), instance, 9187, true],
+    ['Prometheus → Pooler\'s metrics', () => op('prometheus'), pooler, 9127, true],
+    ['Prometheus → instances\' PostgreSQL port', () => op('prometheus'), instance, 5432, false],
+    ['backend → instances\' metrics', () => op('backend'), instance, 9187, false],
+    ['frontend → instances', () => op('frontend'), instance, 5432, false],
+    ['frontend → Pooler', () => op('frontend'), pooler, 5432, false],
+    ['migrations → Pooler', () => op('migrations'), pooler, 5432, false],
+  ];
+  it.each(flows)('%s', (_name, src, dst, port, expected) => {
+    expect(allowsFlow(operatorDocs, src(), dst, port, 'TCP', NS)).toBe(expected);
   });
 });

@@ -15,12 +15,22 @@ import { PlatformConfigBase, prerequisites } from '../../schema/index.ts';
 import { PROJECT_ROOT } from '../../util/paths.ts';
 import type { HelmFlavour } from '../../validator/helm.ts';
 import { fixtureKey, harnessChart } from '../helpers/chart-harness.ts';
+import { BUNDLED_DATABASE, BUNDLED_DATABASE_SET } from '../helpers/database-mode.ts';
 import { helm, parseManifests, podTemplateOf, references, type K8sObject, WORKLOAD_KINDS } from './helpers.ts';
 
 type Any = Record<string, any>;
 const NAMESPACE = 'nexus-platform';
 const PRODUCTION = 'values.production.yaml';
-const overlay = (file: string) => parse(readFileSync(join(PROJECT_ROOT, file), 'utf8'), { version: '1.1' }) as Record<string, unknown>;
+/**
+ * The overlay with the chart's own database (bundled mode): which pods roll for the database password
+ * (the backend and PgBouncer, never PostgreSQL) is a question about pods the chart renders.
+ */
+const overlay = (file: string) => {
+  const values = parse(readFileSync(join(PROJECT_ROOT, file), 'utf8'), { version: '1.1' }) as Any;
+  values.database.mode = BUNDLED_DATABASE['database.mode'];
+  values.backend.database.caSecret = BUNDLED_DATABASE['backend.database.caSecret'];
+  return values as Record<string, unknown>;
+};
 
 /** The live cluster: every prerequisite Secret of the overlay (with the given data per Secret), plus the CA probe. */
 function cluster(file: string, data: Record<string, Record<string, string>> = {}): Record<string, unknown> {
@@ -47,7 +57,7 @@ async function renderLive(flavour: HelmFlavour, file: string, live: Record<strin
     writeFileSync(values, JSON.stringify({ global: { lookupFixtures: live, checkPrerequisites: false } }));
     args.push('-f', values);
   }
-  const r = await helm(flavour, [...args, ...set.flatMap((s) => ['--set', s])]);
+  const r = await helm(flavour, [...args, ...[...BUNDLED_DATABASE_SET, ...set].flatMap((s) => ['--set', s])]);
   if (r.code !== 0) throw new Error(`helm template failed:\n${r.stderr}`);
   return parseManifests(r.stdout).map((d) => d.object);
 }

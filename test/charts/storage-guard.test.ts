@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../util/paths.ts';
 import { fixtureKey, harnessChart } from '../helpers/chart-harness.ts';
+import { BUNDLED_DATABASE } from '../helpers/database-mode.ts';
 import { CRD_API_VERSIONS, helm, renderChart, type HelmFlavour } from './helpers.ts';
 
 type Any = Record<string, any>;
@@ -17,7 +18,8 @@ const NAMESPACE = 'nexus-platform';
 
 /** The storage objects of a render as the API server would return them (server-side defaults added). */
 async function liveStorage(files: string[], set: Record<string, string> = {}): Promise<Record<string, unknown>> {
-  const docs = (await renderChart({ valuesFiles: files, set, apiVersions: CRD_API_VERSIONS })).map((d) => d.object);
+  // The chart's own volumes: the database in bundled mode (the overlays' CloudNativePG volumes are the operator's).
+  const docs = (await renderChart({ valuesFiles: files, set: { ...BUNDLED_DATABASE, ...set }, apiVersions: CRD_API_VERSIONS })).map((d) => d.object);
   const fixtures: Record<string, unknown> = {};
   for (const o of docs as Any[]) {
     if (o.kind === 'StatefulSet') {
@@ -41,7 +43,7 @@ async function liveStorage(files: string[], set: Record<string, string> = {}): P
 }
 
 async function upgrade(fixtures: Record<string, unknown>, files: string[], set: Record<string, string> = {}, flavour: HelmFlavour = 'helm4') {
-  const args = ['template', 'nexus', harnessChart(), '--namespace', NAMESPACE, ...files.flatMap((f) => ['-f', join(PROJECT_ROOT, f)]), ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
+  const args = ['template', 'nexus', harnessChart(), '--namespace', NAMESPACE, ...files.flatMap((f) => ['-f', join(PROJECT_ROOT, f)]), ...Object.entries({ ...BUNDLED_DATABASE, ...set }).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
   const file = join(mkdtempSync(join(tmpdir(), 'nexus-live-')), 'live.json');
   writeFileSync(file, JSON.stringify({ global: { lookupFixtures: fixtures } }));
   return helm(flavour, [...args, '-f', file, ...CRD_API_VERSIONS.flatMap((a) => ['--api-versions', a])]);

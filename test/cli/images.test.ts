@@ -32,12 +32,17 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Independent of validator/images.ts: every container of every pod template the test helpers know. */
+/**
+ * Independent of validator/images.ts: every container of every pod template the test helpers know, the
+ * CloudNativePG Pooler's pod template (`spec.template`) and the Cluster's instance image (`spec.imageName`).
+ */
 function walkedImages(docs: RenderedDoc[]): { image: string; hook: boolean }[] {
   const found: { image: string; hook: boolean }[] = [];
   for (const { object } of docs) {
-    const spec = podTemplateOf(object)?.spec;
-    for (const c of [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])]) found.push({ image: c.image as string, hook: isHook(object) });
+    const cnpg = object.apiVersion.startsWith('postgresql.cnpg.io/') ? (object.spec as { imageName?: string; template?: { spec?: { containers?: { image: string }[] } } }) : undefined;
+    const spec = podTemplateOf(object)?.spec ?? (object.kind === 'Pooler' ? cnpg?.template?.spec : undefined);
+    for (const c of [...((spec as { initContainers?: { image: string }[] })?.initContainers ?? []), ...(spec?.containers ?? [])]) found.push({ image: c.image as string, hook: isHook(object) });
+    if (object.kind === 'Cluster' && cnpg?.imageName) found.push({ image: cnpg.imageName, hook: false });
   }
   return found;
 }
@@ -50,12 +55,16 @@ describe('nexus images (both environment overlays)', () => {
     expect(listed).toEqual(expected);
     expect(new Set(listed).size).toBe(listed.length);
     expect(json.images.map((i) => i.reference)).toEqual(expected);
-    // Every `image:` line helm printed is in the list (nothing outside a pod spec was missed either).
+    // Every `image:` line helm printed is in the list (nothing outside a pod spec was missed either),
+    // and the CloudNativePG Cluster's `imageName` (its instances' image, outside any pod spec).
+    let clusterImages = 0;
     for (const docs of renders.values()) {
       for (const { object } of docs) {
-        for (const m of JSON.stringify(object).matchAll(/"image":"([^"]+)"/g)) expect(listed).toContain(m[1]);
+        for (const m of JSON.stringify(object).matchAll(/"image(?:Name)?":"([^"]+)"/g)) expect(listed).toContain(m[1]);
+        if (object.kind === 'Cluster') clusterImages++;
       }
     }
+    expect(clusterImages).toBe(2);
   });
 
   it('includes the images only hooks and test Pods use', () => {
@@ -70,12 +79,13 @@ describe('nexus images (both environment overlays)', () => {
   });
 
   it('names where each image is used: render, object, container and pointer', () => {
-    // The production pin (tag and digest); staging runs the same tag without one.
-    const postgres = json.images.find((i) => i.repository === 'library/postgres' && i.digest)!;
-    expect(postgres.registry).toBe('docker.io');
+    // The production pin (tag and digest) of the CloudNativePG instances' PostgreSQL, used by both overlays' Cluster.
+    const postgres = json.images.find((i) => i.repository === 'cloudnative-pg/postgresql' && i.digest)!;
+    expect(postgres.registry).toBe('ghcr.io');
     const uses = postgres.usedBy.map((u) => `${u.source} ${u.kind}/${u.name} ${u.container} ${u.pointer}`);
-    expect(uses).toContain('values.production.yaml StatefulSet/nexus-database postgresql /spec/template/spec/containers/0');
-    expect(uses.some((u) => u.startsWith('values.production.yaml CronJob/nexus-database-backup ') && u.includes('/spec/jobTemplate/spec/template/spec/'))).toBe(true);
+    expect(uses).toContain('values.production.yaml Cluster/nexus-database postgres /spec/imageName');
+    const pooler = json.images.find((i) => i.repository === 'cloudnative-pg/pgbouncer' && i.digest)!;
+    expect(pooler.usedBy.map((u) => `${u.source} ${u.kind}/${u.name} ${u.container} ${u.pointer}`)).toContain('values.production.yaml Pooler/nexus-database-pgbouncer pgbouncer /spec/template/spec/containers/0');
     // Sorted by where the image is used: render, object, then pointer (a pod's init containers after its containers).
     const order = postgres.usedBy.map((u) => [u.source, u.kind, u.name, u.pointer].join('\u0000'));
     expect([...order].sort()).toEqual(order);
@@ -85,6 +95,16 @@ describe('nexus images (both environment overlays)', () => {
     const cluster = { apiVersion: 'postgresql.cnpg.io/v1', kind: 'Cluster', metadata: { name: 'nexus-database' }, spec: { instances: 3, imageName: 'ghcr.io/cloudnative-pg/postgresql:16.15-system-trixie' } };
     const images = collectImages([{ source: 'r', docIndex: 0, line: 1, apiVersion: cluster.apiVersion, kind: cluster.kind, name: cluster.metadata.name, object: cluster }]);
     expect(images).toEqual([{ reference: 'ghcr.io/cloudnative-pg/postgresql:16.15-system-trixie', registry: 'ghcr.io', repository: 'cloudnative-pg/postgresql', tag: '16.15-system-trixie', usedBy: [{ source: 'r', kind: 'Cluster', name: 'nexus-database', container: 'postgres', pointer: '/spec/imageName' }] }]);
+  });
+
+  it('names the bundled database\'s images in a bundled render (StatefulSet, backup CronJob)', async () => {
+    const r = await nexus(['images', '--format', 'json', '-f', 'values.production.yaml', '--set', 'database.mode=bundled', '--set', 'backend.database.caSecret=nexus-db-tls']);
+    expect(r.code, r.stderr).toBe(0);
+    const postgres = (JSON.parse(r.stdout) as JsonImages).images.find((i) => i.repository === 'library/postgres' && i.digest)!;
+    expect(postgres.registry).toBe('docker.io');
+    const uses = postgres.usedBy.map((u) => `${u.kind}/${u.name} ${u.container} ${u.pointer}`);
+    expect(uses).toContain('StatefulSet/nexus-database postgresql /spec/template/spec/containers/0');
+    expect(uses.some((u) => u.startsWith('CronJob/nexus-database-backup ') && u.includes('/spec/jobTemplate/spec/template/spec/'))).toBe(true);
   });
 
   it('is byte-stable from run to run', async () => {

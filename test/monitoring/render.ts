@@ -9,6 +9,7 @@ import { parseManifests } from '../../validator/manifests.ts';
 import type { HelmFlavour } from '../../validator/helm.ts';
 import type { K8sResource } from '../../core/types.ts';
 import { locateTool, runTool, MONITORING_TOOLS_HINT, type ToolResult } from '../../validator/deep/monitoring-tools.ts';
+import { CLOUDNATIVEPG_API_VERSIONS } from '../helpers/database-mode.ts';
 import { helm } from '../helpers/helm.ts';
 import { UMBRELLA_CHART_DIR, PROJECT_ROOT } from '../../util/paths.ts';
 
@@ -33,7 +34,8 @@ export async function renderText(options: RenderOptions = {}): Promise<string> {
     writeFileSync(file, options.values);
     args.push('-f', file);
   }
-  for (const v of options.apiVersions ?? []) args.push('--api-versions', v);
+  // The overlays' database runs under the CloudNativePG operator: a cluster installing them serves its APIs.
+  for (const v of new Set([...CLOUDNATIVEPG_API_VERSIONS, ...(options.apiVersions ?? [])])) args.push('--api-versions', v);
   const result = await helm(options.flavour ?? 'helm4', args);
   if (result.code !== 0) throw new Error(`helm template failed (exit ${result.code}):\n${result.stderr}`);
   return result.stdout;

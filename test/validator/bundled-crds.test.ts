@@ -40,6 +40,12 @@ describe('bundled CRD schemas', () => {
     expect(read('objectstores.barmancloud.cnpg.io.json').source).toBe('cloudnative-pg/plugin-barman-cloud v0.14.0 config/crd/bases');
   });
 
+  it('register Kong\'s KongConsumer (the load generator\'s consumer) at its source release, beside the hand-written KongPlugin', () => {
+    expect(registry.kinds['configuration.konghq.com/v1/KongConsumer']?.format).toBe('crd');
+    expect(registry.kinds['configuration.konghq.com/v1/KongPlugin']?.format).toBe('json-schema');
+    expect(read('kongconsumers.configuration.konghq.com.json').source).toBe('Kong/kubernetes-configuration v2.0.1 config/crd/gateway-operator');
+  });
+
   it('are canonical, content-hashed, prose-free, and every registered version resolves to a schema', () => {
     expect(serializeRegistry(registry) === readFileSync(REGISTRY_FILE, 'utf8')).toBe(true);
     for (const f of crdFiles) {

@@ -81,6 +81,9 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.loadtest.enabled $.Values.loadtest.auth.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.loadtest.auth.existingSecret) "keys" (compact (list $.Values.loadtest.auth.tokenKey)) "for" "k6 load test API bearer token (read by the helm test Pod only)") -}}
 {{- end -}}
+{{- if and $.Values.loadtest.enabled $.Values.loadtest.gatewayClient.enabled $.Values.loadtest.targets.gateway.enabled (not $.Values.loadtest.targets.gateway.url) $.Values.gateway.enabled $.Values.gateway.rateLimiting.enabled $.Values.loadtest.gatewayClient.existingSecret -}}
+{{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.loadtest.gatewayClient.existingSecret) "keys" (compact (list "key")) "for" "the k6 load test's Kong consumer key (its own limit at the gateway; label the Secret konghq.com/credential=key-auth)") -}}
+{{- end -}}
 {{- if and $.Values.gateway.enabled (eq $.Values.gateway.mode "ingress") $.Values.gateway.tls.enabled $.Values.gateway.tls.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.gateway.tls.existingSecret) "keys" (compact (list "tls.crt" "tls.key")) "type" "kubernetes.io/tls" "for" "TLS certificate of the Ingress") -}}
 {{- end -}}

@@ -35,6 +35,11 @@ export interface TargetConfig {
   url: string;
   /** Host header to send (e.g. the public host name when `url` is the ingress controller's Service). */
   hostHeader: string;
+  /**
+   * Header for the load generator's Kong consumer key (its own limit at the rate-limited gateway), sent
+   * with the key from NEXUS_LOADTEST_GATEWAY_KEY; empty or absent: none.
+   */
+  keyHeader?: string;
 }
 
 export interface LoadtestConfig {

@@ -64,6 +64,24 @@ nexus.umbrella.gatewayArgs: the dict the nexus.gateway.* helpers take, for the u
 {{- end -}}
 
 {{/*
+nexus.umbrella.loadtestConsumer: "true" while the k6 load test loads the gateway (its derived URL) and the
+gateway rate-limits with a KongPlugin: the load generator then identifies as its own Kong consumer with
+its own limit (loadtest.gatewayClient; gateway/loadtest-consumer.yaml). Argument: the root context.
+*/}}
+{{- define "nexus.umbrella.loadtestConsumer" -}}
+{{- $lt := .Values.loadtest -}}
+{{- $args := merge (include "nexus.umbrella.gatewayArgs" . | fromYaml) (dict "context" . "gateway" .Values.gateway) -}}
+{{- if and $lt.enabled $lt.gatewayClient.enabled $lt.targets.gateway.enabled (not $lt.targets.gateway.url) (include "nexus.umbrella.tierEnabled" (dict "context" . "tier" "gateway")) (include "nexus.gateway.rateLimitOn" $args) -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* nexus.umbrella.loadtestConsumerName: `<release>-loadtest` (the KongConsumer, its username and its plugins' prefix). */}}
+{{- define "nexus.umbrella.loadtestConsumerName" -}}
+{{- include "nexus.componentName" (dict "context" . "component" "loadtest") -}}
+{{- end -}}
+
+{{/*
 nexus.umbrella.routes: the gateway's routes to ENABLED tiers, as a YAML list of {path, service, port},
 longest path first (so `/api` is matched before `/`). Ports are the tiers' own service ports.
 Argument: the root context.
@@ -94,7 +112,8 @@ nexus.umbrella.operatorPeer: the labels of the pods an operator runs in place of
 as a YAML map, or nothing when the tier runs its own pods. With database.mode cloudnativepg the
 operator labels its pods itself (it overwrites app.kubernetes.io/instance and component), so the
 database's PgBouncer is the Pooler's pods (`cnpg.io/poolerName`) and PostgreSQL the Cluster's
-(`cnpg.io/cluster`); both listen on 5432 (the Pooler's Service maps the bundled port to it).
+instances (`cnpg.io/cluster` and `cnpg.io/podRole: instance`: the Pooler's pods carry the cluster label
+too); both listen on 5432 (the Pooler's Service maps the bundled port to it).
 Arguments (dict): context, tier, component.
 */}}
 {{- define "nexus.umbrella.operatorPeer" -}}
@@ -103,7 +122,7 @@ Arguments (dict): context, tier, component.
 {{- if eq .component "pgbouncer" -}}
 {{- toYaml (dict "cnpg.io/poolerName" (printf "%s-pgbouncer" $db | trunc 63 | trimSuffix "-")) -}}
 {{- else if eq .component "postgresql" -}}
-{{- toYaml (dict "cnpg.io/cluster" $db) -}}
+{{- toYaml (dict "cnpg.io/cluster" $db "cnpg.io/podRole" "instance") -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}
@@ -162,7 +181,9 @@ Arguments (dict): context, allowTo (list), defaultPort (optional), tiers (option
 {{- end -}}
 {{- else if $operator -}}
 {{- $rules = append $rules (dict "to" (list (dict "podSelector" (dict "matchLabels" $operator))) "ports" (include "nexus.umbrella.ports" (list 5432) | fromYamlArray)) -}}
-{{- range $k, $v := $operator -}}{{- $external = append $external (printf "%s=%s" $k $v) -}}{{- end -}}
+{{- $set := list -}}
+{{- range $k, $v := $operator -}}{{- $set = append $set (printf "%s=%s" $k $v) -}}{{- end -}}
+{{- $external = append $external (join "," $set) -}}
 {{- else -}}
 {{- $ports := .ports -}}
 {{- if not $ports -}}

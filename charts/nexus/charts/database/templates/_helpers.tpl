@@ -160,15 +160,19 @@ only then; with mode `cloudnativepg` the operator's objects take their place.
 
 {{/*
 nexus.database.cnpg: "true" when the database is a CloudNativePG Cluster (enabled, mode `cloudnativepg`).
-The render fails when the cluster does not serve postgresql.cnpg.io/v1 and cloudnativepg.force is off:
-the database would otherwise be silently absent (and the backend would point at nothing).
+When the cluster does not serve postgresql.cnpg.io/v1 and cloudnativepg.force is off, the database would
+be silently absent (and the backend would point at nothing), so the release fails: on a live cluster
+through the umbrella's prerequisites check (which lists the API with everything else missing), offline
+here.
 */}}
 {{- define "nexus.database.cnpg" -}}
 {{- if and .Values.enabled (eq .Values.mode "cloudnativepg") -}}
-{{- if not (or .Values.cloudnativepg.force (.Capabilities.APIVersions.Has "postgresql.cnpg.io/v1")) -}}
+{{- if or .Values.cloudnativepg.force (.Capabilities.APIVersions.Has "postgresql.cnpg.io/v1") -}}
+true
+{{- else if not (include "nexus.prerequisites.live" .) -}}
 {{- fail "[database-cloudnativepg-api] database.mode: database.mode is cloudnativepg but the cluster does not serve postgresql.cnpg.io/v1: install the CloudNativePG operator (and, for backups, the Barman Cloud Plugin) first, or pass --api-versions postgresql.cnpg.io/v1 to render offline (or set database.cloudnativepg.force=true)" -}}
 {{- end -}}
-true
+{{- /* On a live cluster the umbrella's prerequisites check fails the release instead, listing this API with everything else missing. */ -}}
 {{- end -}}
 {{- end -}}
 

@@ -99,8 +99,8 @@ of this release, label every series with namespace, pod, container and component
 {{/*
 nexus.monitoring.prometheusConfig: prometheus.yml. Scrape jobs: Prometheus itself, one job per
 scrape target (nexus.monitoring.scrapeTargets: pod discovery in the release namespace, by component and container port name),
-`nexus-pods` for any other pod of the release with a port named `metrics`, kube-state-metrics (series
-filtered to this namespace), kubelets when clusterWideDiscovery, then extraScrapeConfigs.
+`nexus-pods` for any other pod of the release with a port named `metrics`, `cloudnativepg` for the
+operator's database pods, kube-state-metrics (series filtered to this namespace), kubelets when clusterWideDiscovery, then extraScrapeConfigs.
 Argument: the root context.
 */}}
 {{- define "nexus.monitoring.prometheusConfig" -}}
@@ -155,6 +155,40 @@ scrape_configs:
       - source_labels: [__meta_kubernetes_pod_label_app_kubernetes_io_component]
         regex: {{ printf "(%s)" (join "|" $named) | quote }}
         action: drop
+{{- if include "nexus.tierInstalled" (dict "context" . "tier" "database") }}
+{{- /*
+The database's pods when a CloudNativePG operator runs them (database.mode cloudnativepg): the
+instances (`cnpg.io/cluster`, role instance) and the Pooler (`cnpg.io/poolerName`, role pooler) on
+their port `metrics`. The
+operator sets its own app.kubernetes.io labels on them, so the jobs above never see them. This chart
+cannot see the database's mode: in bundled mode no pod carries these labels and the job is empty.
+*/}}
+{{- $db := include "nexus.tierFullname" (dict "context" . "tier" "database") }}
+  - job_name: cloudnativepg
+    kubernetes_sd_configs:
+      - role: pod
+        namespaces:
+          names: [{{ $ns }}]
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_pod_label_cnpg_io_cluster, __meta_kubernetes_pod_label_cnpg_io_podRole, __meta_kubernetes_pod_label_cnpg_io_poolerName, __meta_kubernetes_pod_container_port_name]
+        regex: {{ printf "%s;instance;;metrics|.*;pooler;%s;metrics" (regexQuoteMeta $db) (regexQuoteMeta (printf "%s-pgbouncer" $db | trunc 63 | trimSuffix "-")) | quote }}
+        action: keep
+      - source_labels: [__meta_kubernetes_pod_phase]
+        regex: Pending|Succeeded|Failed
+        action: drop
+      - source_labels: [__meta_kubernetes_namespace]
+        target_label: namespace
+      - source_labels: [__meta_kubernetes_pod_name]
+        target_label: pod
+      - source_labels: [__meta_kubernetes_pod_container_name]
+        target_label: container
+      - target_label: component
+        replacement: postgresql
+      - source_labels: [__meta_kubernetes_pod_label_cnpg_io_poolerName]
+        regex: .+
+        target_label: component
+        replacement: pgbouncer
+{{- end }}
 {{- if $v.prometheus.kubeStateMetrics.enabled }}
   - job_name: kube-state-metrics
     honor_labels: true

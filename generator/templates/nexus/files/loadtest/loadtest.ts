@@ -20,11 +20,14 @@ export const options = buildOptions(config);
 
 const window = sustainWindow(config);
 const bearer = __ENV['NEXUS_LOADTEST_TOKEN'] || '';
+const gatewayKey = __ENV['NEXUS_LOADTEST_GATEWAY_KEY'] || '';
 
 function send(target: TargetName, spec: RequestSpec, tags: Record<string, string>): RefinedResponse<ResponseType | undefined> {
   const t = config.targets[target];
   const headers: Record<string, string> = { ...(spec.headers ?? {}) };
   if (t.hostHeader) headers['Host'] = t.hostHeader;
+  // The load generator's Kong consumer (its own rate limit at the gateway); Kong strips it before proxying.
+  if (t.keyHeader && gatewayKey) headers[t.keyHeader] = gatewayKey;
   if (bearer) headers['Authorization'] = `Bearer ${bearer}`;
   if (spec.body !== undefined) headers['Content-Type'] = 'application/json';
   const params: RefinedParams<ResponseType> = {
