@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../../util/paths.ts';
 import { collectImages, type ImageEntry } from '../../validator/images.ts';
 import { parseManifests } from '../../validator/manifests.ts';
 import { CRD_API_VERSIONS, ENV_FILES, renderText } from './helpers.ts';
+import { BUNDLED_DATABASE } from '../helpers/database-mode.ts';
 
 /** Images built by the project's own CI: their digest is known only at deploy time. */
 const APPLICATION_REPOSITORIES = ['nexus/frontend', 'nexus/backend'];
@@ -28,6 +29,9 @@ const ADVISORIES: { repository: string; line: RegExp; fixedIn: number[]; advisor
   { repository: 'library/redis', line: /^7\.2\./, fixedIn: [7, 2, 11], advisory: 'CVE-2025-49844 (Lua use-after-free, RCE)' },
   { repository: 'library/postgres', line: /^16\./, fixedIn: [16, 5], advisory: 'CVE-2024-10979 (PL/Perl environment)' },
   { repository: 'library/postgres', line: /^16\./, fixedIn: [16, 7], advisory: 'CVE-2025-1094 (libpq quoting, SQL injection)' },
+  // The same PostgreSQL releases in the CloudNativePG instances' image (the overlays' database).
+  { repository: 'cloudnative-pg/postgresql', line: /^16\./, fixedIn: [16, 5], advisory: 'CVE-2024-10979 (PL/Perl environment)' },
+  { repository: 'cloudnative-pg/postgresql', line: /^16\./, fixedIn: [16, 7], advisory: 'CVE-2025-1094 (libpq quoting, SQL injection)' },
 ];
 
 const renders = new Map<string, ImageEntry[]>();
@@ -37,6 +41,9 @@ beforeAll(async () => {
     const text = await renderText({ valuesFiles: [file], set: { 'loadtest.enabled': true }, apiVersions: CRD_API_VERSIONS, namespace: 'nexus' });
     renders.set(file, collectImages(parseManifests(text, { source: file }).resources));
   }
+  // The chart's own PostgreSQL (bundled mode), in the production shape: its images are held to the advisories too.
+  const bundled = await renderText({ valuesFiles: ['values.production.yaml'], set: BUNDLED_DATABASE, apiVersions: CRD_API_VERSIONS, namespace: 'nexus' });
+  renders.set('values.production.yaml (bundled database)', collectImages(parseManifests(bundled, { source: 'bundled' }).resources));
 });
 
 const thirdParty = (images: ImageEntry[]) => images.filter((i) => !APPLICATION_REPOSITORIES.some((r) => i.repository.endsWith(r)));

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureKey, harnessChart } from '../helpers/chart-harness.ts';
 import { HELM_FLAVOURS } from '../helpers/helm.ts';
 import { componentOf, endpointOf, allowsFlow, ofKind, renderChart, type K8sObject, type RenderedDoc } from './helpers.ts';
+import { BUNDLED_DATABASE } from '../helpers/database-mode.ts';
 
 type Any = Record<string, any>;
 const NAMESPACE = 'nexus-platform';
@@ -22,7 +23,8 @@ function render(helm: (typeof HELM_FLAVOURS)[number], requestId: string, live?: 
     chartDir: harnessChart(),
     namespace: NAMESPACE,
     valuesFiles: ['values.production.yaml'],
-    set: { 'database.restore.requestId': requestId, 'database.restore.existingSecret': 'nexus-backup-private-key' },
+    // The pg_dump restore Job is bundled mode's.
+    set: { ...BUNDLED_DATABASE, 'database.restore.requestId': requestId, 'database.restore.existingSecret': 'nexus-backup-private-key' },
     ...(live !== undefined ? { valuesJson: { global: { lookupFixtures: { [RECORD]: record(live) } } } } : {}),
   });
 }
@@ -71,7 +73,7 @@ describe.each(HELM_FLAVOURS)('restore requests (%s)', (helm) => {
 
 describe('the restore pod can reach PostgreSQL under the policies of the release being upgraded', () => {
   it('even when the previous release requested no restore (the Job runs pre-upgrade)', async () => {
-    const previous = await renderChart({ valuesFiles: ['values.production.yaml'], namespace: NAMESPACE });
+    const previous = await renderChart({ valuesFiles: ['values.production.yaml'], set: BUNDLED_DATABASE, namespace: NAMESPACE });
     const next = await render('helm4', 'r1', '');
     const restorePod: K8sObject = restoreJobs(next)[0]!;
     expect(restorePod).toBeDefined();

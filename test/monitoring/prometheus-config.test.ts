@@ -71,7 +71,8 @@ describe('prometheus.yml', () => {
     const jobs = new Map(config.scrape_configs.map((j) => [j.job_name, j]));
     // Production installs the logging tier (Loki joins the named targets) and scrapes the kubelets too
     // (clusterWideDiscovery), for the disk-full alert.
-    expect([...jobs.keys()]).toEqual(['prometheus', 'backend', 'frontend', 'postgresql', 'pgbouncer', 'redis', 'loki', 'nexus-pods', 'kube-state-metrics', 'kubelet']);
+    // `cloudnativepg`: the operator's database pods (the overlays' database; database-modes.test.ts).
+    expect([...jobs.keys()]).toEqual(['prometheus', 'backend', 'frontend', 'postgresql', 'pgbouncer', 'redis', 'loki', 'nexus-pods', 'cloudnativepg', 'kube-state-metrics', 'kubelet']);
     expect(jobs.get('prometheus')!.static_configs![0]!.targets).toEqual(['localhost:9090']);
     const expected: Record<string, [string, string]> = {
       backend: ['backend;metrics', '/metrics'],

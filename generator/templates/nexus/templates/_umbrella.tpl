@@ -211,7 +211,8 @@ against the render. Argument: the root context.
 {{- if eq ($db.mode | default "bundled") "bundled" -}}
 {{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "data-%s-0" $dbName)) "why" "PostgreSQL data (StatefulSet volume claim; persistentVolumeClaimRetentionPolicy Retain)") -}}
 {{- end -}}
-{{- if or $db.backup.enabled $db.restore.requestId -}}
+{{- /* CloudNativePG has no dump volume: its backups live in the object store. */ -}}
+{{- if and (ne ($db.mode | default "bundled") "cloudnativepg") (or $db.backup.enabled $db.restore.requestId) -}}
 {{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "%s-backups" $dbName | trunc 63 | trimSuffix "-")) "why" "the database dumps (helm.sh/resource-policy: keep): a backup must survive the release it backs up") -}}
 {{- end -}}
 {{- end -}}
