@@ -428,6 +428,25 @@ export const CROSS_FIELD_RULES: CrossFieldRule[] = [
     },
   },
   {
+    id: 'loadtest-targets',
+    description: 'Every target the load test loads has a URL: its own `url`, or the one the chart derives (the gateway: `gateway.enabled` with `gateway.host` or `global.domain`; the backend: `backend.enabled`, its Service).',
+    checks: () => {
+      const lt = (...p: string[]) => value('loadtest', ...p);
+      return [
+        {
+          path: ['loadtest', 'targets', 'gateway', 'url'],
+          when: and(lt('enabled'), lt('targets', 'gateway', 'enabled'), not(lt('targets', 'gateway', 'url')), or(not(value('gateway', 'enabled')), and(not(value('gateway', 'host')), not(value('global', 'domain'))))),
+          message: msg`no URL to load (the gateway is disabled or routes no host: gateway.host and global.domain are empty); set loadtest.targets.gateway.url, or loadtest.targets.gateway.enabled=false`,
+        },
+        {
+          path: ['loadtest', 'targets', 'backend', 'url'],
+          when: and(lt('enabled'), lt('targets', 'backend', 'enabled'), not(lt('targets', 'backend', 'url')), not(value('backend', 'enabled'))),
+          message: msg`the backend is disabled, so there is no backend Service to load; set loadtest.targets.backend.url, or loadtest.targets.backend.enabled=false`,
+        },
+      ];
+    },
+  },
+  {
     id: 'loadtest-gateway-limit',
     description: 'The load test and the gateway limits agree. A k6 Pod is one client to Kong: while it loads the gateway (`loadtest.targets.gateway` with its derived URL) and the gateway rate-limits, it identifies as its own Kong consumer with its own limit (`loadtest.gatewayClient`, a key-auth key from a Secret) at least `loadtest.api.targetRate`; without that consumer the per-client limit must itself allow the target rate.',
     checks: () => {

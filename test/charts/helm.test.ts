@@ -51,7 +51,9 @@ describe('kubeVersion floor', () => {
 
 describe('helm 4 install --dry-run=client', () => {
   it('installs the production values offline', async () => {
-    const result = await helm('helm4', ['install', 'nexus', UMBRELLA_CHART_DIR, '--dry-run=client', '--namespace', 'nexus-platform', '--values', join(PROJECT_ROOT, 'values.production.yaml')]);
+    // `helm install` has no --api-versions: the overlay's CloudNativePG objects are forced, as a user installing
+    // offline would (without force the render stops at the missing operator API; database-modes.test.ts).
+    const result = await helm('helm4', ['install', 'nexus', UMBRELLA_CHART_DIR, '--dry-run=client', '--namespace', 'nexus-platform', '--values', join(PROJECT_ROOT, 'values.production.yaml'), '--set', 'database.cloudnativepg.force=true']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('STATUS: pending-install');
@@ -61,5 +63,7 @@ describe('helm 4 install --dry-run=client', () => {
     // Hooks are part of the release: migrations and the smoke tests.
     expect(result.stdout).toMatch(/name: nexus-backend-migrations/);
     expect(result.stdout).toMatch(/helm.sh\/hook: test/);
+    // The production database is the operator's Cluster.
+    expect(result.stdout).toMatch(/^kind: Cluster$/m);
   });
 });

@@ -7,11 +7,23 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { buildOptions, type LoadtestConfig } from '../../generator/templates/nexus/files/loadtest/options.ts';
 import { PROJECT_ROOT } from '../../util/paths.ts';
-import { defaultConfig } from '../../schema/index.ts';
+import { defaultConfig, PlatformConfig } from '../../schema/index.ts';
 import { nexusAsync as nexus } from '../helpers/cli.ts';
 import { ENV_FILES, ofKind, renderChart, renderText, type K8sObject, type RenderedDoc } from './helpers.ts';
+
+/** `--set`-style dotted keys applied to a parsed overlay (what helm does before the guard sees the values). */
+function mergeSets(values: Record<string, unknown>, set: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, v] of Object.entries(set)) {
+    const path = key.split('.');
+    let node = values;
+    for (const seg of path.slice(0, -1)) node = (node[seg] ??= {}) as Record<string, unknown>;
+    node[path.at(-1)!] = v;
+  }
+  return values;
+}
 
 const FILES_DIR = join(PROJECT_ROOT, 'generator', 'templates', 'nexus', 'files', 'loadtest');
 
@@ -182,8 +194,19 @@ describe('loadtest values', () => {
     expect(report.findings.filter((f) => f.name?.startsWith('nexus-loadtest') && f.severity !== 'info')).toEqual([]);
   });
 
-  it('refuses a gateway target it cannot address', async () => {
-    await expect(renderText({ valuesFiles: ['values.staging.yaml'], set: { 'loadtest.enabled': true, 'gateway.enabled': false } })).rejects.toThrow(/loadtest\.targets\.gateway: no URL to load/);
-    await expect(renderText({ valuesFiles: ['values.staging.yaml'], set: { 'loadtest.enabled': true, 'backend.enabled': false } })).rejects.toThrow(/loadtest\.targets\.backend: the backend is disabled/);
+  it('refuses a target it cannot address (rule loadtest-targets, in the model and the Helm guard alike)', async () => {
+    const cases: { set: Record<string, string | boolean>; line: string }[] = [
+      { set: { 'gateway.enabled': false }, line: '[loadtest-targets] loadtest.targets.gateway.url: no URL to load' },
+      { set: { 'gateway.host': '', 'global.domain': '' }, line: '[loadtest-targets] loadtest.targets.gateway.url: no URL to load' },
+      { set: { 'backend.enabled': false }, line: '[loadtest-targets] loadtest.targets.backend.url: the backend is disabled' },
+    ];
+    for (const { set, line } of cases) {
+      await expect(renderText({ valuesFiles: ['values.staging.yaml'], set: { 'loadtest.enabled': true, ...set } }), JSON.stringify(set)).rejects.toThrow(line);
+      const config = PlatformConfig.safeParse(mergeSets(parse(readFileSync(join(PROJECT_ROOT, 'values.staging.yaml'), 'utf8')), set));
+      expect(config.success, JSON.stringify(set)).toBe(false);
+      expect(config.error!.issues.map((i) => i.message).join('\n'), JSON.stringify(set)).toContain(line.slice(line.indexOf(': ') + 2));
+    }
+    // With its own URL a target needs nothing of the chart.
+    await expect(renderText({ valuesFiles: ['values.staging.yaml'], set: { 'loadtest.enabled': true, 'backend.enabled': false, 'loadtest.targets.backend.url': 'http://api.internal:8000' } })).resolves.toContain('http://api.internal:8000');
   });
 });

@@ -1,5 +1,10 @@
-/** The migration hook: least-privilege egress, and a direct PostgreSQL connection with the database credentials only. */
+/**
+ * The migration hook: least-privilege egress, and a direct PostgreSQL connection with the database credentials only.
+ * The chart's own PostgreSQL and PgBouncer (bundled mode, in the production shape); the same wiring to the
+ * CloudNativePG primary is asserted in database-modes.test.ts, to an external database in database-external.test.ts.
+ */
 import { describe, expect, it } from 'vitest';
+import { BUNDLED_DATABASE } from '../helpers/database-mode.ts';
 import { componentOf, ofKind, renderChart } from './helpers.ts';
 
 interface Egress {
@@ -8,7 +13,7 @@ interface Egress {
 }
 
 async function migrationEgress(set: Record<string, string | number>): Promise<Egress[]> {
-  const docs = await renderChart({ valuesFiles: ['values.production.yaml'], set });
+  const docs = await renderChart({ valuesFiles: ['values.production.yaml'], set: { ...BUNDLED_DATABASE, ...set } });
   const policy = ofKind(docs, 'NetworkPolicy').find((p) => componentOf(p) === 'migrations');
   expect(policy, 'the migration hook has a NetworkPolicy').toBeDefined();
   return (policy!.spec as { egress: Egress[] }).egress;
@@ -29,7 +34,7 @@ describe('migration hook NetworkPolicy', () => {
 
 describe('migration Job connection', () => {
   const migrationEnv = async (set: Record<string, string | number> = {}) => {
-    const docs = await renderChart({ valuesFiles: ['values.production.yaml'], set });
+    const docs = await renderChart({ valuesFiles: ['values.production.yaml'], set: { ...BUNDLED_DATABASE, ...set } });
     const job = docs.map((d) => d.object).find((o) => o.kind === 'Job' && componentOf(o) === 'migrations')!;
     const env = (job.spec as any).template.spec.containers[0].env as { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string } } }[];
     return { docs, env: Object.fromEntries(env.map((e) => [e.name, e.value ?? e.valueFrom!.secretKeyRef])) };

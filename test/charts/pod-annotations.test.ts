@@ -1,5 +1,6 @@
 /** Pod-template annotations are built by one library helper for every tier. */
 import { describe, expect, it } from 'vitest';
+import { BUNDLED_DATABASE } from '../helpers/database-mode.ts';
 import { componentOf, renderChart, WORKLOAD_KINDS, type K8sObject } from './helpers.ts';
 
 const podAnnotations = (o: K8sObject): Record<string, string> =>
@@ -7,9 +8,10 @@ const podAnnotations = (o: K8sObject): Record<string, string> =>
 
 describe('pod annotations (nexus.podAnnotations)', () => {
   it('carry global.commonAnnotations on every workload, and a user value never masks a checksum', async () => {
+    // Bundled database: every workload of the release, the chart's own PostgreSQL and PgBouncer included.
     const docs = await renderChart({
       valuesFiles: ['values.production.yaml'],
-      set: { 'global.commonAnnotations.team': 'platform', 'database.podAnnotations.checksum/configmap': 'pinned', 'database.podAnnotations.owner': 'dba' },
+      set: { ...BUNDLED_DATABASE, 'global.commonAnnotations.team': 'platform', 'database.podAnnotations.checksum/configmap': 'pinned', 'database.podAnnotations.owner': 'dba' },
     });
     const workloads = docs.map((d) => d.object).filter((o) => WORKLOAD_KINDS.has(o.kind));
     expect(workloads.map((w) => componentOf(w)).sort()).toEqual(['alertmanager', 'backend', 'fluent-bit', 'frontend', 'grafana', 'loki', 'otlp-gateway', 'pgbouncer', 'postgresql', 'prometheus', 'redis', 'redis-master']);

@@ -6,34 +6,52 @@
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { UMBRELLA_CHART_DIR, PROJECT_ROOT } from '../../util/paths.ts';
-import { backupCronJobName, checkReleaseName, CRONJOB_NAME_MAX } from '../../validator/release-name.ts';
+import { backupCronJobName, checkReleaseName, cloudnativepgClusterName, CNPG_CLUSTER_NAME_MAX, CRONJOB_NAME_MAX } from '../../validator/release-name.ts';
 import { nexusAsync } from '../helpers/cli.ts';
 import { helm } from '../helpers/helm.ts';
 import { join } from 'node:path';
 import { NexusError } from '../../util/errors.ts';
+import { BUNDLED_DATABASE_SET, CLOUDNATIVEPG_API_VERSIONS } from '../helpers/database-mode.ts';
 
-async function renderedCronJobs(release: string, set: string[]): Promise<string[]> {
-  const r = await helm('helm4', ['template', release, UMBRELLA_CHART_DIR, '-f', join(PROJECT_ROOT, 'values.production.yaml'), ...set.flatMap((s) => ['--set', s])]);
+async function renderedNames(kind: string, release: string, set: string[]): Promise<string[]> {
+  const apis = CLOUDNATIVEPG_API_VERSIONS.flatMap((a) => ['--api-versions', a]);
+  const r = await helm('helm4', ['template', release, UMBRELLA_CHART_DIR, '-f', join(PROJECT_ROOT, 'values.production.yaml'), ...apis, ...set.flatMap((s) => ['--set', s])]);
   expect(r.code, r.stderr).toBe(0);
   return parseAllDocuments(r.stdout)
     .map((d) => d.toJS() as { kind?: string; metadata?: { name: string } } | null)
-    .filter((o) => o?.kind === 'CronJob')
+    .filter((o) => o?.kind === kind)
     .map((o) => o!.metadata!.name);
 }
 
 describe('the derived CronJob name matches the real render', () => {
+  // The chart's own PostgreSQL (bundled mode) renders the CronJob; the overlay as it is (CloudNativePG) renders none.
+  const bundled = { mode: 'bundled' };
   const cases: { release: string; set: string[]; values: Record<string, unknown> }[] = [
-    { release: 'r'.repeat(36), set: [], values: {} },
-    { release: 'r'.repeat(37), set: [], values: {} },
-    { release: 'r'.repeat(50), set: [], values: {} },
-    { release: 'database', set: [], values: {} },
-    { release: 'x'.repeat(40), set: ['database.fullnameOverride=db'], values: { database: { fullnameOverride: 'db' } } },
-    { release: 'y'.repeat(30), set: ['database.nameOverride=postgres-primary-store'], values: { database: { nameOverride: 'postgres-primary-store' } } },
-    { release: 'nexus', set: ['database.backup.enabled=false'], values: { database: { backup: { enabled: false } } } },
+    { release: 'r'.repeat(36), set: BUNDLED_DATABASE_SET, values: { database: bundled } },
+    { release: 'r'.repeat(37), set: BUNDLED_DATABASE_SET, values: { database: bundled } },
+    { release: 'r'.repeat(50), set: BUNDLED_DATABASE_SET, values: { database: bundled } },
+    { release: 'database', set: BUNDLED_DATABASE_SET, values: { database: bundled } },
+    { release: 'x'.repeat(40), set: [...BUNDLED_DATABASE_SET, 'database.fullnameOverride=db'], values: { database: { ...bundled, fullnameOverride: 'db' } } },
+    { release: 'y'.repeat(30), set: [...BUNDLED_DATABASE_SET, 'database.nameOverride=postgres-primary-store'], values: { database: { ...bundled, nameOverride: 'postgres-primary-store' } } },
+    { release: 'nexus', set: [...BUNDLED_DATABASE_SET, 'database.backup.enabled=false'], values: { database: { ...bundled, backup: { enabled: false } } } },
+    { release: 'r'.repeat(50), set: [], values: { database: { mode: 'cloudnativepg' } } },
   ];
   it.each(cases)('release $release with $set', async ({ release, set, values }) => {
-    const rendered = await renderedCronJobs(release, set);
+    const rendered = await renderedNames('CronJob', release, set);
     const predicted = backupCronJobName(release, values);
+    expect(predicted === undefined ? [] : [predicted]).toEqual(rendered);
+  });
+});
+
+describe('the derived CloudNativePG Cluster name matches the real render', () => {
+  it.each([
+    { release: 'r'.repeat(41), set: [] as string[], values: { database: { mode: 'cloudnativepg' } } },
+    { release: 'database', set: [], values: { database: { mode: 'cloudnativepg' } } },
+    { release: 'x'.repeat(53), set: ['database.fullnameOverride=db'], values: { database: { mode: 'cloudnativepg', fullnameOverride: 'db' } } },
+    { release: 'nexus', set: BUNDLED_DATABASE_SET, values: { database: { mode: 'bundled' } } },
+  ])('release $release with $set', async ({ release, set, values }) => {
+    const rendered = await renderedNames('Cluster', release, set);
+    const predicted = cloudnativepgClusterName(release, values);
     expect(predicted === undefined ? [] : [predicted]).toEqual(rendered);
   });
 });
@@ -50,12 +68,24 @@ describe('checked before rendering, exit 2', () => {
       expect(bad.code, bad.stderr).toBe(2);
       expect(bad.stderr).toContain('invalid release name `Bad_Name`');
       expect(bad.stderr).toContain('try --release-name bad-name');
-      const long = await nexusAsync([cmd, '--release-name', 'r'.repeat(37)]);
+      const bundled = BUNDLED_DATABASE_SET.flatMap((s) => ['--set', s]);
+      const long = await nexusAsync([cmd, '--release-name', 'r'.repeat(37), ...bundled]);
       expect(long.code).toBe(2);
       expect(long.stderr).toContain(`-database-backup\` 53 characters long; the API server refuses CronJob names over ${CRONJOB_NAME_MAX}`);
       expect(long.stderr).toContain('use a release name of at most 36 characters');
     }
-    const ok = await nexusAsync(['render', '--release-name', 'r'.repeat(36)]);
+    const ok = await nexusAsync(['render', '--release-name', 'r'.repeat(36), ...BUNDLED_DATABASE_SET.flatMap((s) => ['--set', s])]);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('the overlays as they are (CloudNativePG): a 42-character name makes the Cluster name over 50, refused with the fix; 41 renders', async () => {
+    for (const cmd of ['validate', 'render']) {
+      const long = await nexusAsync([cmd, '--release-name', 'r'.repeat(42)]);
+      expect(long.code, long.stderr).toBe(2);
+      expect(long.stderr).toContain(`CloudNativePG Cluster \`${'r'.repeat(42)}-database\` 51 characters long; the operator refuses Cluster names over ${CNPG_CLUSTER_NAME_MAX}`);
+      expect(long.stderr).toContain('use a release name of at most 41 characters');
+    }
+    const ok = await nexusAsync(['render', '--release-name', 'r'.repeat(41)]);
     expect(ok.code, ok.stderr).toBe(0);
   });
 });

@@ -20,6 +20,8 @@ const kubeDns: Endpoint = { namespace: 'kube-system', labels: { 'k8s-app': 'kube
 const apiServer: Endpoint = { namespace: 'default', labels: { component: 'apiserver' } };
 const internet: Endpoint = { namespace: 'elsewhere', labels: { app: 'anything' } };
 const agentNeighbour: Endpoint = { namespace: AGENT_NS, labels: { app: 'other-agent' } };
+// The production overlay's PostgreSQL: a CloudNativePG instance as the operator labels it (1.30; not in the render).
+const postgres: Endpoint = { namespace: NS, labels: { 'cnpg.io/cluster': 'nexus-database', 'cnpg.io/instanceRole': 'primary', 'cnpg.io/podRole': 'instance' }, namedPorts: { postgresql: 5432, metrics: 9187 } };
 
 describe('log flows', () => {
   it('puts the node agent in its own namespace', () => {
@@ -46,11 +48,11 @@ describe('log flows', () => {
     ['backend → Loki directly', () => ep('backend'), () => ep('loki'), 3100],
     ['another pod of the agent namespace → Loki', () => agentNeighbour, () => ep('loki'), 3100],
     ['the outside → Loki', () => internet, () => ep('loki'), 3100],
-    ['node agent → PostgreSQL', () => ep('fluent-bit'), () => ep('postgresql'), 5432],
+    ['node agent → PostgreSQL', () => ep('fluent-bit'), () => postgres, 5432],
     ['node agent → Loki gRPC', () => ep('fluent-bit'), () => ep('loki'), 9095],
     ['node agent → the internet', () => ep('fluent-bit'), () => internet, 80],
     ['Prometheus → node agent (no ingress at all)', () => ep('prometheus'), () => ep('fluent-bit'), 2020],
-    ['PostgreSQL → OTLP gateway', () => ep('postgresql'), () => ep('otlp-gateway'), 4318],
+    ['PostgreSQL → OTLP gateway', () => postgres, () => ep('otlp-gateway'), 4318],
     ['OTLP gateway → the internet', () => ep('otlp-gateway'), () => internet, 443],
     ['Loki → the internet', () => ep('loki'), () => internet, 443],
     ['Grafana → node agent', () => ep('grafana'), () => ep('fluent-bit'), 2020],

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { pathsOf } from '../../schema/expr.ts';
 import { CROSS_FIELD_RULES, ruleChecks } from '../../schema/index.ts';
 import { PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../../util/paths.ts';
+import { BUNDLED_DATABASE_SET } from '../helpers/database-mode.ts';
 import { helm, HELM_FLAVOURS } from '../helpers/helm.ts';
 import { bases, candidatesFor, clone, CRD_API_VERSIONS, helmVerdict, parseGuardFailure, prng, setAt, zodLines, type Json } from './rule-cases.ts';
 
@@ -50,20 +51,27 @@ describe.each(HELM_FLAVOURS)('%s refuses values that break a rule, with the rule
 
 describe('helm 4 install --dry-run=client runs the same guards', () => {
   it.each(WITNESSES.filter((w, i) => i % 4 === 0))('$rule', async ({ config, lines }) => {
-    const verdict = await helmVerdict('helm4', config, ['install', '--dry-run=client']);
+    // `helm install` has no --api-versions: a CloudNativePG database (the production overlay's) is forced,
+    // or the render stops at the missing operator API before the guard's verdict (the force is no rule input).
+    const forced = clone(config);
+    setAt(forced, ['database', 'cloudnativepg', 'force'], true);
+    const verdict = await helmVerdict('helm4', forced, ['install', '--dry-run=client']);
     expect(verdict.code, verdict.stderr).not.toBe(0);
     expect(verdict.lines).toEqual(lines);
   });
 });
 
-/** The cases the issue saw Helm accept: the production overlay plus one `--set` each (int64 values, too). */
-const PRODUCTION_SETS: { set: string; line: string }[] = [
+/**
+ * The cases the issue saw Helm accept: the production overlay plus one `--set` each (int64 values, too). The
+ * database TLS cases are about the chart's own PostgreSQL (bundled mode); the operator always serves TLS.
+ */
+const PRODUCTION_SETS: { set: string; line: string; bundled?: true }[] = [
   { set: 'database.auth.password=hunter2', line: '[production-no-inline-secrets] database.auth.password: inline passwords are forbidden in production; put it in a Secret and set database.auth.existingSecret' },
   { set: 'frontend.image.tag=latest', line: '[production-pinned-images] frontend.image.tag: production images must be pinned: tag `latest` is not; use a version tag or a digest' },
   { set: 'global.domain=', line: '[production-domain] global.domain: production needs global.domain (or gateway.host)' },
-  { set: 'database.tls.existingSecret=', line: '[tls-secret] database.tls.existingSecret: database TLS is on: set database.tls.existingSecret, or database.tls.certManager.enabled=true with an issuer' },
+  { bundled: true, set: 'database.tls.existingSecret=', line: '[tls-secret] database.tls.existingSecret: database TLS is on: set database.tls.existingSecret, or database.tls.certManager.enabled=true with an issuer' },
   { set: 'cache.tls.existingSecret=', line: '[tls-secret] cache.tls.existingSecret: cache TLS is on: set cache.tls.existingSecret, or cache.tls.certManager.enabled=true with an issuer' },
-  { set: 'database.tls.enabled=false', line: '[production-tls] database.tls.enabled: production needs TLS to the database: set database.tls.enabled=true (with database.tls.existingSecret or database.tls.certManager)' },
+  { bundled: true, set: 'database.tls.enabled=false', line: '[production-tls] database.tls.enabled: production needs TLS to the database: set database.tls.enabled=true (with database.tls.existingSecret or database.tls.certManager)' },
   { set: 'backend.database.sslMode=require', line: '[production-tls] backend.database.sslMode: production needs the backend to verify the database: set backend.database.sslMode=verify-full (it is `require`)' },
   { set: 'gateway.tls.existingSecret=', line: '[production-gateway-tls] gateway.tls.existingSecret: TLS is on but nothing provides the certificate: set gateway.tls.existingSecret to a kubernetes.io/tls Secret, or gateway.tls.certManager.enabled=true' },
   { set: 'cache.sentinel.quorum=5', line: '[sentinel-quorum] cache.sentinel.quorum: quorum (5) exceeds the number of nodes (3); failover could never happen' },
@@ -73,8 +81,9 @@ const PRODUCTION_SETS: { set: string; line: string }[] = [
 ];
 
 describe.each(HELM_FLAVOURS)('%s template -f values.production.yaml --set … refuses what the model refuses', (flavour) => {
-  it.each(PRODUCTION_SETS)('--set $set', async ({ set, line }) => {
-    const r = await helm(flavour, ['template', 'nexus', UMBRELLA_CHART_DIR, '-n', 'nexus-platform', '-f', join(PROJECT_ROOT, 'values.production.yaml'), '--set', set, ...CRD_API_VERSIONS.flatMap((a) => ['--api-versions', a])]);
+  it.each(PRODUCTION_SETS)('--set $set', async ({ set, line, bundled }) => {
+    const sets = [...(bundled ? BUNDLED_DATABASE_SET : []), set].flatMap((s) => ['--set', s]);
+    const r = await helm(flavour, ['template', 'nexus', UMBRELLA_CHART_DIR, '-n', 'nexus-platform', '-f', join(PROJECT_ROOT, 'values.production.yaml'), ...sets, ...CRD_API_VERSIONS.flatMap((a) => ['--api-versions', a])]);
     expect(r.code).not.toBe(0);
     expect(parseGuardFailure(r.stderr).lines).toEqual([line]);
   });
