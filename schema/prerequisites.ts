@@ -5,7 +5,7 @@
  * README's prerequisites (evaluated here on each overlay), the chart's NOTES.txt and its live check
  * (compiled into the umbrella chart by generator/prerequisites-template.ts).
  */
-import { and, cond, eq, evaluate, imageRegistry, lit, msg, ne, not, oneOf, or, orDefault, renderMessage, truthy, value, type Expr, type Message } from './expr.ts';
+import { and, cond, eq, evaluate, hasSuffix, imageRegistry, lit, msg, ne, not, oneOf, or, orDefault, renderMessage, truthy, value, type Expr, type Message } from './expr.ts';
 
 export const PREREQUISITE_KINDS = ['Registry', 'Secret', 'StorageClass', 'API', 'IngressClass', 'Gateway', 'ClusterIssuer', 'Issuer'] as const;
 export type PrerequisiteKind = (typeof PREREQUISITE_KINDS)[number];
@@ -55,6 +55,14 @@ const bundledDb = and(db, eq(value('database', 'mode'), 'bundled'));
 const cnpg = and(db, eq(value('database', 'mode'), 'cloudnativepg'));
 const externalDb = and(db, eq(value('database', 'mode'), 'external'));
 const cnpgCertManager = and(cnpg, eq(value('database', 'cloudnativepg', 'tls', 'source'), 'certManager'));
+/**
+ * The backend's database CA is one the release brings about in CloudNativePG mode: the operator's own CA
+ * Secret `<cluster>-ca` (tls.source operator), or the cert-manager Certificate's `<cluster>-server-tls`
+ * (certManager). Both appear with the Cluster during the install, so they are no prerequisite (a live check
+ * before the install would fail on them). The names follow the rule `cloudnativepg`'s advice.
+ */
+const backendCa = value('backend', 'database', 'caSecret');
+const cnpgIssuedCa = and(cnpg, or(and(eq(value('database', 'cloudnativepg', 'tls', 'source'), 'operator'), hasSuffix(backendCa, '-ca')), and(cnpgCertManager, hasSuffix(backendCa, '-server-tls'))));
 const cache = and(value('cache', 'enabled'), eq(value('cache', 'mode'), 'bundled'));
 const externalCache = and(value('cache', 'enabled'), eq(value('cache', 'mode'), 'external'));
 /** The master-only endpoint is an HAProxy Deployment (nexus.cache.masterProxy). */
@@ -103,7 +111,7 @@ export function prerequisiteDefs(statelessTiers: readonly string[]): Prerequisit
     secret(['cache', 'external', 'tls', 'caSecret'], and(externalCache, value('cache', 'external', 'tls', 'enabled')), [value('cache', 'external', 'tls', 'caKey')], msg`CA of the external Redis's certificate`),
     secret(['backend', 'redis', 'tls', 'caSecret'], and(value('backend', 'enabled'), value('backend', 'redis', 'tls', 'enabled')), [value('backend', 'redis', 'tls', 'caKey')], msg`backend Redis TLS verification (REDIS_SSL_CA_CERTS)`),
     secret(['cache', 'tls', 'existingSecret'], and(cache, value('cache', 'tls', 'enabled')), [value('cache', 'tls', 'certKey'), value('cache', 'tls', 'keyKey'), value('cache', 'tls', 'caKey')], msg`Redis and Sentinel TLS (server and client certificate)`),
-    secret(['backend', 'database', 'caSecret'], and(value('backend', 'enabled'), oneOf(value('backend', 'database', 'sslMode'), ['verify-ca', 'verify-full'])), [value('backend', 'database', 'caKey')], msg`backend database CA (verify-full)`),
+    secret(['backend', 'database', 'caSecret'], and(value('backend', 'enabled'), oneOf(value('backend', 'database', 'sslMode'), ['verify-ca', 'verify-full']), not(cnpgIssuedCa)), [value('backend', 'database', 'caKey')], msg`backend database CA (verify-full)`),
     secret(['backend', 'database', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'database', 'passwordKey')], msg`backend DATABASE_PASSWORD`),
     secret(['backend', 'redis', 'existingSecret'], value('backend', 'enabled'), [value('backend', 'redis', 'usernameKey'), value('backend', 'redis', 'passwordKey')], msg`backend REDIS_USERNAME and REDIS_PASSWORD`),
     secret(['monitoring', 'grafana', 'admin', 'existingSecret'], and(monitoring, value('monitoring', 'grafana', 'enabled')), [value('monitoring', 'grafana', 'admin', 'userKey'), value('monitoring', 'grafana', 'admin', 'passwordKey')], msg`Grafana admin`),

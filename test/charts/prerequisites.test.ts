@@ -56,8 +56,8 @@ describe('one prerequisites list: README (TypeScript) and NOTES.txt / live check
         const options = candidatesFor(p);
         setAt(c, p, options[Math.floor(random() * options.length)]!);
       }
-      // The load test's own template refuses a target without a URL when its tier is off (a chart-side
-      // guard, not a model rule): explicit URLs keep such a draw renderable without changing the table.
+      // Rule loadtest-targets refuses a load-test target without a URL when its tier is off: explicit URLs
+      // keep more draws renderable (and in the sample) without changing the table.
       setAt(c, ['loadtest', 'targets', 'backend', 'url'], 'http://backend.example:8000');
       setAt(c, ['loadtest', 'targets', 'gateway', 'url'], 'https://gateway.example');
       // Only configs the chart renders (the rules' guards refuse the others).

@@ -57,7 +57,7 @@ Compiled from schema/prerequisites.ts, the table the README's prerequisites come
 {{- if and $.Values.cache.enabled (eq $.Values.cache.mode "bundled") $.Values.cache.tls.enabled $.Values.cache.tls.existingSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.cache.tls.existingSecret) "keys" (compact (list $.Values.cache.tls.certKey $.Values.cache.tls.keyKey $.Values.cache.tls.caKey)) "for" "Redis and Sentinel TLS (server and client certificate)") -}}
 {{- end -}}
-{{- if and $.Values.backend.enabled (has $.Values.backend.database.sslMode (list "verify-ca" "verify-full")) $.Values.backend.database.caSecret -}}
+{{- if and $.Values.backend.enabled (has $.Values.backend.database.sslMode (list "verify-ca" "verify-full")) (not (and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") (or (and (eq $.Values.database.cloudnativepg.tls.source "operator") (hasSuffix "-ca" (toString (default "" $.Values.backend.database.caSecret)))) (and $.Values.database.enabled (eq $.Values.database.mode "cloudnativepg") (eq $.Values.database.cloudnativepg.tls.source "certManager") (hasSuffix "-server-tls" (toString (default "" $.Values.backend.database.caSecret))))))) $.Values.backend.database.caSecret -}}
 {{- $found = append $found (dict "kind" "Secret" "name" (toString $.Values.backend.database.caSecret) "keys" (compact (list $.Values.backend.database.caKey)) "for" "backend database CA (verify-full)") -}}
 {{- end -}}
 {{- if and $.Values.backend.enabled $.Values.backend.database.existingSecret -}}
