@@ -3,10 +3,7 @@
  * through its exported entry point only.
  */
 import { exitCodeFor, type Report } from '../validator/report.ts';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse } from 'yaml';
-import { NEXUS_DEFAULT_API_VERSIONS, validate, type ValidateOptions } from '../validator/run.ts';
+import { validate, type ValidateOptions } from '../validator/run.ts';
 import type { Finding } from '../core/types.ts';
 
 export interface GateResult {
@@ -17,9 +14,7 @@ export interface GateResult {
 }
 
 export async function releaseGate(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'environments' | 'set' | 'setString' | 'setFile' | 'setJson' | 'helmPath' | 'version'>): Promise<GateResult> {
-  // A copy of the nexus chart (a release build directory) is validated like the chart itself: with the APIs
-  // its overlays need (the CloudNativePG database renders only where its operator's API is served).
-  const report = await validate({ ...options, ...(isNexusChart(options.chartDir) ? { apiVersions: NEXUS_DEFAULT_API_VERSIONS } : {}) });
+  const report = await validate(options);
   const blocking = report.findings.filter((f) => !f.exemption && f.severity === 'error');
   return { passed: exitCodeFor(report, 'error') === 0, report, blocking };
 }
@@ -33,14 +28,4 @@ export function describeBlocking(findings: Finding[], limit = 20): string {
   });
   if (findings.length > limit) lines.push(`  … and ${findings.length - limit} more (run \`nexus validate\` for the full report)`);
   return lines.join('\n');
-}
-
-/** Whether a chart directory is the NEXUS umbrella chart (its Chart.yaml names it `nexus`). */
-function isNexusChart(chartDir: string | undefined): boolean {
-  if (!chartDir) return false;
-  try {
-    return (parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { name?: unknown } | null)?.name === 'nexus';
-  } catch {
-    return false; // not a chart directory: the validator reports that itself
-  }
 }

@@ -8,7 +8,7 @@
  * Heavy modules (zod + the model, kubernetes-models validators, ajv, policies) are imported only when
  * needed, after helm has been spawned, so that their load time overlaps the renders.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { NexusError } from '../util/errors.ts';
 import { ENVIRONMENT_VALUES, PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../util/paths.ts';
@@ -470,6 +470,11 @@ export interface ChartRenderSet {
  * defaults to one render per environment overlay and the CRD API versions its templates gate on; any
  * other chart to its own defaults.
  */
+/** Whether a chart directory's Chart.yaml names the chart `nexus` (read as text: no YAML parser for one field). */
+function isNexusChartCopy(chartDir: string): boolean {
+  return /^name:\s*["']?nexus["']?\s*$/m.test(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
+}
+
 async function chartRun(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'environments' | 'apiVersions' | 'set' | 'setString' | 'setFile' | 'setJson'>) {
   const chartDir = resolve(options.chartDir ?? UMBRELLA_CHART_DIR);
   if (!existsSync(join(chartDir, 'Chart.yaml'))) {
@@ -478,7 +483,9 @@ async function chartRun(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles
   // Chart runs only: the values reader loads `yaml`, which manifest runs never need.
   const { LayeredValues, readValuesFile } = await import('./values-input.ts');
   const isNexus = chartDir === resolve(UMBRELLA_CHART_DIR);
-  const apiVersions = options.apiVersions ?? (isNexus ? NEXUS_DEFAULT_API_VERSIONS : undefined);
+  // A copy of the umbrella chart (a release build directory, a packaged or vendored copy) renders like the
+  // chart itself, with the APIs its overlays need (their database runs under the CloudNativePG operator).
+  const apiVersions = options.apiVersions ?? (isNexus || isNexusChartCopy(chartDir) ? NEXUS_DEFAULT_API_VERSIONS : undefined);
   // Each source is read once, even when several renders use it (stdin can only be read once).
   const cache = new Map<string, ValuesFile>();
   const read = (spec: string) => {

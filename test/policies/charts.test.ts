@@ -56,14 +56,25 @@ describe('policies on the production render in monitoring operator mode', () => 
     '    labels: {release: kube-prometheus-stack}',
   ].join('\n');
 
-  it('admits the operator-managed Prometheus to every metrics port and has no finding at warning or above', async () => {
+  // The chart's own PostgreSQL (its exporters behind the release's NetworkPolicies), and the overlay as it is
+  // (CloudNativePG): the Cluster's PodMonitors scrape the operator's pods, so the ServiceMonitor targets name
+  // only the release's own Services (README "Monitoring a CloudNativePG database with a Prometheus Operator").
+  const VARIANTS = [
+    ['bundled database', ['database:', '  mode: bundled', 'backend:', '  database:', '    caSecret: nexus-db-tls']],
+    ['CloudNativePG database', ['database:', '  cloudnativepg:', '    podMonitor: {enabled: true}', 'monitoring:', '  scrapeTargets:', ...['backend', 'frontend', 'redis'].map((c) => `    - {component: ${c}, portName: metrics, path: /metrics}`)]],
+  ] as const;
+
+  it.each(VARIANTS)('%s: admits the operator-managed Prometheus to every metrics port and has no finding at warning or above', async (variant, extra) => {
     const dir = mkdtempSync(join(tmpdir(), 'nexus-operator-'));
     try {
       const file = join(dir, 'operator.yaml');
       writeFileSync(file, `${OPERATOR}\n`);
-      const docs = await renderChart({ valuesFiles: ['values.production.yaml', file], apiVersions: CRD_API_VERSIONS, namespace: 'nexus' });
+      const variantFile = join(dir, 'variant.yaml');
+      writeFileSync(variantFile, `${extra.join('\n')}\n`);
+      const docs = await renderChart({ valuesFiles: ['values.production.yaml', file, variantFile], apiVersions: CRD_API_VERSIONS, namespace: 'nexus' });
       const r = docs.map((d, docIndex) => ({ source: 'operator', docIndex, line: 1, templateFile: d.source, apiVersion: d.object.apiVersion, kind: d.object.kind, name: d.object.metadata.name, ...(d.object.metadata.namespace ? { namespace: d.object.metadata.namespace } : {}), object: d.object }) as K8sResource);
       expect(r.some((x) => x.kind === 'ServiceMonitor')).toBe(true);
+      expect(r.filter((x) => x.kind === 'PodMonitor').map((x) => x.name)).toEqual(variant === 'bundled database' ? [] : ['nexus-database', 'nexus-database-pgbouncer']);
       // Every ingress rule that lets a Prometheus in now names the operator's pods, never the absent bundled one.
       const scraperRules = r
         .filter((x) => x.kind === 'NetworkPolicy')
