@@ -131,9 +131,12 @@ const MODES: [string, Record<string, unknown>, Marker][] = [
     'monitoring operator mode',
     {
       global: { metricsScrapers: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }] },
-      monitoring: { mode: 'operator', operator: { prometheusUrl: 'http://prometheus-operated.monitoring.svc:9090', labels: { release: 'kube-prometheus-stack' } } },
+      // The overlays' CloudNativePG database is scraped through its Cluster's PodMonitors; the ServiceMonitor
+      // targets name the release's own Services (README "Monitoring a CloudNativePG database with a Prometheus Operator").
+      monitoring: { mode: 'operator', operator: { prometheusUrl: 'http://prometheus-operated.monitoring.svc:9090', labels: { release: 'kube-prometheus-stack' } }, scrapeTargets: ['backend', 'frontend', 'redis'].map((component) => ({ component, portName: 'metrics', path: '/metrics' })) },
+      database: { cloudnativepg: { podMonitor: { enabled: true } } },
     },
-    (r) => has('ServiceMonitor')(r) && not(has('Deployment', /prometheus/))(r) && not(has('StatefulSet', /prometheus/))(r),
+    (r) => has('ServiceMonitor')(r) && has('PodMonitor')(r) && not(has('Deployment', /prometheus/))(r) && not(has('StatefulSet', /prometheus/))(r),
   ],
 ];
 
