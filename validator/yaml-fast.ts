@@ -66,7 +66,9 @@ export function resolvePlain(text: string): unknown {
  * rejects most of them, and NEL is a line break in YAML 1.1), surrogates (non-BMP text is left to
  * js-yaml's checks), the byte-order mark and the non-characters.
  */
-const UNSUPPORTED = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]|\r(?!\n)/;
+const UNSUPPORTED = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\uD800-\uDFFF\uFEFF\uFFFE\uFFFF]/;
+/** A CR that is not part of a CRLF (a line break of its own in YAML); tested only when there is a CR at all. */
+const LONE_CR = /\r(?!\n)/;
 
 const TAB = 9;
 const LF = 10;
@@ -120,10 +122,12 @@ class Reader {
   private plainIsKey = false;
   private buf = new Int32Array(3 * 4096);
   private n = 0;
+  /** The largest node code recorded (the record's other numbers are offsets and node indexes, which only grow). */
+  private maxCode = 0;
   private readonly pool = new FramePool();
 
   read(text: string): FastDocument | undefined {
-    if (UNSUPPORTED.test(text)) return undefined;
+    if (UNSUPPORTED.test(text) || (text.includes('\r') && LONE_CR.test(text))) return undefined;
     // js-yaml's own input: a final line break if there is none, then its NUL terminator.
     const last = text.charCodeAt(text.length - 1);
     const input = text + (last === LF || last === CR ? '\0' : '\n\0');
@@ -131,12 +135,15 @@ class Reader {
     this.pos = 0;
     this.lineStart = 0;
     this.n = 0;
+    this.maxCode = 0;
     try {
       const indent = this.nextContent();
       if (indent < 0 || this.isDashItem()) return undefined;
       const value = this.mapping(indent);
       if (this.indent !== -1) return undefined;
-      return { value, frames: this.pool.copy(this.buf, 3 * this.n), text: input };
+      const n = this.n;
+      const max = Math.max(this.buf[3 * (n - 1)]!, n - 1, this.maxCode);
+      return { value, frames: this.pool.copy(this.buf, 3 * n, max), text: input };
     } catch (err) {
       // A document nested deeper than the stack is js-yaml's to report, like everything else declined.
       if (err === DECLINE || err instanceof RangeError) return undefined;
@@ -160,6 +167,7 @@ class Reader {
   private close(i: number, code: number): void {
     this.buf[3 * i + 1] = this.n - 1;
     this.buf[3 * i + 2] = code;
+    if (code > this.maxCode) this.maxCode = code;
   }
 
   private leaf(at: number, code: number): void {

@@ -48,9 +48,9 @@ export class FramePool {
   private i32 = new Int32Array(0);
   private i32Used = 0;
 
-  copy(buf: Int32Array, length: number): Frames {
-    let max = 0;
-    for (let i = 0; i < length; i++) if (buf[i]! > max) max = buf[i]!;
+  /** A view holding `buf[0, length)`; `max`, when the caller knows it, is the largest of those numbers. */
+  copy(buf: Int32Array, length: number, max = -1): Frames {
+    if (max < 0) for (let i = 0; i < length; i++) if (buf[i]! > max) max = buf[i]!;
     if (max <= 0xffff) {
       if (this.u16Used + length > this.u16.length) {
         this.u16 = new Uint16Array(Math.max(1 << 18, length));
