@@ -186,6 +186,8 @@ function blockScalarArb(indent: number, ctx: Ctx): fc.Arbitrary<string> {
     });
 }
 
+const separatorArb = fc.constantFrom('', '   ', '# between', '  # indented', '      # deeper', ' #');
+
 /** A block node at `indent` (a mapping or a sequence), as lines without the final line break. */
 function blockArb(depth: number, indent: number, ctx: Ctx): fc.Arbitrary<string> {
   const mapping = fc
@@ -201,9 +203,14 @@ function blockArb(depth: number, indent: number, ctx: Ctx): fc.Arbitrary<string>
         }
         if (pick === 3) return fc.constant(`${head}${c}`); // empty value
         return scalarArb(indent + ctx.width, ctx).map((v) => `${head} ${v}`);
-      })),
+      }), fc.array(fc.tuple(fc.nat(), separatorArb), { maxLength: 2 })),
     )
-    .map((lines) => lines.join('\n'));
+    .map((parts) => {
+      // Comment and blank lines between entries (at any indentation), as helm's templates leave them.
+      const lines = parts.slice(0, -1) as string[];
+      for (const [at, sep] of parts[parts.length - 1] as Array<[number, string]>) lines.splice(at % (lines.length + 1), 0, sep);
+      return lines.join('\n');
+    });
   return depth > 0 && ctx.odd ? fc.oneof({ weight: 4, arbitrary: mapping }, { weight: 1, arbitrary: seqArb(depth - 1, indent, ctx) }) : mapping;
 }
 
