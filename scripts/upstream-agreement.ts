@@ -53,8 +53,11 @@ interface Case {
   resources: K8sResource[];
   /** docIndexes whose findings count for this case (all when undefined). */
   targets?: ReadonlySet<number>;
-  /** For RBAC binding cases: our findings on the bound role count for the binding. */
-  bindingRoles?: { kind: string; name: string }[];
+  /**
+   * Objects whose findings stand for the target's, where upstream reports on another object than we do:
+   * the role a binding binds (kube-linter reports RBAC on bindings), the workload an HPA scales.
+   */
+  proxies?: { kind: string; name: string }[];
   expected: Verdict;
   settings?: PolicyConfig['settings'];
   disable?: string[];
@@ -207,6 +210,7 @@ function kubeLinterCases(repo: Repo, map: Map<string, string[]>, skips: Skip[]):
     const unlisted = t.count !== undefined && t.count > listed;
     const reported = new Set<number>();
     const unresolvedKinds = new Set<string>();
+    const unresolvedCount = new Map<string, number>();
     for (const msg of t.messages) {
       const ofKind = candidates.filter((r) => r.kind === msg.kind);
       let hit = msg.name ? ofKind.filter((r) => r.name === msg.name) : [];
@@ -217,7 +221,14 @@ function kubeLinterCases(repo: Repo, map: Map<string, string[]>, skips: Skip[]):
         hit = notDontFire.length === 1 ? notDontFire : [];
       }
       if (hit.length === 1) reported.add(hit[0]!.docIndex);
-      else if (ofKind.length) unresolvedKinds.add(msg.kind);
+      else if (ofKind.length) unresolvedCount.set(msg.kind, (unresolvedCount.get(msg.kind) ?? 0) + 1);
+    }
+    // Messages that name no object ("no pods found matching service labels") still pin the objects down
+    // when they are as many as the candidates of their kind not named dont-fire and not attributed yet.
+    for (const [kind, n] of unresolvedCount) {
+      const rest = candidates.filter((r) => r.kind === kind && !reported.has(r.docIndex) && !/dont-fire|should-pass|good|valid/.test(r.name));
+      if (!unlisted && rest.length === n) for (const r of rest) reported.add(r.docIndex);
+      else unresolvedKinds.add(kind);
     }
     for (const r of candidates) {
       const id = `${t.file}#${r.kind}/${r.name}`;
@@ -228,14 +239,23 @@ function kubeLinterCases(repo: Repo, map: Map<string, string[]>, skips: Skip[]):
       const c: Case = { tool: 'kube-linter', check: t.check, fixture: id, resources, targets: new Set([r.docIndex]), expected: reported.has(r.docIndex) ? 'fail' : 'pass' };
       const settings = KUBE_LINTER_SETTINGS[t.check];
       if (settings) c.settings = settings;
-      if (r.kind === 'RoleBinding' || r.kind === 'ClusterRoleBinding') {
-        const ref = (r.object as { roleRef?: { kind?: string; name?: string } }).roleRef;
-        if (ref?.kind && ref.name) c.bindingRoles = [{ kind: ref.kind, name: ref.name }];
-      }
+      const proxy = proxyOf(r);
+      if (proxy) c.proxies = [proxy];
       cases.push(c);
     }
   }
   return cases;
+}
+
+/** The object our policies judge for what upstream reports on `r` (see Case.proxies). */
+function proxyOf(r: K8sResource): { kind: string; name: string } | undefined {
+  const ref =
+    r.kind === 'RoleBinding' || r.kind === 'ClusterRoleBinding'
+      ? (r.object as { roleRef?: { kind?: string; name?: string } }).roleRef
+      : r.kind === 'HorizontalPodAutoscaler'
+        ? (r.object as { spec?: { scaleTargetRef?: { kind?: string; name?: string } } }).spec?.scaleTargetRef
+        : undefined;
+  return ref?.kind && ref.name ? { kind: ref.kind, name: ref.name } : undefined;
 }
 
 // ---------------------------------------------------------------- kube-score
@@ -367,10 +387,8 @@ function ours(c: Case, policies: string[]): { verdict: Verdict; fired: string[] 
   const levels = enabled.map((id) => POLICIES.find((p) => p.meta.id === id)?.meta.pss?.level).filter(Boolean);
   const pssLevel = levels.length && levels.every((l) => l === 'baseline') ? 'baseline' : 'restricted';
   const findings = evaluatePolicies(c.resources, { only: enabled, config, positions: false, pssLevel, ...(c.pssVersion ? { pssVersion: c.pssVersion } : {}) }).filter((f) => !f.exemption);
-  const roleDocs = new Set(
-    (c.bindingRoles ?? []).flatMap((b) => c.resources.filter((r) => r.kind === b.kind && r.name === b.name).map((r) => r.docIndex)),
-  );
-  const counts = (doc: number | undefined) => doc !== undefined && (!c.targets || c.targets.has(doc) || roleDocs.has(doc));
+  const proxyDocs = new Set((c.proxies ?? []).flatMap((b) => c.resources.filter((r) => r.kind === b.kind && r.name === b.name).map((r) => r.docIndex)));
+  const counts = (doc: number | undefined) => doc !== undefined && (!c.targets || c.targets.has(doc) || proxyDocs.has(doc));
   const fired = [...new Set(findings.filter((f) => counts(f.docIndex)).map((f) => f.policyId))].sort();
   return { verdict: fired.length ? 'fail' : 'pass', fired };
 }
@@ -427,7 +445,8 @@ function main(): void {
     const policies = eq.get(eqTool)!.get(c.check)!;
     const kinds = new Set(policies.flatMap((id) => POLICIES.find((p) => p.meta.id === id)!.meta.kinds));
     const targets = c.resources.filter((r) => !c.targets || c.targets.has(r.docIndex));
-    if (!kinds.has('*') && !targets.some((r) => kinds.has(r.kind) || (c.bindingRoles && /RoleBinding$/.test(r.kind)))) {
+    const proxied = (c.proxies ?? []).some((p) => kinds.has(p.kind));
+    if (!kinds.has('*') && !proxied && !targets.some((r) => kinds.has(r.kind))) {
       skips.push({ tool: c.tool, fixture: c.fixture, reason: `${c.check}: no object of a kind our policies check (${[...new Set(targets.map((r) => r.kind))].join(', ') || 'none'})` });
       continue;
     }

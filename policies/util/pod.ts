@@ -53,7 +53,9 @@ export function podOf(resource: K8sResource): PodView | undefined {
     let node: unknown = resource.object;
     for (const p of path) node = obj(node)?.[p];
     const tpl = obj(node);
-    const spec = obj(tpl?.spec);
+    // A template that has labels but no spec yet (schema-invalid, reported by the schema stage) still
+    // names the pods a Service, PDB or NetworkPolicy selects: cross-resource checks see its labels.
+    const spec = obj(tpl?.spec) ?? (obj(tpl?.metadata) ? {} : undefined);
     if (tpl && spec) {
       const base = ptr('', ...path);
       const metadata = obj(tpl.metadata) ?? {};
