@@ -11,6 +11,7 @@ import { image } from './workload.ts';
 export const CloudNativePGSection = z
   .strictObject({
     force: z.boolean().default(false).describe('Render the `Cluster`, `Pooler` and `ScheduledBackup` without detecting `postgresql.cnpg.io/v1` (e.g. `helm template` without `--api-versions`). Without it, a cluster that does not serve the API fails the render with the list of what to install; nothing is silently left out.'),
+    keepOnUninstall: z.boolean().default(true).describe('Annotate the `Cluster`, and with backups its `ObjectStore` and `ScheduledBackup`, `helm.sh/resource-policy: keep`: `helm uninstall` leaves the database running with its volumes, WAL archive and daily backups (like bundled mode, whose volume claims outlive the release), and a re-install of the same release name in the same namespace adopts them. Delete them deliberately with kubectl (NOTES.txt and the database OPERATIONS.md say how). `false`: uninstall deletes the Cluster, and the operator its volumes; only the object-store backups remain.'),
     instances: z.number().int().min(1).max(9).default(3).describe('PostgreSQL instances: one primary and the rest hot standbys the operator promotes on failure. Three survive a node loss with a standby to spare.'),
     // The bundled image's PostgreSQL release (database.image): the tuning model is checked against it
     // (`validate --deep`), and moving a bundled release here with the operator's import keeps the major.

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validate } from '../../validator/run.ts';
+import { EXTERNAL_CACHE } from '../helpers/external-modes.ts';
 import { HELM_FLAVOURS } from '../helpers/helm.ts';
 import { CRD_API_VERSIONS, ENV_FILES, componentOf, helm, ofKind, podTemplateOf, renderChart, renderText, templateArgs, type K8sObject } from './helpers.ts';
 import { UMBRELLA_CHART_DIR } from '../../util/paths.ts';
@@ -20,31 +21,6 @@ import { UMBRELLA_CHART_DIR } from '../../util/paths.ts';
 type Any = Record<string, any>;
 const HOST = 'master.nexus-cache.abc123.euw1.cache.amazonaws.com';
 
-/** What a user sets for a managed Redis: the cache section, and the backend and Kong pointed at it. */
-export const EXTERNAL_CACHE: Record<string, string | number | boolean> = {
-  'cache.mode': 'external',
-  'cache.external.host': HOST,
-  'cache.external.port': 6380,
-  'cache.external.tls.caSecret': 'elasticache-ca',
-  'cache.external.auth.existingSecret': 'elasticache-auth',
-  'cache.external.auth.usernameKey': 'username',
-  'cache.external.auth.passwordKey': 'password',
-  'cache.external.egress.cidrs[0]': '10.20.0.0/16',
-  'backend.redis.host': HOST,
-  'backend.redis.port': 6380,
-  'backend.redis.sentinel.enabled': false,
-  'backend.redis.tls.enabled': true,
-  'backend.redis.tls.caSecret': 'elasticache-ca',
-  'backend.redis.existingSecret': 'elasticache-auth',
-  'backend.redis.usernameKey': 'username',
-  'backend.redis.passwordKey': 'password',
-  'gateway.rateLimiting.redis.host': HOST,
-  'gateway.rateLimiting.redis.port': 6380,
-  'gateway.rateLimiting.redis.ssl': true,
-  'gateway.rateLimiting.redis.existingSecret': 'elasticache-auth',
-  'gateway.rateLimiting.redis.usernameKey': 'username',
-  'gateway.rateLimiting.redis.passwordKey': 'password',
-};
 
 /** The backend's environment: its ConfigMap (envFrom) and its Secret references (env). */
 const envOf = (docs: Awaited<ReturnType<typeof renderChart>>, o: K8sObject) => ({

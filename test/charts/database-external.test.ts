@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { NEXUS_DEFAULT_API_VERSIONS, validate } from '../../validator/run.ts';
 import { fixtureKey, harnessChart } from '../helpers/chart-harness.ts';
+import { EXTERNAL_DATABASE } from '../helpers/external-modes.ts';
 import { HELM_FLAVOURS } from '../helpers/helm.ts';
 import { UMBRELLA_CHART_DIR } from '../../util/paths.ts';
 import { CRD_API_VERSIONS, ENV_FILES, componentOf, helm, ofKind, podTemplateOf, renderChart, templateArgs, type K8sObject, type RenderedDoc } from './helpers.ts';
@@ -21,19 +22,6 @@ import { CRD_API_VERSIONS, ENV_FILES, componentOf, helm, ofKind, podTemplateOf, 
 type Any = Record<string, any>;
 const HOST = 'nexus.abc123.eu-west-1.rds.amazonaws.com';
 
-/** What a user sets for a managed PostgreSQL: the database section, and the backend pointed at it. */
-export const EXTERNAL_DATABASE: Record<string, string | number | boolean> = {
-  'database.mode': 'external',
-  'database.auth.existingSecret': 'rds-app',
-  'database.external.host': HOST,
-  'database.external.caSecret': 'rds-ca-bundle',
-  'database.external.egress.cidrs[0]': '10.30.0.0/16',
-  'backend.database.host': HOST,
-  'backend.database.port': 5432,
-  'backend.database.existingSecret': 'rds-app',
-  'backend.database.sslMode': 'verify-full',
-  'backend.database.caSecret': 'rds-ca-bundle',
-};
 
 const byName = (docs: RenderedDoc[], kind: string, name: string) => ofKind(docs, kind).find((o) => o.metadata.name === name) as Any;
 const env = (o: K8sObject) => Object.fromEntries(podTemplateOf(o)!.spec.containers[0]!.env!.map((e) => [e.name, e.value ?? e.valueFrom]));

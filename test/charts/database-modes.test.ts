@@ -71,6 +71,9 @@ describe.each(HELM_FLAVOURS)('database.mode cloudnativepg (%s)', (flavour) => {
     expect(store.spec.configuration).toMatchObject({ destinationPath: overlay === 'values.production.yaml' ? 's3://nexus-backups/production' : 's3://nexus-backups/staging', s3Credentials: { accessKeyId: { name: 'nexus-backup-object-storage', key: 'AWS_ACCESS_KEY_ID' }, secretAccessKey: { name: 'nexus-backup-object-storage', key: 'AWS_SECRET_ACCESS_KEY' } } });
     expect(scheduled.spec).toMatchObject({ cluster: { name: cluster.metadata.name }, method: 'plugin', pluginConfiguration: { name: 'barman-cloud.cloudnative-pg.io' }, schedule: '0 0 2 * * *' });
     expect(pooler.spec).toMatchObject({ cluster: { name: cluster.metadata.name }, type: 'rw', pgbouncer: { poolMode: 'transaction' } });
+    // `helm uninstall` keeps the database and its backups (keepOnUninstall, default on), not the Pooler in front of it.
+    for (const kept of [cluster, store, scheduled]) expect(kept.metadata.annotations?.['helm.sh/resource-policy'], kept.kind).toBe('keep');
+    expect(pooler.metadata.annotations?.['helm.sh/resource-policy']).toBeUndefined();
     // Resources and storage from the database section, as in bundled mode.
     const values = await renderChart({ helm: flavour, valuesFiles: [overlay], set: BUNDLED_DATABASE, apiVersions: NEXUS_DEFAULT_API_VERSIONS });
     const sts = ofKind(values, 'StatefulSet').find(databaseChart)!;
@@ -256,7 +259,7 @@ describe.each(HELM_FLAVOURS)('no in-place mode switch of a live release (%s)', (
     }
   });
 
-  it('lets a release keep its mode, and a first install (nothing live) choose any mode', async () => {
+  it('lets a release keep its mode (also a re-install that adopts the Cluster a `helm uninstall` kept), and a first install (nothing live) choose any mode', async () => {
     for (const [mode, fixtures] of [
       ['cloudnativepg', { [CLUSTER]: live('Cluster', 'postgresql.cnpg.io/v1') }],
       ['bundled', { [STS]: live('StatefulSet', 'apps/v1') }],

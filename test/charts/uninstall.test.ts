@@ -38,6 +38,11 @@ const VARIANTS: [string, string[], Record<string, unknown>][] = [
   ['defaults, namespace.create, no cache persistence, 2 AlertManagers, no backups', [], { namespace: { create: true }, cache: { persistence: { enabled: false } }, monitoring: { alertmanager: { replicas: 2 } }, database: { backup: { enabled: false } } }],
   ['defaults without monitoring and cache', [], { monitoring: { enabled: false }, cache: { enabled: false }, gateway: { rateLimiting: { policy: 'local' } } }],
   ['production with Grafana persistence', ['values.production.yaml'], { monitoring: { grafana: { persistence: { enabled: true } } } }],
+  // The overlays' CloudNativePG database is kept by default (Cluster, ObjectStore, ScheduledBackup); without backups
+  // only the Cluster; with keepOnUninstall off nothing of it (the operator deletes the volumes with the Cluster).
+  ['production, CloudNativePG without backups', ['values.production.yaml'], { database: { backup: { enabled: false } } }],
+  ['production, CloudNativePG keepOnUninstall off', ['values.production.yaml'], { database: { cloudnativepg: { keepOnUninstall: false } } }],
+  ['production, bundled database', ['values.production.yaml'], { database: { mode: 'bundled' }, backend: { database: { caSecret: 'nexus-db-tls' } } }],
 ];
 
 describe.each(VARIANTS)('what stays after helm uninstall: %s', (_label, files, extra) => {
@@ -76,5 +81,21 @@ describe('NOTES.txt prints the list (helm 4 install --dry-run=client)', () => {
     const objects = parseManifests(manifest.slice(manifest.indexOf('---')));
     for (const s of survivors(objects.map((d) => d.object))) expect(section).toContain(s.split('/')[1]);
     expect(section).toMatch(/migrations Job that FAILED/);
+    // The database outlives the release, and the notes say how to delete it deliberately, backups schedule first.
+    expect(section).toContain('Cluster nexus-database: the CloudNativePG database keeps running with its volumes');
+    expect(section).toContain('a re-install of this release adopts it');
+    expect(section).toContain('kubectl -n nexus-platform delete scheduledbackup.postgresql.cnpg.io/nexus-database cluster.postgresql.cnpg.io/nexus-database objectstore.barmancloud.cnpg.io/nexus-database');
+    expect(section).toContain('the base backups and WAL stay in the bucket');
+  });
+
+  it('says so when the CloudNativePG Cluster goes with the release (keepOnUninstall off)', async () => {
+    const r = await helm('helm4', ['install', 'nexus', join(PROJECT_ROOT, 'charts/nexus'), '-n', 'nexus-platform', '-f', join(PROJECT_ROOT, 'values.production.yaml'), '--set', 'database.cloudnativepg.force=true', '--set', 'database.cloudnativepg.keepOnUninstall=false', '--dry-run=client']);
+    expect(r.code, r.stderr).toBe(0);
+    const section = r.stdout.slice(r.stdout.indexOf('After `helm uninstall nexus -n nexus-platform`'));
+    expect(section).not.toContain('Cluster nexus-database');
+    expect(section).not.toContain('cluster.postgresql.cnpg.io/');
+    expect(section).toContain('The CloudNativePG Cluster is deleted with the release (database.cloudnativepg.keepOnUninstall=false), and\nthe operator deletes its volumes with it: only the backups in object storage remain.');
+    const cluster = parseManifests(r.stdout.slice(r.stdout.indexOf('---'), r.stdout.indexOf('NOTES:'))).map((d) => d.object).find((o) => o.kind === 'Cluster')!;
+    expect(cluster.metadata.annotations?.['helm.sh/resource-policy']).toBeUndefined();
   });
 });

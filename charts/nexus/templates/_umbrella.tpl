@@ -212,6 +212,13 @@ against the render. Argument: the root context.
 {{- if eq ($db.mode | default "bundled") "bundled" -}}
 {{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "data-%s-0" $dbName)) "why" "PostgreSQL data (StatefulSet volume claim; persistentVolumeClaimRetentionPolicy Retain)") -}}
 {{- end -}}
+{{- if and (eq ($db.mode | default "bundled") "cloudnativepg") $db.cloudnativepg.keepOnUninstall -}}
+{{- $out = append $out (dict "kind" "Cluster" "names" (list $dbName) "why" "the CloudNativePG database keeps running with its volumes (helm.sh/resource-policy: keep, database.cloudnativepg.keepOnUninstall); a re-install of this release adopts it") -}}
+{{- if $db.backup.enabled -}}
+{{- $out = append $out (dict "kind" "ObjectStore" "names" (list $dbName) "why" "where the kept Cluster archives its WAL and base backups (helm.sh/resource-policy: keep)") -}}
+{{- $out = append $out (dict "kind" "ScheduledBackup" "names" (list $dbName) "why" "the kept Cluster's daily base backup (helm.sh/resource-policy: keep)") -}}
+{{- end -}}
+{{- end -}}
 {{- /* CloudNativePG has no dump volume: its backups live in the object store. */ -}}
 {{- if and (ne ($db.mode | default "bundled") "cloudnativepg") (or $db.backup.enabled $db.restore.requestId) -}}
 {{- $out = append $out (dict "kind" "PersistentVolumeClaim" "names" (list (printf "%s-backups" $dbName | trunc 63 | trimSuffix "-")) "why" "the database dumps (helm.sh/resource-policy: keep): a backup must survive the release it backs up") -}}

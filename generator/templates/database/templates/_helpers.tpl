@@ -176,6 +176,19 @@ true
 {{- end -}}
 
 {{/*
+nexus.database.cnpgKeep: the annotations (YAML map, "" when none) that keep the CloudNativePG database and its
+backups through `helm uninstall` (cloudnativepg.keepOnUninstall): on the Cluster, the ObjectStore its WAL
+archive writes to (deleting it would stop the archiving of a Cluster that keeps running) and the
+ScheduledBackup. The operator deletes a Cluster's volumes with the Cluster, so without this an uninstall
+would destroy the data that bundled mode's StatefulSet claims keep.
+*/}}
+{{- define "nexus.database.cnpgKeep" -}}
+{{- if .Values.cloudnativepg.keepOnUninstall -}}
+helm.sh/resource-policy: keep
+{{- end -}}
+{{- end -}}
+
+{{/*
 nexus.database.cnpgParameters: `spec.postgresql.parameters` of the Cluster: the same tuning model as
 bundled mode (nexus.postgresql.settings: derived from the limits, then tuning.overrides) without the
 settings the operator owns. CloudNativePG rejects those (pkg/postgres/configuration.go
