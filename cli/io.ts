@@ -1,6 +1,9 @@
 /** The CLI's edge: stdout/stderr writers and whether colour is on. */
 export interface CliIo {
-  out: (s: string) => void;
+  /** Writes to stdout; `false` means the data was queued (a pipe that is full): wait for `drained`. */
+  out: (s: string) => unknown;
+  /** Resolves when stdout has flushed what `out` queued (absent: writes never queue, as in tests). */
+  drained?: () => Promise<void>;
   err: (s: string) => void;
   color: boolean;
   /** Show progress of long work on stderr (a TTY only). */
@@ -35,6 +38,7 @@ export function processIo(): CliIo {
   quietOnBrokenPipe(process.stderr);
   return {
     out: (s) => process.stdout.write(s),
+    drained: () => new Promise<void>((resolve) => process.stdout.once('drain', () => resolve())),
     err: (s) => process.stderr.write(s),
     color: colorEnabled(process.env, !!process.stdout.isTTY),
     progress: !!process.stderr.isTTY && process.env.TERM !== 'dumb',

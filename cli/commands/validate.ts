@@ -151,7 +151,10 @@ export function registerValidate(program: Command, io: CliIo, setExit: (code: nu
       };
       if (opts.format === 'text' && !opts.quiet && !opts.output) {
         // Straight to stdout as it is formatted: a large report never exists as one string.
-        (await import('../../validator/formatters/text.ts')).writeText(shown, { color: io.color }, io.out);
+        // Chunk by chunk, waiting for a full pipe to drain, so the report is never queued whole in memory.
+        for (const chunk of (await import('../../validator/formatters/text.ts')).textChunks(shown, { color: io.color })) {
+          if (io.out(chunk) === false) await io.drained?.();
+        }
         tm('written');
         setExit(exitCodeFor(report, opts.failOn));
         return;

@@ -30,6 +30,15 @@ const CHUNK = 1 << 16;
  * ~70 MB less peak memory and a third less CPU for a 17 MB report.
  */
 export function writeText(report: Report, options: TextOptions, write: (chunk: string) => void): void {
+  for (const chunk of textChunks(report, options)) write(chunk);
+}
+
+/**
+ * The same chunks, one at a time, so that a caller writing to a pipe can wait for it to drain between
+ * them: Node queues pipe writes on POSIX, and a 17 MB report formatted in one synchronous loop sat in
+ * that queue whole (measured +50–120 MB peak RSS at 20,000 documents piped to `cat`, against a file).
+ */
+export function* textChunks(report: Report, options: TextOptions): Generator<string> {
   const c = pc.createColors(options.color);
   const sev = (f: Finding) => (f.exemption ? c.dim('skipped') : f.severity === 'error' ? c.red('error') : f.severity === 'warning' ? c.yellow('warning') : c.blue('info'));
   const groups = new Map<string, Finding[]>();
@@ -52,14 +61,14 @@ export function writeText(report: Report, options: TextOptions, write: (chunk: s
       if (f.exemption) out += `    ${c.dim(`exempted (${f.exemption.via}): ${f.exemption.reason}`)}\n`;
       else if (f.hint) out += `    ${c.dim(`hint: ${f.hint}`)}\n`;
       if (out.length > CHUNK) {
-        write(out);
+        yield out;
         out = '';
         wrote = true;
       }
     }
   }
   out += `${out || wrote ? '\n' : ''}${summaryLine(report, c)}\n`;
-  write(out);
+  yield out;
 }
 
 /** `✓ inputs: 42 resources (40 valid, 2 invalid, …); 2 errors, 0 warnings, 0 info, 1 skipped` */
