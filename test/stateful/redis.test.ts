@@ -7,13 +7,13 @@
  * Only cluster-only addresses and paths are rewritten (bind, tls-port, dir, the certificate files, the
  * seed host). test/stateful/tls-redis.test.ts proves what TLS refuses.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, requireTool, run, runAsync, startServer, waitFor, type Server } from './lib/proc.ts';
-import { makeRedisPki, onlineReplicas, type RedisPki, rewriteConf, tlsCli, tlsConfRewrites } from './lib/redis-tls.ts';
+import { makeRedisPki, onlineReplicas, type RedisPki, type RedisNode, rewriteConf, startRedisNode, tlsCli, tlsConfRewrites } from './lib/redis-tls.ts';
 import { configMapData, render, type EnvName } from './lib/render.ts';
 
 const PASSWORD = 'redis "secret" pw';
@@ -112,7 +112,7 @@ describe.each(['staging', 'production'] as EnvName[])('redis.conf and sentinel.c
 });
 
 describe('Redis + Sentinel failover with the generated configs and start scripts', () => {
-  const nodes: { redisPort: number; sentinelPort: number; redis?: Server; sentinel?: Server; dir: string }[] = [];
+  const nodes: RedisNode[] = [];
   let masterSet = '';
   let scriptsDir = '';
 
@@ -180,30 +180,7 @@ describe('Redis + Sentinel failover with the generated configs and start scripts
     const monitor = /^sentinel monitor (\S+) (\S+) (\d+) (\d+)$/m.exec(data['sentinel.conf']!)!;
     masterSet = monitor[1]!;
     for (let i = 0; i < 3; i++) nodes.push({ redisPort: await freePort(), sentinelPort: await freePort(), dir: mkdtempSync(join(tmpdir(), `nexus-redis-node${i}-`)) });
-    for (const [i, n] of nodes.entries()) {
-      mkdirSync(join(n.dir, 'data'));
-      writeFileSync(join(n.dir, 'redis.conf'), rewriteConf(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, n.redisPort, join(n.dir, 'data'))));
-      writeFileSync(
-        join(n.dir, 'sentinel.conf'),
-        rewriteConf(data['sentinel.conf']!, {
-          ...tlsConfRewrites(pki.tlsDir, n.sentinelPort, n.dir),
-          [`sentinel monitor ${masterSet}`]: `sentinel monitor ${masterSet} 127.0.0.1 ${nodes[0]!.redisPort} ${monitor[4]}`,
-        }),
-      );
-      writeFileSync(join(n.dir, 'redis-users.acl'), data['redis-users.acl']!);
-      writeFileSync(join(n.dir, 'sentinel-users.acl'), data['sentinel-users.acl']!);
-      // Start in StatefulSet order (OrderedReady): each node's Redis, then its Sentinel.
-      n.redis = startServer('/bin/sh', [join(scriptsDir, 'redis-start.sh')], { env: nodeEnv(i) });
-      await waitFor(`redis node ${i}`, () => {
-        if (n.redis!.proc.exitCode !== null) throw new Error(`redis node ${i} exited:\n${n.redis!.output()}`);
-        return run('/bin/sh', [join(scriptsDir, 'redis-probe.sh'), 'ready'], { env: nodeEnv(i) }).status === 0;
-      });
-      n.sentinel = startServer('/bin/sh', [join(scriptsDir, 'sentinel-start.sh')], { env: nodeEnv(i) });
-      await waitFor(`sentinel ${i}`, () => {
-        if (n.sentinel!.proc.exitCode !== null) throw new Error(`sentinel ${i} exited:\n${n.sentinel!.output()}`);
-        return run('/bin/sh', [join(scriptsDir, 'redis-probe.sh'), 'sentinel'], { env: nodeEnv(i) }).status === 0;
-      });
-    }
+    for (const [i, n] of nodes.entries()) await startRedisNode({ node: n, index: i, data, tlsDir: pki.tlsDir, primaryPort: nodes[0]!.redisPort, scriptsDir, env: nodeEnv(i) });
   });
 
   afterAll(async () => {

@@ -15,13 +15,13 @@
  * The user names come from the cache's Secret (the StatefulSet reads them with secretKeyRef); the test plays
  * that Secret.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, requireTool, run, runAsync, startServer, waitFor, type Server } from './lib/proc.ts';
+import { freePort, requireTool, run, runAsync, waitFor } from './lib/proc.ts';
 import { configMapData, find, render, type K8sObject } from './lib/render.ts';
-import { cliTlsArgs, makeRedisPki, onlineReplicas, type RedisPki, rewriteConf, tlsConfRewrites } from './lib/redis-tls.ts';
+import { cliTlsArgs, makeRedisPki, onlineReplicas, type RedisPki, type RedisNode, startRedisNode } from './lib/redis-tls.ts';
 import { openSession, type Session } from './lib/session.ts';
 
 type Any = Record<string, any>;
@@ -53,7 +53,7 @@ const answer = (port: number, args: string[], user?: string, password?: string) 
 };
 
 describe('Redis ACL users and password rotation with the rendered scripts (real redis-server and redis-sentinel)', () => {
-  const nodes: { redisPort: number; sentinelPort: number; redis?: Server; sentinel?: Server; dir: string }[] = [];
+  const nodes: RedisNode[] = [];
   const sessions: Session[] = [];
   let masterSet = '';
   let scriptsDir = '';
@@ -120,23 +120,7 @@ describe('Redis ACL users and password rotation with the rendered scripts (real 
     const monitor = /^sentinel monitor (\S+) (\S+) (\d+) (\d+)$/m.exec(data['sentinel.conf']!)!;
     masterSet = monitor[1]!;
     for (let i = 0; i < 3; i++) nodes.push({ redisPort: await freePort(), sentinelPort: await freePort(), dir: mkdtempSync(join(tmpdir(), `nexus-redis-rot${i}-`)) });
-    for (const [i, n] of nodes.entries()) {
-      mkdirSync(join(n.dir, 'data'));
-      writeFileSync(join(n.dir, 'redis.conf'), rewriteConf(data['redis.conf']!, tlsConfRewrites(pki.tlsDir, n.redisPort, join(n.dir, 'data'))));
-      writeFileSync(join(n.dir, 'sentinel.conf'), rewriteConf(data['sentinel.conf']!, { ...tlsConfRewrites(pki.tlsDir, n.sentinelPort, n.dir), [`sentinel monitor ${masterSet}`]: `sentinel monitor ${masterSet} 127.0.0.1 ${nodes[0]!.redisPort} ${monitor[4]}` }));
-      writeFileSync(join(n.dir, 'redis-users.acl'), data['redis-users.acl']!);
-      writeFileSync(join(n.dir, 'sentinel-users.acl'), data['sentinel-users.acl']!);
-      n.redis = startServer('/bin/sh', [join(scriptsDir, 'redis-start.sh')], { env: nodeEnv(i) });
-      await waitFor(`redis node ${i}`, () => {
-        if (n.redis!.proc.exitCode !== null) throw new Error(`redis node ${i} exited:\n${n.redis!.output()}`);
-        return run('/bin/sh', [join(scriptsDir, 'redis-probe.sh'), 'ready'], { env: nodeEnv(i) }).status === 0;
-      });
-      n.sentinel = startServer('/bin/sh', [join(scriptsDir, 'sentinel-start.sh')], { env: nodeEnv(i) });
-      await waitFor(`sentinel ${i}`, () => {
-        if (n.sentinel!.proc.exitCode !== null) throw new Error(`sentinel ${i} exited:\n${n.sentinel!.output()}`);
-        return run('/bin/sh', [join(scriptsDir, 'redis-probe.sh'), 'sentinel'], { env: nodeEnv(i) }).status === 0;
-      });
-    }
+    for (const [i, n] of nodes.entries()) await startRedisNode({ node: n, index: i, data, tlsDir: pki.tlsDir, primaryPort: nodes[0]!.redisPort, scriptsDir, env: nodeEnv(i) });
     // Online, not just connected: a replica waiting for its first transfer (repl-diskless-sync-delay) acks nothing.
     await waitFor('two online replicas', () => onlineReplicas(answer(nodes[0]!.redisPort, ['INFO', 'replication'], 'admin', ADMIN)) === 2, 60_000);
     await waitFor('Sentinels to discover each other', () => {

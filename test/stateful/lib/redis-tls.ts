@@ -3,12 +3,12 @@
  * (tls.crt, tls.key, ca.crt), the rewrites that point a rendered redis.conf/sentinel.conf at them and at a
  * free loopback port, and redis-cli's TLS arguments (the chart's scripts use the same, via REDIS_TLS_DIR).
  */
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect as netConnect } from 'node:net';
 import { join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 import { makeCa, makeLeaf, type Ca } from './pki.ts';
-import { chownToService, run } from './proc.ts';
+import { chownToService, run, startServer, waitFor, type Server } from './proc.ts';
 
 export interface RedisPki {
   ca: Ca;
@@ -104,5 +104,46 @@ export function plaintextPing(port: number): Promise<string> {
       socket.destroy();
       resolve(got);
     }, 3_000);
+  });
+}
+
+/** One Redis node of a test cluster: its loopback ports, its directory and the servers it runs. */
+export interface RedisNode {
+  redisPort: number;
+  sentinelPort: number;
+  dir: string;
+  redis?: Server;
+  sentinel?: Server;
+}
+
+/**
+ * Lays out one node from the rendered cache ConfigMap (redis.conf and sentinel.conf pointed at the node's
+ * TLS files and ports, Sentinel monitoring node 0 as the first primary, both ACL files) and starts it the
+ * way the StatefulSet does (OrderedReady): its Redis through the chart's redis-start.sh, then its Sentinel,
+ * each waited for until the chart's own probe passes.
+ */
+export async function startRedisNode(o: { node: RedisNode; index: number; data: Record<string, string>; tlsDir: string; primaryPort: number; scriptsDir: string; env: NodeJS.ProcessEnv }): Promise<void> {
+  const { node: n, index: i, data, scriptsDir, env } = o;
+  const monitor = /^sentinel monitor (\S+) (\S+) (\d+) (\d+)$/m.exec(data['sentinel.conf']!)!;
+  mkdirSync(join(n.dir, 'data'));
+  writeFileSync(join(n.dir, 'redis.conf'), rewriteConf(data['redis.conf']!, tlsConfRewrites(o.tlsDir, n.redisPort, join(n.dir, 'data'))));
+  writeFileSync(
+    join(n.dir, 'sentinel.conf'),
+    rewriteConf(data['sentinel.conf']!, {
+      ...tlsConfRewrites(o.tlsDir, n.sentinelPort, n.dir),
+      [`sentinel monitor ${monitor[1]}`]: `sentinel monitor ${monitor[1]} 127.0.0.1 ${o.primaryPort} ${monitor[4]}`,
+    }),
+  );
+  writeFileSync(join(n.dir, 'redis-users.acl'), data['redis-users.acl']!);
+  writeFileSync(join(n.dir, 'sentinel-users.acl'), data['sentinel-users.acl']!);
+  n.redis = startServer('/bin/sh', [join(scriptsDir, 'redis-start.sh')], { env });
+  await waitFor(`redis node ${i}`, () => {
+    if (n.redis!.proc.exitCode !== null) throw new Error(`redis node ${i} exited:\n${n.redis!.output()}`);
+    return run('/bin/sh', [join(scriptsDir, 'redis-probe.sh'), 'ready'], { env }).status === 0;
+  });
+  n.sentinel = startServer('/bin/sh', [join(scriptsDir, 'sentinel-start.sh')], { env });
+  await waitFor(`sentinel ${i}`, () => {
+    if (n.sentinel!.proc.exitCode !== null) throw new Error(`sentinel ${i} exited:\n${n.sentinel!.output()}`);
+    return run('/bin/sh', [join(scriptsDir, 'redis-probe.sh'), 'sentinel'], { env }).status === 0;
   });
 }
