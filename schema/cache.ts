@@ -5,6 +5,16 @@ import { externalEgress } from './external.ts';
 import { certManagerSection, tlsSecretKeys } from './tls.ts';
 import { accessModesField, CLAIM_TEMPLATE_SIZE_NOTE, exporterSidecar, image, naming, networkPolicy, pdb, podPlacement, podSecurity, resources, serviceAccount, storageClassField } from './workload.ts';
 
+/** The ACL users the chart itself creates on every node; an application or gateway user cannot take these names. */
+const CHART_ACL_USERS = ['default', 'admin', 'replication', 'sentinel', 'exporter', 'haproxy'];
+
+/** A Redis ACL user name of the application or the gateway: a plain name, none of the chart's own users. */
+const aclUserName = () =>
+  z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]+$/, { error: 'must be an ACL user name (letters, digits, `_`, `.`, `-`)' })
+    .refine((u) => !CHART_ACL_USERS.includes(u), { error: `is one of the chart's own users (${CHART_ACL_USERS.join(', ')})` });
+
 export const CACHE_MODES = ['bundled', 'external'] as const;
 
 export const CacheSection = z
@@ -70,20 +80,14 @@ export const CacheSection = z
         adminPasswordKey: z.string().min(1).default('redis-admin-password').describe('Key of the internal password (users `admin`, `replication`, `sentinel`, `exporter`): the application never reads it. Rotating it needs a restart of the nodes (not done by the rotation hooks).'),
         haproxyPasswordKey: z.string().min(1).default('redis-haproxy-password').describe('Key of the password of the user `haproxy`, which the master-only endpoint (`masterService` with Sentinel: an HAProxy Deployment) logs in as to ask each node its role: INFO replication and PING, nothing else, so HAProxy holds neither the application\'s nor the internal password. Needed in the Secret only while that endpoint runs; generated with the Secret the chart renders. Rotating it needs a restart of the nodes.'),
         password: z.string().default('').describe('Inline password of the application user, for local development only; forbidden in production (the internal password is then generated and kept).'),
-        username: z
-          .string()
-          .regex(/^[a-zA-Z0-9_.-]+$/, { error: 'must be an ACL user name (letters, digits, `_`, `.`, `-`)' })
-          .refine((u) => !['default', 'admin', 'replication', 'sentinel', 'exporter', 'haproxy'].includes(u), { error: 'is one of the chart\'s own users (default, admin, replication, sentinel, exporter, haproxy)' })
+        username: aclUserName()
           .default('nexus')
           .describe('Application user name written to the Secret the chart generates (no `existingSecret`, outside production); with `existingSecret`, that Secret\'s `usernameKey` names the user.'),
         gateway: z
           .strictObject({
             usernameKey: z.string().min(1).default('redis-gateway-username').describe('Key of the gateway user\'s name in the cache\'s Secret. The user exists on the Redis nodes (not on Sentinel: Kong talks to the master Service) only when the Secret holds both keys.'),
             passwordKey: z.string().min(1).default('redis-gateway-password').describe('Key of the gateway user\'s password in the cache\'s Secret.'),
-            username: z
-              .string()
-              .regex(/^[a-zA-Z0-9_.-]+$/, { error: 'must be an ACL user name (letters, digits, `_`, `.`, `-`)' })
-              .refine((u) => !['default', 'admin', 'replication', 'sentinel', 'exporter', 'haproxy'].includes(u), { error: 'is one of the chart\'s own users (default, admin, replication, sentinel, exporter, haproxy)' })
+            username: aclUserName()
               .default('kong')
               .describe('Gateway user name written to the Secret the chart generates (its password is generated and kept).'),
             aclRules: z

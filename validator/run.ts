@@ -464,17 +464,17 @@ export interface ChartRenderSet {
   hasValues: boolean;
 }
 
+/** Whether a chart directory's Chart.yaml names the chart `nexus` (read as text: no YAML parser for one field). */
+function isNexusChartCopy(chartDir: string): boolean {
+  return /^name:\s*["']?nexus["']?\s*$/m.test(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
+}
+
 /**
  * The chart and renders of a chart run (validate and render). `-f` files merge into one render, as in
  * helm; `--env` makes one render per environment (its `values.<env>.yaml` first). The umbrella chart
  * defaults to one render per environment overlay and the CRD API versions its templates gate on; any
  * other chart to its own defaults.
  */
-/** Whether a chart directory's Chart.yaml names the chart `nexus` (read as text: no YAML parser for one field). */
-function isNexusChartCopy(chartDir: string): boolean {
-  return /^name:\s*["']?nexus["']?\s*$/m.test(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8'));
-}
-
 async function chartRun(options: Pick<ValidateOptions, 'chartDir' | 'valuesFiles' | 'environments' | 'apiVersions' | 'set' | 'setString' | 'setFile' | 'setJson'>) {
   const chartDir = resolve(options.chartDir ?? UMBRELLA_CHART_DIR);
   if (!existsSync(join(chartDir, 'Chart.yaml'))) {
