@@ -40,6 +40,22 @@ function newestSourceMtime() {
   return newest;
 }
 
+const BUNDLED_PACKAGES = new Set(['@marcbachmann/cel-js', 'commander', 'fastest-levenshtein', 'js-yaml', 'picocolors']);
+
+/** esbuild's `packages: 'external'`, with exceptions: bare specifiers are external unless their package is listed. */
+function externalPackagesExcept(bundled) {
+  return {
+    name: 'external-packages-except',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('node:')) return { path: args.path, external: true };
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+        return bundled.has(name) ? undefined : { path: args.path, external: true };
+      });
+    },
+  };
+}
+
 /**
  * Removes build directories superseded more than an hour ago (best effort): a process started from an
  * older build may still be loading its chunks lazily. The build being replaced is touched first, so
@@ -83,7 +99,12 @@ async function ensureBundle() {
       format: 'esm',
       target: 'node20',
       outExtension: { '.js': '.mjs' },
-      packages: 'external',
+      // npm packages stay external (loaded from node_modules when a chunk needs them), except a few small
+      // CommonJS ones every validate run loads: importing CommonJS from ESM makes Node lex each file for
+      // its exports and resolve it on disk; bundled, they are plain code in the chunk that uses them.
+      plugins: [externalPackagesExcept(BUNDLED_PACKAGES)],
+      // Bundled CommonJS calls require() for Node's built-ins, which ES modules lack.
+      banner: { js: "import { createRequire as __nexusCreateRequire } from 'node:module';\nconst require = __nexusCreateRequire(import.meta.url);" },
       logLevel: 'silent',
       // Sources compute paths from import.meta.url one level below the root; the bundle sits deeper,
       // so it is told the root explicitly.
