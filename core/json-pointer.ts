@@ -10,6 +10,6 @@ export function pointerSegments(pointer: string): string[] {
 
 /** RFC 6901 escaping of one reference token (`~` → `~0`, `/` → `~1`). */
 export function escapePointerSegment(token: string | number): string {
-  const t = String(token);
-  return t.includes('~') || t.includes('/') ? t.replace(/~/g, '~0').replace(/\//g, '~1') : t;
+  if (typeof token === 'number') return String(token);
+  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
 }

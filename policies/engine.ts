@@ -117,6 +117,15 @@ function annotationReason(r: K8sResource, policyId: string): string | undefined 
   return reason ? reason : undefined;
 }
 
+/** True when the object or its pod template carries any `nexus.dev/ignore-…` annotation. */
+function hasIgnoreAnnotation(r: K8sResource): boolean {
+  const own = obj(obj(r.object.metadata)?.annotations);
+  for (const k in own) if (k.startsWith(IGNORE_ANNOTATION_PREFIX)) return true;
+  const pod = podOf(r)?.annotations;
+  for (const k in pod) if (k.startsWith(IGNORE_ANNOTATION_PREFIX)) return true;
+  return false;
+}
+
 function settingsOf(config: PolicyConfig): PolicySettings {
   return { ...DEFAULT_SETTINGS, ...Object.fromEntries(Object.entries(config.settings ?? {}).filter(([, v]) => v !== undefined)) } as PolicySettings;
 }
@@ -223,16 +232,21 @@ export function evaluatePolicies(resources: K8sResource[], options: PolicyRunOpt
   const asOfCluster = (v: PssVersion | undefined) => (v === 'latest' ? latest : v);
   const explicitVersion = asOfCluster(parseVersion(options.pssVersion) ?? parseVersion(config.pss?.version));
   const pssCache = new Map<string, ReturnType<CheckContext['pssFor']>>();
+  // Each of the ~19 Pod Security policies asks for the resource being checked: the last answer is kept.
+  let lastPssResource: K8sResource | undefined;
+  let lastPss: ReturnType<CheckContext['pssFor']> | undefined;
   const pssFor: CheckContext['pssFor'] = (r) => {
+    if (r === lastPssResource) return lastPss!;
+    lastPssResource = r;
     const ns = index.namespaceOf(r);
     const hit = pssCache.get(ns);
-    if (hit) return hit;
+    if (hit) return (lastPss = hit);
     const labels = index.namespaceLabelsOf(ns) ?? {};
     const level: PssLevel | 'privileged' = explicitLevel ?? parseLevel(labels[LEVEL_LABEL]) ?? 'restricted';
     const version: PssVersion = explicitVersion ?? asOfCluster(parseVersion(labels[VERSION_LABEL])) ?? latest;
     const value = { level, version, active: activeChecks(level, version) };
     pssCache.set(ns, value);
-    return value;
+    return (lastPss = value);
   };
   const ctx: CheckContext = { index, settings, environment, pssFor, policyIds: POLICY_IDS };
 
@@ -243,11 +257,13 @@ export function evaluatePolicies(resources: K8sResource[], options: PolicyRunOpt
   for (let ri = 0; ri < resources.length; ri++) {
     const r = resources[ri]!;
     const list = byKind.get(r.kind) ?? wildcard;
+    // Looked up once per resource that has findings: most have no exemption annotation at all.
+    let ignorable: boolean | undefined;
     for (let pi = 0; pi < list.length; pi++) {
       const { policy, severity } = list[pi]!;
       const violations = policy.check(r, ctx);
       if (violations.length === 0) continue;
-      const reason = annotationReason(r, policy.meta.id);
+      const reason = (ignorable ??= hasIgnoreAnnotation(r)) ? annotationReason(r, policy.meta.id) : undefined;
       for (const v of violations) findings.push(toFinding(r, policy, severity, v, reason, positions, exemptions, index));
     }
   }

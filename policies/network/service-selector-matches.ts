@@ -17,9 +17,9 @@ export default definePolicy({
     equivalents: ['kube-linter:dangling-service', 'kube-score:service-targets-pod'],
   },
   check(r, ctx) {
+    if (ctx.index.podsOfService(r).length > 0) return [];
     const sel = serviceSelector(r.object);
     if (!sel) return [];
-    const ns = ctx.index.namespaceOf(r);
-    return ctx.index.selectPods(ns, sel).length ? [] : [{ messageId: 'none', data: { selector: describeSelector(sel), namespace: ns }, pointer: '/spec/selector' }];
+    return [{ messageId: 'none', data: { selector: describeSelector(sel), namespace: ctx.index.namespaceOf(r) }, pointer: '/spec/selector' }];
   },
 });

@@ -1,7 +1,6 @@
 import { definePolicy } from '../util/define.ts';
 import { obj, objs } from '../util/json.ts';
 import { appContainersOf } from '../util/pod.ts';
-import { serviceSelector } from '../util/render-index.ts';
 import type { Violation } from '../types.ts';
 
 export default definePolicy({
@@ -19,9 +18,7 @@ export default definePolicy({
     equivalents: ['kube-linter:invalid-target-ports (names only)', 'kube-score:service-targets-pod'],
   },
   check(r, ctx) {
-    const sel = serviceSelector(r.object);
-    if (!sel) return [];
-    const pods = ctx.index.selectPods(ctx.index.namespaceOf(r), sel);
+    const pods = ctx.index.podsOfService(r);
     if (pods.length === 0) return [];
     const out: Violation[] = [];
     objs(obj(r.object.spec)?.ports).forEach((p, i) => {

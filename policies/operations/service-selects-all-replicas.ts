@@ -1,5 +1,5 @@
 import { definePolicy } from '../util/define.ts';
-import { obj, objs, type Obj } from '../util/json.ts';
+import { obj, objs } from '../util/json.ts';
 import { appContainersOf, podOf } from '../util/pod.ts';
 import { serviceSelector } from '../util/render-index.ts';
 
@@ -32,7 +32,7 @@ export default definePolicy({
     if (!spec || spec.clusterIP === 'None' || spec.type === 'ExternalName') return [];
     const sel = serviceSelector(r.object);
     if (!sel || Object.keys(sel.matchLabels).some((k) => ROLE_KEY.test(k))) return [];
-    for (const e of ctx.index.selectPods(ctx.index.namespaceOf(r), sel)) {
+    for (const e of ctx.index.podsOfService(r)) {
       if (e.resource.kind !== 'StatefulSet') continue;
       const n = obj(e.resource.object.spec)?.replicas;
       const sts = typeof n === 'number' ? n : 1;
@@ -42,7 +42,7 @@ export default definePolicy({
         const image = typeof c.container.image === 'string' ? c.container.image : '';
         const db = REPLICATED.find(([, re]) => re.test(image));
         if (!db) continue;
-        const ports = objs(c.container.ports) as Obj[];
+        const ports = objs(c.container.ports);
         const dataPort = ports.find((p) => p.containerPort === db[2]);
         const hit = objs(spec.ports).findIndex((sp) => {
           const target = sp.targetPort ?? sp.port;

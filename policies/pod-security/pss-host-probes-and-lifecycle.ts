@@ -2,6 +2,9 @@ import { definePssPolicy, violation, type PssCheckDef, type PssViolation } from 
 import { obj } from '../util/json.ts';
 import { containersOf, handlersOf } from '../util/pod.ts';
 
+/** The handler actions that take a `host`. */
+const HOST_ACTIONS = ['httpGet', 'tcpSocket'] as const;
+
 const def: PssCheckDef = {
   id: 'hostProbesAndHostLifecycle',
   level: 'baseline',
@@ -12,9 +15,9 @@ const def: PssCheckDef = {
       check: (pod) => {
         const out: PssViolation[] = [];
         for (const c of containersOf(pod)) {
-          for (const [path, h] of handlersOf(c)) {
-            for (const action of ['httpGet', 'tcpSocket'] as const) {
-              const host = obj(obj(h)?.[action])?.host;
+          for (const { path, handler } of handlersOf(c)) {
+            for (const action of HOST_ACTIONS) {
+              const host = obj(handler[action])?.host;
               if (typeof host === 'string' && host !== '') {
                 out.push(violation(def, `${c.pointer}/${path}/${action}/host`, `container "${c.name}" uses probe or lifecycle host "${host}"`, c.name));
               }

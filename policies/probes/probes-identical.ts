@@ -4,7 +4,7 @@ import { obj, type Obj } from '../util/json.ts';
 import { containersOf, podOf } from '../util/pod.ts';
 
 /** What a probe checks, ignoring its timing: the handler kube-score compares (path and port, port, command, gRPC service). */
-function handlerOf(p: Obj): unknown {
+function handlerOf(p: Obj): unknown[] | undefined {
   const http = obj(p.httpGet);
   if (http) return ['http', http.path ?? '/', String(http.port), http.host ?? '', http.scheme ?? 'HTTP'];
   const tcp = obj(p.tcpSocket);
@@ -14,6 +14,11 @@ function handlerOf(p: Obj): unknown {
   const grpc = obj(p.grpc);
   if (grpc) return ['grpc', String(grpc.port), grpc.service ?? ''];
   return undefined;
+}
+
+/** Equal handlers: element by element (strings mostly; `exec.command` and odd values compared deeply). */
+function sameHandler(a: unknown[], b: unknown[] | undefined): boolean {
+  return b !== undefined && a.length === b.length && a.every((x, i) => Object.is(x, b[i]) || (typeof x === 'object' && x !== null && isDeepStrictEqual(x, b[i])));
 }
 
 export default definePolicy({
@@ -41,7 +46,7 @@ export default definePolicy({
         const rd = obj(c.container.readinessProbe);
         if (!l || !rd) return false;
         const h = handlerOf(l);
-        return h !== undefined && isDeepStrictEqual(h, handlerOf(rd));
+        return h !== undefined && sameHandler(h, handlerOf(rd));
       })
       .map((c) => ({ messageId: 'identical', data: { container: c.name }, pointer: `${c.pointer}/livenessProbe`, container: c.name }));
   },

@@ -3,6 +3,10 @@ import { obj, objs } from '../util/json.ts';
 import { containersOf, handlersOf, podOf } from '../util/pod.ts';
 import type { Violation } from '../types.ts';
 
+const DIGITS = /^\d+$/;
+/** The handler actions that connect to a port. */
+const PORT_ACTIONS = ['httpGet', 'tcpSocket', 'grpc'] as const;
+
 export default definePolicy({
   meta: {
     id: 'probes-port-exists',
@@ -30,23 +34,23 @@ export default definePolicy({
       const k = c.container;
       if (!k.livenessProbe && !k.readinessProbe && !k.startupProbe && !k.lifecycle) continue;
       const ports = objs(k.ports);
-      const names = new Set(ports.map((p) => p.name).filter((n) => typeof n === 'string'));
       /** The protocols a port (name or number) is declared with; a named port resolves to its number first. */
-      const protocols = (port: unknown): Set<string> => {
-        const byName = typeof port === 'string' && !/^\d+$/.test(port) ? ports.find((p) => p.name === port) : undefined;
+      const protocols = (port: unknown): string[] => {
+        const byName = typeof port === 'string' && !DIGITS.test(port) ? ports.find((p) => p.name === port) : undefined;
         const number = byName ? byName.containerPort : Number(port);
-        return new Set(ports.filter((p) => p.containerPort === number).map((p) => (typeof p.protocol === 'string' ? p.protocol : 'TCP')));
+        return ports.filter((p) => p.containerPort === number).map((p) => (typeof p.protocol === 'string' ? p.protocol : 'TCP'));
       };
-      for (const [path, h] of handlersOf(c)) {
-        for (const action of ['httpGet', 'tcpSocket', 'grpc'] as const) {
-          const port = obj(obj(h)?.[action])?.port;
+      for (const { path, handler } of handlersOf(c)) {
+        for (const action of PORT_ACTIONS) {
+          const port = obj(handler[action])?.port;
+          if (port === undefined) continue;
           const pointer = `${c.pointer}/${path}/${action}/port`;
           const probe = path.replace('lifecycle/', '');
-          if (typeof port === 'string' && !/^\d+$/.test(port) && !names.has(port)) out.push({ messageId: 'named', data: { container: c.name, probe, port }, pointer, container: c.name });
-          else if ((typeof port === 'number' || (typeof port === 'string' && /^\d+$/.test(port))) && (Number(port) < 1 || Number(port) > 65535)) out.push({ messageId: 'range', data: { container: c.name, probe, port: String(port) }, pointer, container: c.name });
-          else if (port !== undefined) {
+          if (typeof port === 'string' && !DIGITS.test(port) && !ports.some((p) => p.name === port)) out.push({ messageId: 'named', data: { container: c.name, probe, port }, pointer, container: c.name });
+          else if ((typeof port === 'number' || (typeof port === 'string' && DIGITS.test(port))) && (Number(port) < 1 || Number(port) > 65535)) out.push({ messageId: 'range', data: { container: c.name, probe, port: String(port) }, pointer, container: c.name });
+          else {
             const declared = protocols(port);
-            if (declared.size > 0 && !declared.has('TCP')) out.push({ messageId: 'protocol', data: { container: c.name, probe, port: String(port), protocol: [...declared].sort().join('/') }, pointer, container: c.name });
+            if (declared.length > 0 && !declared.includes('TCP')) out.push({ messageId: 'protocol', data: { container: c.name, probe, port: String(port), protocol: [...new Set(declared)].sort().join('/') }, pointer, container: c.name });
           }
         }
       }

@@ -13,8 +13,11 @@ export function obj(v: unknown): Obj | undefined {
 export function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
-export function objs(v: unknown): Obj[] {
-  return arr(v).filter(isObj);
+/** The object elements of an array (read-only: usually the array itself, when every element is an object). */
+export function objs(v: unknown): readonly Obj[] {
+  if (!Array.isArray(v)) return [];
+  // Every element is an object in nearly every manifest: no copy then (called per container by many policies).
+  return v.every(isObj) ? v : v.filter(isObj);
 }
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -26,10 +29,15 @@ export function num(v: unknown): number | undefined {
 export function strMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   if (!isObj(v)) return out;
-  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  for (const k of Object.keys(v)) {
+    const x = v[k];
+    if (typeof x === 'string') out[k] = x;
+  }
   return out;
 }
 /** `base` extended by the RFC 6901-escaped `tokens`. */
 export function ptr(base: string, ...tokens: (string | number)[]): string {
-  return tokens.reduce<string>((p, t) => `${p}/${escapePointerSegment(t)}`, base);
+  let p = base;
+  for (const t of tokens) p = `${p}/${escapePointerSegment(t)}`;
+  return p;
 }

@@ -1,6 +1,6 @@
 /** Where the pod spec lives in each workload kind, and container iteration in PSA order. */
 import type { K8sResource } from '../../core/types.ts';
-import { obj, objs, ptr, strMap, type Obj } from './json.ts';
+import { isObj, obj, objs, ptr, strMap, type Obj } from './json.ts';
 
 export interface PodView {
   /** `spec` of the pod (or of the pod template). */
@@ -22,63 +22,80 @@ export interface ContainerView {
 }
 
 const cache = new WeakMap<object, PodView | null>();
+// The engine runs every policy on one resource before it moves to the next, so the resource asked about
+// last answers nearly every call without a WeakMap lookup (dozens of policies ask per resource).
+let lastObject: object | undefined;
+let lastView: PodView | null = null;
 
-function templatePath(kind: string): string[] | undefined {
-  switch (kind) {
-    case 'Pod':
-      return [];
-    case 'PodTemplate':
-      return ['template'];
-    case 'ReplicationController':
-    case 'ReplicaSet':
-    case 'Deployment':
-    case 'StatefulSet':
-    case 'DaemonSet':
-    case 'Job':
-      return ['spec', 'template'];
-    case 'CronJob':
-      return ['spec', 'jobTemplate', 'spec', 'template'];
-    default:
-      return undefined;
-  }
+/** Where the pod template of a kind lives: its path in the object, and the pointers of its spec and metadata. */
+interface TemplateLocation {
+  path: readonly string[];
+  specPointer: string;
+  metadataPointer: string;
 }
+const at = (...path: string[]): TemplateLocation => {
+  const base = ptr('', ...path);
+  return { path, specPointer: `${base}/spec`, metadataPointer: `${base}/metadata` };
+};
+const IN_SPEC_TEMPLATE = at('spec', 'template');
+const TEMPLATE_LOCATIONS: ReadonlyMap<string, TemplateLocation> = new Map([
+  ['Pod', at()],
+  ['PodTemplate', at('template')],
+  ['ReplicationController', IN_SPEC_TEMPLATE],
+  ['ReplicaSet', IN_SPEC_TEMPLATE],
+  ['Deployment', IN_SPEC_TEMPLATE],
+  ['StatefulSet', IN_SPEC_TEMPLATE],
+  ['DaemonSet', IN_SPEC_TEMPLATE],
+  ['Job', IN_SPEC_TEMPLATE],
+  ['CronJob', at('spec', 'jobTemplate', 'spec', 'template')],
+]);
 
 /** The pod (template) of a resource, or undefined if the kind has none or the spec is missing. */
 export function podOf(resource: K8sResource): PodView | undefined {
+  if (resource.object === lastObject) return lastView ?? undefined;
   const hit = cache.get(resource.object);
-  if (hit !== undefined) return hit ?? undefined;
+  if (hit !== undefined) {
+    lastObject = resource.object;
+    lastView = hit;
+    return hit ?? undefined;
+  }
   let view: PodView | null = null;
-  const path = templatePath(resource.kind);
-  if (path) {
+  const location = TEMPLATE_LOCATIONS.get(resource.kind);
+  if (location) {
     let node: unknown = resource.object;
-    for (const p of path) node = obj(node)?.[p];
+    for (const p of location.path) node = obj(node)?.[p];
     const tpl = obj(node);
     // A template that has labels but no spec yet (schema-invalid, reported by the schema stage) still
     // names the pods a Service, PDB or NetworkPolicy selects: cross-resource checks see its labels.
     const spec = obj(tpl?.spec) ?? (obj(tpl?.metadata) ? {} : undefined);
     if (tpl && spec) {
-      const base = ptr('', ...path);
       const metadata = obj(tpl.metadata) ?? {};
       view = {
         spec,
         metadata,
-        specPointer: `${base}/spec`,
-        metadataPointer: `${base}/metadata`,
+        specPointer: location.specPointer,
+        metadataPointer: location.metadataPointer,
         labels: strMap(metadata.labels),
         annotations: strMap(metadata.annotations),
       };
     }
   }
   cache.set(resource.object, view);
+  lastObject = resource.object;
+  lastView = view;
   return view ?? undefined;
 }
 
 const containerCache = new WeakMap<PodView, ContainerView[]>();
+let lastPod: PodView | undefined;
+let lastContainers: ContainerView[] = [];
 
 /** Init, regular, then ephemeral containers (the order PSA visits them). Computed once per pod. */
 export function containersOf(pod: PodView): readonly ContainerView[] {
+  if (pod === lastPod) return lastContainers;
+  lastPod = pod;
   const hit = containerCache.get(pod);
-  if (hit) return hit;
+  if (hit) return (lastContainers = hit);
   const out: ContainerView[] = [];
   for (const type of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
     objs(pod.spec[type]).forEach((c, i) => {
@@ -86,29 +103,49 @@ export function containersOf(pod: PodView): readonly ContainerView[] {
     });
   }
   containerCache.set(pod, out);
-  return out;
+  return (lastContainers = out);
 }
 
 /** Only the long-running containers (what Services, probes and resources are about). */
+let lastAppPod: PodView | undefined;
+let lastAppContainers: readonly ContainerView[] = [];
 export function appContainersOf(pod: PodView): readonly ContainerView[] {
-  return containersOf(pod).filter((c) => c.type === 'containers');
+  if (pod !== lastAppPod) {
+    lastAppContainers = containersOf(pod).filter((c) => c.type === 'containers');
+    lastAppPod = pod;
+  }
+  return lastAppContainers;
 }
 
 export function securityContext(c: ContainerView): Obj | undefined {
   return obj(c.container.securityContext);
 }
 
+export interface HandlerView {
+  /** Pointer suffix below the container: `livenessProbe`, `lifecycle/postStart`... */
+  path: string;
+  handler: Obj;
+}
+
+const handlerCache = new WeakMap<ContainerView, readonly HandlerView[]>();
+
 /**
- * The probes and lifecycle hooks of a container, each with its pointer suffix (`livenessProbe`,
- * `lifecycle/postStart`...), in a fixed order; absent ones are `undefined`.
+ * The probes and lifecycle hooks a container sets (objects only), each with its pointer suffix, in a
+ * fixed order: liveness, readiness, startup, postStart, preStop. Computed once per container.
  */
-export function handlersOf(c: ContainerView): [path: string, handler: unknown][] {
+export function handlersOf(c: ContainerView): readonly HandlerView[] {
+  const hit = handlerCache.get(c);
+  if (hit) return hit;
   const lifecycle = obj(c.container.lifecycle);
-  return [
-    ['livenessProbe', c.container.livenessProbe],
-    ['readinessProbe', c.container.readinessProbe],
-    ['startupProbe', c.container.startupProbe],
-    ['lifecycle/postStart', lifecycle?.postStart],
-    ['lifecycle/preStop', lifecycle?.preStop],
-  ];
+  const out: HandlerView[] = [];
+  const add = (path: string, h: unknown) => {
+    if (isObj(h)) out.push({ path, handler: h });
+  };
+  add('livenessProbe', c.container.livenessProbe);
+  add('readinessProbe', c.container.readinessProbe);
+  add('startupProbe', c.container.startupProbe);
+  add('lifecycle/postStart', lifecycle?.postStart);
+  add('lifecycle/preStop', lifecycle?.preStop);
+  handlerCache.set(c, out);
+  return out;
 }

@@ -35,6 +35,7 @@ export class RenderIndex {
   private servicesByPod: Map<PodEntry, K8sResource[]> | undefined;
   private isolationByPod: Map<PodEntry, Isolation> | undefined;
   private pdbsByPod: Map<PodEntry, K8sResource[]> | undefined;
+  private readonly podsOfServices = new Map<K8sResource, readonly PodEntry[]>();
 
   /** True when the namespace of objects without one is known (helm's or the CLI's `--namespace`), not assumed. */
   readonly namespaceKnown: boolean;
@@ -61,8 +62,8 @@ export class RenderIndex {
         let nsList = this.podsByNs.get(ns);
         if (!nsList) this.podsByNs.set(ns, (nsList = []));
         nsList.push(entry);
-        for (const [k, v] of Object.entries(pod.labels)) {
-          const key = `${ns}\u0000${k}\u0000${v}`;
+        for (const k in pod.labels) {
+          const key = `${ns}\u0000${k}\u0000${pod.labels[k]}`;
           let l = this.podsByLabel.get(key);
           if (!l) this.podsByLabel.set(key, (l = []));
           l.push(entry);
@@ -125,11 +126,12 @@ export class RenderIndex {
   selectPods(namespace: string, selector: Selector): PodEntry[] {
     if (selector.invalid) return [];
     if (isEmptySelector(selector)) return [...this.podsIn(namespace)];
+    // The smallest candidate list among the selector's equality pairs and `In` sets, then a full match.
     let candidates: readonly PodEntry[] | undefined;
-    for (const [k, v] of Object.entries(selector.matchLabels)) {
-      const l = this.podsByLabel.get(`${namespace}\u0000${k}\u0000${v}`) ?? [];
+    for (const k in selector.matchLabels) {
+      const l = this.podsByLabel.get(`${namespace}\u0000${k}\u0000${selector.matchLabels[k]}`);
+      if (!l) return [];
       if (!candidates || l.length < candidates.length) candidates = l;
-      if (l.length === 0) return [];
     }
     for (const r of selector.requirements) {
       if (r.operator !== 'In') continue;
@@ -137,6 +139,20 @@ export class RenderIndex {
       if (!candidates || l.length < candidates.length) candidates = l;
     }
     return (candidates ?? this.podsIn(namespace)).filter((e) => matches(selector, e.pod.labels));
+  }
+
+  /**
+   * The pod templates a Service's `spec.selector` selects (empty without a selector). Computed once per
+   * Service: the probe, port and replica policies and the services-per-pod index all ask.
+   */
+  podsOfService(svc: K8sResource): readonly PodEntry[] {
+    let pods = this.podsOfServices.get(svc);
+    if (!pods) {
+      const sel = serviceSelector(svc.object);
+      pods = sel ? this.selectPods(this.namespaceOf(svc), sel) : [];
+      this.podsOfServices.set(svc, pods);
+    }
+    return pods;
   }
 
   /** HPAs (or VPAs) whose target is the given workload. */
@@ -190,9 +206,7 @@ export class RenderIndex {
     if (!this.servicesByPod) {
       this.servicesByPod = new Map();
       for (const svc of this.ofKind('Service')) {
-        const sel = serviceSelector(svc.object);
-        if (!sel) continue;
-        for (const e of this.selectPods(this.namespaceOf(svc), sel)) {
+        for (const e of this.podsOfService(svc)) {
           let l = this.servicesByPod.get(e);
           if (!l) this.servicesByPod.set(e, (l = []));
           l.push(svc);

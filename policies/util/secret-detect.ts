@@ -57,7 +57,9 @@ interface CompiledRule {
 }
 
 interface Compiled {
-  byKeyword: Map<string, CompiledRule[]>;
+  /** Every distinct keyword, in the order the rules first name it; `rulesOf[i]` are the rules of `keywords[i]`. */
+  keywords: string[];
+  rulesOf: CompiledRule[][];
   globalAllow: RegExp[];
   globalStopwords: string[];
 }
@@ -74,7 +76,9 @@ function compiled(): Compiled {
       l.push(c);
     }
   }
-  COMPILED = { byKeyword, globalAllow: data.values.gitleaks.allowRegexes.map((r) => new RegExp(r)), globalStopwords: data.values.gitleaks.stopwords };
+  // Parallel arrays, not the Map: every value is scanned for each of the ~230 keywords, and iterating a
+  // Map's entries allocates a pair per keyword (28 MB for the 2,000 env values of a 4k-document render).
+  COMPILED = { keywords: [...byKeyword.keys()], rulesOf: [...byKeyword.values()], globalAllow: data.values.gitleaks.allowRegexes.map((r) => new RegExp(r)), globalStopwords: data.values.gitleaks.stopwords };
   return COMPILED;
 }
 
@@ -99,14 +103,14 @@ function secretOf(m: RegExpExecArray, group: number | undefined): string {
 }
 
 function gitleaksMatch(text: string): string | undefined {
-  const { byKeyword, globalAllow, globalStopwords } = compiled();
+  const { keywords, rulesOf, globalAllow, globalStopwords } = compiled();
   const lower = text.toLowerCase();
-  const tried = new Set<CompiledRule>();
-  for (const [keyword, rules] of byKeyword) {
-    if (!lower.includes(keyword)) continue;
-    for (const c of rules) {
-      if (tried.has(c)) continue;
-      tried.add(c);
+  let tried: Set<CompiledRule> | undefined;
+  for (let i = 0; i < keywords.length; i++) {
+    if (!lower.includes(keywords[i]!)) continue;
+    for (const c of rulesOf[i]!) {
+      if (tried?.has(c)) continue;
+      (tried ??= new Set()).add(c);
       c.re.lastIndex = 0;
       for (let m = c.re.exec(text); m; m = c.re.exec(text)) {
         if (m[0].length === 0) c.re.lastIndex++;
@@ -129,16 +133,36 @@ export function isPlaceholder(value: string): boolean {
   return v === '' || /^\$\(.+\)$/.test(v) || /^\$\{.+\}$/.test(v) || /^%\(.+\)s?$/.test(v) || v.includes('{{') || v.startsWith('/') || /^(<.*>|\*+|null|none|true|false)$/i.test(v);
 }
 
-export function isSecretName(name: string): boolean {
-  const normalized = name.replace(/[-.]/g, '_');
-  return !REFERENCE_NAME.test(normalized) && namePatterns().some((re) => re.test(normalized));
+/**
+ * `fn` with its results kept per string, for the short strings that repeat across a render (the same env
+ * names and values in every container of a chart): the checks below are pure functions of their text, and
+ * each costs dozens of regexes or ~230 keyword scans. Long texts (config files) are computed every time.
+ */
+function memoizedPerString<T>(fn: (s: string) => T): (s: string) => T {
+  const MAX_LENGTH = 256;
+  const MAX_ENTRIES = 4096;
+  const memo = new Map<string, T>();
+  return (s) => {
+    if (s.length > MAX_LENGTH) return fn(s);
+    const hit = memo.get(s);
+    if (hit !== undefined || memo.has(s)) return hit as T;
+    if (memo.size >= MAX_ENTRIES) memo.clear();
+    const value = fn(s);
+    memo.set(s, value);
+    return value;
+  };
 }
 
+export const isSecretName: (name: string) => boolean = memoizedPerString((name) => {
+  const normalized = name.replace(/[-.]/g, '_');
+  return !REFERENCE_NAME.test(normalized) && namePatterns().some((re) => re.test(normalized));
+});
+
 /** What kind of secret a value looks like (a gitleaks rule description, or our own label), or undefined. */
-export function secretValueKind(value: string): string | undefined {
+export const secretValueKind: (value: string) => string | undefined = memoizedPerString((value) => {
   for (const [what, re] of OWN_VALUE_PATTERNS) if (re.test(value)) return what;
   return gitleaksMatch(value);
-}
+});
 
 /** `password = hunter2` style assignments in a config file's text; returns the key. */
 export function secretAssignment(text: string): string | undefined {
