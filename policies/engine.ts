@@ -5,6 +5,7 @@
  * and returns findings sorted deterministically. Exempted findings are returned with `exemption` set
  * (reported as skipped, never hidden).
  */
+import { setFlagsFromString } from 'node:v8';
 import type { Finding, K8sResource, Severity } from '../core/types.ts';
 import type { Exemption, PolicyConfig } from './config.ts';
 import { DEFAULT_SETTINGS, globMatch } from './config-defaults.ts';
@@ -219,7 +220,40 @@ function compareByStream(a: Finding, b: Finding): number {
 }
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * Runs `stage` with V8's optimizing compiler (TurboFan) held back. The stage runs ~90 small checks a few
+ * thousand times each, once: V8 compiles most of them with TurboFan on a background thread, and for a
+ * single pass that compilation costs more CPU than the optimized code saves (4k documents: the stage's
+ * process CPU about halves, its main-thread CPU does not grow). `--max-opt` is read at each tier-up
+ * decision; the default is restored afterwards. Only on V8 12 (Node 22, where it was measured) and V8 13
+ * (Node 24, same flag), and never when the process was started with flags about tiering or flag freezing:
+ * V8 aborts the process when flags change after start-up while they are frozen.
+ */
+function withoutTurbofan<T>(stage: () => T): T {
+  if (!canCapTiering()) return stage();
+  setFlagsFromString('--max-opt=2');
+  try {
+    return stage();
+  } finally {
+    setFlagsFromString('--max-opt=999');
+  }
+}
+
+let tieringCappable: boolean | undefined;
+function canCapTiering(): boolean {
+  if (tieringCappable === undefined) {
+    const v8Major = Number(process.versions.v8.split('.')[0]);
+    const startFlags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
+    tieringCappable = (v8Major === 12 || v8Major === 13) && !/freeze-flags|max-opt|turbofan|maglev|jitless|sparkplug/.test(startFlags);
+  }
+  return tieringCappable;
+}
+
 export function evaluatePolicies(resources: K8sResource[], options: PolicyRunOptions = {}): Finding[] {
+  return withoutTurbofan(() => evaluate(resources, options));
+}
+
+function evaluate(resources: K8sResource[], options: PolicyRunOptions): Finding[] {
   const config: PolicyConfig = options.config ?? NO_CONFIG;
   const index = new RenderIndex(resources, options.namespace ?? 'default', options.namespace !== undefined);
   const settings = settingsOf(config);
