@@ -3,7 +3,7 @@
  * `...` at column 0 always ends a document in YAML, so the split is exact) and reads each document
  * with the fast reader for helm-style YAML (yaml-fast.ts), or, for every document it declines, with
  * js-yaml (about 10x faster than `yaml`), whose event listener records where each node starts.
- * Either way the document gets the same node record (yaml-positions.ts: three integers a node), and
+ * Either way the document gets a node record (yaml-positions.ts: three integers a node), and
  * `K8sResource.locate` resolves pointers from it, with no second parse.
  *
  * Problems in one document (syntax, duplicate keys, alias bombs, a scalar where an object belongs,
@@ -207,7 +207,7 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
       problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
       continue;
     }
-    const locateDoc = fast ? lazyLocator(fast.text, doc.line, fast.frames, value) : lazyLocator(recorder.parsedText(doc.text), doc.line, recorder.frames(), value);
+    const locateDoc = fast ? lazyLocator(undefined, doc.line, fast.frames, value, fast.text) : lazyLocator(recorder.parsedText(doc.text), doc.line, recorder.frames(), value);
     const obj = value as Record<string, unknown>;
     if (obj.kind === 'List' && Array.isArray(obj.items) && (obj.apiVersion === 'v1' || obj.apiVersion === undefined)) {
       obj.items.forEach((item, i) => {
@@ -236,10 +236,14 @@ const recentIndexes = new PositionIndexCache<Frames>();
 /** Where each node of the document being parsed starts (kept compactly for every document). */
 const recorder = new FrameRecorder();
 
-/** Captures neither the document nor the stream: only the parsed copy of the text (see FrameRecorder.parsedText). */
-function lazyLocator(text: string, line: number, frames: Frames, value: unknown): (pointer: string) => Position | undefined {
+/**
+ * Captures neither the document nor the stream: for js-yaml's documents only its parsed copy of the text
+ * (see FrameRecorder.parsedText), for the fast reader's no text at all (a text-less record; `keysText`
+ * only when a key is integer-like, see FastDocument.text).
+ */
+function lazyLocator(text: string | undefined, line: number, frames: Frames, value: unknown, keysText?: string): (pointer: string) => Position | undefined {
   // The frames are the document's own view: they key the cache.
-  return (pointer) => recentIndexes.get(frames, () => recordedPositionIndex(text, line, frames, value)).locate(pointer);
+  return (pointer) => recentIndexes.get(frames, () => recordedPositionIndex(text, line, frames, value, keysText)).locate(pointer);
 }
 
 function toResource(

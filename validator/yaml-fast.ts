@@ -25,16 +25,23 @@
  * every located pointer to js-yaml's on generated documents and on every YAML file of the repository.
  */
 import type jsyaml from 'js-yaml';
-import { FramePool, MAPPING, NONE, SCALAR, SEQUENCE, type Frames } from './yaml-positions.ts';
+import { contentStart, FramePool, isIndexLike, MAPPING, NONE, SCALAR, SEQUENCE, type Frames } from './yaml-positions.ts';
 import { MANIFEST_SCHEMA } from './yaml-schema.ts';
 
 export interface FastDocument {
   /** The document's value: always a mapping (other roots are left to js-yaml). */
   value: Record<string, unknown>;
-  /** The node record, as FrameRecorder would give it for locating (yaml-positions.ts). */
+  /**
+   * The node record for locating, text-less (yaml-positions.ts): each node's content start, its subtree
+   * end and kind, as FrameRecorder records them, then the document's line starts.
+   */
   frames: Frames;
-  /** The text the offsets refer to: the document with js-yaml's terminators, which the strings are slices of. */
-  text: string;
+  /**
+   * The document with js-yaml's terminators (the offsets are into it), kept only when a key is
+   * integer-like: JavaScript lists such keys first, so locating must parse the text again to know them.
+   * Otherwise nothing of the document's text is kept: no string of the value is a slice of it.
+   */
+  text?: string;
 }
 
 /** The implicit types js-yaml resolves a plain scalar with, in its order. */
@@ -82,6 +89,16 @@ const HASH = 35;
 const COLON = 58;
 const DASH = 45;
 
+/**
+ * A string that does not keep the document's text alive. V8 makes a substring of 13 or more characters
+ * a view into its parent (and a concatenation a tree over its parts); flattening `s + NUL` gives the
+ * string characters of its own. The document's text can then go once read — the position record needs
+ * none of it — which at 20,000 documents is ~28 MB less kept to the end and promoted by the GC.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (s + '\0').slice(0, -1);
+}
+
 /** Thrown (one shared object, never seen outside) when the document is not one this reader handles. */
 const DECLINE = { declined: true };
 
@@ -128,6 +145,8 @@ class Reader {
   private n = 0;
   /** The largest node code recorded (the record's other numbers are offsets and node indexes, which only grow). */
   private maxCode = 0;
+  /** Whether a key is integer-like (then the text is kept: see FastDocument.text). */
+  private indexLikeKey = false;
   private readonly pool = new FramePool();
 
   read(text: string): FastDocument | undefined {
@@ -140,14 +159,25 @@ class Reader {
     this.lineStart = 0;
     this.n = 0;
     this.maxCode = 0;
+    this.indexLikeKey = false;
     try {
       const indent = this.nextContent();
       if (indent < 0 || this.isDashItem()) return undefined;
       const value = this.mapping(indent);
       if (this.indent !== -1) return undefined;
       const n = this.n;
-      const max = Math.max(this.buf[3 * (n - 1)]!, n - 1, this.maxCode);
-      return { value, frames: this.pool.copy(this.buf, 3 * n, max), text: input };
+      // The line starts follow the nodes (offsets and line starts only grow: the last of each is the largest).
+      let length = 3 * n;
+      let lastLine = 0;
+      for (let i = -1; ; ) {
+        if (length === this.buf.length) this.grow();
+        this.buf[length++] = lastLine = i + 1;
+        i = input.indexOf('\n', i + 1);
+        if (i < 0) break;
+      }
+      const max = Math.max(this.buf[3 * (n - 1)]!, n - 1, this.maxCode, lastLine);
+      const frames = this.pool.copy(this.buf, length, max);
+      return this.indexLikeKey ? { value, frames, text: input } : { value, frames };
     } catch (err) {
       // A document nested deeper than the stack is js-yaml's to report, like everything else declined.
       if (err === DECLINE || err instanceof RangeError) return undefined;
@@ -157,15 +187,18 @@ class Reader {
 
   // ---- the node record ----
 
+  /** `at` is where the node's content starts (what yaml-positions.ts's startOf computes from the text). */
   private open(at: number): number {
     const i = this.n++;
-    if (3 * this.n > this.buf.length) {
-      const bigger = new Int32Array(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
+    if (3 * this.n > this.buf.length) this.grow();
     this.buf[3 * i] = at;
     return i;
+  }
+
+  private grow(): void {
+    const bigger = new Int32Array(this.buf.length * 2);
+    bigger.set(this.buf);
+    this.buf = bigger;
   }
 
   private close(i: number, code: number): void {
@@ -244,6 +277,7 @@ class Reader {
       const keyStart = this.pos;
       const key = this.key();
       if (key === '__proto__' || Object.prototype.hasOwnProperty.call(result, key)) throw DECLINE;
+      if (!this.indexLikeKey && isIndexLike(key)) this.indexLikeKey = true;
       this.leaf(keyStart, SCALAR);
       result[key] = this.value(indent, false);
       if (this.indent === indent) {
@@ -295,7 +329,7 @@ class Reader {
       }
       // An empty item (`-` alone) pushes null without a node in js-yaml: the record would not line up.
       if (item) throw DECLINE;
-      this.leaf(p, NONE);
+      this.leaf(contentStart(s, p, false), NONE);
       return null;
     }
     if (c === TAB || p === this.pos) throw DECLINE;
@@ -310,7 +344,7 @@ class Reader {
     const c = s.charCodeAt(start);
     if (c === 124 /* | */ || c === 62 /* > */) {
       this.leaf(start, SCALAR);
-      const text = this.blockScalar(indent + 1);
+      const text = own(this.blockScalar(indent + 1));
       this.nextContent();
       return text;
     }
@@ -323,7 +357,7 @@ class Reader {
       this.leaf(start, SCALAR);
       this.endLine(this.pos);
       this.nextContent();
-      return text;
+      return own(text);
     }
     if (c === 91 /* [ */ || c === 123 /* { */) {
       const value = this.flow();
@@ -341,7 +375,7 @@ class Reader {
     const value = resolvePlain(s.slice(start, this.plainEnd));
     this.endLine(this.plainEnd);
     this.nextContent();
-    return value;
+    return typeof value === 'string' ? own(value) : value;
   }
 
   /** A mapping key at `pos` and its `:`; leaves `pos` just after the `:`. */
@@ -574,7 +608,7 @@ class Reader {
         const c = s.charCodeAt(p);
         if (c === 34 || c === 39) {
           this.pos = p;
-          result.push(c === 34 ? this.doubleQuoted() : this.singleQuoted());
+          result.push(own(c === 34 ? this.doubleQuoted() : this.singleQuoted()));
           this.leaf(p, SCALAR);
           p = this.pos;
         } else {
@@ -589,7 +623,8 @@ class Reader {
             if (d !== SP) end = q + 1;
           }
           this.leaf(p, SCALAR);
-          result.push(resolvePlain(s.slice(p, end)));
+          const item = resolvePlain(s.slice(p, end));
+          result.push(typeof item === 'string' ? own(item) : item);
           p = q;
         }
         while (s.charCodeAt(p) === SP) p++;

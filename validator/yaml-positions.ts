@@ -51,24 +51,28 @@ export class FramePool {
   /** A view holding `buf[0, length)`; `max`, when the caller knows it, is the largest of those numbers. */
   copy(buf: Int32Array, length: number, max = -1): Frames {
     if (max < 0) for (let i = 0; i < length; i++) if (buf[i]! > max) max = buf[i]!;
+    // Copied by a loop: TypedArray#set between element types (Int32 → Uint16) measured ~5x slower, and
+    // the loop needs no source view.
     if (max <= 0xffff) {
       if (this.u16Used + length > this.u16.length) {
         this.u16 = new Uint16Array(Math.max(1 << 18, length));
         this.u16Used = 0;
       }
-      const view = this.u16.subarray(this.u16Used, this.u16Used + length);
-      view.set(buf.subarray(0, length));
+      const to = this.u16;
+      const at = this.u16Used;
+      for (let i = 0; i < length; i++) to[at + i] = buf[i]!;
       this.u16Used += length;
-      return view;
+      return to.subarray(at, at + length);
     }
     if (this.i32Used + length > this.i32.length) {
       this.i32 = new Int32Array(Math.max(1 << 16, length));
       this.i32Used = 0;
     }
-    const view = this.i32.subarray(this.i32Used, this.i32Used + length);
-    view.set(buf.subarray(0, length));
+    const to = this.i32;
+    const at = this.i32Used;
+    for (let i = 0; i < length; i++) to[at + i] = buf[i]!;
     this.i32Used += length;
-    return view;
+    return to.subarray(at, at + length);
   }
 }
 
@@ -166,26 +170,66 @@ const SMALL_TEXT = 8192;
 const scratch: number[] = [];
 const MISSING = -2;
 
+/**
+ * Where a node's content starts, from where it opened (`open`): the first character that is not a
+ * space, a line break, a comment or (when the node has content) one of its properties (`&anchor`,
+ * `!tag`), as in `yaml`'s ranges. A node opens where its parent's reader stood: for a mapping value
+ * that is just after the `:`.
+ */
+export function contentStart(text: string, open: number, hasContent: boolean): number {
+  let p = open;
+  for (;;) {
+    const c = text.charCodeAt(p);
+    if (c === 32 || c === 9 || c === 10 || c === 13) p++;
+    else if (c === 35 /* # */ || ((c === 38 /* & */ || c === 33) /* ! */ && hasContent)) {
+      // A comment runs to the end of the line; a property to the next space or line break.
+      const stop = c === 35 ? /\n/g : /[ \t\r\n]/g;
+      stop.lastIndex = p;
+      const m = stop.exec(text);
+      if (!m) return open;
+      p = m.index;
+    } else return Number.isNaN(c) || c === 0 /* js-yaml's end-of-input NUL (see parsedText) */ ? open : p;
+  }
+}
+
+/**
+ * Two kinds of record: js-yaml's (nodes where they opened, with the document's text, which locating
+ * reads), and the fast reader's "text-less" record (yaml-fast.ts), which holds each node's content
+ * start (what startOf computes from the text) and, after the nodes, the document's line starts — so
+ * that a document read by the fast reader keeps no text at all once parsed (its strings are copies).
+ */
 class RecordedIndex implements PositionIndex {
   private lineStarts: number[] | undefined;
   private children: Map<number, number[]> | undefined;
   private keyMaps: Map<number, Map<string, number> | null> | undefined;
   private withKeys: PositionIndex | undefined;
+  /** Text-less records: where the line starts begin in `frames` (after the nodes); -1 otherwise. */
+  private readonly linesAt: number;
 
   constructor(
-    private readonly text: string,
+    /** The document's text, or undefined for a text-less record (see above). */
+    private readonly text: string | undefined,
     private readonly baseLine: number,
     private readonly frames: Frames,
     /** The parsed document (when keys come from it), or undefined when `scalars` holds them. */
     private readonly root: unknown,
     private readonly scalars?: unknown[],
-  ) {}
+    /** For a text-less record that has it: the text, only to parse again when the value cannot stand for the keys. */
+    private readonly keysText?: string,
+  ) {
+    // The root is node 0 and closes last: its subtree end is the last node.
+    this.linesAt = text === undefined && frames.length > 0 ? 3 * (frames[1]! + 1) : -1;
+  }
 
   locate(pointer: string): Position | undefined {
     if (this.frames.length === 0) return undefined;
     const offset = this.offsetOf(pointerSegments(pointer));
     if (offset === NEEDS_KEYS) {
-      this.withKeys ??= reparsedIndex(this.text, this.baseLine);
+      const text = this.text ?? this.keysText;
+      // Text-less records keep their text when a key is integer-like (yaml-fast.ts), the one case where
+      // a value they were read into cannot stand for its keys.
+      if (text === undefined) return undefined;
+      this.withKeys ??= reparsedIndex(text, this.baseLine);
       return this.withKeys.locate(pointer);
     }
     return this.toPosition(offset);
@@ -209,28 +253,10 @@ class RecordedIndex implements PositionIndex {
     return list;
   }
 
-  /**
-   * A node opens where its parent's reader stood: for a mapping value that is just after the `:`, so
-   * the node itself starts at the first character that is not a space, a line break, a comment or one
-   * of its properties (`&anchor`, `!tag`), as in `yaml`'s ranges.
-   */
+  /** Where node `i`'s content starts (see contentStart); text-less records hold it. */
   private startOf(i: number): number {
-    const text = this.text;
     const open = this.frames[3 * i]!;
-    const hasContent = this.kind(i) !== NONE;
-    let p = open;
-    for (;;) {
-      const c = text.charCodeAt(p);
-      if (c === 32 || c === 9 || c === 10 || c === 13) p++;
-      else if (c === 35 /* # */ || ((c === 38 /* & */ || c === 33) /* ! */ && hasContent)) {
-        // A comment runs to the end of the line; a property to the next space or line break.
-        const stop = c === 35 ? /\n/g : /[ \t\r\n]/g;
-        stop.lastIndex = p;
-        const m = stop.exec(text);
-        if (!m) return open;
-        p = m.index;
-      } else return Number.isNaN(c) || c === 0 /* js-yaml's end-of-input NUL (see parsedText) */ ? open : p;
-    }
+    return this.text === undefined ? open : contentStart(this.text, open, this.kind(i) !== NONE);
   }
 
   /**
@@ -271,23 +297,39 @@ class RecordedIndex implements PositionIndex {
       (this.keyMaps ??= new Map()).set(i, keys);
       return keys.get(key) ?? MISSING;
     }
-    const names = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
-    // One key node per own key, in order: not so with duplicate or merge keys, nor with integer-like
-    // keys (JavaScript lists them first).
-    let trusted = names.length === pairs;
-    for (let p = 0; trusted && p < names.length; p++) if (isIndexLike(names[p]!)) trusted = false;
-    if (!trusted) {
-      (this.keyMaps ??= new Map()).set(i, null);
-      return NEEDS_KEYS;
-    }
-    if (pairs > SMALL) {
+    const isMap = value !== null && typeof value === 'object' && !Array.isArray(value);
+    if (isMap && pairs > SMALL) {
+      const names = Object.keys(value);
+      if (!trustedKeys(names, pairs)) {
+        (this.keyMaps ??= new Map()).set(i, null);
+        return NEEDS_KEYS;
+      }
       const keys = new Map<string, number>();
       for (let p = 0; p < pairs; p++) keys.set(names[p]!, 2 * p);
       (this.keyMaps ??= new Map()).set(i, keys);
       return keys.get(key) ?? MISSING;
     }
-    const p = names.indexOf(key);
-    return p < 0 ? MISSING : 2 * p;
+    // A small mapping is scanned in place: for-in over a plain object lists its own keys in
+    // Object.keys order without allocating an array (a run locates tens of thousands of pointers).
+    let count = 0;
+    let found = MISSING;
+    if (isMap) {
+      for (const name in value as Record<string, unknown>) {
+        if (isIndexLike(name)) {
+          (this.keyMaps ??= new Map()).set(i, null);
+          return NEEDS_KEYS;
+        }
+        if (found === MISSING && name === key) found = 2 * count;
+        count++;
+      }
+    }
+    // One key node per own key, in order: not so with duplicate or merge keys, nor with integer-like
+    // keys (JavaScript lists them first).
+    if (count !== pairs) {
+      (this.keyMaps ??= new Map()).set(i, null);
+      return NEEDS_KEYS;
+    }
+    return found;
   }
 
   private offsetOf(path: readonly string[]): number {
@@ -329,6 +371,7 @@ class RecordedIndex implements PositionIndex {
 
   private toPosition(offset: number): Position {
     const text = this.text;
+    if (text === undefined) return this.fromLineStarts(offset);
     if (text.length <= SMALL_TEXT && this.lineStarts === undefined) {
       // Counting the line breaks before the offset beats building a table for a few lookups.
       let line = 0;
@@ -350,10 +393,30 @@ class RecordedIndex implements PositionIndex {
     }
     return { line: this.baseLine + lo, column: offset - starts[lo]! + 1 };
   }
+
+  /** A text-less record's position of `offset`: its line starts follow the nodes in `frames`. */
+  private fromLineStarts(offset: number): Position {
+    const frames = this.frames;
+    let lo = this.linesAt;
+    let hi = frames.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (frames[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: this.baseLine + lo - this.linesAt, column: offset - frames[lo]! + 1 };
+  }
 }
 
-/** `0` or a digit string without a leading zero (`/^(?:0|[1-9]\d*)$/` without the regex). */
-function isIndexLike(s: string): boolean {
+/** Whether `names` (a mapping's keys, from its value) stand for its `pairs` key nodes, in order. */
+function trustedKeys(names: readonly string[], pairs: number): boolean {
+  if (names.length !== pairs) return false;
+  for (let p = 0; p < names.length; p++) if (isIndexLike(names[p]!)) return false;
+  return true;
+}
+
+/** `0` or a digit string without a leading zero (`/^(?:0|[1-9]\d*)$/` without the regex): keys JavaScript lists first. */
+export function isIndexLike(s: string): boolean {
   const n = s.length;
   if (n === 0) return false;
   const c0 = s.charCodeAt(0);
@@ -384,10 +447,11 @@ const NOT_PARSED: PositionIndex = { locate: () => undefined };
 
 /**
  * The index of a document from the nodes recorded during its parse (`frames`) and its parsed value.
- * `text`'s first line is line `baseLine` of the stream.
+ * `text`'s first line is line `baseLine` of the stream. `text` undefined: a text-less record (yaml-fast.ts),
+ * with `keysText` when the fast reader kept the text for integer-like keys.
  */
-export function recordedPositionIndex(text: string, baseLine: number, frames: Frames, value: unknown): PositionIndex {
-  return new RecordedIndex(text, baseLine, frames, value);
+export function recordedPositionIndex(text: string | undefined, baseLine: number, frames: Frames, value: unknown, keysText?: string): PositionIndex {
+  return new RecordedIndex(text, baseLine, frames, value, undefined, keysText);
 }
 
 const ownRecorder = new FrameRecorder();
@@ -412,7 +476,12 @@ export class PositionIndexCache<K> {
   private readonly entries = new Map<K, PositionIndex>();
   constructor(private readonly capacity = 8) {}
 
+  private lastKey: K | undefined;
+  private last: PositionIndex | undefined;
+
   get(key: K, build: () => PositionIndex): PositionIndex {
+    // Findings come grouped by document: the same one as last time needs no reordering.
+    if (key === this.lastKey && this.last) return this.last;
     let index = this.entries.get(key);
     if (index) {
       this.entries.delete(key);
@@ -421,6 +490,8 @@ export class PositionIndexCache<K> {
       if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value as K);
     }
     this.entries.set(key, index);
+    this.lastKey = key;
+    this.last = index;
     return index;
   }
 }
