@@ -292,7 +292,9 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   lap('positions');
   const results = resourceResults(resources, problems, findings, skipped, lookup);
   for (const f of findings) if (!rules.has(f.policyId)) rules.set(f.policyId, fallbackRule(f.policyId, f.severity));
-  const usedRules = [...rules.values()].filter((r) => findings.some((f) => f.policyId === r.id) || r.category === 'kube-schema' || r.category === 'kube-api');
+  const fired = new Set<string>();
+  for (const f of findings) fired.add(f.policyId);
+  const usedRules = [...rules.values()].filter((r) => fired.has(r.id) || r.category === 'kube-schema' || r.category === 'kube-api');
   return buildReport({ version: options.version, inputs, findings, resources: results, rules: usedRules });
 }
 
@@ -370,8 +372,14 @@ function resolvePositions(findings: Finding[], resources: K8sResource[], lookup:
     if (list) list.push(f);
     else byResource.set(r, [f]);
   }
+  const cwd = process.cwd();
+  const absolute = new Map<string, string>();
   for (const [r, list] of byResource) {
-    const templatePath = r.templateFile && r.file ? resolve(process.cwd(), r.file) : undefined;
+    let templatePath: string | undefined;
+    if (r.templateFile && r.file) {
+      templatePath = absolute.get(r.file);
+      if (templatePath === undefined) absolute.set(r.file, (templatePath = resolve(cwd, r.file)));
+    }
     for (const f of list) {
       const pointer = f.jsonPointer ?? '';
       const pos = r.locate?.(pointer);
