@@ -158,6 +158,23 @@ describe('--kube-version selects the release', () => {
     expect(minorsServing('admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy')).toEqual([29, 30, 31, 32, 33]);
   });
 
+  it('kind-level findings are worked out per apiVersion and kind, and reported for every object of it', async () => {
+    const { SchemaStage } = await import('../../validator/kube/schema-stage.ts');
+    const hpa = (apiVersion: string, kind = 'HorizontalPodAutoscaler') => doc(apiVersion, kind, { spec: { scaleTargetRef: { kind: 'Deployment', name: 'd' }, maxReplicas: 2 } });
+    // Same kind, two versions, interleaved; and a garbage pair whose apiVersion/kind joins to the same key.
+    const objects = [hpa('autoscaling/v2'), hpa('autoscaling/v2beta2'), hpa('autoscaling/v2'), hpa('autoscaling/v2beta2'), hpa('autoscaling', 'v2beta2/HorizontalPodAutoscaler'), hpa('vx/v1', 'Nothing')];
+    const res = objects.map((r, i) => ({ ...r, docIndex: i }));
+    const f = (await new SchemaStage({ kubeVersion: '1.34' }).check(res)).findings;
+    expect(f.map((x) => `${x.docIndex} ${x.policyId} ${x.message}`)).toEqual([
+      '1 kube-api/removed autoscaling/v2beta2 HorizontalPodAutoscaler was removed in Kubernetes 1.26 (target 1.34); the API server will reject it',
+      '3 kube-api/removed autoscaling/v2beta2 HorizontalPodAutoscaler was removed in Kubernetes 1.26 (target 1.34); the API server will reject it',
+      '4 kube-api/removed autoscaling v2beta2/HorizontalPodAutoscaler was removed in Kubernetes 1.26 (target 1.34); the API server will reject it',
+      '5 kube-schema/missing-schema no schema for vx/v1 Nothing: it cannot be validated',
+    ]);
+    const skipped = await new SchemaStage({ kubeVersion: '1.34', ignoreMissingSchemas: true }).check(res);
+    expect(skipped.skipped.map((r) => r.docIndex)).toEqual([5]);
+  });
+
   it('alpha kinds are validated, with a note that clusters must enable them', async () => {
     const svm = { apiVersion: 'storagemigration.k8s.io/v1alpha1', kind: 'StorageVersionMigration', metadata: { name: 's' }, spec: { resource: { group: 'apps', version: 'v1', resource: 'deployments' } } };
     expect(await findingsAt('1.32', svm)).toEqual(['kube-api/alpha /apiVersion']);
@@ -204,6 +221,27 @@ describe('the table walker follows the API server decoder', () => {
     expect(check({ data: { a: 'hello!' } }, 'core.v1.Secret')).toEqual(['kube-schema/invalid-format /data/a']);
     expect(check({ creationTimestamp: '2024-01-31T12:00:00Z' }, 'meta.v1.ObjectMeta')).toEqual([]);
     expect(check({ creationTimestamp: 'yesterday' }, 'meta.v1.ObjectMeta')).toEqual(['kube-schema/invalid-format /creationTimestamp']);
+  });
+
+  it('pointers and field names are exact at every depth: escaped map keys, list indexes, siblings after a problem, a base pointer', () => {
+    // The walk keeps its position as a segment stack and renders a pointer only for a problem.
+    const secret = { data: { 'a/b': 'x!', 'c~d': 'aGk=', 'e~/f': '?' }, metadata: { labels: { 'x/y': 1 } } };
+    expect(c.check(secret, 'core.v1.Secret', true).map((x) => [x.jsonPointer, x.message])).toEqual([
+      ['/data/a~1b', 'data.a/b is the string "x!", which is not a valid base64 value'],
+      ['/data/e~0~1f', 'data.e~/f is the string "?", which is not a valid base64 value'],
+      ['/metadata/labels/x~1y', 'metadata.labels.x/y must be a string, but is the integer 1'],
+    ]);
+    const pod = { containers: [{ name: 'a', ports: [{ containerPort: 'x' }, {}], env: [{ name: 'E', valueFrom: { fieldRef: {} } }] }, null, { name: 'c', ports: [{ containerPort: 1, protocl: 'TCP' }] }] };
+    expect(c.check(pod, 'core.v1.PodSpec', true, '/spec/template/spec').map((x) => `${x.policyId} ${x.jsonPointer}`)).toEqual([
+      'kube-schema/invalid-type /spec/template/spec/containers/0/ports/0/containerPort',
+      'kube-schema/missing-required /spec/template/spec/containers/0/ports/1/containerPort',
+      'kube-schema/missing-required /spec/template/spec/containers/0/env/0/valueFrom/fieldRef/fieldPath',
+      'kube-schema/missing-required /spec/template/spec/containers/1/name',
+      'kube-schema/unknown-field /spec/template/spec/containers/2/ports/0/protocl',
+    ]);
+    // A problem deep in one object leaves nothing behind for the next check.
+    expect(check({ name: 'a', imagePullPolicy: 'Never' })).toEqual([]);
+    expect(check({ name: 5 })).toEqual(['kube-schema/invalid-type /name']);
   });
 
   it('strict: unknown fields at any depth, with "did you mean"; maps and raw JSON stay open; off when not strict', () => {

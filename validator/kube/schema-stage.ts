@@ -175,6 +175,16 @@ export interface SchemaStageResult {
 }
 
 
+/** What the stage does with every object of one kind (SchemaStage.plan). */
+interface KindPlan {
+  /** Findings about the kind itself, reported for each of its objects. */
+  problems: SchemaProblem[];
+  /** No schema, and --ignore-missing-schemas: the object is reported as skipped. */
+  skip: boolean;
+  /** The schema the objects are checked against; absent when they are not checked. */
+  validator?: KindValidator;
+}
+
 export function problemToFinding(r: K8sResource, p: SchemaProblem): Finding {
   return { ...resourceLocation(r), policyId: p.policyId, severity: p.severity, message: p.message, ...(p.jsonPointer !== undefined ? { jsonPointer: p.jsonPointer } : {}), ...(p.hint ? { hint: p.hint } : {}) } as Finding;
 }
@@ -294,47 +304,60 @@ export class SchemaStage {
     if (this.locations.includes('default')) await preloadBuiltins([...kinds.keys()].filter((k) => !this.crds.has(k) && !this.checker.kindModel(k)), this.strict);
     const validators = new Map<string, KindValidator | undefined>();
     await Promise.all([...kinds].map(async ([key, k]) => validators.set(key, await this.resolve(k.apiVersion, k.kind))));
+    // What the stage says about a kind as such (lifecycle, availability, alpha, missing schema) is the
+    // same for every object of the kind: worked out once per kind, not per object.
+    // By apiVersion, then kind: kindKey joins the two with '/', which a garbage kind could collide with.
+    const plans = new Map<string, Map<string, KindPlan>>();
     const findings: Finding[] = [];
     const skipped: K8sResource[] = [];
     for (const r of resources) {
-      const key = kindKey(r.apiVersion, r.kind);
-      const lifecycle = apiLifecycleFinding(r.apiVersion, r.kind, this.target, this.served);
-      if (lifecycle) findings.push(problemToFinding(r, lifecycle));
-      // A removed or not-yet-served API cannot be created at all: that is the finding, not its fields.
-      const unavailable = this.crds.has(key) ? undefined : this.availability(r.apiVersion, r.kind, lifecycle?.policyId === 'kube-api/removed');
-      if (unavailable) findings.push(problemToFinding(r, unavailable));
-      if (unavailable || lifecycle?.policyId === 'kube-api/removed') continue;
-      const v = validators.get(key);
-      if (v?.table && /^v\d+alpha\d+$/.test(r.apiVersion.slice(r.apiVersion.lastIndexOf('/') + 1)) && !this.isServedPerFlag(key)) {
-        findings.push(
-          problemToFinding(r, {
-            policyId: 'kube-api/alpha',
-            severity: 'info',
-            message: `${r.apiVersion} ${r.kind} is an alpha API: Kubernetes 1.${this.target} serves it only when the cluster enables it (--runtime-config), and it may change or disappear in any release`,
-            jsonPointer: '/apiVersion',
-            hint: `use a beta or stable version if there is one, or pass --api-versions ${r.apiVersion} when the target cluster enables it`,
-          }),
-        );
+      let byKind = plans.get(r.apiVersion);
+      if (!byKind) plans.set(r.apiVersion, (byKind = new Map()));
+      let plan = byKind.get(r.kind);
+      if (!plan) {
+        const key = kindKey(r.apiVersion, r.kind);
+        plan = this.plan(r.apiVersion, r.kind, key, validators.get(key));
+        byKind.set(r.kind, plan);
       }
-      if (!v) {
-        if (this.options.ignoreMissingSchemas) skipped.push(r);
-        else
-          findings.push(
-            problemToFinding(r, {
-              policyId: 'kube-schema/missing-schema',
-              severity: 'error',
-              message: `no schema for ${r.apiVersion} ${r.kind}: it cannot be validated`,
-              jsonPointer: '/kind',
-              hint: 'pass its CRD with --crd FILE or a --schema-location, fix a misspelt apiVersion/kind, or use --ignore-missing-schemas to skip it',
-            }),
-          );
-        continue;
-      }
-      for (const p of this.checkOne(r.object, v)) findings.push(problemToFinding(r, p));
+      for (const p of plan.problems) findings.push(problemToFinding(r, p));
+      if (plan.skip) skipped.push(r);
+      else if (plan.validator) for (const p of this.checkOne(r.object, plan.validator)) findings.push(problemToFinding(r, p));
     }
     const origins: Record<string, string> = {};
     for (const [k, v] of [...validators].sort(([a], [b]) => (a < b ? -1 : 1))) if (v) origins[k] = v.origin;
     return { findings, skipped, origins };
+  }
+
+  /** The kind-level problems of `apiVersion`/`kind`, in report order, and whether its objects are checked. */
+  private plan(apiVersion: string, kind: string, key: string, v: KindValidator | undefined): KindPlan {
+    const problems: SchemaProblem[] = [];
+    const lifecycle = apiLifecycleFinding(apiVersion, kind, this.target, this.served);
+    if (lifecycle) problems.push(lifecycle as SchemaProblem);
+    // A removed or not-yet-served API cannot be created at all: that is the finding, not its fields.
+    const unavailable = this.crds.has(key) ? undefined : this.availability(apiVersion, kind, lifecycle?.policyId === 'kube-api/removed');
+    if (unavailable) problems.push(unavailable);
+    if (unavailable || lifecycle?.policyId === 'kube-api/removed') return { problems, skip: false };
+    if (v?.table && /^v\d+alpha\d+$/.test(apiVersion.slice(apiVersion.lastIndexOf('/') + 1)) && !this.isServedPerFlag(key)) {
+      problems.push({
+        policyId: 'kube-api/alpha',
+        severity: 'info',
+        message: `${apiVersion} ${kind} is an alpha API: Kubernetes 1.${this.target} serves it only when the cluster enables it (--runtime-config), and it may change or disappear in any release`,
+        jsonPointer: '/apiVersion',
+        hint: `use a beta or stable version if there is one, or pass --api-versions ${apiVersion} when the target cluster enables it`,
+      });
+    }
+    if (!v) {
+      if (this.options.ignoreMissingSchemas) return { problems, skip: true };
+      problems.push({
+        policyId: 'kube-schema/missing-schema',
+        severity: 'error',
+        message: `no schema for ${apiVersion} ${kind}: it cannot be validated`,
+        jsonPointer: '/kind',
+        hint: 'pass its CRD with --crd FILE or a --schema-location, fix a misspelt apiVersion/kind, or use --ignore-missing-schemas to skip it',
+      });
+      return { problems, skip: false };
+    }
+    return { problems, skip: false, validator: v };
   }
 
   /** Problems for one object (no positions). Deeply nested garbage is a finding, not a crash. */

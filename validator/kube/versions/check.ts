@@ -83,77 +83,108 @@ export class TableChecker {
     return fields;
   }
 
+  /**
+   * The walk's position: the path segments from `base` down to the value being checked. Pointers are
+   * built from it only when there is a problem to report; building one per field (string concatenation
+   * plus escaping for every key of every object) was most of the walk's time and garbage.
+   */
+  private base = '';
+  private readonly segs: Array<string | number> = [];
+
   /** Problems of `obj` (at `pointer` in its document) as an instance of `model`; `strict` adds unknown fields. */
   check(obj: unknown, model: string, strict: boolean, pointer = ''): SchemaProblem[] {
     const out: SchemaProblem[] = [];
-    this.walk(obj, this.type(model), pointer, strict, out, false);
+    this.base = pointer;
+    this.segs.length = 0;
+    this.walk(obj, this.type(model), strict, out, false);
     return out;
   }
 
-  private walk(value: unknown, t: TypeNode, pointer: string, strict: boolean, out: SchemaProblem[], required: boolean): void {
+  /** The JSON pointer of the current position, plus `last` when given. */
+  private pointer(last?: string): string {
+    let p = this.base;
+    for (const s of this.segs) p += `/${escapePointerSegment(s)}`;
+    return last === undefined ? p : `${p}/${escapePointerSegment(last)}`;
+  }
+
+  private walk(value: unknown, t: TypeNode, strict: boolean, out: SchemaProblem[], required: boolean): void {
     if (value === null || value === undefined) return; // Go: null is the zero value
+    const segs = this.segs;
     switch (t.kind) {
       case 'leaf':
-        this.leaf(value, t, pointer, out, required);
+        this.leaf(value, t, out, required);
         return;
       case 'list':
-        if (!Array.isArray(value)) return void out.push(typeProblem(pointer, 'array', value));
+        if (!Array.isArray(value)) return void out.push(typeProblem(this.pointer(), 'array', value));
         for (let i = 0; i < value.length; i++) {
           const item = value[i];
+          segs.push(i);
           // A null item decodes to the zero value: for an object, every required field is missing.
-          this.walk(item === null && t.of.kind === 'model' ? {} : item, t.of, `${pointer}/${i}`, strict, out, false);
+          this.walk(item === null && t.of.kind === 'model' ? {} : item, t.of, strict, out, false);
+          segs.pop();
         }
         return;
       case 'map': {
-        if (typeof value !== 'object' || Array.isArray(value)) return void out.push(typeProblem(pointer, 'object', value));
+        if (typeof value !== 'object' || Array.isArray(value)) return void out.push(typeProblem(this.pointer(), 'object', value));
         const obj = value as Record<string, unknown>;
-        for (const k in obj) this.walk(obj[k], t.of, `${pointer}/${escapePointerSegment(k)}`, strict, out, false);
+        for (const k in obj) {
+          segs.push(k);
+          this.walk(obj[k], t.of, strict, out, false);
+          segs.pop();
+        }
         return;
       }
       case 'model': {
-        if (typeof value !== 'object' || Array.isArray(value)) return void out.push(typeProblem(pointer, 'object', value));
+        if (typeof value !== 'object' || Array.isArray(value)) return void out.push(typeProblem(this.pointer(), 'object', value));
         const fields = this.fieldsOf(t);
         const obj = value as Record<string, unknown>;
         for (const name of t.required!) {
-          if (obj[name] === undefined) out.push({ policyId: 'kube-schema/missing-required', severity: 'error', message: `missing required field \`${name}\` in ${fieldName(pointer)}`, jsonPointer: `${pointer}/${escapePointerSegment(name)}`, hint: `add \`${name}:\`` });
+          if (obj[name] === undefined) {
+            const pointer = this.pointer();
+            out.push({ policyId: 'kube-schema/missing-required', severity: 'error', message: `missing required field \`${name}\` in ${fieldName(pointer)}`, jsonPointer: `${pointer}/${escapePointerSegment(name)}`, hint: `add \`${name}:\`` });
+          }
         }
         for (const k in obj) {
           const f = fields.get(k);
           if (!f) {
-            if (strict) out.push(unknownFieldProblem(`${pointer}/${escapePointerSegment(k)}`, k, t.names!));
+            if (strict) out.push(unknownFieldProblem(this.pointer(k), k, t.names!));
             continue;
           }
-          this.walk(obj[k], f.type, `${pointer}/${escapePointerSegment(k)}`, strict, out, f.required);
+          segs.push(k);
+          this.walk(obj[k], f.type, strict, out, f.required);
+          segs.pop();
         }
         return;
       }
     }
   }
 
-  private leaf(value: unknown, t: Extract<TypeNode, { kind: 'leaf' }>, pointer: string, out: SchemaProblem[], required: boolean): void {
+  private leaf(value: unknown, t: Extract<TypeNode, { kind: 'leaf' }>, out: SchemaProblem[], required: boolean): void {
     switch (t.leaf) {
       case '*':
         return;
       case 's':
-        if (typeof value !== 'string') return void out.push(typeProblem(pointer, 'string', value));
+        if (typeof value !== 'string') return void out.push(typeProblem(this.pointer(), 'string', value));
         // "" is Go's zero value: an optional enum field left empty is defaulted, not rejected.
-        if (t.enumSet && !t.enumSet.has(value) && (value !== '' || required)) out.push(enumProblem(pointer, value, t.enumValues!));
+        if (t.enumSet && !t.enumSet.has(value) && (value !== '' || required)) out.push(enumProblem(this.pointer(), value, t.enumValues!));
         return;
       case 'b':
-        if (typeof value !== 'boolean') out.push(typeProblem(pointer, 'boolean', value));
+        if (typeof value !== 'boolean') out.push(typeProblem(this.pointer(), 'boolean', value));
         return;
       case 'i':
       case 'l':
-        if (typeof value !== 'number' || !Number.isInteger(value)) return void out.push(typeProblem(pointer, 'integer', value));
+        if (typeof value !== 'number' || !Number.isInteger(value)) return void out.push(typeProblem(this.pointer(), 'integer', value));
         if (t.leaf === 'i' && (value < INT32_MIN || value > INT32_MAX)) {
+          const pointer = this.pointer();
           out.push({ policyId: 'kube-schema/invalid-type', severity: 'error', message: `${fieldName(pointer)} is ${value}, which does not fit a 32-bit integer (${INT32_MIN} to ${INT32_MAX})`, jsonPointer: pointer });
         }
         return;
       case 'n':
-        if (typeof value !== 'number') out.push(typeProblem(pointer, 'number', value));
+        if (typeof value !== 'number') out.push(typeProblem(this.pointer(), 'number', value));
         return;
-      case 'q':
+      case 'q': {
         if ((typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && QUANTITY.test(value))) return;
+        const pointer = this.pointer();
         out.push({
           policyId: 'kube-schema/invalid-quantity',
           severity: 'error',
@@ -162,21 +193,24 @@ export class TableChecker {
           hint: 'use a number with an optional suffix, e.g. `500m` or `1` for CPU, `256Mi` or `1Gi` for memory',
         });
         return;
-      case 'o':
+      }
+      case 'o': {
         if (typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX)) return;
+        const pointer = this.pointer();
         out.push({ policyId: 'kube-schema/int-or-string', severity: 'error', message: `${fieldName(pointer)} is ${describeValue(value)}; it must be an integer or a string (int-or-string)`, jsonPointer: pointer, hint: 'use a whole number (e.g. 8080) or a named port / percentage string (e.g. "http", "25%")' });
         return;
+      }
       case 't':
-        if (typeof value !== 'string') return void out.push(typeProblem(pointer, 'string', value));
-        if (!RFC3339.test(value)) out.push(formatProblem(pointer, value, 'RFC 3339 time (e.g. 2024-01-31T12:00:00Z)'));
+        if (typeof value !== 'string') return void out.push(typeProblem(this.pointer(), 'string', value));
+        if (!RFC3339.test(value)) out.push(formatProblem(this.pointer(), value, 'RFC 3339 time (e.g. 2024-01-31T12:00:00Z)'));
         return;
       case 'y':
-        if (typeof value !== 'string') return void out.push(typeProblem(pointer, 'string', value));
-        if (!BASE64.test(value.replace(/[\r\n]/g, ''))) out.push({ ...formatProblem(pointer, value, 'base64 value'), hint: 'encode the value with base64 (e.g. `printf %s value | base64`), or put plain text under stringData' });
+        if (typeof value !== 'string') return void out.push(typeProblem(this.pointer(), 'string', value));
+        if (!BASE64.test(value.replace(/[\r\n]/g, ''))) out.push({ ...formatProblem(this.pointer(), value, 'base64 value'), hint: 'encode the value with base64 (e.g. `printf %s value | base64`), or put plain text under stringData' });
         return;
       case 'd':
-        if (typeof value !== 'string') return void out.push(typeProblem(pointer, 'string', value));
-        if (!DURATION.test(value)) out.push(formatProblem(pointer, value, 'duration (e.g. 30s, 1h30m)'));
+        if (typeof value !== 'string') return void out.push(typeProblem(this.pointer(), 'string', value));
+        if (!DURATION.test(value)) out.push(formatProblem(this.pointer(), value, 'duration (e.g. 30s, 1h30m)'));
         return;
     }
   }
