@@ -7,7 +7,7 @@
 import { byteLength, isDNS1123Label, isQualifiedName, isValidLabelValue, nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameCheck } from './formats.ts';
 import { FieldPath } from './path.ts';
 import type { Reporter } from './report.ts';
-import { arr, isObj, obj, str, strMap, type Obj } from './values.ts';
+import { arr, isObj, obj, str, type Obj } from './values.ts';
 
 /** metadata.name rules by `group/Kind` (group empty for the core API); DNS subdomain otherwise. */
 const NAME_RULES: Record<string, NameCheck> = {
@@ -30,15 +30,22 @@ const TOTAL_ANNOTATION_SIZE = 256 * 1024;
 const STANDARD_FINALIZERS = new Set(['kubernetes', 'orphan', 'foregroundDeletion']);
 
 export function validateLabels(rep: Reporter, labels: unknown, path: FieldPath): void {
-  for (const [k, v] of strMap(labels)) {
+  if (!isObj(labels)) return;
+  // Every object has labels: a plain loop, not strMap's entry list (same entries: string values only).
+  for (const k in labels) {
+    const v = labels[k];
+    if (typeof v !== 'string') continue;
     for (const m of isQualifiedName(k)) rep.invalid('api/meta/labels', path.key(k), k, m);
     for (const m of isValidLabelValue(v)) rep.invalid('api/meta/labels', path.key(k), v, m);
   }
 }
 
 export function validateAnnotations(rep: Reporter, annotations: unknown, path: FieldPath): void {
+  if (!isObj(annotations)) return;
   let total = 0;
-  for (const [k, v] of strMap(annotations)) {
+  for (const k in annotations) {
+    const v = annotations[k];
+    if (typeof v !== 'string') continue;
     for (const m of isQualifiedName(k.toLowerCase())) rep.invalid('api/meta/annotations', path.key(k), k, m);
     total += byteLength(k) + byteLength(v);
   }

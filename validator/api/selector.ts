@@ -14,9 +14,14 @@ export function validateLabelSelector(rep: Reporter, rule: ApiRuleId, selector: 
   const s = obj(selector);
   if (!s) return;
   // matchLabels are labels: same key and value rules (reported under this rule, not api/meta/labels).
-  for (const [k, v] of strMap(s.matchLabels)) {
-    for (const m of isQualifiedName(k)) rep.invalid(rule, path.child('matchLabels').key(k), k, m);
-    for (const m of isValidLabelValue(v)) rep.invalid(rule, path.child('matchLabels').key(k), v, m);
+  const matchLabels = s.matchLabels;
+  if (isObj(matchLabels)) {
+    for (const k in matchLabels) {
+      const v = matchLabels[k];
+      if (typeof v !== 'string') continue;
+      for (const m of isQualifiedName(k)) rep.invalid(rule, path.child('matchLabels').key(k), k, m);
+      for (const m of isValidLabelValue(v)) rep.invalid(rule, path.child('matchLabels').key(k), v, m);
+    }
   }
   arr(s.matchExpressions).forEach((e, i) => {
     if (!isObj(e)) return;
@@ -92,5 +97,10 @@ export function selectorMatches(sel: Selector, labels: ReadonlyMap<string, strin
   });
 }
 
-export const labelMap = (labels: unknown) => new Map(strMap(labels));
+/** A label set to match selectors against (string values only, as strMap reads them). */
+export function labelMap(labels: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  if (isObj(labels)) for (const k in labels) if (typeof labels[k] === 'string') out.set(k, labels[k]);
+  return out;
+}
 

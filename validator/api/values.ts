@@ -20,6 +20,21 @@ export function strMap(v: unknown): Array<[string, string]> {
   }
   return out;
 }
+/**
+ * The string at `key` of a string-valued map (undefined when absent or not a string): what
+ * `new Map(strMap(v)).get(key)` answers, without building the entry list.
+ */
+export function strAt(v: unknown, key: string): string | undefined {
+  if (!isObj(v)) return undefined;
+  const x = v[key];
+  return typeof x === 'string' && Object.hasOwn(v, key) ? x : undefined;
+}
+/** Whether a string-valued map has any string entry (`strMap(v).length > 0` without the list). */
+export function hasStrings(v: unknown): boolean {
+  if (!isObj(v)) return false;
+  for (const k in v) if (typeof v[k] === 'string') return true;
+  return false;
+}
 /** Present and not null (a YAML `key:` with no value is null, which Kubernetes treats as unset). */
 export const has = (o: Obj | undefined, key: string): boolean => o !== undefined && o[key] !== undefined && o[key] !== null;
 /** An int-or-string value: a number, a string, or undefined. */

@@ -8,7 +8,7 @@ import { isDNS1123Label } from './formats.ts';
 import { FieldPath } from './path.ts';
 import { formatMilli, hasFractionalUnits, parseQuantity } from './quantity.ts';
 import type { Reporter } from './report.ts';
-import { arr, has, isObj, num, obj, str, strMap, type Obj } from './values.ts';
+import { arr, has, isObj, num, obj, str, strAt, strMap, type Obj } from './values.ts';
 
 const DEPRECATED_NODE_LABELS: Record<string, string> = {
   'beta.kubernetes.io/arch': 'deprecated since v1.14; use "kubernetes.io/arch" instead',
@@ -93,12 +93,48 @@ function overlaps(paths: string[]): Array<[string, string]> {
   return out;
 }
 
-/** GetWarningsForPodTemplate / GetWarningsForPod. `isPod`: a Pod (its name gets the hostname warning elsewhere). */
+const DEPRECATED_POD_ANNOTATION_ENTRIES = Object.entries(DEPRECATED_POD_ANNOTATIONS);
+const DEPRECATED_VOLUME_ENTRIES = Object.entries(DEPRECATED_VOLUMES);
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
+const RESOURCE_LISTS = ['limits', 'requests'] as const;
+const BYTE_RESOURCES = ['memory', 'ephemeral-storage'] as const;
+
+/** Overlapping item paths inside one ConfigMap, Secret, downwardAPI or projected volume. */
+function volumeOverlapWarnings(rep: Reporter, v: Obj, vp: FieldPath): void {
+  const name = str(v.name) ?? '';
+  const report = (desc: string, a: string, b: string) => rep.warn(W.ignored, vp, `volume ${JSON.stringify(name)} (${desc}): overlapping paths: ${JSON.stringify(a)} with ${JSON.stringify(b)}`, 'give every item its own path');
+  const items = (src: unknown) => arr(obj(src)?.items).map((it) => str(obj(it)?.path) ?? '');
+  for (const [key, label] of [['configMap', 'ConfigMap'], ['secret', 'Secret']] as const) {
+    const src = obj(v[key]);
+    if (src && Array.isArray(src.items)) for (const [a, b] of overlaps(items(src))) report(`${label} ${JSON.stringify(str(key === 'secret' ? src.secretName : src.name) ?? '')}`, a, b);
+  }
+  const dapi = obj(v.downwardAPI);
+  if (dapi && Array.isArray(dapi.items)) for (const [a, b] of overlaps(items(dapi))) report('DownwardAPI', a, b);
+  const projected = obj(v.projected);
+  if (projected) {
+    const all: string[] = [];
+    for (const s of arr(projected.sources)) {
+      const src = obj(s);
+      if (src && Object.keys(src).length === 0) rep.warn(W.ignored, vp, `volume ${JSON.stringify(name)} (Projected) has no sources provided`);
+      const paths = obj(src?.configMap) ? items(src?.configMap) : obj(src?.secret) ? items(src?.secret) : obj(src?.downwardAPI) ? items(src?.downwardAPI) : obj(src?.serviceAccountToken) ? [str(obj(src?.serviceAccountToken)?.path) ?? ''] : obj(src?.clusterTrustBundle) ? [str(obj(src?.clusterTrustBundle)?.path) ?? ''] : [];
+      for (const p of paths) {
+        for (const [a, b] of overlaps([...all, p]).filter(([x]) => x === p.replace(/\/+$/, ''))) report('Projected', a, b);
+        all.push(p);
+      }
+    }
+  }
+}
+
+/**
+ * GetWarningsForPodTemplate / GetWarningsForPod. `isPod`: a Pod (its name gets the hostname warning elsewhere).
+ * Runs for every pod template, nearly always without a warning: paths are built only where a value is
+ * present, and the lists it walks are plain loops (no per-item closures or copied arrays).
+ */
 export function podWarnings(rep: Reporter, metaIn: unknown, specIn: unknown, base: FieldPath, isPod: boolean): void {
   const meta = obj(metaIn);
   const spec = obj(specIn) ?? {};
   const sp = base.child('spec');
-  const annotations = new Map(strMap(meta?.annotations));
+  const annotations = meta?.annotations;
   const annPath = base.child('metadata', 'annotations');
   for (const [k] of strMap(spec.nodeSelector)) {
     const msg = DEPRECATED_NODE_LABELS[k];
@@ -119,40 +155,20 @@ export function podWarnings(rep: Reporter, metaIn: unknown, specIn: unknown, bas
     if (msg) rep.warn(W.nodeLabel, p.child('topologyKey'), `${p.child('topologyKey')}: ${key} is ${msg}`);
     if (!has(t, 'labelSelector')) rep.warn(W.ignored, p.child('labelSelector'), `${p.child('labelSelector')}: a null labelSelector results in matching no pod`, 'add a labelSelector that matches the pods to spread');
   });
-  for (const [k, msg] of Object.entries(DEPRECATED_POD_ANNOTATIONS)) if (annotations.has(k)) rep.warn(W.annotation, annPath.key(k), `${annPath.key(k)}: ${msg}`);
-  arr(spec.volumes).forEach((v, i) => {
-    if (!isObj(v)) return;
-    for (const [k, msg] of Object.entries(DEPRECATED_VOLUMES)) if (has(v, k)) rep.warn(W.volume, sp.child('volumes').index(i).child(k), `${sp.child('volumes').index(i).child(k)}: ${msg}`);
+  for (const [k, msg] of DEPRECATED_POD_ANNOTATION_ENTRIES) if (strAt(annotations, k) !== undefined) rep.warn(W.annotation, annPath.key(k), `${annPath.key(k)}: ${msg}`);
+  const volumes = arr(spec.volumes);
+  for (let i = 0; i < volumes.length; i++) {
+    const v = volumes[i];
+    if (!isObj(v)) continue;
+    for (const [k, msg] of DEPRECATED_VOLUME_ENTRIES) if (has(v, k)) rep.warn(W.volume, sp.child('volumes').index(i).child(k), `${sp.child('volumes').index(i).child(k)}: ${msg}`);
     const vct = obj(obj(v.ephemeral)?.volumeClaimTemplate);
     if (vct) claimSpecWarnings(rep, vct.spec, sp.child('volumes').index(i).child('ephemeral', 'volumeClaimTemplate', 'spec'));
-  });
-  // overlapping paths inside one volume
-  arr(spec.volumes).forEach((v, i) => {
-    if (!isObj(v)) return;
-    const name = str(v.name) ?? '';
-    const vp = sp.child('volumes').index(i);
-    const report = (desc: string, a: string, b: string) => rep.warn(W.ignored, vp, `volume ${JSON.stringify(name)} (${desc}): overlapping paths: ${JSON.stringify(a)} with ${JSON.stringify(b)}`, 'give every item its own path');
-    const items = (src: unknown) => arr(obj(src)?.items).map((it) => str(obj(it)?.path) ?? '');
-    for (const [key, label] of [['configMap', 'ConfigMap'], ['secret', 'Secret']] as const) {
-      const src = obj(v[key]);
-      if (src && Array.isArray(src.items)) for (const [a, b] of overlaps(items(src))) report(`${label} ${JSON.stringify(str(key === 'secret' ? src.secretName : src.name) ?? '')}`, a, b);
-    }
-    const dapi = obj(v.downwardAPI);
-    if (dapi && Array.isArray(dapi.items)) for (const [a, b] of overlaps(items(dapi))) report('DownwardAPI', a, b);
-    const projected = obj(v.projected);
-    if (projected) {
-      const all: string[] = [];
-      for (const s of arr(projected.sources)) {
-        const src = obj(s);
-        if (src && Object.keys(src).length === 0) rep.warn(W.ignored, vp, `volume ${JSON.stringify(name)} (Projected) has no sources provided`);
-        const paths = obj(src?.configMap) ? items(src?.configMap) : obj(src?.secret) ? items(src?.secret) : obj(src?.downwardAPI) ? items(src?.downwardAPI) : obj(src?.serviceAccountToken) ? [str(obj(src?.serviceAccountToken)?.path) ?? ''] : obj(src?.clusterTrustBundle) ? [str(obj(src?.clusterTrustBundle)?.path) ?? ''] : [];
-        for (const p of paths) {
-          for (const [a, b] of overlaps([...all, p]).filter(([x]) => x === p.replace(/\/+$/, ''))) report('Projected', a, b);
-          all.push(p);
-        }
-      }
-    }
-  });
+  }
+  // overlapping paths inside one volume (after every volume's deprecation warnings, as the server orders them)
+  for (let i = 0; i < volumes.length; i++) {
+    const v = volumes[i];
+    if (isObj(v) && (v.configMap !== undefined || v.secret !== undefined || v.downwardAPI !== undefined || v.projected !== undefined)) volumeOverlapWarnings(rep, v, sp.child('volumes').index(i));
+  }
   // duplicate hostAliases IPs and imagePullSecrets
   const ips = new Set<string>();
   arr(spec.hostAliases).forEach((h, i) => {
@@ -169,56 +185,70 @@ export function podWarnings(rep: Reporter, metaIn: unknown, specIn: unknown, bas
     secrets.add(name);
     if (!name) rep.warn(W.ignored, p, `${p}: invalid empty name ""`, 'name the Secret, or remove the entry');
   });
-  fractional(rep, obj(spec.overhead)?.memory, sp.child('overhead').key('memory'));
-  fractional(rep, obj(spec.overhead)?.['ephemeral-storage'], sp.child('overhead').key('ephemeral-storage'));
-  if (!has(obj(spec.securityContext), 'seccompProfile') && annotations.has('seccomp.security.alpha.kubernetes.io/pod')) {
+  const overhead = obj(spec.overhead);
+  if (overhead) {
+    fractional(rep, overhead.memory, sp.child('overhead').key('memory'));
+    fractional(rep, overhead['ephemeral-storage'], sp.child('overhead').key('ephemeral-storage'));
+  }
+  if (!has(obj(spec.securityContext), 'seccompProfile') && strAt(annotations, 'seccomp.security.alpha.kubernetes.io/pod') !== undefined) {
     rep.warn(W.annotation, annPath.key('seccomp.security.alpha.kubernetes.io/pod'), `${annPath.key('seccomp.security.alpha.kubernetes.io/pod')}: non-functional in v1.27+; use the "seccompProfile" field instead`, 'set spec.securityContext.seccompProfile');
   }
   const podAppArmor = has(obj(spec.securityContext), 'appArmorProfile');
   const allPorts = new Map<string, Array<{ path: FieldPath; hostIP: string; hostPort: number }>>();
-  for (const key of ['initContainers', 'containers', 'ephemeralContainers']) {
-    arr(spec[key]).forEach((c, ci) => {
-      if (!isObj(c)) return;
+  for (const key of CONTAINER_LISTS) {
+    const containers = arr(spec[key]);
+    for (let ci = 0; ci < containers.length; ci++) {
+      const c = containers[ci];
+      if (!isObj(c)) continue;
       const cp = sp.child(key).index(ci);
       const cname = str(c.name) ?? '';
       const csc = obj(c.securityContext);
       const seccompKey = `container.seccomp.security.alpha.kubernetes.io/${cname}`;
-      if (!has(csc, 'seccompProfile') && annotations.has(seccompKey)) rep.warn(W.annotation, annPath.key(seccompKey), `${annPath.key(seccompKey)}: non-functional in v1.27+; use the "seccompProfile" field instead`, 'set the container securityContext.seccompProfile');
+      if (!has(csc, 'seccompProfile') && strAt(annotations, seccompKey) !== undefined) rep.warn(W.annotation, annPath.key(seccompKey), `${annPath.key(seccompKey)}: non-functional in v1.27+; use the "seccompProfile" field instead`, 'set the container securityContext.seccompProfile');
       const apparmorKey = `container.apparmor.security.beta.kubernetes.io/${cname}`;
-      if (!podAppArmor && !has(csc, 'appArmorProfile') && annotations.has(apparmorKey)) rep.warn(W.annotation, annPath.key(apparmorKey), `${annPath.key(apparmorKey)}: deprecated since v1.30; use the "appArmorProfile" field instead`, 'set securityContext.appArmorProfile');
+      if (!podAppArmor && !has(csc, 'appArmorProfile') && strAt(annotations, apparmorKey) !== undefined) rep.warn(W.annotation, annPath.key(apparmorKey), `${annPath.key(apparmorKey)}: deprecated since v1.30; use the "appArmorProfile" field instead`, 'set securityContext.appArmorProfile');
       const resources = obj(c.resources);
-      for (const kind of ['limits', 'requests']) {
-        for (const res of ['memory', 'ephemeral-storage']) fractional(rep, obj(resources?.[kind])?.[res], cp.child('resources', kind).key(res));
+      for (const kind of RESOURCE_LISTS) {
+        const list = obj(resources?.[kind]);
+        // parseQuantity(undefined) warns about nothing: no path for an absent quantity.
+        if (list) for (const res of BYTE_RESOURCES) if (list[res] !== undefined) fractional(rep, list[res], cp.child('resources', kind).key(res));
       }
       // duplicate env names (warned unless the later one extends the earlier with $(NAME))
       const env = arr(c.env);
       if (env.length > 1) {
         const names = new Set<string>();
-        env.forEach((e, i) => {
-          if (!isObj(e)) return;
+        for (let i = 0; i < env.length; i++) {
+          const e = env[i];
+          if (!isObj(e)) continue;
           const name = str(e.name) ?? '';
-          if (!names.has(name)) return void names.add(name);
+          if (!names.has(name)) {
+            names.add(name);
+            continue;
+          }
           const ref = `$(${name})`;
           const value = str(e.value) ?? '';
           if (has(e, 'valueFrom') || value === ref || !value.includes(ref)) rep.warn(W.env, cp.child('env').index(i), `${cp.child('env').index(i)}: hides previous definition of ${JSON.stringify(name)}, which may be dropped when using apply`, `remove the earlier ${name}, or merge the two`);
-        });
+        }
       }
-      arr(c.ports).forEach((p, i) => {
-        if (!isObj(p)) return;
+      const ports = arr(c.ports);
+      for (let i = 0; i < ports.length; i++) {
+        const p = ports[i];
+        if (!isObj(p)) continue;
         const pp = cp.child('ports').index(i);
         const hostIP = str(p.hostIP) ?? '';
         const hostPort = num(p.hostPort) ?? 0;
         if (hostIP && !hostPort) rep.warn(W.port, pp, `${pp}: hostIP set without hostPort`, 'set hostPort, or remove hostIP');
         const k = `${num(p.containerPort) ?? 0}/${str(p.protocol) || 'TCP'}`;
-        const others = allPorts.get(k) ?? [];
+        let others = allPorts.get(k);
+        if (!others) allPorts.set(k, (others = []));
         for (const o of others) {
           if (hostIP === o.hostIP && hostPort === o.hostPort) rep.warn(W.port, pp, `${pp}: duplicate port definition with ${o.path}`, 'declare each container port once');
           else if (hostPort === 0 || o.hostPort === 0) rep.warn(W.port, pp, `${pp}: overlapping port definition with ${o.path}`);
           else if (hostPort === o.hostPort && (hostIP === '') !== (o.hostIP === '')) rep.warn(W.port, pp, `${pp}: dangerously ambiguous port definition with ${o.path}`);
         }
-        allPorts.set(k, [...others, { path: pp, hostIP, hostPort }]);
-      });
-    });
+        others.push({ path: pp, hostIP, hostPort });
+      }
+    }
   }
   const tgps = num(spec.terminationGracePeriodSeconds);
   // A Pod's negative value is rewritten to 1 before the warnings are computed (PrepareForCreate).
