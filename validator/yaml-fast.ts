@@ -1,9 +1,10 @@
 /**
  * A fast path in front of js-yaml for the YAML that helm and kubectl emit: block mappings and
- * sequences, plain / single- / double-quoted scalars on one line, `|` and `>` block scalars, comments,
- * and flow sequences of scalars on one line (`[]`, `{}`, `["a", b]`). It builds a document's value
- * AND the node record of yaml-positions.ts (three integers a node) in one pass over the text, with no
- * tokens and no regex per character.
+ * sequences, plain and single-quoted scalars (also folded over lines, as go-yaml writes long strings),
+ * double-quoted scalars on one line, `|` and `>` block scalars, comments, and flow sequences of scalars
+ * on one line (`[]`, `{}`, `["a", b]`). It builds a document's value AND the node record of
+ * yaml-positions.ts (three integers a node) in one pass over the text, with no tokens and no regex per
+ * character.
  *
  * Why hand-written (the project prefers libraries): js-yaml is the floor of the parse stage. On the
  * 4,000-document bench corpus (5.6 MB) a bare js-yaml `loadAll` costs 264–367 ms and its position
@@ -13,16 +14,18 @@
  * listener), and in a fresh process, values and records kept as a run keeps them, 310–490 ms CPU
  * against 600–860 ms for js-yaml with the listener (about half of either is the garbage collector
  * moving what the run keeps); the whole parse stage 650 → 400–490 ms CPU. This reader is not a YAML
- * parser: js-yaml stays the reference and the parser of everything else. Whatever this
- * reader does not handle exactly — anchors, aliases, tags, merge keys, explicit or flow keys,
- * duplicate keys, `__proto__`, tabs outside block scalar text, multi-line plain or quoted scalars,
- * empty sequence items, non-empty flow mappings, directives, unusual escapes, control or non-BMP
- * characters, lone CRs, anything at an indentation it does not expect — makes it decline the whole
- * DOCUMENT (`undefined`), and manifests.ts parses that document with js-yaml as before, so errors,
- * messages and positions of unusual or broken YAML are js-yaml's. Scalars resolve through the very
- * js-yaml types of MANIFEST_SCHEMA (yaml-schema.ts), the block-scalar rules are js-yaml's
- * readBlockScalar step by step, and test/validator/yaml-fast.test.ts holds values, key order and
- * every located pointer to js-yaml's on generated documents and on every YAML file of the repository.
+ * parser: js-yaml stays the reference and the parser of everything else. Whatever this reader does
+ * not handle exactly — anchors, aliases, tags, merge keys, explicit or flow keys, duplicate keys,
+ * `__proto__`, tabs outside block scalar text, double-quoted scalars over several lines, a `: `, ` #`
+ * or comment line inside a folded plain scalar, empty sequence items, non-empty flow mappings,
+ * directives, unusual escapes, control or non-BMP characters, lone CRs, document markers, anything at
+ * an indentation it does not expect — makes it decline the whole DOCUMENT (`undefined`), and
+ * manifests.ts parses that document with js-yaml as before, so errors, messages and positions of
+ * unusual or broken YAML are js-yaml's. Scalars resolve through the very js-yaml types of
+ * MANIFEST_SCHEMA (yaml-schema.ts), block scalars and folded lines follow js-yaml's readBlockScalar,
+ * readPlainScalar and readSingleQuotedScalar step by step, and test/validator/yaml-fast.test.ts holds
+ * values, key order and every located pointer to js-yaml's on generated documents and on every YAML
+ * file of the repository.
  */
 import type jsyaml from 'js-yaml';
 import { contentStart, FramePool, isIndexLike, MAPPING, NONE, SCALAR, SEQUENCE, type Frames } from './yaml-positions.ts';
@@ -121,6 +124,12 @@ function isBlankOrEnd(c: number): boolean {
   return c === SP || c === LF || c === CR || c === 0 || c === TAB;
 }
 
+/** `---` or `...` at `p`, followed by a space, tab, line break or the end. */
+function isDocumentMarker(s: string, p: number): boolean {
+  const c = s.charCodeAt(p);
+  return (c === DASH || c === 46 /* . */) && s.charCodeAt(p + 1) === c && s.charCodeAt(p + 2) === c && isBlankOrEnd(s.charCodeAt(p + 3));
+}
+
 /** Characters that cannot start a plain scalar (js-yaml's readPlainScalar). */
 function cannotStartPlain(c: number): boolean {
   return (
@@ -141,6 +150,8 @@ class Reader {
   /** Set by scanPlain: end of the scalar's text (trailing spaces dropped), and whether `: ` stopped it. */
   private plainEnd = 0;
   private plainIsKey = false;
+  /** Set by singleQuoted: whether the scalar went over more than one line. */
+  private folded = false;
   private buf = new Int32Array(3 * 4096);
   private n = 0;
   /** The largest node code recorded (the record's other numbers are offsets and node indexes, which only grow). */
@@ -235,7 +246,8 @@ class Reader {
         this.pos = p;
         this.lineStart = start;
         return (this.indent = -1);
-      } else if (c === TAB) {
+      } else if (c === TAB || (p === start && isDocumentMarker(s, p))) {
+        // (splitDocuments cuts streams at markers: one inside a document's text is js-yaml's to judge)
         throw DECLINE;
       } else {
         this.pos = p;
@@ -349,8 +361,9 @@ class Reader {
       return text;
     }
     if (c === 34 /* " */ || c === 39 /* ' */) {
-      const text = c === 34 ? this.doubleQuoted() : this.singleQuoted();
+      const text = c === 34 ? this.doubleQuoted() : this.singleQuoted(true);
       if (item && this.keyColonAt(this.pos)) {
+        if (this.folded) throw DECLINE; // a key over several lines
         this.pos = start;
         return this.mapping(start - this.lineStart);
       }
@@ -372,7 +385,10 @@ class Reader {
       return this.mapping(start - this.lineStart);
     }
     this.leaf(start, SCALAR);
-    const value = resolvePlain(s.slice(start, this.plainEnd));
+    let text = s.slice(start, this.plainEnd);
+    // go-yaml (helm's toYaml) folds long strings over lines: more-indented lines continue the scalar.
+    if (this.atLineBreak(this.plainEnd)) text = this.foldPlain(text, indent + 1);
+    const value = resolvePlain(text);
     this.endLine(this.plainEnd);
     this.nextContent();
     return typeof value === 'string' ? own(value) : value;
@@ -384,7 +400,7 @@ class Reader {
     const start = this.pos;
     const c = s.charCodeAt(start);
     if (c === 34 || c === 39) {
-      const text = c === 34 ? this.doubleQuoted() : this.singleQuoted();
+      const text = c === 34 ? this.doubleQuoted() : this.singleQuoted(false);
       let p = this.pos;
       while (s.charCodeAt(p) === SP) p++;
       if (!this.keyColonAt(p)) throw DECLINE;
@@ -401,6 +417,58 @@ class Reader {
     this.pos++; // the `:`
     const key = resolvePlain(text);
     return typeof key === 'string' ? key : String(key);
+  }
+
+  /** Whether only spaces stand between `from` and a line break. */
+  private atLineBreak(from: number): boolean {
+    const s = this.s;
+    let p = from;
+    while (s.charCodeAt(p) === SP) p++;
+    const c = s.charCodeAt(p);
+    return c === LF || c === CR;
+  }
+
+  /**
+   * The continuation lines of a plain scalar whose first line (`first`) ended at `plainEnd`, as js-yaml's
+   * readPlainScalar reads them: lines indented `flowIndent` or more continue it, one line break folds
+   * into a space and k > 1 (blank lines between) into k - 1 newlines, leading and trailing spaces go.
+   * Sets `plainEnd` after the last line's text. A `: ` or ` #` inside a continuation line, a comment
+   * line or a tab is js-yaml's to read (decline).
+   */
+  private foldPlain(first: string, flowIndent: number): string {
+    const s = this.s;
+    let result = first;
+    let p = this.plainEnd;
+    while (s.charCodeAt(p) === SP) p++;
+    for (;;) {
+      // At a line break: skip it and any blank lines, then the next line's indentation.
+      let breaks = 0;
+      let lineStart = p;
+      let c = s.charCodeAt(p);
+      while (c === LF || c === CR) {
+        p += c === CR ? 2 : 1; // CR is always followed by LF here (UNSUPPORTED)
+        breaks++;
+        lineStart = p;
+        while (s.charCodeAt(p) === SP) p++;
+        c = s.charCodeAt(p);
+      }
+      if (c === TAB) throw DECLINE;
+      // Less indented (or the end): the scalar ended with the last line read.
+      if (c === 0 || p - lineStart < flowIndent) return result;
+      if (c === HASH) throw DECLINE;
+      const from = p;
+      let end = p;
+      for (; ; p++) {
+        const d = s.charCodeAt(p);
+        if (d === LF || d === CR || d === 0) break;
+        if (d === TAB || (d === COLON && isBlankOrEnd(s.charCodeAt(p + 1))) || (d === HASH && s.charCodeAt(p - 1) === SP)) throw DECLINE;
+        if (d !== SP) end = p + 1;
+      }
+      result += breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
+      result += s.slice(from, end);
+      this.plainEnd = end;
+      if (s.charCodeAt(p) === 0) return result;
+    }
   }
 
   /** Whether `p` (after optional spaces) is a key's `:` (followed by a space, tab, line break or the end). */
@@ -483,11 +551,17 @@ class Reader {
     }
   }
 
-  private singleQuoted(): string {
+  /**
+   * A single-quoted scalar at `pos`; over several lines only when `multiLine` (a value), folded as
+   * js-yaml's readSingleQuotedScalar folds it: a line keeps its trailing spaces, the next line's leading
+   * ones go, one line break becomes a space and k > 1 become k - 1 newlines. Sets `folded`.
+   */
+  private singleQuoted(multiLine: boolean): string {
     const s = this.s;
     let p = this.pos + 1;
     let start = p;
     let result = '';
+    this.folded = false;
     for (;;) {
       const c = s.charCodeAt(p);
       if (c === 39) {
@@ -500,7 +574,28 @@ class Reader {
         start = p;
         continue;
       }
-      if (c === LF || c === CR || c === 0) throw DECLINE;
+      if (c === LF || c === CR) {
+        if (!multiLine) throw DECLINE;
+        result += s.slice(start, p);
+        let breaks = 0;
+        let lineStart = p;
+        let d = c;
+        while (d === LF || d === CR) {
+          p += d === CR ? 2 : 1;
+          breaks++;
+          lineStart = p;
+          while (s.charCodeAt(p) === SP) p++;
+          d = s.charCodeAt(p);
+        }
+        // js-yaml accepts any indentation here (with a warning) and skips tabs too: leave tabs to it, and
+        // a document marker at column 0 (an error inside a quoted scalar).
+        if (d === TAB || (p === lineStart && isDocumentMarker(s, p))) throw DECLINE;
+        result += breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
+        start = p;
+        this.folded = true;
+        continue;
+      }
+      if (c === 0) throw DECLINE;
       p++;
     }
   }
@@ -608,7 +703,7 @@ class Reader {
         const c = s.charCodeAt(p);
         if (c === 34 || c === 39) {
           this.pos = p;
-          result.push(own(c === 34 ? this.doubleQuoted() : this.singleQuoted()));
+          result.push(own(c === 34 ? this.doubleQuoted() : this.singleQuoted(false)));
           this.leaf(p, SCALAR);
           p = this.pos;
         } else {
