@@ -52,21 +52,33 @@ const IMPLICIT = (MANIFEST_SCHEMA as unknown as { compiledImplicit: jsyaml.Type[
 
 /**
  * First characters a non-string plain scalar can have under MANIFEST_SCHEMA (null `~`/`null`, YAML 1.1
- * booleans, ints, floats, `.inf`/`.nan`, the merge key `<<`): any other plain scalar, and any longer
- * than five characters that starts with a letter, is a string without asking the types (the test
- * holds this shortcut to the types themselves).
+ * booleans, ints, floats, `.inf`/`.nan`, the merge key `<<`): any other plain scalar, any longer than
+ * five characters that starts with a letter, and a number-like one whose last character no int or
+ * float can end with (`64Mi`, `50m`, `25%`: the quantities and percentages of every manifest) is a
+ * string without asking the types (the test holds these shortcuts to the types themselves).
  */
 const MAY_RESOLVE = new Uint8Array(128);
-for (const c of '+-.0123456789<~') MAY_RESOLVE[c.charCodeAt(0)] = 1;
+const ASK = 1;
+const WORD = 2;
+const NUMBER = 3;
+for (const c of '<~') MAY_RESOLVE[c.charCodeAt(0)] = ASK;
 // Words (null, booleans) are five characters at most.
-for (const c of 'nNtTfFyYoO') MAY_RESOLVE[c.charCodeAt(0)] = 2;
+for (const c of 'nNtTfFyYoO') MAY_RESOLVE[c.charCodeAt(0)] = WORD;
+for (const c of '+-.0123456789') MAY_RESOLVE[c.charCodeAt(0)] = NUMBER;
+/** Last characters of ints (decimal, octal, hex, binary, with `_`) and floats (`1.`, `1e3`, `.inf`, `.NaN`). */
+const NUMBER_END = new Uint8Array(128);
+for (const c of '0123456789_.abcdefABCDEFnN') NUMBER_END[c.charCodeAt(0)] = 1;
 
 /** A plain scalar's value, as js-yaml's composeNode resolves it. */
 export function resolvePlain(text: string): unknown {
   const c = text.charCodeAt(0);
   if (c < 128) {
     const may = MAY_RESOLVE[c];
-    if (may === 0 || (may === 2 && text.length > 5)) return text;
+    if (may === 0 || (may === WORD && text.length > 5)) return text;
+    if (may === NUMBER) {
+      const last = text.charCodeAt(text.length - 1);
+      if (last >= 128 || NUMBER_END[last] === 0) return text;
+    }
   }
   for (let i = 0; i < IMPLICIT.length; i++) {
     const type = IMPLICIT[i]!;

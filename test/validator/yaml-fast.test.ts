@@ -287,11 +287,17 @@ const documentArb = fc
 // ---------------------------------------------------------------------------------------------------
 
 describe('fast manifest reader', () => {
-  it('resolves plain scalars exactly as MANIFEST_SCHEMA does (and its first-character shortcut is sound)', () => {
+  it('resolves plain scalars exactly as MANIFEST_SCHEMA does (and its first- and last-character shortcuts are sound)', () => {
     const candidates = new Set<string>(TRICKY_PLAIN);
     // Every printable ASCII character as the first of a few suffixes: the shortcut may only skip
     // first characters none of the schema's types resolves.
     for (let c = 33; c < 127; c++) for (const rest of ['', 'es', 'ull', '1', '.5', 'x1F', '<', 'o17', 'rue', 'ff', 'n', 'inf', 'e3', '_0', 'alse', 'ALSE', 'alsey', 'ulls', 'ES']) candidates.add(String.fromCharCode(c) + rest);
+    // Every printable last character after number-like beginnings: the last-character shortcut may only
+    // skip endings no int or float has.
+    for (const head of ['1', '-1', '+1', '0', '01', '0x1', '0o1', '0b1', '1_0', '1.', '1.5', '.5', '1e', '1e+', '.in', '.na', '-.In', '.NA', '+.IN', '12:3']) {
+      for (let c = 33; c < 127; c++) candidates.add(head + String.fromCharCode(c));
+      candidates.add(`${head}é`);
+    }
     for (const text of candidates) {
       let expected: unknown;
       try {
