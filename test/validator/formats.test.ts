@@ -138,4 +138,12 @@ describe('JSON and text', () => {
     expect(chunks.join('')).toBe(formatText(many, { color: false }));
     expect(chunks.join('').match(/\n\n✗ /g)).toHaveLength(1);
   });
+
+  it('text groups consecutive findings apart when any field of their group differs', () => {
+    const base = { policyId: 'p/x', severity: 'error' as const, message: 'm', source: 's.yaml', file: 's.yaml', docIndex: 0, kind: 'Deployment', namespace: 'ns', name: 'a' };
+    // Each finding differs from the one before it in one field the group is named by (or is the same group).
+    const findings = [base, { ...base }, { ...base, name: 'b' }, { ...base, name: 'b', namespace: 'other' }, { ...base, name: 'b', namespace: 'other', source: 't.yaml' }, { ...base, name: 'b', namespace: 'other', source: 't.yaml', kind: 'Service' }, { ...base, kind: undefined, docIndex: 3 }, { ...base, kind: undefined, docIndex: 4 }, { ...base, kind: undefined, docIndex: undefined, source: undefined, file: 'f.yaml' }, { ...base, kind: undefined, docIndex: undefined, source: undefined, file: 'g.yaml' }];
+    const headers = formatText({ ...report, findings }, { color: false }).split('\n').filter((l) => l !== '' && !l.startsWith(' ') && !l.startsWith('✗'));
+    expect(headers).toEqual(['[s.yaml] Deployment ns/a', '[s.yaml] Deployment ns/b', '[s.yaml] Deployment other/b', '[t.yaml] Deployment other/b', '[t.yaml] Service other/b', '[s.yaml] document 4', '[s.yaml] document 5', 'f.yaml', 'g.yaml']);
+  });
 });

@@ -14,6 +14,11 @@ function groupKey(f: Finding): string {
   return f.source ?? f.file ?? '(input)';
 }
 
+/** Whether two findings have the same groupKey (every field it reads is equal). */
+function sameGroup(a: Finding, b: Finding): boolean {
+  return a.kind === b.kind && a.source === b.source && a.namespace === b.namespace && a.name === b.name && a.docIndex === b.docIndex && a.file === b.file;
+}
+
 export function formatText(report: Report, options: TextOptions): string {
   const parts: string[] = [];
   writeText(report, options, (chunk) => parts.push(chunk));
@@ -42,8 +47,12 @@ export function* textChunks(report: Report, options: TextOptions): Generator<str
   const c = pc.createColors(options.color);
   const sev = (f: Finding) => (f.exemption ? c.dim('skipped') : f.severity === 'error' ? c.red('error') : f.severity === 'warning' ? c.yellow('warning') : c.blue('info'));
   const groups = new Map<string, Finding[]>();
+  let prev: Finding | undefined;
+  let k = '';
   for (const f of report.findings) {
-    const k = groupKey(f);
+    // Sorted findings come in runs of one resource: its key string is built once per run, not per finding.
+    if (!prev || !sameGroup(prev, f)) k = groupKey(f);
+    prev = f;
     const list = groups.get(k);
     if (list) list.push(f);
     else groups.set(k, [f]);
