@@ -1,12 +1,15 @@
 /**
- * The API stage's field paths (validator/api/path.ts) in both notations, and the string-map readers
- * (validator/api/values.ts) that stand in for building strMap's entry list.
+ * The API stage's field paths (validator/api/path.ts) in both notations, the string-map readers
+ * (validator/api/values.ts) that stand in for building strMap's entry list, and the answers the stage
+ * reuses from one object to the next.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FieldPath } from '../../validator/api/path.ts';
 import { labelMap } from '../../validator/api/selector.ts';
 import { hasStrings, strAt, strMap } from '../../validator/api/values.ts';
+import { containerResourceNameProblems } from '../../validator/api/resource-names.ts';
+import { runApiStage } from '../../validator/api/stage.ts';
 
 describe('FieldPath', () => {
   it('renders the server notation and the JSON pointer of fields, indexes and map keys', () => {
@@ -48,5 +51,39 @@ describe('string-map readers agree with strMap', () => {
       }),
       { seed: 20261206, numRuns: 2000 },
     );
+  });
+});
+
+describe('answers the API stage reuses across objects', () => {
+  it('container resource-name answers are per name, whatever was asked before', () => {
+    const names = ['cpu', 'example.com/gpu', 'cpu', 'foo', 'hugepages-2Mi', 'foo', 'requests.cpu', 'example.com/gpu', 'a/b/c'];
+    const answers = names.map((n) => [n, [...containerResourceNameProblems(n)]]);
+    expect(answers).toEqual([
+      ['cpu', []],
+      ['example.com/gpu', []],
+      ['cpu', []],
+      ['foo', ['must be a standard resource type or fully qualified', 'must be a standard resource for containers']],
+      ['hugepages-2Mi', []],
+      ['foo', ['must be a standard resource type or fully qualified', 'must be a standard resource for containers']],
+      ['requests.cpu', ['must be a standard resource for containers']],
+      ['example.com/gpu', []],
+      ['a/b/c', [expect.stringContaining('a qualified name must consist of alphanumeric characters'), "doesn't follow extended resource name standard"]],
+    ]);
+  });
+
+  it('pod annotation warnings find their annotation among unrelated ones, per container, in every object of a run', () => {
+    const pod = (annotations: Record<string, string>, containers = ['web', 'side']) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', annotations }, spec: { containers: containers.map((name) => ({ name, image: 'x' })) } });
+    const objects = [
+      pod({ 'checksum/config': 'a', 'example.com/x': 'y' }),
+      pod({ 'checksum/config': 'a', 'container.seccomp.security.alpha.kubernetes.io/side': 'runtime/default' }),
+      pod({ 'container.apparmor.security.beta.kubernetes.io/web': 'runtime/default', 'security.alpha.kubernetes.io/sysctls': 'a=b' }),
+      pod({ 'example.com/x': 'y' }),
+    ];
+    const findings = runApiStage(objects.map((object, docIndex) => ({ source: 't.yaml', docIndex, line: 1, apiVersion: 'v1', kind: 'Pod', name: 'p', object })));
+    expect(findings.filter((f) => f.policyId === 'api/warning/deprecated-annotation').map((f) => `${f.docIndex} ${f.jsonPointer}`)).toEqual([
+      '1 /metadata/annotations/container.seccomp.security.alpha.kubernetes.io~1side',
+      '2 /metadata/annotations/security.alpha.kubernetes.io~1sysctls',
+      '2 /metadata/annotations/container.apparmor.security.beta.kubernetes.io~1web',
+    ]);
   });
 });

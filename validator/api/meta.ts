@@ -84,12 +84,13 @@ export function validateObjectMeta(rep: Reporter, object: Obj, o: MetaOptions): 
   const finalizers = arr(meta.finalizers);
   let orphan = false;
   let foreground = false;
-  finalizers.forEach((f, i) => {
-    if (typeof f !== 'string') return;
+  for (let i = 0; i < finalizers.length; i++) {
+    const f = finalizers[i];
+    if (typeof f !== 'string') continue;
     validateFinalizerName(rep, f, metaPath.child('finalizers').index(i));
     if (f === 'orphan') orphan = true;
     if (f === 'foregroundDeletion') foreground = true;
-  });
+  }
   if (orphan && foreground) rep.invalid('api/meta/finalizers', metaPath.child('finalizers'), finalizers, 'finalizer orphan and foregroundDeletion cannot be both set');
 }
 

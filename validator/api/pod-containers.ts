@@ -231,7 +231,7 @@ function validateVolumeMounts(ctx: PodContext, c: Obj, path: FieldPath): void {
     if (mountPaths.has(mountPath)) rep.invalid('api/pod/volume-mounts', ip.child('mountPath'), mountPath, 'must be unique');
     mountPaths.add(mountPath);
     if (devices.has(name)) rep.invalid('api/pod/volume-mounts', ip.child('name'), name, 'must not already exist in volumeDevices');
-    if ([...devices.values()].includes(mountPath)) rep.invalid('api/pod/volume-mounts', ip.child('mountPath'), mountPath, 'must not already exist as a path in volumeDevices');
+    if (devices.size > 0 && [...devices.values()].includes(mountPath)) rep.invalid('api/pod/volume-mounts', ip.child('mountPath'), mountPath, 'must not already exist as a path in volumeDevices');
     const subPath = str(m.subPath) ?? '';
     const subPathExpr = str(m.subPathExpr) ?? '';
     if (ctx.volumes.get(name) === 'image') {

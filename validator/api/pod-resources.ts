@@ -32,6 +32,13 @@ function hugePageSize(name: string): Quantity | undefined {
   return parseQuantity(name.slice('hugepages-'.length));
 }
 
+/** A huge-pages quantity must be a whole multiple of its page size. */
+function checkHugePageMultiple(rep: Reporter, rule: ApiRuleId, name: string, q: Quantity, p: FieldPath): void {
+  const size = hugePageSize(name);
+  const ok = size !== undefined && size.n > 0n && !hasFractionalUnits(size) && (q.n * size.d) % (size.n * q.d) === 0n;
+  if (!ok) rep.invalid(rule, p, q.text, `${q.text} is not positive integer multiple of ${name}`);
+}
+
 export function validateResourceRequirements(rep: Reporter, resources: unknown, path: FieldPath, rule: ApiRuleId = 'api/pod/resources'): void {
   const r = obj(resources);
   if (!r) return;
@@ -40,19 +47,14 @@ export function validateResourceRequirements(rep: Reporter, resources: unknown, 
   const limits = new Map(quantities(r.limits));
   let cpuOrMemory = false;
   let hugePages = false;
-  const checkHugePage = (name: string, q: Quantity, p: FieldPath) => {
-    if (!isHugePages(name)) return;
-    hugePages = true;
-    const size = hugePageSize(name);
-    // value must be a whole multiple of the page size
-    const ok = size !== undefined && size.n > 0n && !hasFractionalUnits(size) && (q.n * size.d) % (size.n * q.d) === 0n;
-    if (!ok) rep.invalid(rule, p, q.text, `${q.text} is not positive integer multiple of ${name}`);
-  };
   for (const [name, q] of limits) {
     const p = limPath.key(name);
     for (const m of containerResourceNameProblems(name)) rep.invalid(rule, p, name, m);
     validateResourceQuantity(rep, rule, name, q, p);
-    checkHugePage(name, q, p);
+    if (isHugePages(name)) {
+      hugePages = true;
+      checkHugePageMultiple(rep, rule, name, q, p);
+    }
     if (name === 'cpu' || name === 'memory') cpuOrMemory = true;
   }
   for (const [name, q] of quantities(r.requests)) {
@@ -65,7 +67,10 @@ export function validateResourceRequirements(rep: Reporter, resources: unknown, 
       if (c !== 0 && !isOvercommitAllowed(name)) rep.invalid(rule, p, q.text, `must be equal to ${name} limit of ${limit.text}`);
       else if (c > 0) rep.invalid(rule, p, q.text, `must be less than or equal to ${name} limit of ${limit.text}`, `raise limits.${name} or lower requests.${name}`);
     } else if (!isOvercommitAllowed(name)) rep.required(rule, limPath, 'Limit must be set for non overcommitable resources');
-    checkHugePage(name, q, p);
+    if (isHugePages(name)) {
+      hugePages = true;
+      checkHugePageMultiple(rep, rule, name, q, p);
+    }
     if (name === 'cpu' || name === 'memory') cpuOrMemory = true;
   }
   if (hugePages && !cpuOrMemory) rep.forbidden(rule, path, 'HugePages require cpu or memory');

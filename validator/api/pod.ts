@@ -14,7 +14,7 @@ import { validateDns, validateSchedulingFields } from './pod-scheduling.ts';
 import { validatePodOS, validatePodSecurityContext } from './pod-security.ts';
 import { validateVolumes } from './pod-volumes.ts';
 import type { Reporter } from './report.ts';
-import { arr, has, isObj, num, obj, str, strMap, type Obj } from './values.ts';
+import { arr, has, isObj, num, obj, str, type Obj } from './values.ts';
 
 export interface PodSpecOptions {
   isPod: boolean;
@@ -133,8 +133,9 @@ export function validatePodSpec(rep: Reporter, specIn: unknown, path: FieldPath,
   validateDns(ctx, spec, path);
   validatePodSecurityContext(ctx, spec, path);
   validateSchedulingFields(ctx, spec, path);
-  validatePodOS(ctx, spec, path, containerEntries(spec, path));
-  validateWindowsHostProcess(ctx, spec, path);
+  const containers = containerEntries(spec, path);
+  validatePodOS(ctx, spec, path, containers);
+  validateWindowsHostProcess(ctx, spec, path, containers);
 
   const sa = str(spec.serviceAccountName);
   if (sa) for (const m of isDNS1123Subdomain(sa)) rep.invalid('api/pod/spec', path.child('serviceAccountName'), sa, m);
@@ -153,11 +154,11 @@ export function validatePodSpec(rep: Reporter, specIn: unknown, path: FieldPath,
   }
 }
 
-function validateWindowsHostProcess(ctx: PodContext, spec: Obj, path: FieldPath): void {
+function validateWindowsHostProcess(ctx: PodContext, spec: Obj, path: FieldPath, containers: Array<[Obj, FieldPath]>): void {
   const podHP = obj(obj(spec.securityContext)?.windowsOptions)?.hostProcess;
   let count = 0;
   let hostProcess = 0;
-  for (const [c, p] of containerEntries(spec, path)) {
+  for (const [c, p] of containers) {
     count++;
     const chp = obj(obj(c.securityContext)?.windowsOptions)?.hostProcess;
     if (typeof podHP === 'boolean' && typeof chp === 'boolean' && podHP !== chp) ctx.rep.invalid('api/pod/security-context', p.child('securityContext', 'windowsOptions', 'hostProcess'), chp, `pod hostProcess value must be identical if both are specified, was ${podHP}`);
@@ -181,14 +182,18 @@ function seccompAnnotationProblems(v: string): string[] {
 
 /** ValidatePodSpecificAnnotations: annotations the server reads for pods. */
 export function validatePodAnnotations(rep: Reporter, annotations: unknown, spec: Obj, path: FieldPath): void {
-  const names = containerNames(spec);
-  for (const [k, v] of strMap(annotations)) {
+  if (!isObj(annotations)) return;
+  let names: Set<string> | undefined; // only an AppArmor annotation needs them
+  for (const k in annotations) {
+    const v = annotations[k];
+    if (typeof v !== 'string') continue;
     const p = path.key(k);
     if (k === 'kubernetes.io/config.mirror' && !str(spec.nodeName)) rep.invalid('api/pod/spec', p, v, 'must set spec.nodeName if mirror pod annotation is set');
     if (k === 'controller.kubernetes.io/pod-deletion-cost' && !(/^[+-]?\d+$/.test(v) && Number(v) >= -2147483648 && Number(v) <= MAX_INT32)) rep.invalid('api/pod/spec', p, v, 'must be a 32bit integer');
     if (k === SECCOMP_POD || k.startsWith(SECCOMP_CONTAINER)) for (const m of seccompAnnotationProblems(v)) rep.invalid('api/pod/spec', p, v, m);
     if (k.startsWith(APPARMOR_CONTAINER)) {
       const container = k.slice(APPARMOR_CONTAINER.length);
+      names ??= containerNames(spec);
       if (!names.has(container)) rep.invalid('api/pod/spec', p, container, 'container not found');
       if (v !== '' && v !== 'runtime/default' && v !== 'unconfined' && !v.startsWith('localhost/')) rep.invalid('api/pod/spec', p, v, `invalid AppArmor profile name: ${JSON.stringify(v)}`);
     }

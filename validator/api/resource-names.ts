@@ -37,8 +37,21 @@ export function resourceNameProblems(n: string): string[] {
   return [];
 }
 
-/** validateContainerResourceName: resourceNameProblems plus container-specific classes. */
-export function containerResourceNameProblems(n: string): string[] {
+/** Answers of containerResourceNameProblems by name: every container names the same few (cpu, memory); bounded. */
+const containerNameAnswers = new Map<string, readonly string[]>();
+
+/** validateContainerResourceName: resourceNameProblems plus container-specific classes. Callers only read the list. */
+export function containerResourceNameProblems(n: string): readonly string[] {
+  let answer = containerNameAnswers.get(n);
+  if (answer === undefined) {
+    answer = Object.freeze(containerResourceNameCheck(n));
+    if (containerNameAnswers.size >= 1024) containerNameAnswers.clear();
+    containerNameAnswers.set(n, answer);
+  }
+  return answer;
+}
+
+function containerResourceNameCheck(n: string): string[] {
   const errs = resourceNameProblems(n);
   if (!n.includes('/')) {
     if (!isStandardContainerResourceName(n)) errs.push('must be a standard resource for containers');

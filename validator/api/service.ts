@@ -8,7 +8,7 @@ import type { StageOptions } from './kinds.ts';
 import { canonicalIPv6, cidrContains, formatIP, isIPv4, parseCIDRSloppy, parseCIDRStrict, parseIPSloppy, parseIPStrict, type ParsedCIDR, type ParsedIP } from './net.ts';
 import { FieldPath } from './path.ts';
 import type { Reporter } from './report.ts';
-import { arr, has, isObj, num, obj, str, strMap, type Obj } from './values.ts';
+import { arr, has, isObj, num, obj, str, strAt, strMap, type Obj } from './values.ts';
 
 const P = 'api/service/ports' as const;
 const S = 'api/service/spec' as const;
@@ -112,7 +112,7 @@ export function validateService(rep: Reporter, o: Obj, opts: StageOptions): void
   const spec = obj(o.spec) ?? {};
   const sp = FieldPath.root().child('spec');
   const meta = obj(o.metadata);
-  const annotations = new Map(strMap(meta?.annotations));
+  const annotations = meta?.annotations;
   const type = str(spec.type) || 'ClusterIP';
   const clusterIP = str(spec.clusterIP) ?? '';
   // The registry fills clusterIPs from clusterIP before validation.
@@ -123,8 +123,8 @@ export function validateService(rep: Reporter, o: Obj, opts: StageOptions): void
   const headless = type === 'ClusterIP' && clusterIP === 'None';
   const ports = arr(spec.ports);
 
-  const hints = annotations.get('service.kubernetes.io/topology-aware-hints');
-  const mode = annotations.get('service.kubernetes.io/topology-mode');
+  const hints = strAt(annotations, 'service.kubernetes.io/topology-aware-hints');
+  const mode = strAt(annotations, 'service.kubernetes.io/topology-mode');
   if (hints !== undefined && mode !== undefined && hints !== mode) rep.invalid(S, FieldPath.root().child('metadata', 'annotations').key('service.kubernetes.io/topology-mode'), mode, 'must match annotations[service.kubernetes.io/topology-aware-hints] when both are specified');
 
   if (ports.length === 0 && !headless && type !== 'ExternalName') rep.required(S, sp.child('ports'), '', 'a Service needs at least one port (only headless and ExternalName Services may have none)');
@@ -176,9 +176,14 @@ export function validateService(rep: Reporter, o: Obj, opts: StageOptions): void
     }
   });
 
-  for (const [k, v] of strMap(spec.selector)) {
-    for (const m of isQualifiedName(k)) rep.invalid(S, sp.child('selector').key(k), k, m);
-    for (const m of isValidLabelValue(v)) rep.invalid(S, sp.child('selector').key(k), v, m);
+  const selector = obj(spec.selector);
+  if (selector) {
+    for (const k in selector) {
+      const v = selector[k];
+      if (typeof v !== 'string') continue;
+      for (const m of isQualifiedName(k)) rep.invalid(S, sp.child('selector').key(k), k, m);
+      for (const m of isValidLabelValue(v)) rep.invalid(S, sp.child('selector').key(k), v, m);
+    }
   }
 
   const affinity = str(spec.sessionAffinity) || 'None';
@@ -261,7 +266,7 @@ export function validateService(rep: Reporter, o: Obj, opts: StageOptions): void
       if (!parseCIDRSloppy(r.trim())) rep.invalid(EXT, sp.child('loadBalancerSourceRanges').index(i), r.trim(), 'must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)');
     });
   } else {
-    const ann = annotations.get('service.beta.kubernetes.io/load-balancer-source-ranges');
+    const ann = strAt(annotations, 'service.beta.kubernetes.io/load-balancer-source-ranges');
     if (ann !== undefined) {
       const ap = FieldPath.root().child('metadata', 'annotations').key('service.beta.kubernetes.io/load-balancer-source-ranges');
       if (type !== 'LoadBalancer') rep.forbidden(EXT, ap, "may only be used when `type` is 'LoadBalancer'");

@@ -94,7 +94,29 @@ function overlaps(paths: string[]): Array<[string, string]> {
 }
 
 const DEPRECATED_POD_ANNOTATION_ENTRIES = Object.entries(DEPRECATED_POD_ANNOTATIONS);
+const SECCOMP_POD = 'seccomp.security.alpha.kubernetes.io/pod';
+const SECCOMP_CONTAINER = 'container.seccomp.security.alpha.kubernetes.io/';
+const APPARMOR_CONTAINER = 'container.apparmor.security.beta.kubernetes.io/';
+
+/**
+ * The pod annotations when one of them is an annotation these warnings are about, else undefined: most
+ * templates have none, and one pass over their few keys saves a lookup per container and annotation.
+ */
+function warnedAnnotations(annotations: unknown): Obj | undefined {
+  if (!isObj(annotations)) return undefined;
+  for (const k in annotations) {
+    if (typeof annotations[k] !== 'string') continue;
+    if (k === SECCOMP_POD || Object.hasOwn(DEPRECATED_POD_ANNOTATIONS, k) || k.startsWith(SECCOMP_CONTAINER) || k.startsWith(APPARMOR_CONTAINER)) return annotations;
+  }
+  return undefined;
+}
 const DEPRECATED_VOLUME_ENTRIES = Object.entries(DEPRECATED_VOLUMES);
+
+/** Whether a volume names a deprecated source (a volume has one or two keys; the table has nine). */
+function hasDeprecatedSource(v: Obj): boolean {
+  for (const k in v) if (Object.hasOwn(DEPRECATED_VOLUMES, k)) return true;
+  return false;
+}
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 const RESOURCE_LISTS = ['limits', 'requests'] as const;
 const BYTE_RESOURCES = ['memory', 'ephemeral-storage'] as const;
@@ -134,7 +156,7 @@ export function podWarnings(rep: Reporter, metaIn: unknown, specIn: unknown, bas
   const meta = obj(metaIn);
   const spec = obj(specIn) ?? {};
   const sp = base.child('spec');
-  const annotations = meta?.annotations;
+  const annotations = warnedAnnotations(meta?.annotations);
   const annPath = base.child('metadata', 'annotations');
   for (const [k] of strMap(spec.nodeSelector)) {
     const msg = DEPRECATED_NODE_LABELS[k];
@@ -155,12 +177,12 @@ export function podWarnings(rep: Reporter, metaIn: unknown, specIn: unknown, bas
     if (msg) rep.warn(W.nodeLabel, p.child('topologyKey'), `${p.child('topologyKey')}: ${key} is ${msg}`);
     if (!has(t, 'labelSelector')) rep.warn(W.ignored, p.child('labelSelector'), `${p.child('labelSelector')}: a null labelSelector results in matching no pod`, 'add a labelSelector that matches the pods to spread');
   });
-  for (const [k, msg] of DEPRECATED_POD_ANNOTATION_ENTRIES) if (strAt(annotations, k) !== undefined) rep.warn(W.annotation, annPath.key(k), `${annPath.key(k)}: ${msg}`);
+  if (annotations) for (const [k, msg] of DEPRECATED_POD_ANNOTATION_ENTRIES) if (strAt(annotations, k) !== undefined) rep.warn(W.annotation, annPath.key(k), `${annPath.key(k)}: ${msg}`);
   const volumes = arr(spec.volumes);
   for (let i = 0; i < volumes.length; i++) {
     const v = volumes[i];
     if (!isObj(v)) continue;
-    for (const [k, msg] of DEPRECATED_VOLUME_ENTRIES) if (has(v, k)) rep.warn(W.volume, sp.child('volumes').index(i).child(k), `${sp.child('volumes').index(i).child(k)}: ${msg}`);
+    if (hasDeprecatedSource(v)) for (const [k, msg] of DEPRECATED_VOLUME_ENTRIES) if (has(v, k)) rep.warn(W.volume, sp.child('volumes').index(i).child(k), `${sp.child('volumes').index(i).child(k)}: ${msg}`);
     const vct = obj(obj(v.ephemeral)?.volumeClaimTemplate);
     if (vct) claimSpecWarnings(rep, vct.spec, sp.child('volumes').index(i).child('ephemeral', 'volumeClaimTemplate', 'spec'));
   }
@@ -171,14 +193,14 @@ export function podWarnings(rep: Reporter, metaIn: unknown, specIn: unknown, bas
   }
   // duplicate hostAliases IPs and imagePullSecrets
   const ips = new Set<string>();
-  arr(spec.hostAliases).forEach((h, i) => {
+  if (Array.isArray(spec.hostAliases)) spec.hostAliases.forEach((h, i) => {
     const ip = str(obj(h)?.ip) ?? '';
     const p = sp.child('hostAliases').index(i).child('ip');
     if (ips.has(ip)) rep.warn(W.ignored, p, `${p}: duplicate ip ${JSON.stringify(ip)}`, 'merge the hostnames into one hostAliases entry');
     ips.add(ip);
   });
   const secrets = new Set<string>();
-  arr(spec.imagePullSecrets).forEach((s, i) => {
+  if (Array.isArray(spec.imagePullSecrets)) spec.imagePullSecrets.forEach((s, i) => {
     const name = str(obj(s)?.name) ?? '';
     const p = sp.child('imagePullSecrets').index(i).child('name');
     if (arr(spec.imagePullSecrets).length > 1 && secrets.has(name)) rep.warn(W.ignored, p, `${p}: duplicate name ${JSON.stringify(name)}`);
@@ -190,8 +212,8 @@ export function podWarnings(rep: Reporter, metaIn: unknown, specIn: unknown, bas
     fractional(rep, overhead.memory, sp.child('overhead').key('memory'));
     fractional(rep, overhead['ephemeral-storage'], sp.child('overhead').key('ephemeral-storage'));
   }
-  if (!has(obj(spec.securityContext), 'seccompProfile') && strAt(annotations, 'seccomp.security.alpha.kubernetes.io/pod') !== undefined) {
-    rep.warn(W.annotation, annPath.key('seccomp.security.alpha.kubernetes.io/pod'), `${annPath.key('seccomp.security.alpha.kubernetes.io/pod')}: non-functional in v1.27+; use the "seccompProfile" field instead`, 'set spec.securityContext.seccompProfile');
+  if (!has(obj(spec.securityContext), 'seccompProfile') && strAt(annotations, SECCOMP_POD) !== undefined) {
+    rep.warn(W.annotation, annPath.key(SECCOMP_POD), `${annPath.key(SECCOMP_POD)}: non-functional in v1.27+; use the "seccompProfile" field instead`, 'set spec.securityContext.seccompProfile');
   }
   const podAppArmor = has(obj(spec.securityContext), 'appArmorProfile');
   const allPorts = new Map<string, Array<{ path: FieldPath; hostIP: string; hostPort: number }>>();
@@ -201,12 +223,14 @@ export function podWarnings(rep: Reporter, metaIn: unknown, specIn: unknown, bas
       const c = containers[ci];
       if (!isObj(c)) continue;
       const cp = sp.child(key).index(ci);
-      const cname = str(c.name) ?? '';
-      const csc = obj(c.securityContext);
-      const seccompKey = `container.seccomp.security.alpha.kubernetes.io/${cname}`;
-      if (!has(csc, 'seccompProfile') && strAt(annotations, seccompKey) !== undefined) rep.warn(W.annotation, annPath.key(seccompKey), `${annPath.key(seccompKey)}: non-functional in v1.27+; use the "seccompProfile" field instead`, 'set the container securityContext.seccompProfile');
-      const apparmorKey = `container.apparmor.security.beta.kubernetes.io/${cname}`;
-      if (!podAppArmor && !has(csc, 'appArmorProfile') && strAt(annotations, apparmorKey) !== undefined) rep.warn(W.annotation, annPath.key(apparmorKey), `${annPath.key(apparmorKey)}: deprecated since v1.30; use the "appArmorProfile" field instead`, 'set securityContext.appArmorProfile');
+      if (annotations) {
+        const cname = str(c.name) ?? '';
+        const csc = obj(c.securityContext);
+        const seccompKey = `${SECCOMP_CONTAINER}${cname}`;
+        if (!has(csc, 'seccompProfile') && strAt(annotations, seccompKey) !== undefined) rep.warn(W.annotation, annPath.key(seccompKey), `${annPath.key(seccompKey)}: non-functional in v1.27+; use the "seccompProfile" field instead`, 'set the container securityContext.seccompProfile');
+        const apparmorKey = `${APPARMOR_CONTAINER}${cname}`;
+        if (!podAppArmor && !has(csc, 'appArmorProfile') && strAt(annotations, apparmorKey) !== undefined) rep.warn(W.annotation, annPath.key(apparmorKey), `${annPath.key(apparmorKey)}: deprecated since v1.30; use the "appArmorProfile" field instead`, 'set securityContext.appArmorProfile');
+      }
       const resources = obj(c.resources);
       for (const kind of RESOURCE_LISTS) {
         const list = obj(resources?.[kind]);
