@@ -224,18 +224,20 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * Runs `stage` with V8's optimizing compiler (TurboFan) held back. The stage runs ~90 small checks a few
  * thousand times each, once: V8 compiles most of them with TurboFan on a background thread, and for a
  * single pass that compilation costs more CPU than the optimized code saves (4k documents: the stage's
- * process CPU about halves, its main-thread CPU does not grow). `--max-opt` is read at each tier-up
- * decision; the default is restored afterwards. Only on V8 12 (Node 22, where it was measured) and V8 13
- * (Node 24, same flag), and never when the process was started with flags about tiering or flag freezing:
- * V8 aborts the process when flags change after start-up while they are frozen.
+ * process CPU about halves, its main-thread CPU does not grow). The flag is read at each tier-up decision.
+ * It is `--turbofan` itself that is switched, not `--max-opt`: `--max-opt=2` implies `--no-turbofan`, and
+ * setting `--max-opt` back does not undo the implication, so the rest of the run (positions, report) stayed
+ * on unoptimized code (measured: positions 3× slower at 20k). Only on V8 12 (Node 22, where it was
+ * measured) and V8 13 (Node 24), and never when the process was started with flags about tiering or flag
+ * freezing: V8 aborts the process when flags change after start-up while they are frozen.
  */
 function withoutTurbofan<T>(stage: () => T): T {
   if (!canCapTiering()) return stage();
-  setFlagsFromString('--max-opt=2');
+  setFlagsFromString('--no-turbofan');
   try {
     return stage();
   } finally {
-    setFlagsFromString('--max-opt=999');
+    setFlagsFromString('--turbofan');
   }
 }
 
