@@ -458,14 +458,17 @@ const ownRecorder = new FrameRecorder();
 
 /** The index of `text` from a parse of its own, with every key recorded (no parsed value needed). */
 export function reparsedIndex(text: string, baseLine: number): PositionIndex {
+  // The kept text is a parser's copy that ends in its end-of-input NUL (FrameRecorder.parsedText), which
+  // js-yaml refuses as input ("null byte is not allowed"): parse it without. Offsets are unchanged.
+  const source = text.charCodeAt(text.length - 1) === 0 ? text.slice(0, -1) : text;
   ownRecorder.start(true);
   try {
     // Duplicate keys were reported by the first parse; here, as there, the last one wins.
-    jsyaml.load(text, { schema: MANIFEST_SCHEMA, json: true, listener: ownRecorder.listener });
+    jsyaml.load(source, { schema: MANIFEST_SCHEMA, json: true, listener: ownRecorder.listener });
   } catch {
     return NOT_PARSED;
   }
-  return new RecordedIndex(text, baseLine, ownRecorder.frames(), undefined, ownRecorder.recordedScalars());
+  return new RecordedIndex(source, baseLine, ownRecorder.frames(), undefined, ownRecorder.recordedScalars());
 }
 
 /**

@@ -99,6 +99,19 @@ describe('parseManifests', () => {
     // keys too: go-yaml v2 reads `on:` as the boolean true, which becomes the JSON key "true"
     expect(p.resources[0]!.object.data).toEqual({ d: '2024-01-01', a: true, b: false, q: 'yes', n0: null, i: 8080, f: 1.5, s: 'yesterday', true: 1 });
   });
+  it('locates pointers through mappings whose keys the parsed value reorders (integer-like, merge, duplicate keys)', () => {
+    // Such pointers are located by parsing the document's kept text again (yaml-positions.ts reparsedIndex).
+    // The first document has anchors, so js-yaml reads it; the fast reader reads the second.
+    const text =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: merged\n  labels: &l {a: b}\n  annotations:\n    <<: *l\n    c: d\n    c: e\ndata:\n  name: web\n  80: http\n' +
+      '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ports\ndata:\n  name: web\n  80: http\n';
+    const [merged, ports] = parseManifests(text, { source: 's' }).resources;
+    expect(merged!.locate!('/data/80')).toEqual({ line: 12, column: 3 });
+    expect(merged!.locate!('/data/name')).toEqual({ line: 11, column: 3 });
+    expect(merged!.locate!('/metadata/annotations/c')).toEqual({ line: 9, column: 5 });
+    expect(ports!.locate!('/data/80')).toEqual({ line: 20, column: 3 });
+    expect(ports!.locate!('/data/name')).toEqual({ line: 19, column: 3 });
+  });
 });
 
 describe('template lines', () => {
