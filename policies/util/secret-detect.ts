@@ -10,6 +10,7 @@
  *   entropy thresholds and allowlists), plus a private-key header and credentials inside a URL.
  */
 import data from '../secrets/generated/secret-patterns.json' with { type: 'json' };
+import { memoizedPerString } from '../../core/string-memo.ts';
 
 interface GitleaksRule {
   id: string;
@@ -133,26 +134,8 @@ export function isPlaceholder(value: string): boolean {
   return v === '' || /^\$\(.+\)$/.test(v) || /^\$\{.+\}$/.test(v) || /^%\(.+\)s?$/.test(v) || v.includes('{{') || v.startsWith('/') || /^(<.*>|\*+|null|none|true|false)$/i.test(v);
 }
 
-/**
- * `fn` with its results kept per string, for the short strings that repeat across a render (the same env
- * names and values in every container of a chart): the checks below are pure functions of their text, and
- * each costs dozens of regexes or ~230 keyword scans. Long texts (config files) are computed every time.
- */
-function memoizedPerString<T>(fn: (s: string) => T): (s: string) => T {
-  const MAX_LENGTH = 256;
-  const MAX_ENTRIES = 4096;
-  const memo = new Map<string, T>();
-  return (s) => {
-    if (s.length > MAX_LENGTH) return fn(s);
-    const hit = memo.get(s);
-    if (hit !== undefined || memo.has(s)) return hit as T;
-    if (memo.size >= MAX_ENTRIES) memo.clear();
-    const value = fn(s);
-    memo.set(s, value);
-    return value;
-  };
-}
-
+// Both are pure functions of their text, and each costs dozens of regexes or ~230 keyword scans: kept per
+// string for the short names and values that repeat across a render.
 export const isSecretName: (name: string) => boolean = memoizedPerString((name) => {
   const normalized = name.replace(/[-.]/g, '_');
   return !REFERENCE_NAME.test(normalized) && namePatterns().some((re) => re.test(normalized));

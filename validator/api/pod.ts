@@ -170,9 +170,10 @@ function validateWindowsHostProcess(ctx: PodContext, spec: Obj, path: FieldPath,
   }
 }
 
-const SECCOMP_POD = 'seccomp.security.alpha.kubernetes.io/pod';
-const SECCOMP_CONTAINER = 'container.seccomp.security.alpha.kubernetes.io/';
-const APPARMOR_CONTAINER = 'container.apparmor.security.beta.kubernetes.io/';
+/** The pod annotations the server validates here and warns about in warnings.ts (the fields replaced them). */
+export const SECCOMP_POD = 'seccomp.security.alpha.kubernetes.io/pod';
+export const SECCOMP_CONTAINER = 'container.seccomp.security.alpha.kubernetes.io/';
+export const APPARMOR_CONTAINER = 'container.apparmor.security.beta.kubernetes.io/';
 
 function seccompAnnotationProblems(v: string): string[] {
   if (v === 'runtime/default' || v === 'docker/default' || v === 'unconfined') return [];

@@ -4,6 +4,7 @@
  * overcommittable.
  */
 import { isQualifiedName } from './formats.ts';
+import { memoizedPerString } from '../../core/string-memo.ts';
 
 const STANDARD = new Set([
   'cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage', 'limits.cpu', 'limits.memory', 'limits.ephemeral-storage',
@@ -37,19 +38,11 @@ export function resourceNameProblems(n: string): string[] {
   return [];
 }
 
-/** Answers of containerResourceNameProblems by name: every container names the same few (cpu, memory); bounded. */
-const containerNameAnswers = new Map<string, readonly string[]>();
-
-/** validateContainerResourceName: resourceNameProblems plus container-specific classes. Callers only read the list. */
-export function containerResourceNameProblems(n: string): readonly string[] {
-  let answer = containerNameAnswers.get(n);
-  if (answer === undefined) {
-    answer = Object.freeze(containerResourceNameCheck(n));
-    if (containerNameAnswers.size >= 1024) containerNameAnswers.clear();
-    containerNameAnswers.set(n, answer);
-  }
-  return answer;
-}
+/**
+ * validateContainerResourceName: resourceNameProblems plus container-specific classes. Answers are kept
+ * per name (every container names the same few: cpu, memory) and frozen: callers only read the list.
+ */
+export const containerResourceNameProblems: (n: string) => readonly string[] = memoizedPerString((n) => Object.freeze(containerResourceNameCheck(n)), { maxEntries: 1024 });
 
 function containerResourceNameCheck(n: string): string[] {
   const errs = resourceNameProblems(n);

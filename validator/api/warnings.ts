@@ -6,6 +6,7 @@
  */
 import { isDNS1123Label } from './formats.ts';
 import { FieldPath } from './path.ts';
+import { APPARMOR_CONTAINER, SECCOMP_CONTAINER, SECCOMP_POD } from './pod.ts';
 import { formatMilli, hasFractionalUnits, parseQuantity } from './quantity.ts';
 import type { Reporter } from './report.ts';
 import { arr, has, isObj, num, obj, str, strAt, strMap, type Obj } from './values.ts';
@@ -94,9 +95,6 @@ function overlaps(paths: string[]): Array<[string, string]> {
 }
 
 const DEPRECATED_POD_ANNOTATION_ENTRIES = Object.entries(DEPRECATED_POD_ANNOTATIONS);
-const SECCOMP_POD = 'seccomp.security.alpha.kubernetes.io/pod';
-const SECCOMP_CONTAINER = 'container.seccomp.security.alpha.kubernetes.io/';
-const APPARMOR_CONTAINER = 'container.apparmor.security.beta.kubernetes.io/';
 
 /**
  * The pod annotations when one of them is an annotation these warnings are about, else undefined: most
