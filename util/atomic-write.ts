@@ -4,8 +4,9 @@
  * either; a failure (full disk, read-only file system, a kill before the rename) leaves the old
  * file as it was and removes the temp file. Errors become NexusErrors that say what went wrong.
  */
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+// node:crypto (temp names) and node:child_process (`sync -f`) are loaded on first use through
+// process.getBuiltinModule: every command imports this module, and child_process alone pulls in
+// net, dgram and the socket code, several milliseconds of every start for a run that writes nothing.
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fsError, NexusError } from './errors.ts';
@@ -13,7 +14,7 @@ import { faultPoint } from './fault.ts';
 
 /** The temp name for `path`: hidden, and unique per process and call. */
 export function tempPathFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex')}`);
 }
 
 function writeRange(fd: number, data: Uint8Array, from: number, to: number): void {
@@ -59,7 +60,7 @@ export function writeNewFile(path: string, data: string | Uint8Array, mode = 0o6
  * `sync -f` is not available.
  */
 export function flushFiles(dir: string, paths: string[]): void {
-  const r = spawnSync('sync', ['-f', dir], { stdio: 'ignore' });
+  const r = process.getBuiltinModule('node:child_process').spawnSync('sync', ['-f', dir], { stdio: 'ignore' });
   if (r.status === 0) return;
   for (const p of paths) {
     const fd = openSync(p, 'r');

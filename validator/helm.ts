@@ -2,7 +2,9 @@
  * Locating and running real helm. Every invocation is isolated from the user's ~/.config/helm
  * (DESIGN §6: one unreachable repo in repositories.yaml breaks `helm dependency build`).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+// node:child_process is loaded when helm first runs (process.getBuiltinModule): a run over manifest files
+// never spawns, and loading it (with net, dgram and the socket code) costs ~7 ms of every start.
+import type { ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -107,7 +109,7 @@ export function runHelm(helm: Pick<Helm, 'bin' | 'env'>, args: string[], options
   return new Promise((resolvePromise, reject) => {
     let child: ChildProcess;
     try {
-      child = spawn(helm.bin, args, { cwd: options.cwd ?? PROJECT_ROOT, env: helm.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      child = process.getBuiltinModule('node:child_process').spawn(helm.bin, args, { cwd: options.cwd ?? PROJECT_ROOT, env: helm.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     } catch (err) {
       reject(new NexusError(`cannot run helm at ${helm.bin}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: INSTALL_HINT, cause: err }));
       return;

@@ -5,7 +5,7 @@
  * mistake (a CommonJS `require` of a Node built-in, a missing export) fails a test instead of a user's run.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,4 +96,28 @@ describe('the bundled CLI (bin/nexus.mjs)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout + r.stderr).toMatch(/broken\.yaml:\d+:\d+/);
   });
+
+  it("gives commander a stand-in for node:child_process that covers every member commander uses", () => {
+    // bin/nexus.mjs hands commander a stand-in with `spawn` only, so that starting the CLI does not load
+    // child_process; if a commander update used another member, that command path would break.
+    const lib = join(PROJECT_ROOT, 'node_modules', 'commander', 'lib');
+    const code = readdirSync(lib)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(lib, f), 'utf8'))
+      .join('\n');
+    expect(code).toMatch(/const childProcess = require\('node:child_process'\)/);
+    expect(new Set([...code.matchAll(/childProcess\.(\w+)/g)].map((m) => m[1]))).toEqual(new Set(['spawn']));
+  });
+
+  it('loads no child_process, crypto or perf_hooks to validate a manifest file', async () => {
+    // Each costs milliseconds of every start; they are loaded on first use (helm, TLS Secrets, atomic writes).
+    const probe = file('module-list.mjs', "process.on('exit', () => process.stderr.write(`MODULES ${JSON.stringify(process.moduleLoadList)}\\n`));\n");
+    const m = file('plain.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n  namespace: default\ndata:\n  a: "1"\n');
+    const r = await bin(['validate', '--no-policies', m], { NODE_OPTIONS: `--import=${probe}` });
+    expect(r.code).toBe(0);
+    const loaded = JSON.parse(/MODULES (.*)/.exec(r.stderr)![1]!) as string[];
+    expect(loaded).toContain('NativeModule fs'); // the probe saw the run
+    expect(loaded.filter((name) => /^NativeModule (child_process|crypto|perf_hooks|dgram)$/.test(name))).toEqual([]);
+  });
 });
+

@@ -3,7 +3,7 @@
  * Namespace, LimitRange, ResourceQuota (pkg/apis/core/validation), PriorityClass
  * (pkg/apis/scheduling/validation), and their server warnings.
  */
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { byteLength, isConfigMapKey, isQualifiedName } from './formats.ts';
 import { validateFinalizerName } from './meta.ts';
 import { FieldPath } from './path.ts';
@@ -54,6 +54,8 @@ function keyPairProblem(cert: string, key: string): string | undefined {
   if (keyBlocks.length === 0) return 'tls: failed to find any PEM data in key input';
   const keyBlock = keyBlocks.find((b) => b.type === 'PRIVATE KEY' || b.type.endsWith(' PRIVATE KEY'));
   if (!keyBlock) return `tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM blocks of the following types: [${keyBlocks.map((b) => b.type).join(' ')}]`;
+  // node:crypto is loaded here, on the first TLS Secret, not with the stage: it costs every run several ms.
+  const { createPrivateKey, X509Certificate } = process.getBuiltinModule('node:crypto');
   let x509: X509Certificate;
   try {
     x509 = new X509Certificate(certBlock.pem);

@@ -5,7 +5,6 @@
  * bundled CRD schemas). Downloads are cached on disk (.cache/schemas, keyed by URL hash); a missing
  * schema (404 / no file) moves on to the next location.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NexusError } from '../../util/errors.ts';
@@ -66,7 +65,7 @@ export function createSchemaFetcher(cacheDir: string | undefined): SchemaFetcher
       if (!existsSync(where)) return undefined;
       return parse(readFileSync(where, 'utf8'), where);
     }
-    const cacheFile = cacheDir ? join(cacheDir, `${createHash('sha256').update(where).digest('hex')}.json`) : undefined;
+    const cacheFile = cacheDir ? join(cacheDir, `${process.getBuiltinModule('node:crypto').createHash('sha256').update(where).digest('hex')}.json`) : undefined;
     if (cacheFile && existsSync(cacheFile)) {
       const cached = readFileSync(cacheFile, 'utf8');
       return cached === 'null' ? undefined : parse(cached, where);

@@ -5,7 +5,6 @@
  * (keyed by the kind set and the package versions) and loaded as one module afterwards. Without
  * esbuild, or if the build fails, the caller falls back to importing the modules directly.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,7 +26,7 @@ export async function bundledValidators(keys: readonly string[], jsonSchemas: Re
   const wanted = [...new Set(keys)].filter((k) => tables.kinds[k]).sort();
   const schemas = [...jsonSchemas].sort((a, b) => (a.key < b.key ? -1 : 1));
   if (wanted.length + schemas.length < 2) return undefined;
-  const hash = createHash('sha256').update(JSON.stringify({ wanted, schemas, sources: tables.sources, v: 2 })).digest('hex').slice(0, 20);
+  const hash = process.getBuiltinModule('node:crypto').createHash('sha256').update(JSON.stringify({ wanted, schemas, sources: tables.sources, v: 2 })).digest('hex').slice(0, 20);
   const file = join(BUNDLE_DIR, `${hash}.mjs`);
   const all = [...wanted, ...schemas.map((s) => s.key)];
   try {
@@ -108,7 +107,7 @@ export async function cachedSchemaValidator(schema: Record<string, unknown>): Pr
   delete copy.id;
   delete copy.$id;
   const ajvVersion = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'node_modules', 'ajv', 'package.json'), 'utf8')) as { version: string }).version;
-  const hash = createHash('sha256').update(JSON.stringify({ copy, ajvVersion, v: 2 })).digest('hex').slice(0, 24);
+  const hash = process.getBuiltinModule('node:crypto').createHash('sha256').update(JSON.stringify({ copy, ajvVersion, v: 2 })).digest('hex').slice(0, 24);
   const file = join(BUNDLE_DIR, `schema-${hash}.mjs`);
   try {
     if (!existsSync(file)) {
