@@ -11,7 +11,7 @@
  */
 import jsyaml from 'js-yaml';
 import type { Finding, K8sResource, Position } from '../core/types.ts';
-import { readFastDocument } from './yaml-fast.ts';
+import { FastStream, readFastDocumentIn } from './yaml-fast.ts';
 import { duplicateKeyPointers } from './yaml-locate.ts';
 import { FrameRecorder, PositionIndexCache, recordedPositionIndex, type Frames } from './yaml-positions.ts';
 import { MANIFEST_SCHEMA as SCHEMA } from './yaml-schema.ts';
@@ -28,7 +28,19 @@ export interface StreamDocument {
   /** 1-based line of the document's first content line in the stream. */
   line: number;
   text: string;
+  /** Where `text` is in the stream (after a leading byte-order mark): `[start, end)`. */
+  start: number;
+  end: number;
   templateFile?: string;
+}
+
+/** A stream split into documents, with the offset of each of its lines (`lineStarts[0, lines)`). */
+export interface SplitStream {
+  /** The stream without a leading byte-order mark (the documents' offsets are into it). */
+  text: string;
+  docs: StreamDocument[];
+  lineStarts: Int32Array;
+  lines: number;
 }
 
 export interface ParsedStream {
@@ -52,8 +64,14 @@ const SOURCE_RE = /^# Source: (.+?)\s*$/m;
 
 /** Splits a stream into documents, keeping each document's first line and its `# Source:` comment. */
 export function splitDocuments(input: string): StreamDocument[] {
+  return splitStream(input).docs;
+}
+
+/** splitDocuments, and the offset of every line of the stream (the walk visits each one anyway). */
+export function splitStream(input: string): SplitStream {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const docs: StreamDocument[] = [];
+  let lineStarts = new Int32Array(1024);
   let start = 0;
   let startLine = 1;
   let line = 1;
@@ -61,9 +79,15 @@ export function splitDocuments(input: string): StreamDocument[] {
   const push = (end: number) => {
     const body = text.slice(start, end);
     const src = body.length < 4096 || body.startsWith('#') || body.includes('\n# Source: ') ? SOURCE_RE.exec(body.slice(0, 2048)) : null;
-    docs.push({ index: docs.length, line: startLine, text: body, ...(src ? { templateFile: ownCopy(src[1]!) } : {}) });
+    docs.push({ index: docs.length, line: startLine, text: body, start, end, ...(src ? { templateFile: ownCopy(src[1]!) } : {}) });
   };
   while (pos <= text.length) {
+    if (line > lineStarts.length) {
+      const bigger = new Int32Array(2 * lineStarts.length);
+      bigger.set(lineStarts);
+      lineStarts = bigger;
+    }
+    lineStarts[line - 1] = pos;
     if (isDocMarker(text, pos)) {
       const isStart = text.charCodeAt(pos) === 45;
       // Comments before the first `---` are the stream's prefix, not a document.
@@ -83,7 +107,7 @@ export function splitDocuments(input: string): StreamDocument[] {
   }
   // A trailing marker (`---\n` at the end) opens no document.
   if (docs.length === 0 || text.slice(start).trim() !== '') push(text.length);
-  return docs;
+  return { text, docs, lineStarts, lines: line };
 }
 
 /**
@@ -134,7 +158,10 @@ export interface ParseOptions {
 
 /** Parses one manifest stream. Never throws for bad YAML: problems become findings. */
 export function parseManifests(text: string, options: ParseOptions): ParsedStream {
-  const docs = splitDocuments(text);
+  const split = splitStream(text);
+  const docs = split.docs;
+  // The fast reader reads each document in place in the stream.
+  const stream = FAST_READER ? new FastStream(split.text, split.lineStarts, split.lines) : undefined;
   const resources: K8sResource[] = [];
   const findings: Finding[] = [];
   const problems: ParsedStream['problems'] = [];
@@ -155,7 +182,7 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
     };
     let value: unknown;
     const before = findings.length;
-    const fast = FAST_READER ? readFastDocument(doc.text) : undefined;
+    const fast = stream ? readFastDocumentIn(stream, doc.start, doc.end, doc.line - 1) : undefined;
     if (fast) value = fast.value;
     else {
       try {
@@ -215,7 +242,7 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
           fail('yaml/not-a-mapping', `List item ${i} is ${describe(item)}, not a Kubernetes object`, locateDoc(`/items/${i}`), { jsonPointer: `/items/${i}` });
           return;
         }
-        const r = toResource(item as Record<string, unknown>, doc, options, fileOf(doc), (p) => locateDoc(`/items/${i}${p}`), fail, i);
+        const r = toResource(item as Record<string, unknown>, doc, options, fileOf(doc), itemLocator(locateDoc, i), fail, i);
         if (r) resources.push(r);
         else problems.push({ docIndex: doc.index, status: 'error', line: doc.line });
       });
@@ -244,6 +271,14 @@ const recorder = new FrameRecorder();
 function lazyLocator(text: string | undefined, line: number, frames: Frames, value: unknown, keysText?: string): (pointer: string) => Position | undefined {
   // The frames are the document's own view: they key the cache.
   return (pointer) => recentIndexes.get(frames, () => recordedPositionIndex(text, line, frames, value, keysText)).locate(pointer);
+}
+
+/**
+ * The locator of a List's item `i`. Made outside parseManifests's loop: a closure made in it would keep
+ * the loop's scope alive with the resource, and with it the document's text, a slice of the whole stream.
+ */
+function itemLocator(locateDoc: (pointer: string) => Position | undefined, i: number): (pointer: string) => Position | undefined {
+  return (p) => locateDoc(`/items/${i}${p}`);
 }
 
 function toResource(

@@ -114,6 +114,16 @@ function own(s: string): string {
   return s.length < 13 ? s : (s + '\0').slice(0, -1);
 }
 
+/**
+ * Plain keys read recently, by first character, length and last character: a manifest repeats a few
+ * dozen keys (apiVersion, metadata, name, labels, …) thousands of times, and a key found here is
+ * compared in place instead of being cut out of the text as a new string that the property store then
+ * looks up in V8's string table again. Only keys that are their own value (no `yes`, `1e3`, `~`), not
+ * `__proto__`, `<<` nor integer-like are kept: a key found here is exactly what reading it again would give.
+ */
+const KEY_SLOTS = 512;
+const keyCache: Array<string | undefined> = new Array<string | undefined>(KEY_SLOTS).fill(undefined);
+
 /** Thrown (one shared object, never seen outside) when the document is not one this reader handles. */
 const DECLINE = { declined: true };
 
@@ -152,55 +162,165 @@ function cannotStartPlain(c: number): boolean {
   );
 }
 
+/**
+ * A manifest stream prepared for reading its documents in place: the line starts (from the caller's
+ * split, which walks every line anyway) and where the characters this reader declines are. A document
+ * followed by another is read where it is (it ends at the next one's `---` or `...`, at column 0, which
+ * every construct read here stops at, like the end of the input); only the stream's last document gets
+ * js-yaml's terminators, on a copy. (Before, every document was copied with them: ~5.6 MB of copies and
+ * 4,000 scans for unsupported characters per 4,000 documents.)
+ */
+export class FastStream {
+  /** Offsets of the characters that make a document declined (see UNSUPPORTED); nearly always none. */
+  readonly unsupported: number[] = [];
+
+  /**
+   * `lineStarts[0, lines)`: the offset of every line of `text` (0, and each one after a `\n`),
+   * computed here when not given.
+   */
+  constructor(
+    readonly text: string,
+    readonly lineStarts: Int32Array = lineStartsOf(text),
+    readonly lines = lineStarts.length,
+  ) {
+    const all = new RegExp(UNSUPPORTED.source, 'g');
+    for (let m = all.exec(text); m; m = all.exec(text)) this.unsupported.push(m.index);
+    if (text.includes('\r')) {
+      const lone = new RegExp(LONE_CR.source, 'g');
+      for (let m = lone.exec(text); m; m = lone.exec(text)) this.unsupported.push(m.index);
+      this.unsupported.sort((a, b) => a - b);
+    }
+  }
+
+  /** Whether `[start, end)` holds a character the reader declines. */
+  declines(start: number, end: number): boolean {
+    // The first offset at or after `start` (binary search: a stream may hold many, e.g. emoji everywhere).
+    const bad = this.unsupported;
+    let lo = 0;
+    let hi = bad.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (bad[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < bad.length && bad[lo]! < end;
+  }
+}
+
+/** The document `text` with js-yaml's terminators: a final line break if there is none, then a NUL. */
+function withTerminators(text: string): string {
+  const last = text.charCodeAt(text.length - 1);
+  return text + (last === LF || last === CR ? '\0' : '\n\0');
+}
+
+function lineStartsOf(text: string): Int32Array {
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+  const starts = new Int32Array(lines);
+  let k = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts[k++] = i + 1;
+  return starts;
+}
+
+/** Thrown when a 16-bit record turns out too small for a document (a sequence of 8,192+ items): read it again, 32-bit. */
+const WIDEN = { widen: true };
+
 class Reader {
   private s = '';
   private pos = 0;
+  /** Where the document being read starts in `s` (the record's offsets are the document's) and ends. */
+  private base = 0;
+  private end = 0;
   /** Start of the line `pos` is on (for columns). */
   private lineStart = 0;
-  /** Indentation of the content line `pos` stands on after nextContent(); -1 at the end of the input. */
+  /** Indentation of the content line `pos` stands on after nextContent(); -1 at the end of the document. */
   private indent = -1;
   /** Set by scanPlain: end of the scalar's text (trailing spaces dropped), and whether `: ` stopped it. */
   private plainEnd = 0;
   private plainIsKey = false;
-  /** Set by singleQuoted: whether the scalar went over more than one line. */
+  /** Set by singleQuoted and doubleQuoted: whether the scalar went over more than one line. */
   private folded = false;
-  private buf = new Int32Array(3 * 4096);
+  /**
+   * The node record is written in place into the pool's buffer `rec`, from `at`: 16-bit when the
+   * document is shorter than 64K (its offsets fit; a sequence longer than 8,191 items does not, see
+   * WIDEN), else 32-bit. (It was built in a scratch buffer and copied: ~10–20 ms of a 4k-document run.)
+   */
+  private rec: Frames = new Uint16Array(0);
+  private at = 0;
+  private wide = false;
   private n = 0;
   /** The largest node code recorded (the record's other numbers are offsets and node indexes, which only grow). */
   private maxCode = 0;
   /** Whether a key is integer-like (then the text is kept: see FastDocument.text). */
   private indexLikeKey = false;
+  /** The items of the sequences being read, `[0, top)` (see sequence()). */
+  private readonly items: unknown[] = [];
+  private top = 0;
   private readonly pool = new FramePool();
 
-  read(text: string): FastDocument | undefined {
-    if (UNSUPPORTED.test(text) || (text.includes('\r') && LONE_CR.test(text))) return undefined;
-    // js-yaml's own input: a final line break if there is none, then its NUL terminator.
-    const last = text.charCodeAt(text.length - 1);
-    const input = text + (last === LF || last === CR ? '\0' : '\n\0');
-    this.s = input;
-    this.pos = 0;
-    this.lineStart = 0;
+  /**
+   * The document `[start, end)` of `stream`, whose first line is line `line` (0-based) of the stream's
+   * line starts. `end` is where the next document marker or the stream's end is.
+   */
+  read(stream: FastStream, start: number, end: number, line: number): FastDocument | undefined {
+    if (stream.unsupported.length > 0 && stream.declines(start, end)) return undefined;
+    const last = end === stream.text.length;
+    // `from`/`to`: the document in `s`, the stream itself, or for the last document a copy with terminators.
+    this.s = last ? withTerminators(stream.text.slice(start)) : stream.text;
+    const from = last ? 0 : start;
+    const to = last ? end - start : end;
+    try {
+      try {
+        return this.readRecord(stream, from, to, start, line, to - from + 2 > 0xffff);
+      } catch (err) {
+        if (err !== WIDEN) throw err;
+        return this.readRecord(stream, from, to, start, line, true);
+      }
+    } finally {
+      this.s = ''; // the reader must not keep the stream alive
+    }
+  }
+
+  /** Reads `s[from, to)`, which is the document at `start` in the stream, its first line being `line`. */
+  private readRecord(stream: FastStream, from: number, to: number, start: number, line: number, wide: boolean): FastDocument | undefined {
+    const s = this.s;
+    this.pos = from;
+    this.base = from;
+    this.end = to;
+    this.lineStart = from;
     this.n = 0;
     this.maxCode = 0;
     this.indexLikeKey = false;
+    this.top = 0;
+    this.wide = wide;
+    this.rec = this.pool.block(wide, 3 * 256);
+    this.at = this.pool.start(wide);
     try {
       const indent = this.nextContent();
       if (indent < 0 || this.isDashItem()) return undefined;
       const value = this.mapping(indent);
       if (this.indent !== -1) return undefined;
       const n = this.n;
-      // The line starts follow the nodes (offsets and line starts only grow: the last of each is the largest).
-      let length = 3 * n;
-      let lastLine = 0;
-      for (let i = -1; ; ) {
-        if (length === this.buf.length) this.grow();
-        this.buf[length++] = lastLine = i + 1;
-        i = input.indexOf('\n', i + 1);
-        if (i < 0) break;
-      }
-      const max = Math.max(this.buf[3 * (n - 1)]!, n - 1, this.maxCode, lastLine);
-      const frames = this.pool.copy(this.buf, length, max);
-      return this.indexLikeKey ? { value, frames, text: input } : { value, frames };
+      if (!wide && (this.maxCode > 0xffff || n > 0xffff)) throw WIDEN;
+      // The line starts follow the nodes: the document's first line starts at 0 (it may begin after a
+      // `---` on its line), the others where the stream's do, up to the end (the next document's line).
+      const starts = stream.lineStarts;
+      const end = start + (to - from);
+      let lastLine = line + 1;
+      while (lastLine < stream.lines && starts[lastLine]! <= end) lastLine++;
+      // The last document of a stream without a final line break: js-yaml's added one starts another line.
+      const added = s.charCodeAt(to) === LF;
+      const length = 3 * n + 1 + (lastLine - line - 1) + (added ? 1 : 0);
+      this.room(length);
+      const rec = this.rec;
+      let k = this.at + 3 * n;
+      rec[k++] = 0;
+      for (let l = line + 1; l < lastLine; l++) rec[k++] = starts[l]! - start;
+      if (added) rec[k] = to + 1 - from;
+      const frames = this.pool.commit(wide, length);
+      if (!this.indexLikeKey) return { value, frames };
+      // The document as js-yaml parses it, with its terminators, as a string of its own (see own()).
+      return { value, frames, text: own(withTerminators(s.slice(from, to))) };
     } catch (err) {
       // A document nested deeper than the stack is js-yaml's to report, like everything else declined.
       if (err === DECLINE || err instanceof RangeError) return undefined;
@@ -210,23 +330,32 @@ class Reader {
 
   // ---- the node record ----
 
-  /** `at` is where the node's content starts (what yaml-positions.ts's startOf computes from the text). */
+  /** `at` is where the node's content starts in `s` (what yaml-positions.ts's startOf computes from the text). */
   private open(at: number): number {
     const i = this.n++;
-    if (3 * this.n > this.buf.length) this.grow();
-    this.buf[3 * i] = at;
+    if (this.at + 3 * this.n > this.rec.length) this.room(3 * this.n);
+    this.rec[this.at + 3 * i] = at - this.base;
     return i;
   }
 
-  private grow(): void {
-    const bigger = new Int32Array(this.buf.length * 2);
-    bigger.set(this.buf);
-    this.buf = bigger;
+  /** Makes room for `length` numbers of the record being written, moving what it holds so far to a new buffer. */
+  private room(length: number): void {
+    if (this.at + length <= this.rec.length) return;
+    const old = this.rec;
+    const from = this.at;
+    // The record is not committed, so the pool's buffer has less room than this after it: a new one.
+    const next = this.pool.block(this.wide, 2 * length);
+    const to = this.pool.start(this.wide);
+    const written = Math.min(length, old.length - from);
+    for (let i = 0; i < written; i++) next[to + i] = old[from + i]!;
+    this.rec = next;
+    this.at = to;
   }
 
   private close(i: number, code: number): void {
-    this.buf[3 * i + 1] = this.n - 1;
-    this.buf[3 * i + 2] = code;
+    const k = this.at + 3 * i;
+    this.rec[k + 1] = this.n - 1;
+    this.rec[k + 2] = code;
     if (code > this.maxCode) this.maxCode = code;
   }
 
@@ -246,6 +375,12 @@ class Reader {
     let p = this.pos;
     for (;;) {
       const start = p;
+      if (start >= this.end) {
+        // The next document's marker (or the end of the stream): the end of this document.
+        this.pos = start;
+        this.lineStart = start;
+        return (this.indent = -1);
+      }
       while (s.charCodeAt(p) === SP) p++;
       const c = s.charCodeAt(p);
       if (c === LF) {
@@ -318,14 +453,21 @@ class Reader {
   /** A block sequence whose first `-` is at `pos`, at column `indent`. */
   private sequence(indent: number): unknown[] {
     const node = this.open(this.pos);
-    const result: unknown[] = [];
+    // The items are gathered on a stack shared by all sequences (nested ones use it above these) and
+    // copied into an array of their exact length: `push` onto `[]` gives even a one-item array room for
+    // 17, and every such array lives to the end of the run, copied by the garbage collector.
+    const items = this.items;
+    const from = this.top;
     for (;;) {
       this.pos++; // the `-`
-      result.push(this.value(indent, true));
+      const item = this.value(indent, true);
+      items[this.top++] = item;
       if (this.indent === indent && this.isDashItem()) continue;
       if (this.indent > indent) throw DECLINE;
       break;
     }
+    const result = items.slice(from, this.top);
+    this.top = from;
     this.close(node, SEQUENCE | (result.length << 3));
     return result;
   }
@@ -353,7 +495,7 @@ class Reader {
       }
       // An empty item (`-` alone) pushes null without a node in js-yaml: the record would not line up.
       if (item) throw DECLINE;
-      this.leaf(contentStart(s, p, false), NONE);
+      this.leaf(contentStart(s, p, false, this.end), NONE);
       return null;
     }
     if (c === TAB || p === this.pos) throw DECLINE;
@@ -422,12 +564,18 @@ class Reader {
     if (cannotStartPlain(c) || ((c === DASH || c === 63 || c === COLON) && isBlankOrEnd(s.charCodeAt(start + 1)))) throw DECLINE;
     this.scanPlain(start);
     if (!this.plainIsKey) throw DECLINE;
-    const text = s.slice(start, this.plainEnd);
-    if (text === '<<') throw DECLINE; // a merge key
-    this.pos = this.plainEnd;
+    const end = this.plainEnd;
+    this.pos = end;
     while (s.charCodeAt(this.pos) === SP) this.pos++;
     this.pos++; // the `:`
+    const length = end - start;
+    const slot = (c * 31 + length * 7 + s.charCodeAt(end - 1)) & (KEY_SLOTS - 1);
+    const seen = keyCache[slot];
+    if (seen !== undefined && seen.length === length && s.startsWith(seen, start)) return seen;
+    const text = s.slice(start, end);
+    if (text === '<<') throw DECLINE; // a merge key
     const key = resolvePlain(text);
+    if (key === text && text !== '__proto__' && !isIndexLike(text)) keyCache[slot] = text;
     return typeof key === 'string' ? key : String(key);
   }
 
@@ -525,6 +673,7 @@ class Reader {
 
   private doubleQuoted(): string {
     const s = this.s;
+    this.folded = false; // (one line only; `folded` is read after either kind of quoted scalar)
     let p = this.pos + 1;
     let start = p;
     let result = '';
@@ -757,5 +906,13 @@ const reader = new Reader();
  * reader handles exactly (then js-yaml reads it).
  */
 export function readFastDocument(text: string): FastDocument | undefined {
-  return reader.read(text);
+  return reader.read(new FastStream(text), 0, text.length, 0);
+}
+
+/**
+ * The document `[start, end)` of a stream (see FastStream), read in place; `line` is the 0-based line
+ * of the stream that `start` is on. Undefined when the reader declines it, as readFastDocument.
+ */
+export function readFastDocumentIn(stream: FastStream, start: number, end: number, line: number): FastDocument | undefined {
+  return reader.read(stream, start, end, line);
 }

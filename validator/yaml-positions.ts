@@ -41,6 +41,8 @@ export type Frames = Uint16Array | Int32Array;
 /**
  * Recorded nodes of many documents share a few large buffers (each document gets a view), instead of
  * one small ArrayBuffer each: 20,000 documents would otherwise mean 20,000 allocations outside the heap.
+ * A record is either copied in (`copy`, js-yaml's recorder) or written in place (`block` … `commit`, the
+ * fast reader: no scratch buffer and no copy).
  */
 export class FramePool {
   private u16 = new Uint16Array(0);
@@ -51,28 +53,49 @@ export class FramePool {
   /** A view holding `buf[0, length)`; `max`, when the caller knows it, is the largest of those numbers. */
   copy(buf: Int32Array, length: number, max = -1): Frames {
     if (max < 0) for (let i = 0; i < length; i++) if (buf[i]! > max) max = buf[i]!;
+    const wide = max > 0xffff;
+    const to = this.block(wide, length);
+    const at = this.start(wide);
     // Copied by a loop: TypedArray#set between element types (Int32 → Uint16) measured ~5x slower, and
     // the loop needs no source view.
-    if (max <= 0xffff) {
-      if (this.u16Used + length > this.u16.length) {
-        this.u16 = new Uint16Array(Math.max(1 << 18, length));
-        this.u16Used = 0;
-      }
-      const to = this.u16;
-      const at = this.u16Used;
-      for (let i = 0; i < length; i++) to[at + i] = buf[i]!;
-      this.u16Used += length;
-      return to.subarray(at, at + length);
-    }
-    if (this.i32Used + length > this.i32.length) {
-      this.i32 = new Int32Array(Math.max(1 << 16, length));
-      this.i32Used = 0;
-    }
-    const to = this.i32;
-    const at = this.i32Used;
     for (let i = 0; i < length; i++) to[at + i] = buf[i]!;
-    this.i32Used += length;
-    return to.subarray(at, at + length);
+    return this.commit(wide, length);
+  }
+
+  /**
+   * The buffer to write the next record into, from `start(wide)`, with room for `length` numbers: a new
+   * one when the current one has less room left (the caller copies what it wrote so far).
+   */
+  block(wide: boolean, length: number): Frames {
+    if (wide) {
+      if (this.i32Used + length > this.i32.length) {
+        this.i32 = new Int32Array(Math.max(1 << 16, length));
+        this.i32Used = 0;
+      }
+      return this.i32;
+    }
+    if (this.u16Used + length > this.u16.length) {
+      this.u16 = new Uint16Array(Math.max(1 << 18, length));
+      this.u16Used = 0;
+    }
+    return this.u16;
+  }
+
+  /** Where the next record starts in `block(wide, …)`. */
+  start(wide: boolean): number {
+    return wide ? this.i32Used : this.u16Used;
+  }
+
+  /** The record of `length` numbers written from `start(wide)`, as a view; the space after it is free again. */
+  commit(wide: boolean, length: number): Frames {
+    if (wide) {
+      const at = this.i32Used;
+      this.i32Used += length;
+      return this.i32.subarray(at, at + length);
+    }
+    const at = this.u16Used;
+    this.u16Used += length;
+    return this.u16.subarray(at, at + length);
   }
 }
 
@@ -176,10 +199,11 @@ const MISSING = -2;
  * `!tag`), as in `yaml`'s ranges. A node opens where its parent's reader stood: for a mapping value
  * that is just after the `:`.
  */
-export function contentStart(text: string, open: number, hasContent: boolean): number {
+export function contentStart(text: string, open: number, hasContent: boolean, end = text.length): number {
   let p = open;
   for (;;) {
-    const c = text.charCodeAt(p);
+    // (`end`: where the document ends when `text` is a whole stream, as the fast reader reads it.)
+    const c = p < end ? text.charCodeAt(p) : 0;
     if (c === 32 || c === 9 || c === 10 || c === 13) p++;
     else if (c === 35 /* # */ || ((c === 38 /* & */ || c === 33) /* ! */ && hasContent)) {
       // A comment runs to the end of the line; a property to the next space or line break.

@@ -12,8 +12,8 @@ import jsyaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { crdCorpus, deploymentCorpus, hugeDocument, mixedCorpus, schemaErrorCorpus, toStream } from '../../bench/corpus.ts';
 import { escapePointerSegment } from '../../core/json-pointer.ts';
-import { splitDocuments } from '../../validator/manifests.ts';
-import { readFastDocument, resolvePlain } from '../../validator/yaml-fast.ts';
+import { splitStream } from '../../validator/manifests.ts';
+import { FastStream, readFastDocument, readFastDocumentIn, resolvePlain } from '../../validator/yaml-fast.ts';
 import { FrameRecorder, recordedPositionIndex } from '../../validator/yaml-positions.ts';
 import { MANIFEST_SCHEMA } from '../../validator/yaml-schema.ts';
 
@@ -79,10 +79,34 @@ function compare(text: string, baseLine = 1): 'declined' | 'same' | string {
   return 'same';
 }
 
-/** Compares every document of a stream; returns the outcome counts and the differences. */
+/**
+ * Reads every document of `stream` in place, as manifests.ts does (the stream's text, line starts and
+ * records written into pooled buffers), and holds each to the reader run on the document's own text:
+ * both decline, or both give the same value, the same record and the same kept text. All documents are
+ * read before any is compared, so a record that a later document overwrote would show.
+ */
+function inPlaceDifferences(stream: string, label: string): string[] {
+  const split = splitStream(stream);
+  const fast = new FastStream(split.text, split.lineStarts, split.lines);
+  const inPlace = split.docs.map((d) => readFastDocumentIn(fast, d.start, d.end, d.line - 1));
+  const out: string[] = [];
+  split.docs.forEach((d, i) => {
+    const a = inPlace[i];
+    const b = readFastDocument(d.text);
+    if (!a !== !b) out.push(`${label} document ${i}: in place ${a ? 'read' : 'declined'}, alone ${b ? 'read' : 'declined'}`);
+    else if (a && b) {
+      if (canonical(a.value) !== canonical(b.value)) out.push(`${label} document ${i}: values differ in place`);
+      else if (a.frames.join() !== b.frames.join()) out.push(`${label} document ${i}: records differ in place:\n ${a.frames.join()}\n ${b.frames.join()}`);
+      else if (a.text !== b.text) out.push(`${label} document ${i}: kept texts differ in place`);
+    }
+  });
+  return out;
+}
+
+/** Compares every document of a stream (alone and read in place); returns the outcome counts and the differences. */
 function compareStream(stream: string, label: string): { same: number; declined: number; bad: string[] } {
-  const tally = { same: 0, declined: 0, bad: [] as string[] };
-  for (const doc of splitDocuments(stream)) {
+  const tally = { same: 0, declined: 0, bad: inPlaceDifferences(stream, label) };
+  for (const doc of splitStream(stream).docs) {
     const r = compare(doc.text, doc.line);
     if (r === 'same') tally.same++;
     else if (r === 'declined') tally.declined++;
@@ -400,6 +424,79 @@ describe('fast manifest reader', () => {
     expect(same).toBeGreaterThan(runs / 3);
     expect(declined).toBeGreaterThan(0);
   }, 300_000);
+
+  it('reads the documents of generated streams in place exactly as each one alone (seeded)', async () => {
+    let read = 0;
+    let runs = 0;
+    const separator = fc.constantFrom('---\n', '--- \n', '---\n# c\n', '...\n---\n', '---\n\n', '--- # c\n', '...\n', '---\r\n');
+    const streamArb = fc.tuple(fc.array(fc.tuple(separator, documentArb), { minLength: 1, maxLength: 5 }), fc.boolean()).map(([parts, cut]) => {
+      const stream = parts.map(([sep, doc]) => sep + (doc.endsWith('\n') ? doc : `${doc}\n`)).join('');
+      // The last document without its final line break: js-yaml adds one.
+      return cut ? stream.replace(/\r?\n$/, '') : stream;
+    });
+    await fc.assert(
+      fc.asyncProperty(streamArb, async (stream) => {
+        if (++runs % 25 === 0) await tick();
+        const t = compareStream(stream, 'generated');
+        read += t.same;
+        if (t.bad.length > 0) expect.fail(`${t.bad.join('\n')}\n--- stream ${JSON.stringify(stream)}`);
+      }),
+      { numRuns: 1500, seed: 20261208 },
+    );
+    expect(read).toBeGreaterThan(runs);
+  }, 300_000);
+
+  it('ends a document read in place at the next one\'s marker, as at the end of its own text', () => {
+    // Each document's last node is one that reads on to the next lines, or whose position is looked for past it.
+    const docs = [
+      'kind: A\nempty:\n',
+      'kind: B\nempty:\n# a comment\n',
+      'kind: C\nkeep: |+\n  text\n\n',
+      'kind: D\nfolded: >\n  one\n  two\n',
+      'kind: E\nplain: long text\n  folded over lines\n',
+      "kind: F\nquoted: 'a quote\n  over lines'\n",
+      "kind: G\nopen: 'a quote that never ends\n",
+      'kind: H\nlist:\n- a\n- b\n',
+    ];
+    for (const marker of ['---', '...', '--- ', '---\t#']) {
+      const stream = docs.map((d) => `${d}${marker}\n`).join('');
+      expect(compareStream(stream, JSON.stringify(marker)).bad).toEqual([]);
+    }
+    const split = splitStream(`${docs[0]}---\n${docs[1]}`);
+    const read = readFastDocumentIn(new FastStream(split.text, split.lineStarts, split.lines), split.docs[0]!.start, split.docs[0]!.end, 0)!;
+    expect(read.value).toEqual({ kind: 'A', empty: null });
+    // The empty value is at its key (js-yaml's node opens after the colon and finds nothing): not at the marker.
+    expect(recordedPositionIndex(undefined, 1, read.frames, read.value).locate('/empty')).toEqual({ line: 2, column: 1 });
+  });
+
+  it('reuses the keys it has read only for the same text', () => {
+    // Same first character, length and last character (one cache slot), different in between; keys that
+    // are not their own text; and an integer-like key, which must still keep the text.
+    for (const doc of ['name: a\nnave: b\n', 'nave: c\nname: d\n', 'yes: 1\nyes_: 2\n', 'on: 1\n', 'n: 1\nnn: 2\n', '~: 1\n', '80: a\n8: b\n']) expect(compare(doc), doc).toBe('same');
+    expect(readFastDocument('nave: c\nname: d\n')!.value).toEqual({ nave: 'c', name: 'd' });
+    expect(Object.keys(readFastDocument('yes: 1\nyes_: 2\n')!.value)).toEqual(['true', 'yes_']);
+    expect(readFastDocument('name: 1\nname: 2\n')).toBeUndefined();
+    expect(readFastDocument('80: a\nname: b\n')!.text).toBe('80: a\nname: b\n\0');
+  });
+
+  it('records long sequences and long documents in 32 bits, also across the pool\'s buffers', () => {
+    // 8,191 items fit a 16-bit record's sequence code, 8,192 do not (the document is then read again);
+    // 30,000 items outgrow a 32-bit pool buffer while being written.
+    for (const items of [8191, 8192, 30000]) {
+      const doc = `kind: List\nitems:\n${'- x\n'.repeat(items)}last: 1\n`;
+      const fast = readFastDocument(doc)!;
+      expect((fast.value.items as unknown[]).length).toBe(items);
+      expect(fast.frames instanceof Int32Array).toBe(items > 8191);
+      const index = recordedPositionIndex(undefined, 1, fast.frames, fast.value);
+      expect(index.locate(`/items/${items - 1}`)).toEqual({ line: items + 2, column: 3 });
+      expect(index.locate('/last')).toEqual({ line: items + 3, column: 1 });
+      expect(compare(doc)).toBe('same');
+    }
+    const long = `kind: X\ndata:\n${Array.from({ length: 3000 }, (_, i) => `  key${i}: ${'v'.repeat(20)}\n`).join('')}`;
+    expect(long.length).toBeGreaterThan(0xffff);
+    expect(readFastDocument(long)!.frames instanceof Int32Array).toBe(true);
+    expect(compare(long)).toBe('same');
+  });
 
   it('agrees with js-yaml on strings folded over lines (seeded), and reads them', async () => {
     let same = 0;
