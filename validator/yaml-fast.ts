@@ -124,6 +124,12 @@ function own(s: string): string {
 const KEY_SLOTS = 512;
 const keyCache: Array<string | undefined> = new Array<string | undefined>(KEY_SLOTS).fill(undefined);
 
+/** Plain values read recently, as keyCache (texts and what they resolved to); only short ones. */
+const VALUE_SLOTS = 1024;
+const MAX_CACHED_VALUE = 64;
+const valueTexts: Array<string | undefined> = new Array<string | undefined>(VALUE_SLOTS).fill(undefined);
+const valueResults: unknown[] = new Array<unknown>(VALUE_SLOTS).fill(undefined);
+
 /** Thrown (one shared object, never seen outside) when the document is not one this reader handles. */
 const DECLINE = { declined: true };
 
@@ -539,13 +545,38 @@ class Reader {
       return this.mapping(start - this.lineStart);
     }
     this.leaf(start, SCALAR);
-    let text = s.slice(start, this.plainEnd);
+    const end = this.plainEnd;
     // go-yaml (helm's toYaml) folds long strings over lines: more-indented lines continue the scalar.
-    if (this.atLineBreak(this.plainEnd)) text = this.foldPlain(text, indent + 1);
-    const value = resolvePlain(text);
+    const folded = this.atLineBreak(end) ? this.foldPlain(start, indent + 1) : undefined;
+    let value: unknown;
+    if (folded === undefined) value = this.plainValue(start, end);
+    else {
+      value = resolvePlain(folded);
+      if (typeof value === 'string') value = own(value);
+    }
     this.endLine(this.plainEnd);
     this.nextContent();
-    return typeof value === 'string' ? own(value) : value;
+    return value;
+  }
+
+  /**
+   * The value of the plain scalar `s[start, end)` on one line. Values repeat as keys do (names, labels,
+   * `TCP`, `50m`, `true`), so the last one read per slot is kept as well (see keyCache): a value found
+   * there is the string (or number, boolean, null) reading it again would give, shared instead of copied.
+   */
+  private plainValue(start: number, end: number): unknown {
+    const s = this.s;
+    const length = end - start;
+    const slot = (s.charCodeAt(start) * 31 + length * 7 + s.charCodeAt(end - 1)) & (VALUE_SLOTS - 1);
+    const seen = valueTexts[slot];
+    if (seen !== undefined && seen.length === length && s.startsWith(seen, start)) return valueResults[slot];
+    let value = resolvePlain(s.slice(start, end));
+    if (typeof value === 'string') value = own(value);
+    if (length <= MAX_CACHED_VALUE) {
+      valueTexts[slot] = typeof value === 'string' ? value : own(s.slice(start, end));
+      valueResults[slot] = value;
+    }
+    return value;
   }
 
   /** A mapping key at `pos` and its `:`; leaves `pos` just after the `:`. */
@@ -589,16 +620,17 @@ class Reader {
   }
 
   /**
-   * The continuation lines of a plain scalar whose first line (`first`) ended at `plainEnd`, as js-yaml's
+   * The continuation lines of a plain scalar whose first line (from `first`) ended at `plainEnd`, as js-yaml's
    * readPlainScalar reads them: lines indented `flowIndent` or more continue it, one line break folds
    * into a space and k > 1 (blank lines between) into k - 1 newlines, leading and trailing spaces go.
-   * Sets `plainEnd` after the last line's text. A `: ` or ` #` inside a continuation line, a comment
-   * line or a tab is js-yaml's to read (decline).
+   * Sets `plainEnd` after the last line's text; undefined when no line continues it. A `: ` or ` #`
+   * inside a continuation line, a comment line or a tab is js-yaml's to read (decline).
    */
-  private foldPlain(first: string, flowIndent: number): string {
+  private foldPlain(first: number, flowIndent: number): string | undefined {
     const s = this.s;
-    let result = first;
-    let p = this.plainEnd;
+    const firstEnd = this.plainEnd;
+    let result: string | undefined;
+    let p = firstEnd;
     while (s.charCodeAt(p) === SP) p++;
     for (;;) {
       // At a line break: skip it and any blank lines, then the next line's indentation.
@@ -624,6 +656,7 @@ class Reader {
         if (d === TAB || (d === COLON && isBlankOrEnd(s.charCodeAt(p + 1))) || (d === HASH && s.charCodeAt(p - 1) === SP)) throw DECLINE;
         if (d !== SP) end = p + 1;
       }
+      result ??= s.slice(first, firstEnd);
       result += breaks === 1 ? ' ' : '\n'.repeat(breaks - 1);
       result += s.slice(from, end);
       this.plainEnd = end;

@@ -469,7 +469,7 @@ describe('fast manifest reader', () => {
     expect(recordedPositionIndex(undefined, 1, read.frames, read.value).locate('/empty')).toEqual({ line: 2, column: 1 });
   });
 
-  it('reuses the keys it has read only for the same text', () => {
+  it('reuses the keys and values it has read only for the same text', () => {
     // Same first character, length and last character (one cache slot), different in between; keys that
     // are not their own text; and an integer-like key, which must still keep the text.
     for (const doc of ['name: a\nnave: b\n', 'nave: c\nname: d\n', 'yes: 1\nyes_: 2\n', 'on: 1\n', 'n: 1\nnn: 2\n', '~: 1\n', '80: a\n8: b\n']) expect(compare(doc), doc).toBe('same');
@@ -477,6 +477,16 @@ describe('fast manifest reader', () => {
     expect(Object.keys(readFastDocument('yes: 1\nyes_: 2\n')!.value)).toEqual(['true', 'yes_']);
     expect(readFastDocument('name: 1\nname: 2\n')).toBeUndefined();
     expect(readFastDocument('80: a\nname: b\n')!.text).toBe('80: a\nname: b\n\0');
+    // Values: one slot, different middles; texts that resolve to numbers, booleans, null, -0; the same
+    // text as a value after it was read as something else (a folded line, a quoted scalar); long ones.
+    const values = ['abc', 'axc', 'yes', 'yxs', '0644', '0x44', '-0', '+0', '~', 'null', 'nul', '.nan', '1e3', '1_3', '9223372036854775808', '9223372036854775809', 'x'.repeat(64), 'x'.repeat(65)];
+    for (const order of [values, [...values].reverse()]) {
+      const doc = `a:\n${order.map((v) => `- ${v}\n`).join('')}b: yes\nc: 'abc'\nd: abc\n  def\ne: abc\n`;
+      expect(compare(doc), doc).toBe('same');
+      const again = readFastDocument(doc)!.value;
+      expect(canonical(again.a)).toBe(canonical(order.map((v) => jsyaml.load(v, { schema: MANIFEST_SCHEMA }))));
+      expect(again).toMatchObject({ b: true, c: 'abc', d: 'abc def', e: 'abc' });
+    }
   });
 
   it('records long sequences and long documents in 32 bits, also across the pool\'s buffers', () => {
