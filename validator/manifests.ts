@@ -79,7 +79,8 @@ export function splitStream(input: string): SplitStream {
   const push = (end: number) => {
     const body = text.slice(start, end);
     const src = body.length < 4096 || body.startsWith('#') || body.includes('\n# Source: ') ? SOURCE_RE.exec(body.slice(0, 2048)) : null;
-    docs.push({ index: docs.length, line: startLine, text: body, start, end, ...(src ? { templateFile: ownCopy(src[1]!) } : {}) });
+    // (Not a spread of `{ templateFile }`: copying properties into a literal is a runtime call per document.)
+    docs.push({ index: docs.length, line: startLine, text: body, start, end, templateFile: src ? ownCopy(src[1]!) : undefined });
   };
   while (pos <= text.length) {
     if (line > lineStarts.length) {
@@ -168,7 +169,9 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
   const fileOf = (d: StreamDocument) => (d.templateFile ? (options.templatePath?.(d.templateFile) ?? d.templateFile) : (options.file ?? options.source));
 
   for (const doc of docs) {
-    if (isBlank(doc.text)) {
+    // A document the fast reader reads has a mapping at its root, so it is not blank: no need to look.
+    const fast = stream ? readFastDocumentIn(stream, doc.start, doc.end, doc.line - 1) : undefined;
+    if (!fast && isBlank(doc.text)) {
       // Empty documents (only comments or whitespace between markers) are skipped and counted.
       if (docs.length > 1 || doc.text.trim() !== '') problems.push({ docIndex: doc.index, status: 'empty', line: doc.line, ...(doc.templateFile ? { templateFile: doc.templateFile } : {}) });
       continue;
@@ -182,7 +185,6 @@ export function parseManifests(text: string, options: ParseOptions): ParsedStrea
     };
     let value: unknown;
     const before = findings.length;
-    const fast = stream ? readFastDocumentIn(stream, doc.start, doc.end, doc.line - 1) : undefined;
     if (fast) value = fast.value;
     else {
       try {

@@ -365,8 +365,15 @@ class Reader {
     if (code > this.maxCode) this.maxCode = code;
   }
 
+  /** A node without children (a scalar or an empty value): open and close in one, a call per node less. */
   private leaf(at: number, code: number): void {
-    this.close(this.open(at), code);
+    const i = this.n++;
+    if (this.at + 3 * this.n > this.rec.length) this.room(3 * this.n);
+    const k = this.at + 3 * i;
+    const rec = this.rec;
+    rec[k] = at - this.base;
+    rec[k + 1] = i;
+    rec[k + 2] = code; // (SCALAR or NONE: no need to update maxCode)
   }
 
   // ---- lines ----
