@@ -229,7 +229,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   const schemaRefused = new Set(schema.findings.filter((f) => f.severity === 'error').map(objectKey));
   findings.push(
     ...runApiStage(
-      resources.filter((r) => !skipped.has(r) && !schemaRefused.has(objectKey(r))),
+      resources.filter((r) => !skipped.has(r) && (schemaRefused.size === 0 || !schemaRefused.has(objectKey(r)))),
       {
         ...(kubeVersion ? { kubeVersion } : {}),
         ...(options.serviceClusterIPRange ? { serviceClusterIPRange: options.serviceClusterIPRange } : {}),

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FieldPath } from '../../validator/api/path.ts';
 import { labelMap } from '../../validator/api/selector.ts';
-import { hasStrings, strAt, strMap } from '../../validator/api/values.ts';
+import { arr, hasStrings, isObj, obj, strAt, strMap } from '../../validator/api/values.ts';
 import { containerResourceNameProblems } from '../../validator/api/resource-names.ts';
 import { runApiStage } from '../../validator/api/stage.ts';
 
@@ -51,6 +51,21 @@ describe('string-map readers agree with strMap', () => {
       }),
       { seed: 20261206, numRuns: 2000 },
     );
+  });
+});
+
+describe('obj and arr', () => {
+  it('obj answers exactly what isObj accepts; arr answers the array itself, or one shared empty list that cannot be changed', () => {
+    const samples: unknown[] = [undefined, null, 0, 1, '', 'x', true, [], [1, 2], {}, { a: 1 }, Object.create(null), new Map(), () => 1];
+    for (const v of samples) {
+      expect(obj(v)).toBe(isObj(v) ? v : undefined);
+      expect(arr(v)).toBe(Array.isArray(v) ? v : arr(undefined));
+    }
+    const none = arr('not a list');
+    expect(none).toEqual([]);
+    expect(Object.isFrozen(none)).toBe(true);
+    expect(() => (none as unknown[]).push(1)).toThrow(TypeError);
+    expect(arr(null)).toEqual([]);
   });
 });
 

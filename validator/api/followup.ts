@@ -39,7 +39,7 @@ function adoptErrors(rep: Reporter, note: string, fn: (scratch: Reporter) => voi
  * persistentVolumeClaim volume of that name, replacing a template volume of the same name in place or
  * appended. Returns the pointers of the appended volumes (not in the manifest, so not reported).
  */
-function podSpecWithClaims(spec: Obj, claims: unknown[], podName: string): { podSpec: Obj; added: string[] } {
+function podSpecWithClaims(spec: Obj, claims: readonly unknown[], podName: string): { podSpec: Obj; added: string[] } {
   const volumes = [...arr(spec.volumes)];
   const added: string[] = [];
   for (const c of claims) {
