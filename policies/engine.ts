@@ -6,6 +6,7 @@
  * (reported as skipped, never hidden).
  */
 import { setFlagsFromString } from 'node:v8';
+import { Script } from 'node:vm';
 import type { Finding, K8sResource, Severity } from '../core/types.ts';
 import type { Exemption, PolicyConfig } from './config.ts';
 import { DEFAULT_SETTINGS, globMatch } from './config-defaults.ts';
@@ -233,12 +234,26 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 function withoutTurbofan<T>(stage: () => T): T {
   if (!canCapTiering()) return stage();
+  const flagsBefore = v8FlagHash();
   setFlagsFromString('--no-turbofan');
   try {
     return stage();
   } finally {
     setFlagsFromString('--turbofan');
+    // `--no-turbofan` also switched `--osr-from-maglev` off (a V8 implication `--turbofan` does not undo).
+    // Left so, V8's flag hash differs from the one the process started with, and the code caches the CLI
+    // writes after the run (bin/chunk-loader.mjs) would be rejected by every later run. Switched back only
+    // when that gives back exactly the flags the stage started with.
+    if (v8FlagHash() !== flagsBefore) {
+      setFlagsFromString('--osr-from-maglev');
+      if (v8FlagHash() !== flagsBefore) setFlagsFromString('--no-osr-from-maglev');
+    }
   }
+}
+
+/** The hash of V8's flags, as V8 writes it into every code cache (bytes 12–16 of the header). */
+function v8FlagHash(): string {
+  return new Script('', { filename: 'nexus-flag-probe' }).createCachedData().toString('hex', 12, 16);
 }
 
 let tieringCappable: boolean | undefined;
