@@ -16,12 +16,13 @@
 // concurrent processes each write a complete file and the last rename wins), and never when the
 // flags changed during the run (the next run would reject it). Nothing here can fail a run: a
 // read-only or full disk only means no cache. NODE_DISABLE_COMPILE_CACHE=1 turns it off.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import vm from 'node:vm';
+// Built-ins through process.getBuiltinModule: see bin/nexus.mjs (an ES module import of node:fs costs).
+const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const { createRequire } = process.getBuiltinModule('node:module');
+const { join } = process.getBuiltinModule('node:path');
+const { fileURLToPath, pathToFileURL } = process.getBuiltinModule('node:url');
+const { setFlagsFromString } = process.getBuiltinModule('node:v8');
+const vm = process.getBuiltinModule('node:vm');
 
 /** The manifest the build writes beside the CommonJS chunks: file name → SHA-256 of its code. */
 export const CHUNK_MANIFEST = 'chunks.json';

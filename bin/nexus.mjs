@@ -18,10 +18,13 @@
 // read-only or full disk only means running without it. NODE_DISABLE_COMPILE_CACHE=1 turns it off,
 // NEXUS_CODE_CACHE=dir moves it. Caches of chunks a new build no longer has are removed at the rebuild.
 // Node's module compile cache (.cache/node-compile) still serves the npm packages the chunks require.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import module from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// Built-ins through process.getBuiltinModule, not `import`: importing node:fs as an ES module builds a
+// facade of all its exports, and reading `fs.promises` for it loads fs/promises, readline and the file
+// streams (8 internal modules, a few ms of every start) that nothing here uses. Same in bin/chunk-loader.mjs.
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } = process.getBuiltinModule('node:fs');
+const module = process.getBuiltinModule('node:module');
+const { dirname, join } = process.getBuiltinModule('node:path');
+const { fileURLToPath, pathToFileURL } = process.getBuiltinModule('node:url');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE_DIRS = ['core', 'cli', 'schema', 'generator', 'validator', 'policies', 'release', 'util'];
@@ -45,7 +48,8 @@ function newestSourceMtime() {
       const name = e.name;
       if (e.isDirectory()) {
         if (name !== 'templates' && name !== 'fixtures' && name !== 'node_modules') walk(`${dir}/${name}`);
-      } else if (name.endsWith('.ts')) {
+      } else if (name.endsWith('.ts') || name.endsWith('.json')) {
+        // .json too: generated data is bundled (policies/secrets/generated/secret-patterns.json).
         const m = statSync(`${dir}/${name}`).mtimeMs;
         if (m > newest) newest = m;
       }
@@ -59,42 +63,47 @@ const ESM_BANNER = "import { createRequire as __nexusCreateRequire } from 'node:
 
 /**
  * Writes a CommonJS copy of every chunk to <build>/cjs (for bin/chunk-loader.mjs and its code cache)
- * with chunks.json, the SHA-256 of each. esbuild converts each chunk's imports to require() calls,
+ * with the manifest: the SHA-256 of each. esbuild converts each chunk's imports to require() calls,
  * dynamic imports included, and `import.meta.url` to a parameter of the loader's wrapper. If any chunk
- * cannot be converted cleanly, no manifest is written and the CLI runs the ES module chunks.
+ * cannot be converted cleanly, no manifest is written (undefined) and the CLI runs the ES module chunks.
  */
 async function writeCommonJsChunks(outdir) {
-  const { transform } = await import('esbuild');
-  const { createHash } = await import('node:crypto');
-  const { CHUNK_MANIFEST } = await import('./chunk-loader.mjs');
-  const cjsDir = join(outdir, 'cjs');
-  mkdirSync(cjsDir);
-  const hashes = {};
-  for (const name of readdirSync(outdir)) {
-    if (!name.endsWith('.mjs')) continue;
-    const esm = readFileSync(join(outdir, name), 'utf8');
-    // The loader's wrapper provides `require`; ES module code is strict.
-    if (!esm.startsWith(ESM_BANNER)) return;
-    const out = await transform(esm.slice(ESM_BANNER.length), {
-      format: 'cjs',
-      loader: 'js',
-      target: 'node20',
-      supported: { 'dynamic-import': false },
-      define: { 'import.meta.url': '__nexusImportMetaUrl' },
-      logLevel: 'silent',
-    });
-    if (out.warnings.length > 0) return;
-    const code = `"use strict";\n${out.code}`;
-    writeFileSync(join(cjsDir, name), code);
-    hashes[name] = createHash('sha256').update(code).digest('hex');
+  try {
+    const { transform } = await import('esbuild');
+    const { createHash } = await import('node:crypto');
+    const { CHUNK_MANIFEST } = await import('./chunk-loader.mjs');
+    const cjsDir = join(outdir, 'cjs');
+    mkdirSync(cjsDir);
+    const hashes = {};
+    for (const name of readdirSync(outdir)) {
+      if (!name.endsWith('.mjs')) continue;
+      const esm = readFileSync(join(outdir, name), 'utf8');
+      // The loader's wrapper provides `require`; ES module code is strict.
+      if (!esm.startsWith(ESM_BANNER)) return undefined;
+      const out = await transform(esm.slice(ESM_BANNER.length), {
+        format: 'cjs',
+        loader: 'js',
+        target: 'node20',
+        supported: { 'dynamic-import': false },
+        define: { 'import.meta.url': '__nexusImportMetaUrl' },
+        logLevel: 'silent',
+      });
+      if (out.warnings.length > 0) return undefined;
+      const code = `"use strict";\n${out.code}`;
+      writeFileSync(join(cjsDir, name), code);
+      hashes[name] = createHash('sha256').update(code).digest('hex');
+    }
+    writeFileSync(join(cjsDir, CHUNK_MANIFEST), JSON.stringify(hashes));
+    return hashes;
+  } catch {
+    return undefined;
   }
-  writeFileSync(join(cjsDir, CHUNK_MANIFEST), JSON.stringify(hashes));
 }
 
-/** Removes code caches of chunks the new build no longer has (best effort; see bin/chunk-loader.mjs). */
-function pruneCodeCache(cjsDir) {
+/** Removes the code caches of chunks the new build no longer has (best effort; see bin/chunk-loader.mjs). */
+function pruneCodeCache(hashes) {
   try {
-    const current = new Set(Object.values(JSON.parse(readFileSync(join(cjsDir, 'chunks.json'), 'utf8'))));
+    const current = new Set(Object.values(hashes));
     for (const name of readdirSync(codeCache)) {
       if (!current.has(name.split('-')[0])) rmSync(join(codeCache, name), { force: true });
     }
@@ -181,7 +190,7 @@ async function ensureBundle() {
       // so it is told the root explicitly.
       define: { 'process.env.NEXUS_BUNDLED_ROOT': JSON.stringify(root) },
     });
-    await writeCommonJsChunks(outdir);
+    const chunkHashes = await writeCommonJsChunks(outdir);
     let previous;
     try {
       previous = /build-[\w-]+/.exec(readFileSync(bundle, 'utf8'))?.[0];
@@ -195,7 +204,7 @@ async function ensureBundle() {
     try {
       rmSync(compileCache, { recursive: true, force: true });
     } catch {}
-    pruneCodeCache(join(outdir, 'cjs'));
+    if (chunkHashes) pruneCodeCache(chunkHashes);
     return true;
   } catch {
     return false;
@@ -224,10 +233,9 @@ let main;
 let saveCodeCache = () => {};
 try {
   if (process.env.NEXUS_NO_BUNDLE !== '1' && existsSync(join(root, 'node_modules')) && (await ensureBundle())) {
-    // V8's compiled code for the bundle's chunks and the npm packages they load is cached on disk (Node
-    // ≥ 22.1; each entry is checked against its file's content, so a rebuilt bundle never runs stale
-    // code): compiling them was the largest part of start-up. NODE_COMPILE_CACHE and
-    // NODE_DISABLE_COMPILE_CACHE still take precedence.
+    // Node's compile cache: for the npm packages the chunks load, and the ES module chunks when there are
+    // no CommonJS ones (each entry is checked against its file's content). NODE_COMPILE_CACHE and
+    // NODE_DISABLE_COMPILE_CACHE take precedence.
     module.enableCompileCache?.(compileCache);
     const chunks = commonJsChunks();
     if (chunks) {
