@@ -4,14 +4,16 @@
 // is compiled, which holds only its top-level code: every function V8 compiles lazily on first call
 // (most of the validator) was compiled again in every process, ~60 ms of a 4,000-document run.
 //
-// The cache of a chunk is .cache/code-cache/<sha-256 of the chunk's code>-<V8 fingerprint>.bin:
+// The cache of a chunk is .cache/code-cache/<sha-256 of the chunk's code>-<V8 fingerprint>-<command>.bin:
 // - the chunk hash is computed when the bundle is built (chunks.json beside the chunks; a build
 //   directory is never modified, a rebuild writes a new one), so changed code never meets an old cache;
 // - the V8 fingerprint is the version and flag hashes V8 writes into every cache (read from a probe),
 //   so another Node/V8 or other V8 flags use other files instead of rejecting each other's;
 // - V8 checks the rest (`--verify-snapshot-checksum`, set before anything is compiled, makes it verify
 //   each cache's checksum too; without it a corrupt cache of the right length would be deserialized).
-//   A cache V8 rejects (truncated, corrupt, foreign) is rebuilt at the end of the run.
+//   A cache V8 rejects (truncated, corrupt, foreign) is rebuilt at the end of the run;
+// - the command (`validate`, `generate`...): a cache holds what the run that wrote it compiled, so
+//   `nexus --version` run first after a build must not decide what validate's shared chunks hold.
 // A cache is written only when it was missing or rejected, to a temp file renamed into place (atomic;
 // concurrent processes each write a complete file and the last rename wins), and never when the
 // flags changed during the run (the next run would reject it). Nothing here can fail a run: a
@@ -38,9 +40,10 @@ export function v8Fingerprint() {
 
 /**
  * Loads the chunks in `dir` (main.mjs first) and returns main's exports and a function that writes
- * the code caches that were missing or rejected; `cacheDir` undefined = no code cache.
+ * the code caches that were missing or rejected; `cacheDir` undefined = no code cache; `command`
+ * (letters and dashes) keeps the caches of different commands apart.
  */
-export function loadChunks(dir, cacheDir) {
+export function loadChunks(dir, cacheDir, command = 'none') {
   const hashes = JSON.parse(readFileSync(join(dir, CHUNK_MANIFEST), 'utf8'));
   let fingerprint = '';
   if (cacheDir !== undefined) {
@@ -69,7 +72,7 @@ export function loadChunks(dir, cacheDir) {
     chunks.set(name, entry);
     const file = join(dir, name);
     const hash = hashes[name];
-    const cacheFile = cacheDir !== undefined && hash ? join(cacheDir, `${hash}-${fingerprint}.bin`) : undefined;
+    const cacheFile = cacheDir !== undefined && hash ? join(cacheDir, `${hash}-${fingerprint}-${command}.bin`) : undefined;
     let cachedData;
     if (cacheFile) {
       try {

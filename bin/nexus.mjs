@@ -10,14 +10,18 @@
 // at build time) through bin/chunk-loader.mjs, which compiles each with vm.Script and a V8 code cache
 // written AFTER the first run that loaded it, so it holds the functions V8 compiled lazily during the
 // run too (Node's module compile cache holds a module's top-level code only; the validator's functions
-// were compiled again in every process: ~10 % of a one-document run, ~5 % of a 4,000-document one).
-// .cache/code-cache/<sha-256 of the chunk>-<V8 version and flag hashes>.bin: a chunk's cache is used
-// only with its exact code, Node/V8 version and V8 flags; V8 verifies its checksum, a truncated,
-// corrupt or foreign cache is rejected and written again after the run; otherwise nothing is written
-// (not on every run). Writes go to a temp file renamed into place, so concurrent runs are safe; a
-// read-only or full disk only means running without it. NODE_DISABLE_COMPILE_CACHE=1 turns it off,
-// NEXUS_CODE_CACHE=dir moves it. Caches of chunks a new build no longer has are removed at the rebuild.
+// were compiled again in every process: measured ~5 % of the CPU of one-document and 4k-document runs).
+// .cache/code-cache/<sha-256 of the chunk>-<V8 version and flag hashes>-<command>.bin: a chunk's cache
+// is used only with its exact code, Node/V8 version and V8 flags, and each command (validate, generate,
+// none for --version) has its own, so the first command after a build does not decide what validate's
+// shared chunks hold. V8 verifies the checksum; a truncated, corrupt or foreign cache is rejected and
+// written again after the run; otherwise nothing is written (not on every run). Writes go to a temp
+// file renamed into place, so concurrent runs are safe; a read-only or full disk only means running
+// without it. NODE_DISABLE_COMPILE_CACHE=1 turns it off, NEXUS_CODE_CACHE=dir moves it. Bounded: at
+// most one file per chunk, V8 fingerprint and command; files of chunks a new build no longer has are
+// removed at the rebuild.
 // Node's module compile cache (.cache/node-compile) still serves the npm packages the chunks require.
+//
 // Built-ins through process.getBuiltinModule, not `import`: importing node:fs as an ES module builds a
 // facade of all its exports, and reading `fs.promises` for it loads fs/promises, readline and the file
 // streams (8 internal modules, a few ms of every start) that nothing here uses. Same in bin/chunk-loader.mjs.
@@ -240,7 +244,10 @@ try {
     const chunks = commonJsChunks();
     if (chunks) {
       const { loadChunks } = await import('./chunk-loader.mjs');
-      const loaded = loadChunks(chunks, process.env.NODE_DISABLE_COMPILE_CACHE === '1' ? undefined : codeCache);
+      // The command's name keeps each command's caches apart (see bin/chunk-loader.mjs); options and
+      // their values are skipped, a guess that is wrong only costs a cache of its own.
+      const command = process.argv.slice(2).find((a) => /^[a-z][a-z-]*$/.test(a)) ?? 'none';
+      const loaded = loadChunks(chunks, process.env.NODE_DISABLE_COMPILE_CACHE === '1' ? undefined : codeCache, command);
       main = loaded.main.main;
       saveCodeCache = loaded.saveCodeCache;
     } else {

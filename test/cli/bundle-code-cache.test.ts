@@ -250,6 +250,30 @@ spec:
     expect(cacheFiles(cache)).toEqual(after);
   });
 
+  it('keeps each command\'s caches apart: --version run first does not decide what validate gets', async () => {
+    const cache = join(tmp, 'cli-cache-commands');
+    const m = manifest('deployment-cmd.yaml', DEPLOYMENT);
+    const env = { NEXUS_CODE_CACHE: cache };
+    expect((await run('bin/nexus.mjs', ['--version'], env)).code).toBe(0);
+    const byVersion = cacheFiles(cache);
+    expect(byVersion.length).toBeGreaterThan(0);
+    expect(byVersion.every((n) => n.endsWith('-none.bin'))).toBe(true);
+    expect((await run('bin/nexus.mjs', ['validate', '--no-policies', m], env)).code).toBe(0);
+    const byValidate = cacheFiles(cache).filter((n) => n.endsWith('-validate.bin'));
+    // every chunk --version loaded is loaded by validate too, and validate's cache of it holds more functions
+    const chunkOf = (n: string) => n.split('-')[0];
+    for (const v of byVersion) {
+      const same = byValidate.find((n) => chunkOf(n) === chunkOf(v));
+      expect(same, v).toBeDefined();
+    }
+    const size = (n: string) => statSync(join(cache, n)).size;
+    const mainVersion = byVersion.reduce((a, b) => (size(a) > size(b) ? a : b));
+    expect(size(byValidate.find((n) => chunkOf(n) === chunkOf(mainVersion))!)).toBeGreaterThan(size(mainVersion));
+    const before = cacheFiles(cache);
+    expect((await run('bin/nexus.mjs', ['validate', '--no-policies', m], env)).code).toBe(0);
+    expect(cacheFiles(cache)).toEqual(before);
+  });
+
   it('NODE_DISABLE_COMPILE_CACHE=1 turns the code cache off', async () => {
     const cache = join(tmp, 'cli-cache-off');
     const m = manifest('deployment-off.yaml', DEPLOYMENT);
