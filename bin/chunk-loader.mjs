@@ -45,6 +45,9 @@ export function v8Fingerprint() {
  */
 export function loadChunks(dir, cacheDir, command = 'none') {
   const hashes = JSON.parse(readFileSync(join(dir, CHUNK_MANIFEST), 'utf8'));
+  // With --freeze-flags-after-init V8 aborts the process on setFlagsFromString, and without the checksum
+  // flag a corrupt cache would be used: no code cache then.
+  if (/freeze-flags/.test([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' '))) cacheDir = undefined;
   let fingerprint = '';
   if (cacheDir !== undefined) {
     setFlagsFromString('--verify-snapshot-checksum');

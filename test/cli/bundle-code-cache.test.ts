@@ -274,6 +274,15 @@ spec:
     expect(cacheFiles(cache)).toEqual(before);
   });
 
+  it('runs without the code cache when V8 flags are frozen (setting the checksum flag would abort)', async () => {
+    const cache = join(tmp, 'cli-cache-frozen');
+    const m = manifest('deployment-frozen.yaml', DEPLOYMENT);
+    const r = await run('bin/nexus.mjs', ['validate', '--no-policies', m], { NEXUS_CODE_CACHE: cache }, ['--freeze-flags-after-init']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(cacheFiles(cache)).toEqual([]);
+  });
+
   it('NODE_DISABLE_COMPILE_CACHE=1 turns the code cache off', async () => {
     const cache = join(tmp, 'cli-cache-off');
     const m = manifest('deployment-off.yaml', DEPLOYMENT);
