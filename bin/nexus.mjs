@@ -245,8 +245,11 @@ try {
     if (chunks) {
       const { loadChunks } = await import('./chunk-loader.mjs');
       // The command's name keeps each command's caches apart (see bin/chunk-loader.mjs); options and
-      // their values are skipped, a guess that is wrong only costs a cache of its own.
-      const command = process.argv.slice(2).find((a) => /^[a-z][a-z-]*$/.test(a)) ?? 'none';
+      // their values are skipped, a guess that is wrong only costs a cache of its own. `validate` with
+      // and without policies are apart too: a cache is written once, by the first run that misses it, and
+      // a --no-policies run compiles none of the policy stage's functions in the chunks both share.
+      const name = process.argv.slice(2).find((a) => /^[a-z][a-z-]*$/.test(a)) ?? 'none';
+      const command = name === 'validate' && process.argv.includes('--no-policies') ? 'validate-no-policies' : name;
       const loaded = loadChunks(chunks, process.env.NODE_DISABLE_COMPILE_CACHE === '1' ? undefined : codeCache, command);
       main = loaded.main.main;
       saveCodeCache = loaded.saveCodeCache;

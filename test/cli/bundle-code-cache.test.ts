@@ -259,7 +259,7 @@ spec:
     expect(byVersion.length).toBeGreaterThan(0);
     expect(byVersion.every((n) => n.endsWith('-none.bin'))).toBe(true);
     expect((await run('bin/nexus.mjs', ['validate', '--no-policies', m], env)).code).toBe(0);
-    const byValidate = cacheFiles(cache).filter((n) => n.endsWith('-validate.bin'));
+    const byValidate = cacheFiles(cache).filter((n) => n.endsWith('-validate-no-policies.bin'));
     // every chunk --version loaded is loaded by validate too, and validate's cache of it holds more functions
     const chunkOf = (n: string) => n.split('-')[0];
     for (const v of byVersion) {
@@ -272,6 +272,25 @@ spec:
     const before = cacheFiles(cache);
     expect((await run('bin/nexus.mjs', ['validate', '--no-policies', m], env)).code).toBe(0);
     expect(cacheFiles(cache)).toEqual(before);
+  });
+
+  it('keeps validate with and without policies apart: the policy run gets caches of its own that hold more', async () => {
+    const cache = join(tmp, 'cli-cache-policies');
+    const m = manifest('deployment-pol.yaml', DEPLOYMENT);
+    const env = { NEXUS_CODE_CACHE: cache };
+    expect((await run('bin/nexus.mjs', ['validate', '--no-policies', m], env)).code).toBe(0);
+    const strict = cacheFiles(cache);
+    expect(strict.length).toBeGreaterThan(0);
+    expect(strict.every((n) => n.endsWith('-validate-no-policies.bin'))).toBe(true);
+    expect((await run('bin/nexus.mjs', ['validate', m], env)).code).toBe(1);
+    const withPolicies = cacheFiles(cache).filter((n) => n.endsWith('-validate.bin'));
+    const chunkOf = (n: string) => n.split('-')[0];
+    const size = (n: string) => statSync(join(cache, n)).size;
+    // the policy run loads every chunk the strict run loaded (and the policy chunks)...
+    for (const s of strict) expect(withPolicies.some((n) => chunkOf(n) === chunkOf(s)), s).toBe(true);
+    expect(withPolicies.length).toBeGreaterThan(strict.length);
+    // ...and in a chunk both load it compiled functions the strict run did not
+    expect(strict.some((s) => size(withPolicies.find((n) => chunkOf(n) === chunkOf(s))!) > size(s))).toBe(true);
   });
 
   it('runs without the code cache when V8 flags are frozen (setting the checksum flag would abort)', async () => {
