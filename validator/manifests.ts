@@ -11,7 +11,7 @@
  */
 import jsyaml from 'js-yaml';
 import type { Finding, K8sResource, Position } from '../core/types.ts';
-import { FastStream, readFastDocumentIn } from './yaml-fast.ts';
+import { FastStream, own, readFastDocumentIn } from './yaml-fast.ts';
 import { duplicateKeyPointers } from './yaml-locate.ts';
 import { FrameRecorder, PositionIndexCache, recordedPositionIndex, type Frames } from './yaml-positions.ts';
 import { MANIFEST_SCHEMA as SCHEMA } from './yaml-schema.ts';
@@ -80,7 +80,7 @@ export function splitStream(input: string): SplitStream {
     const body = text.slice(start, end);
     const src = body.length < 4096 || body.startsWith('#') || body.includes('\n# Source: ') ? SOURCE_RE.exec(body.slice(0, 2048)) : null;
     // (Not a spread of `{ templateFile }`: copying properties into a literal is a runtime call per document.)
-    docs.push({ index: docs.length, line: startLine, text: body, start, end, templateFile: src ? ownCopy(src[1]!) : undefined });
+    docs.push({ index: docs.length, line: startLine, text: body, start, end, templateFile: src ? own(src[1]!) : undefined });
   };
   while (pos <= text.length) {
     if (line > lineStarts.length) {
@@ -109,14 +109,6 @@ export function splitStream(input: string): SplitStream {
   // A trailing marker (`---\n` at the end) opens no document.
   if (docs.length === 0 || text.slice(start).trim() !== '') push(text.length);
   return { text, docs, lineStarts, lines: line };
-}
-
-/**
- * A copy of `s` that does not keep the string it was cut from alive: V8 makes a substring of 13 or
- * more characters a view into its parent (here the whole stream, which is dropped once parsed).
- */
-function ownCopy(s: string): string {
-  return (s + '\u0000').slice(0, -1);
 }
 
 function isBlank(text: string): boolean {

@@ -7,6 +7,7 @@
 import { byteLength, isDNS1123Label, isQualifiedName, isValidLabelValue, nameIsDNS1035Label, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment, type NameCheck } from './formats.ts';
 import { FieldPath } from './path.ts';
 import type { Reporter } from './report.ts';
+import type { ApiRuleId } from './rules.ts';
 import { arr, isObj, obj, str, type Obj } from './values.ts';
 
 /** metadata.name rules by `group/Kind` (group empty for the core API); DNS subdomain otherwise. */
@@ -29,14 +30,18 @@ export function nameRuleFor(apiVersion: string, kind: string): NameCheck {
 const TOTAL_ANNOTATION_SIZE = 256 * 1024;
 const STANDARD_FINALIZERS = new Set(['kubernetes', 'orphan', 'foregroundDeletion']);
 
-export function validateLabels(rep: Reporter, labels: unknown, path: FieldPath): void {
+/**
+ * Label keys and values (ValidateLabels); also what selectors' matchLabels and a Service's selector are
+ * checked with, under their own rule.
+ */
+export function validateLabels(rep: Reporter, labels: unknown, path: FieldPath, rule: ApiRuleId = 'api/meta/labels'): void {
   if (!isObj(labels)) return;
   // Every object has labels: a plain loop, not strMap's entry list (same entries: string values only).
   for (const k in labels) {
     const v = labels[k];
     if (typeof v !== 'string') continue;
-    for (const m of isQualifiedName(k)) rep.invalid('api/meta/labels', path.key(k), k, m);
-    for (const m of isValidLabelValue(v)) rep.invalid('api/meta/labels', path.key(k), v, m);
+    for (const m of isQualifiedName(k)) rep.invalid(rule, path.key(k), k, m);
+    for (const m of isValidLabelValue(v)) rep.invalid(rule, path.key(k), v, m);
   }
 }
 

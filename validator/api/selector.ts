@@ -14,15 +14,7 @@ export function validateLabelSelector(rep: Reporter, rule: ApiRuleId, selector: 
   const s = obj(selector);
   if (!s) return;
   // matchLabels are labels: same key and value rules (reported under this rule, not api/meta/labels).
-  const matchLabels = s.matchLabels;
-  if (isObj(matchLabels)) {
-    for (const k in matchLabels) {
-      const v = matchLabels[k];
-      if (typeof v !== 'string') continue;
-      for (const m of isQualifiedName(k)) rep.invalid(rule, path.child('matchLabels').key(k), k, m);
-      for (const m of isValidLabelValue(v)) rep.invalid(rule, path.child('matchLabels').key(k), v, m);
-    }
-  }
+  validateLabels(rep, s.matchLabels, path.child('matchLabels'), rule);
   arr(s.matchExpressions).forEach((e, i) => {
     if (!isObj(e)) return;
     const p = path.child('matchExpressions').index(i);

@@ -3,9 +3,10 @@
  * of SetDefaults_Service, the IP allocator's range checks when the cluster's ranges are known, and
  * the server's Service warnings).
  */
-import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, isValidPortName, isValidPortNum } from './formats.ts';
+import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum } from './formats.ts';
 import type { StageOptions } from './kinds.ts';
 import { canonicalIPv6, cidrContains, formatIP, isIPv4, parseCIDRSloppy, parseCIDRStrict, parseIPSloppy, parseIPStrict, type ParsedCIDR, type ParsedIP } from './net.ts';
+import { validateLabels } from './meta.ts';
 import { FieldPath } from './path.ts';
 import type { Reporter } from './report.ts';
 import { arr, has, isObj, num, obj, str, strAt, strMap, type Obj } from './values.ts';
@@ -176,15 +177,8 @@ export function validateService(rep: Reporter, o: Obj, opts: StageOptions): void
     }
   });
 
-  const selector = obj(spec.selector);
-  if (selector) {
-    for (const k in selector) {
-      const v = selector[k];
-      if (typeof v !== 'string') continue;
-      for (const m of isQualifiedName(k)) rep.invalid(S, sp.child('selector').key(k), k, m);
-      for (const m of isValidLabelValue(v)) rep.invalid(S, sp.child('selector').key(k), v, m);
-    }
-  }
+  // The selector's keys and values follow the label rules (reported under this rule).
+  validateLabels(rep, spec.selector, sp.child('selector'), S);
 
   const affinity = str(spec.sessionAffinity) || 'None';
   if (affinity !== 'ClientIP' && affinity !== 'None') rep.unsupported(S, sp.child('sessionAffinity'), affinity, ['ClientIP', 'None']);

@@ -33,12 +33,6 @@ export function strAt(v: unknown, key: string): string | undefined {
   const x = v[key];
   return typeof x === 'string' && Object.hasOwn(v, key) ? x : undefined;
 }
-/** Whether a string-valued map has any string entry (`strMap(v).length > 0` without the list). */
-export function hasStrings(v: unknown): boolean {
-  if (!isObj(v)) return false;
-  for (const k in v) if (typeof v[k] === 'string') return true;
-  return false;
-}
 /** Present and not null (a YAML `key:` with no value is null, which Kubernetes treats as unset). */
 export const has = (o: Obj | undefined, key: string): boolean => o !== undefined && o[key] !== undefined && o[key] !== null;
 /** An int-or-string value: a number, a string, or undefined. */
