@@ -25,12 +25,17 @@
 // Built-ins through process.getBuiltinModule, not `import`: importing node:fs as an ES module builds a
 // facade of all its exports, and reading `fs.promises` for it loads fs/promises, readline and the file
 // streams (8 internal modules, a few ms of every start) that nothing here uses. Same in bin/chunk-loader.mjs.
+import { keepNurserySmall } from './nursery.mjs';
+
 const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } = process.getBuiltinModule('node:fs');
 const module = process.getBuiltinModule('node:module');
 const { dirname, join } = process.getBuiltinModule('node:path');
 const { fileURLToPath, pathToFileURL } = process.getBuiltinModule('node:url');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// A small young generation: see bin/nursery.mjs. Set before the code cache reads V8's flag hash
+// (bin/chunk-loader.mjs), so that the caches a run reads and writes carry the same hash.
+keepNurserySmall();
 const SOURCE_DIRS = ['core', 'cli', 'schema', 'generator', 'validator', 'policies', 'release', 'util'];
 const bundle = join(root, '.cache', 'cli', 'nexus.mjs');
 const compileCache = join(root, '.cache', 'node-compile');
