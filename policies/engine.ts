@@ -5,8 +5,6 @@
  * and returns findings sorted deterministically. Exempted findings are returned with `exemption` set
  * (reported as skipped, never hidden).
  */
-import { setFlagsFromString } from 'node:v8';
-import { Script } from 'node:vm';
 import type { Finding, K8sResource, Severity } from '../core/types.ts';
 import type { Exemption, PolicyConfig } from './config.ts';
 import { DEFAULT_SETTINGS, globMatch } from './config-defaults.ts';
@@ -17,6 +15,7 @@ import type { CheckContext, Policy, PolicySettings, Violation } from './types.ts
 import { obj } from './util/json.ts';
 import { podOf } from './util/pod.ts';
 import { RenderIndex } from './util/render-index.ts';
+import { withoutTurbofan } from '../util/tiering.ts';
 
 export const IGNORE_ANNOTATION_PREFIX = 'nexus.dev/ignore-';
 
@@ -222,50 +221,11 @@ function compareByStream(a: Finding, b: Finding): number {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Runs `stage` with V8's optimizing compiler (TurboFan) held back. The stage runs ~90 small checks a few
- * thousand times each, once: V8 compiles most of them with TurboFan on a background thread, and for a
- * single pass that compilation costs more CPU than the optimized code saves (4k documents: the stage's
- * process CPU about halves, its main-thread CPU does not grow). The flag is read at each tier-up decision.
- * It is `--turbofan` itself that is switched, not `--max-opt`: `--max-opt=2` implies `--no-turbofan`, and
- * setting `--max-opt` back does not undo the implication, so the rest of the run (positions, report) stayed
- * on unoptimized code (measured: positions 3× slower at 20k). Only on V8 12 (Node 22, where it was
- * measured) and V8 13 (Node 24), and never when the process was started with flags about tiering or flag
- * freezing: V8 aborts the process when flags change after start-up while they are frozen.
+ * The stage runs ~90 small checks a few thousand times each, once: V8 would compile most of them with
+ * TurboFan on a background thread, and for a single pass that compilation costs more CPU than the
+ * optimized code saves (4k documents: the stage's process CPU about halves, its main-thread CPU does
+ * not grow). See util/tiering.ts.
  */
-function withoutTurbofan<T>(stage: () => T): T {
-  if (!canCapTiering()) return stage();
-  const flagsBefore = v8FlagHash();
-  setFlagsFromString('--no-turbofan');
-  try {
-    return stage();
-  } finally {
-    setFlagsFromString('--turbofan');
-    // `--no-turbofan` also switched `--osr-from-maglev` off (a V8 implication `--turbofan` does not undo).
-    // Left so, V8's flag hash differs from the one the process started with, and the code caches the CLI
-    // writes after the run (bin/chunk-loader.mjs) would be rejected by every later run. Switched back only
-    // when that gives back exactly the flags the stage started with.
-    if (v8FlagHash() !== flagsBefore) {
-      setFlagsFromString('--osr-from-maglev');
-      if (v8FlagHash() !== flagsBefore) setFlagsFromString('--no-osr-from-maglev');
-    }
-  }
-}
-
-/** The hash of V8's flags, as V8 writes it into every code cache (bytes 12–16 of the header). */
-function v8FlagHash(): string {
-  return new Script('', { filename: 'nexus-flag-probe' }).createCachedData().toString('hex', 12, 16);
-}
-
-let tieringCappable: boolean | undefined;
-function canCapTiering(): boolean {
-  if (tieringCappable === undefined) {
-    const v8Major = Number(process.versions.v8.split('.')[0]);
-    const startFlags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ');
-    tieringCappable = (v8Major === 12 || v8Major === 13) && !/freeze-flags|max-opt|turbofan|maglev|jitless|sparkplug/.test(startFlags);
-  }
-  return tieringCappable;
-}
-
 export function evaluatePolicies(resources: K8sResource[], options: PolicyRunOptions = {}): Finding[] {
   return withoutTurbofan(() => evaluate(resources, options));
 }

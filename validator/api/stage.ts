@@ -12,6 +12,7 @@ import { Reporter, type ApiIssue } from './report.ts';
 import { KIND_VALIDATORS, type StageOptions } from './kinds.ts';
 import { buildInventory, validateClusterReferences, type InventoryObject } from './cluster-refs.ts';
 import { arr, isObj, obj, str } from './values.ts';
+import { withoutTurbofan } from '../../util/tiering.ts';
 
 export type { StageOptions };
 
@@ -77,18 +78,29 @@ export function resolveStageOptions(o: ApiStageOptions): StageOptions {
   return { minor, nodePortRange: [lo ?? 30000, hi ?? lo ?? 32767], ...(o.serviceClusterIPRange ? { serviceClusterIPRanges: o.serviceClusterIPRange.split(',').map((s) => s.trim()) } : {}) };
 }
 
+/**
+ * Up to this many objects the stage runs with TurboFan held back (util/tiering.ts); past it, the optimized
+ * code pays for its compilation. Measured on the bench's Deployments + Services (2-core VM, stage wall /
+ * process CPU, held back vs not): 4k 97 / 100 ms vs 150 / 230 ms (whole run: wall −5 %, CPU −16 %);
+ * 10k 212 / 214 ms vs 220 / 370 ms; 20k 420 / 420 ms vs 278 / 450 ms.
+ */
+export const API_STAGE_HOLD_BACK_UP_TO = 10_000;
+
 export function runApiStage(resources: readonly K8sResource[], o: ApiStageOptions = {}): Finding[] {
   const base = resolveStageOptions(o);
   // Helm creates RuntimeClasses, PriorityClasses and ServiceAccounts before the pods that use them.
   const opts: StageOptions = { ...base, cluster: buildInventory([...inventoryObjects(o.clusterObjects ?? []), ...resources], o.clusterObjects !== undefined) };
-  const findings: Finding[] = [];
-  for (const r of resources) {
-    try {
-      for (const i of validateObject(r.object, r.apiVersion, r.kind, opts)) findings.push(toFinding(r, i));
-    } catch (err) {
-      // Deeply nested garbage is a finding, not a crash.
-      if (!(err instanceof RangeError)) throw err;
+  const run = (): Finding[] => {
+    const findings: Finding[] = [];
+    for (const r of resources) {
+      try {
+        for (const i of validateObject(r.object, r.apiVersion, r.kind, opts)) findings.push(toFinding(r, i));
+      } catch (err) {
+        // Deeply nested garbage is a finding, not a crash.
+        if (!(err instanceof RangeError)) throw err;
+      }
     }
-  }
-  return findings;
+    return findings;
+  };
+  return resources.length <= API_STAGE_HOLD_BACK_UP_TO ? withoutTurbofan(run) : run();
 }
