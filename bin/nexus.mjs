@@ -95,6 +95,7 @@ async function writeCommonJsChunks(outdir) {
         target: 'node20',
         supported: { 'dynamic-import': false },
         define: { 'import.meta.url': '__nexusImportMetaUrl' },
+        minifyWhitespace: true,
         logLevel: 'silent',
       });
       if (out.warnings.length > 0) return undefined;
@@ -194,6 +195,10 @@ async function ensureBundle() {
       plugins: [externalPackagesExcept(BUNDLED_PACKAGES)],
       // Bundled CommonJS calls require() for Node's built-ins, which ES modules lack.
       banner: { js: ESM_BANNER },
+      // Whitespace and comments only (names and syntax stay as written, for stack traces and messages):
+      // every start reads and decodes the chunks it loads, and V8 keeps their text. 2.0 → 1.7 MB of
+      // CommonJS chunks; a one-document validate run 0.93× the wall time (21 interleaved pairs).
+      minifyWhitespace: true,
       logLevel: 'silent',
       // Sources compute paths from import.meta.url one level below the root; the bundle sits deeper,
       // so it is told the root explicitly.
