@@ -21,12 +21,12 @@
 // most one file per chunk, V8 fingerprint and command; files of chunks a new build no longer has are
 // removed at the rebuild.
 // Node's module compile cache (.cache/node-compile) still serves the npm packages the chunks require.
-//
+
+import { keepNurserySmall } from './nursery.mjs';
+
 // Built-ins through process.getBuiltinModule, not `import`: importing node:fs as an ES module builds a
 // facade of all its exports, and reading `fs.promises` for it loads fs/promises, readline and the file
 // streams (8 internal modules, a few ms of every start) that nothing here uses. Same in bin/chunk-loader.mjs.
-import { keepNurserySmall } from './nursery.mjs';
-
 const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } = process.getBuiltinModule('node:fs');
 const module = process.getBuiltinModule('node:module');
 const { dirname, join } = process.getBuiltinModule('node:path');

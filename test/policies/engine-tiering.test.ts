@@ -1,5 +1,5 @@
 /**
- * The policy stage caps V8's tiering while it runs (policies/engine.ts `withoutTurbofan`) by changing a V8
+ * The policy stage caps V8's tiering while it runs (util/tiering.ts `withoutTurbofan`) by changing a V8
  * flag at run time. V8 aborts the process when flags change while they are frozen, so a process started
  * with frozen flags (or its own tiering flags) must run the stage untouched and report the same. And the
  * cap must end with the stage: code that runs afterwards (positions, the report) is optimized again.

@@ -61,7 +61,7 @@ console.log(JSON.stringify({ message, flagsKept: v8FlagHash() === before, afterO
     expect(out).toEqual({ message: 'stage failed', flagsKept: true, afterOptimized: true });
   }, 180_000);
 
-  it('changes no flag in a process started with tiering flags of its own (V8 would abort on frozen flags)', () => {
+  it('changes no flag in a process whose flags are frozen (V8 would abort the process)', () => {
     const out = probe(
       `
 const before = v8FlagHash();
