@@ -117,6 +117,22 @@ function compareStream(stream: string, label: string): { same: number; declined:
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Runs `check` on `numRuns` seeded samples of `arb` and returns how many ran. It yields now and then: a
+ * long synchronous property starves vitest's worker RPC under load.
+ */
+async function seededRuns<T>(arb: fc.Arbitrary<T>, check: (sample: T) => void, options: { numRuns: number; seed: number }): Promise<number> {
+  let runs = 0;
+  await fc.assert(
+    fc.asyncProperty(arb, async (sample) => {
+      if (++runs % 25 === 0) await tick();
+      check(sample);
+    }),
+    options,
+  );
+  return runs;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Generated manifest-like YAML.
 
@@ -408,16 +424,14 @@ describe('fast manifest reader', () => {
   it('agrees with js-yaml on generated manifest-like documents (seeded)', async () => {
     let same = 0;
     let declined = 0;
-    let runs = 0;
-    await fc.assert(
-      fc.asyncProperty(documentArb, async (text) => {
-        // Yield now and then: a long synchronous property starves vitest's worker RPC under load.
-        if (++runs % 25 === 0) await tick();
+    const runs = await seededRuns(
+      documentArb,
+      (text) => {
         const r = compare(text);
         if (r === 'same') same++;
         else if (r === 'declined') declined++;
         else expect.fail(`${r}\n--- document ${JSON.stringify(text)}`);
-      }),
+      },
       { numRuns: 4000, seed: 20261206 },
     );
     // The generator must exercise the reader, not only its refusals.
@@ -427,20 +441,19 @@ describe('fast manifest reader', () => {
 
   it('reads the documents of generated streams in place exactly as each one alone (seeded)', async () => {
     let read = 0;
-    let runs = 0;
     const separator = fc.constantFrom('---\n', '--- \n', '---\n# c\n', '...\n---\n', '---\n\n', '--- # c\n', '...\n', '---\r\n');
     const streamArb = fc.tuple(fc.array(fc.tuple(separator, documentArb), { minLength: 1, maxLength: 5 }), fc.boolean()).map(([parts, cut]) => {
       const stream = parts.map(([sep, doc]) => sep + (doc.endsWith('\n') ? doc : `${doc}\n`)).join('');
       // The last document without its final line break: js-yaml adds one.
       return cut ? stream.replace(/\r?\n$/, '') : stream;
     });
-    await fc.assert(
-      fc.asyncProperty(streamArb, async (stream) => {
-        if (++runs % 25 === 0) await tick();
+    const runs = await seededRuns(
+      streamArb,
+      (stream) => {
         const t = compareStream(stream, 'generated');
         read += t.same;
         if (t.bad.length > 0) expect.fail(`${t.bad.join('\n')}\n--- stream ${JSON.stringify(stream)}`);
-      }),
+      },
       { numRuns: 1500, seed: 20261208 },
     );
     expect(read).toBeGreaterThan(runs);
@@ -510,7 +523,6 @@ describe('fast manifest reader', () => {
 
   it('agrees with js-yaml on strings folded over lines (seeded), and reads them', async () => {
     let same = 0;
-    let runs = 0;
     const folded = fc
       .record({ indent: fc.constantFrom(0, 2, 4), width: fc.constantFrom(1, 2, 4), odd: fc.boolean(), item: fc.boolean(), crlf: fc.boolean() })
       .chain(({ indent, width, odd, item, crlf }) =>
@@ -520,13 +532,13 @@ describe('fast manifest reader', () => {
           return crlf ? body.replace(/\n/g, '\r\n') : body;
         }),
       );
-    await fc.assert(
-      fc.asyncProperty(folded, async (text) => {
-        if (++runs % 25 === 0) await tick();
+    const runs = await seededRuns(
+      folded,
+      (text) => {
         const r = compare(text);
         if (r === 'same') same++;
         else if (r !== 'declined') expect.fail(`${r}\n--- document ${JSON.stringify(text)}`);
-      }),
+      },
       { numRuns: 2000, seed: 20261207 },
     );
     expect(same).toBeGreaterThan(runs / 3);
