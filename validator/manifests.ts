@@ -62,12 +62,10 @@ function isDocMarker(text: string, i: number): boolean {
 
 const SOURCE_RE = /^# Source: (.+?)\s*$/m;
 
-/** Splits a stream into documents, keeping each document's first line and its `# Source:` comment. */
-export function splitDocuments(input: string): StreamDocument[] {
-  return splitStream(input).docs;
-}
-
-/** splitDocuments, and the offset of every line of the stream (the walk visits each one anyway). */
+/**
+ * Splits a stream into documents, keeping each document's first line and its `# Source:` comment, and
+ * the offset of every line of the stream (the walk visits each one anyway).
+ */
 export function splitStream(input: string): SplitStream {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const docs: StreamDocument[] = [];

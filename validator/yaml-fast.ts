@@ -408,7 +408,7 @@ class Reader {
         this.lineStart = start;
         return (this.indent = -1);
       } else if (c === TAB || (p === start && isDocumentMarker(s, p))) {
-        // (splitDocuments cuts streams at markers: one inside a document's text is js-yaml's to judge)
+        // (splitStream cuts streams at markers: one inside a document's text is js-yaml's to judge)
         throw DECLINE;
       } else {
         this.pos = p;

@@ -1,6 +1,6 @@
 /** Parsing manifest streams: document split, positions, `# Source:`, List expansion, bad documents. */
 import { describe, expect, it } from 'vitest';
-import { parseManifests, splitDocuments } from '../../validator/manifests.ts';
+import { parseManifests, splitStream } from '../../validator/manifests.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,19 +26,19 @@ spec:
   replica: 2
 `;
 
-describe('splitDocuments', () => {
+describe('splitStream', () => {
   it('splits on --- and ... at column 0 only, keeping start lines and Source comments', () => {
-    const docs = splitDocuments(HELM);
+    const docs = splitStream(HELM).docs;
     expect(docs.map((d) => [d.index, d.line, d.templateFile])).toEqual([
       [0, 1, 'nexus/charts/frontend/templates/service.yaml'],
       [1, 10, 'nexus/charts/frontend/templates/deployment.yaml'],
     ]);
-    expect(splitDocuments('a: |\n  ---\n  x\n').length).toBe(1);
-    expect(splitDocuments('a: 1\n...\nb: 2\n').map((d) => d.line)).toEqual([1, 3]);
-    expect(splitDocuments('--- {a: 1}\n--- {b: 2}\n').map((d) => d.text.trim())).toEqual(['{a: 1}', '{b: 2}']);
+    expect(splitStream('a: |\n  ---\n  x\n').docs.length).toBe(1);
+    expect(splitStream('a: 1\n...\nb: 2\n').docs.map((d) => d.line)).toEqual([1, 3]);
+    expect(splitStream('--- {a: 1}\n--- {b: 2}\n').docs.map((d) => d.text.trim())).toEqual(['{a: 1}', '{b: 2}']);
   });
   it('treats comments before the first marker as prefix and ignores a trailing marker', () => {
-    expect(splitDocuments('# header\n---\na: 1\n---\n').length).toBe(1);
+    expect(splitStream('# header\n---\na: 1\n---\n').docs.length).toBe(1);
   });
 });
 

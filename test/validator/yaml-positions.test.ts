@@ -11,7 +11,7 @@ import { LineCounter, parseDocument, type Node } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { escapePointerSegment, pointerSegments } from '../../core/json-pointer.ts';
 import type { Position } from '../../core/types.ts';
-import { splitDocuments } from '../../validator/manifests.ts';
+import { splitStream } from '../../validator/manifests.ts';
 import { offsetOfPath } from '../../validator/yaml-locate.ts';
 import { FrameRecorder, PositionIndexCache, recordedPositionIndex, reparsedIndex, type PositionIndex } from '../../validator/yaml-positions.ts';
 import { MANIFEST_SCHEMA } from '../../validator/yaml-schema.ts';
@@ -95,7 +95,7 @@ describe('position index', () => {
   it('agrees with yaml on every pointer of every fixture document', () => {
     let documents = 0;
     for (const file of [...yamlFiles(join(ROOT, 'test', 'validator', 'fixtures')), ...yamlFiles(join(ROOT, 'test', 'policies', 'fixtures'))]) {
-      for (const doc of splitDocuments(readFileSync(file, 'utf8'))) {
+      for (const doc of splitStream(readFileSync(file, 'utf8')).docs) {
         let value: unknown;
         try {
           value = jsyaml.load(doc.text, { schema: MANIFEST_SCHEMA, json: true });
