@@ -2,12 +2,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fsError, NexusError } from '../util/errors.ts';
-import { decodeUtf8 } from '../util/utf8.ts';
+import { decodeUtf8, utf8FileChunks } from '../util/utf8.ts';
 
-export interface ManifestInput {
+export interface ManifestInput<Text = string> {
   /** Label and file for findings: the path relative to the cwd, or `-`. */
   source: string;
-  text: string;
+  text: Text;
 }
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
@@ -23,8 +23,35 @@ function listDir(dir: string): string[] {
   return out;
 }
 
-export async function readManifestInputs(paths: string[], readStdin: () => Promise<string>): Promise<ManifestInput[]> {
-  const out: ManifestInput[] = [];
+/** The inputs' texts, read now. */
+export function readManifestInputs(paths: string[], readStdin: () => Promise<string>): Promise<ManifestInput[]> {
+  return collectInputs(paths, readStdin, (file, source) => {
+    try {
+      return decodeUtf8(readFileSync(file), source);
+    } catch (err) {
+      throw fsError(err, 'read', file);
+    }
+  });
+}
+
+/**
+ * The inputs, a file's text to be read in pieces as it is parsed (parseManifests reads either; see
+ * utf8FileChunks for why): the paths are checked now, the files are read then.
+ */
+export function openManifestInputs(paths: string[], readStdin: () => Promise<string>): Promise<Array<ManifestInput<string | Iterable<string>>>> {
+  return collectInputs<string | Iterable<string>>(paths, readStdin, (file, source) => ({ [Symbol.iterator]: () => fileChunks(file, source) }));
+}
+
+function* fileChunks(file: string, source: string): Generator<string, void, undefined> {
+  try {
+    yield* utf8FileChunks(file, source);
+  } catch (err) {
+    throw fsError(err, 'read', file);
+  }
+}
+
+async function collectInputs<Text>(paths: string[], readStdin: () => Promise<string>, readFile: (file: string, source: string) => Text): Promise<Array<ManifestInput<Text | string>>> {
+  const out: Array<ManifestInput<Text | string>> = [];
   for (const p of paths) {
     if (p === '-') {
       const text = await readStdin();
@@ -45,14 +72,8 @@ export async function readManifestInputs(paths: string[], readStdin: () => Promi
     const files = st.isDirectory() ? listDir(p) : [p];
     if (st.isDirectory() && files.length === 0) throw new NexusError(`no *.yaml, *.yml or *.json files in directory ${p}`, { location: { file: p } });
     for (const f of files) {
-      let text: string;
       const source = relative(process.cwd(), f) || f;
-      try {
-        text = decodeUtf8(readFileSync(f), source);
-      } catch (err) {
-        throw fsError(err, 'read', f);
-      }
-      out.push({ source, text });
+      out.push({ source, text: readFile(f, source) });
     }
   }
   return out;

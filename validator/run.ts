@@ -14,7 +14,7 @@ import { NexusError } from '../util/errors.ts';
 import { ENVIRONMENT_VALUES, PROJECT_ROOT, UMBRELLA_CHART_DIR } from '../util/paths.ts';
 import { DEFAULT_CONFIG_FILE } from '../policies/config-defaults.ts';
 import { helmForRun, locateHelm } from './helm.ts';
-import { readManifestInputs, readProcessStdin } from './inputs.ts';
+import { openManifestInputs, readProcessStdin } from './inputs.ts';
 import { helmLint } from './lint.ts';
 import { parseManifests } from './manifests.ts';
 import { chartFile, helmTemplate, type Render } from './render.ts';
@@ -107,7 +107,8 @@ interface Problem {
 
 interface Stream {
   source: string;
-  text: string;
+  /** The manifests, or a file's in pieces read as they are parsed (validator/inputs.ts). */
+  text: string | Iterable<string>;
   environment?: string;
   chartDir?: string;
 }
@@ -139,7 +140,7 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   let previous: Promise<import('./upgrade/source.ts').PreviousRelease> | undefined;
   if (options.manifests?.length) {
     if (options.upgradeFrom === '-' && options.manifests.includes('-')) throw new NexusError('stdin can hold the new manifests or the previous ones, not both', { hint: 'write one of them to a file' });
-    for (const m of await readManifestInputs(options.manifests, options.readStdin ?? readProcessStdin)) {
+    for (const m of await openManifestInputs(options.manifests, options.readStdin ?? readProcessStdin)) {
       streams.push({ source: m.source, text: m.text });
       inputs.push(m.source);
       m.text = ''; // held by the stream alone, which drops it once parsed (the loop's array outlives the loop)
