@@ -388,7 +388,7 @@ const recorder = new FrameRecorder();
  */
 function lazyLocator(text: string | undefined, line: number, frames: Frames, value: unknown, keysText?: string): (pointer: string) => Position | undefined {
   // The frames are the document's own view: they key the cache.
-  return (pointer) => recentIndexes.get(frames, () => recordedPositionIndex(text, line, frames, value, keysText)).locate(pointer);
+  return (pointer) => (recentIndexes.recent(frames) ?? recentIndexes.get(frames, () => recordedPositionIndex(text, line, frames, value, keysText))).locate(pointer);
 }
 
 /**

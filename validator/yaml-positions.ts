@@ -15,7 +15,7 @@
  * which JavaScript objects reorder) makes the index parse that one document again, recording its keys.
  */
 import jsyaml from 'js-yaml';
-import { pointerSegments } from '../core/json-pointer.ts';
+import { unescapePointerSegment } from '../core/json-pointer.ts';
 import type { Position } from '../core/types.ts';
 import { MANIFEST_SCHEMA } from './yaml-schema.ts';
 
@@ -189,8 +189,6 @@ const NEEDS_KEYS = -1;
 const SMALL = 16;
 /** Texts longer than this keep their line starts; shorter ones count line breaks per lookup. */
 const SMALL_TEXT = 8192;
-/** Reused for the children of small collections (valid until the next childrenOf call). */
-const scratch: number[] = [];
 const MISSING = -2;
 
 /**
@@ -247,7 +245,7 @@ class RecordedIndex implements PositionIndex {
 
   locate(pointer: string): Position | undefined {
     if (this.frames.length === 0) return undefined;
-    const offset = this.offsetOf(pointerSegments(pointer));
+    const offset = this.offsetOf(pointer);
     if (offset === NEEDS_KEYS) {
       const text = this.text ?? this.keysText;
       // Text-less records keep their text when a key is integer-like (yaml-fast.ts), the one case where
@@ -263,18 +261,44 @@ class RecordedIndex implements PositionIndex {
     return this.frames[3 * i + 2]! & 7;
   }
 
-  /** The children of node `i`, in order. For a small collection the array is shared: read it before the next call. */
-  private childrenOf(i: number): readonly number[] {
+  /**
+   * The children of a large collection (more than SMALL), in order, listed once. Small ones are walked
+   * in place (childCount, childAt): a locate visits a few nodes on each level of its path, and listing
+   * them allocated ~2.5 KB per locate (an array grown from empty each time: setting an array's length to
+   * 0 drops its storage), a quarter of the positions stage's time in collecting it.
+   */
+  private listed(i: number, count: number): readonly number[] | undefined {
+    if (count <= SMALL) return undefined;
+    let list = this.children?.get(i);
+    if (!list) {
+      const frames = this.frames;
+      const end = frames[3 * i + 1]!;
+      list = [];
+      for (let j = i + 1; j <= end; j = frames[3 * j + 1]! + 1) list.push(j);
+      (this.children ??= new Map()).set(i, list);
+    }
+    return list;
+  }
+
+  /** How many children node `i` has. */
+  private childCount(i: number): number {
     const memo = this.children?.get(i);
-    if (memo) return memo;
+    if (memo) return memo.length;
     const frames = this.frames;
     const end = frames[3 * i + 1]!;
-    scratch.length = 0;
-    for (let j = i + 1; j <= end; j = frames[3 * j + 1]! + 1) scratch.push(j);
-    if (scratch.length <= SMALL) return scratch;
-    const list = scratch.slice();
-    (this.children ??= new Map()).set(i, list);
-    return list;
+    let n = 0;
+    for (let j = i + 1; j <= end; j = frames[3 * j + 1]! + 1) n++;
+    return n;
+  }
+
+  /** Child `n` of node `i` (of `count`, which is in range): its first child is the next node, each next one follows the subtree before it. */
+  private childAt(i: number, n: number, count: number): number {
+    const list = this.listed(i, count);
+    if (list) return list[n]!;
+    const frames = this.frames;
+    let j = i + 1;
+    for (let c = 0; c < n; c++) j = frames[3 * j + 1]! + 1;
+    return j;
   }
 
   /** Where node `i`'s content starts (see contentStart); text-less records hold it. */
@@ -293,9 +317,8 @@ class RecordedIndex implements PositionIndex {
     for (;;) {
       const k = this.kind(f);
       if (k !== MAPPING && k !== SEQUENCE) return f;
-      const kids = this.childrenOf(f);
-      if (kids.length !== 1) return f;
-      const only = kids[0]!;
+      if (this.childCount(f) !== 1) return f;
+      const only = f + 1;
       if (this.kind(only) !== k || this.frames[3 * only]! !== this.startOf(f)) return f;
       f = only;
     }
@@ -308,15 +331,16 @@ class RecordedIndex implements PositionIndex {
   private keyIndex(i: number, value: unknown, key: string): number {
     const memo = this.keyMaps?.get(i);
     if (memo !== undefined) return memo === null ? NEEDS_KEYS : (memo.get(key) ?? MISSING);
-    const kids = this.childrenOf(i);
     // Children alternate key, value. A trailing key node without a value is the reader's failed attempt
     // at one more key (or an explicit `? key` without a value).
-    const pairs = kids.length >> 1;
+    const children = this.childCount(i);
+    const pairs = children >> 1;
     if (this.scalars) {
       const keys = new Map<string, number>();
       for (let p = 0; p < pairs; p++) {
-        if (this.kind(kids[2 * p]!) !== SCALAR) break;
-        keys.set(String(this.scalars[kids[2 * p]!]), 2 * p);
+        const keyNode = this.childAt(i, 2 * p, children);
+        if (this.kind(keyNode) !== SCALAR) break;
+        keys.set(String(this.scalars[keyNode]), 2 * p);
       }
       (this.keyMaps ??= new Map()).set(i, keys);
       return keys.get(key) ?? MISSING;
@@ -356,21 +380,32 @@ class RecordedIndex implements PositionIndex {
     return found;
   }
 
-  private offsetOf(path: readonly string[]): number {
+  /**
+   * Where `pointer` leads. Its segments are cut out one at a time (pointerSegments's split made an
+   * array and a string per segment for every finding; most pointers need no unescaping at all).
+   */
+  private offsetOf(pointer: string): number {
     let node = this.unwrap(0);
     let value = this.root;
     let offset = this.startOf(node);
-    for (let s = 0; s < path.length; s++) {
-      const seg = path[s]!;
+    if (pointer === '' || pointer === '/') return offset;
+    const escaped = pointer.includes('~');
+    for (let from = 1; ; ) {
+      const slash = pointer.indexOf('/', from);
+      const to = slash < 0 ? pointer.length : slash;
+      const raw = pointer.slice(from, to);
+      const seg = escaped ? unescapePointerSegment(raw) : raw;
+      const last = slash < 0;
+      from = to + 1;
       const kind = this.kind(node);
       if (kind === MAPPING) {
         const k = this.keyIndex(node, value, seg);
         if (k === NEEDS_KEYS) return NEEDS_KEYS;
         if (k === MISSING) return offset;
-        const kids = this.childrenOf(node);
-        const key = kids[k]!;
-        const child = kids[k + 1]!;
-        if (s === path.length - 1) return this.startOf(key);
+        const key = this.childAt(node, k, this.childCount(node));
+        // The value node follows its key's subtree.
+        const child = this.frames[3 * key + 1]! + 1;
+        if (last) return this.startOf(key);
         const childKind = this.kind(child);
         // An alias (`*name`): its own position, not the anchor's node. An empty value (`key:`): its key.
         if (childKind === ALIAS) return this.startOf(child);
@@ -379,18 +414,19 @@ class RecordedIndex implements PositionIndex {
         node = this.unwrap(child);
         value = (value as Record<string, unknown> | undefined)?.[seg];
       } else if (kind === SEQUENCE) {
-        const items = this.childrenOf(node);
+        const count = this.childCount(node);
         // Empty items (`-` alone) open no node: then the nodes do not line up with the items.
-        if (items.length !== this.frames[3 * node + 2]! >> 3 || !isDigits(seg)) return offset;
-        const item = items[Number(seg)];
-        if (item === undefined) return offset;
+        if (count !== this.frames[3 * node + 2]! >> 3 || !isDigits(seg)) return offset;
+        const n = Number(seg);
+        if (n >= count) return offset;
+        const item = this.childAt(node, n, count);
         offset = this.startOf(item);
         if (this.kind(item) === ALIAS) return offset;
         node = this.unwrap(item);
-        value = Array.isArray(value) ? value[Number(seg)] : undefined;
+        value = Array.isArray(value) ? value[n] : undefined;
       } else return offset;
+      if (last) return offset;
     }
-    return offset;
   }
 
   private toPosition(offset: number): Position {
@@ -505,6 +541,11 @@ export class PositionIndexCache<K> {
 
   private lastKey: K | undefined;
   private last: PositionIndex | undefined;
+
+  /** The index of `key` if it is the one asked for last (no `build` closure to make: the usual case). */
+  recent(key: K): PositionIndex | undefined {
+    return key === this.lastKey ? this.last : undefined;
+  }
 
   get(key: K, build: () => PositionIndex): PositionIndex {
     // Findings come grouped by document: the same one as last time needs no reordering.

@@ -172,6 +172,30 @@ describe('position index', () => {
     expect(reparsedIndex('a: 1\nb: 2\na: 3\n', 1).locate('/a')).toEqual({ line: 3, column: 1 });
   });
 
+  it('reads escaped and odd pointers segment by segment, as pointerSegments splits them', () => {
+    const text = 'a/b:\n  ~x: 1\n  "~1": 2\n"": \n  "": 3\nl:\n- 0\n- 1\n- x: 2\n';
+    const value = jsyaml.load(text, { schema: MANIFEST_SCHEMA, json: true });
+    const recorder = new FrameRecorder();
+    recorder.start();
+    jsyaml.load(text, { schema: MANIFEST_SCHEMA, json: true, listener: recorder.listener });
+    const index = recordedPositionIndex(text, 1, recorder.frames(), value);
+    const ref = reference(text, 1);
+    for (const pointer of ['', '/', '/a~1b', '/a~1b/~0x', '/a~1b/~01', '/a~1b/~1', '/a~1b/', '//', '///', 'a~1b', '/l/2/x', '/l/02', '/l/9', '/l/-', '/l/2/x/y', '/a~1b/~0x/deeper']) {
+      expect(index.locate(pointer), pointer).toEqual(ref(pointer));
+    }
+    expect(index.locate('/a~1b/~01')).toEqual({ line: 3, column: 3 });
+  });
+
+  it('the index asked for last is there without building it again', () => {
+    const cache = new PositionIndexCache<string>(2);
+    const index = reparsedIndex('a: 1\n', 1);
+    expect(cache.recent('x')).toBeUndefined();
+    cache.get('x', () => index);
+    expect(cache.recent('x')).toBe(index);
+    cache.get('y', () => reparsedIndex('b: 1\n', 1));
+    expect(cache.recent('x')).toBeUndefined();
+  });
+
   it('a document that does not parse locates nothing', () => {
     expect(reparsedIndex('a: [unclosed\n', 1).locate('/a')).toBeUndefined();
   });
