@@ -1,5 +1,5 @@
 /** Bad values input gets a clear error with its position and exit 2, never a stack trace. */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -107,5 +107,28 @@ describe('output to a closed pipe', () => {
     expect(r.stdout).toBe('---\n');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+});
+
+// Output to a file or /dev/null is written in place, without Node's stdout stream (cli/io.ts).
+describe('output to a file or a device', () => {
+  const bin = join(PROJECT_ROOT, 'bin', 'nexus.mjs');
+  const manifest = () => file('one.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n');
+
+  it('writes the whole report to a file, as through a pipe', () => {
+    const args = [bin, 'validate', '--format', 'json', manifest()];
+    const piped = spawnSync(process.execPath, args, { encoding: 'utf8', cwd: PROJECT_ROOT });
+    const out = join(dir, 'report.json');
+    const r = spawnSync('sh', ['-c', `exec "$0" "$@" > ${JSON.stringify(out)}`, process.execPath, ...args], { encoding: 'utf8', cwd: PROJECT_ROOT });
+    expect(r.status).toBe(piped.status);
+    expect(r.stderr).toBe('');
+    expect(readFileSync(out, 'utf8')).toBe(piped.stdout);
+    expect(JSON.parse(piped.stdout).summary).toBeDefined();
+  });
+
+  it('a full disk behind the redirect (/dev/full): exit 2 and one line, no stack trace', () => {
+    const r = spawnSync('sh', ['-c', 'exec "$0" "$@" > /dev/full', process.execPath, bin, 'validate', manifest()], { encoding: 'utf8', cwd: PROJECT_ROOT });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('error: cannot write the output: ENOSPC\n');
   });
 });
