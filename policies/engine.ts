@@ -275,7 +275,7 @@ function evaluate(resources: K8sResource[], options: PolicyRunOptions): Finding[
       const violations = policy.check(r, ctx);
       if (violations.length === 0) continue;
       const reason = (ignorable ??= hasIgnoreAnnotation(r)) ? annotationReason(r, policy.meta.id) : undefined;
-      for (const v of violations) findings.push(toFinding(r, policy, severity, v, reason, positions, exemptions, index));
+      for (let vi = 0; vi < violations.length; vi++) findings.push(toFinding(r, policy, severity, violations[vi]!, reason, positions, exemptions, index));
     }
   }
   return findings.sort(compareByStream);

@@ -299,7 +299,9 @@ export async function validate(options: ValidateOptions): Promise<Report> {
   const fired = new Set<string>();
   for (const f of findings) fired.add(f.policyId);
   const usedRules = [...rules.values()].filter((r) => fired.has(r.id) || r.category === 'kube-schema' || r.category === 'kube-api');
-  return buildReport({ version: options.version, inputs, findings, resources: results, rules: usedRules });
+  const report = buildReport({ version: options.version, inputs, findings, resources: results, rules: usedRules });
+  lap('report');
+  return report;
 }
 
 /** Like ESLint's config lookup: a `.nexus-policy.yaml` in the working directory applies unless one is named. */
@@ -405,6 +407,25 @@ function resolvePositions(findings: Finding[], resources: K8sResource[], lookup:
   }
 }
 
+/**
+ * A resource's line in the report, its keys in the JSON report's order. Built without spreads of the
+ * optional keys: each made a temporary object and a generic copy (~11 ms for 4,000 resources).
+ */
+function resultOf(r: K8sResource, status: ResourceStatus): ResourceResult {
+  if (r.itemIndex === undefined && r.namespace !== undefined && r.file) {
+    return { source: r.source, docIndex: r.docIndex, apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: r.namespace, file: r.file, status };
+  }
+  const out: ResourceResult = { source: r.source, docIndex: r.docIndex } as ResourceResult;
+  if (r.itemIndex !== undefined) out.itemIndex = r.itemIndex;
+  out.apiVersion = r.apiVersion;
+  out.kind = r.kind;
+  out.name = r.name;
+  if (r.namespace !== undefined) out.namespace = r.namespace;
+  if (r.file) out.file = r.file;
+  out.status = status;
+  return out;
+}
+
 function resourceResults(resources: K8sResource[], problems: Problem[], findings: Finding[], skipped: Set<K8sResource>, lookup: ResourceLookup): ResourceResult[] {
   const worst = new Map<K8sResource, ResourceStatus>();
   for (const f of findings) {
@@ -415,17 +436,7 @@ function resourceResults(resources: K8sResource[], problems: Problem[], findings
       else if (worst.get(r) !== 'error') worst.set(r, 'invalid');
     }
   }
-  const out: ResourceResult[] = resources.map((r) => ({
-    source: r.source,
-    docIndex: r.docIndex,
-    ...(r.itemIndex !== undefined ? { itemIndex: r.itemIndex } : {}),
-    apiVersion: r.apiVersion,
-    kind: r.kind,
-    name: r.name,
-    ...(r.namespace !== undefined ? { namespace: r.namespace } : {}),
-    ...(r.file ? { file: r.file } : {}),
-    status: skipped.has(r) ? 'skipped' : (worst.get(r) ?? 'valid'),
-  }));
+  const out: ResourceResult[] = resources.map((r) => resultOf(r, skipped.has(r) ? 'skipped' : (worst.get(r) ?? 'valid')));
   for (const p of problems) out.push({ source: p.source, docIndex: p.docIndex, apiVersion: '', kind: '', name: '', file: p.source, status: p.status });
   return out;
 }

@@ -157,6 +157,8 @@ export class RenderIndex {
 
   /** HPAs (or VPAs) whose target is the given workload. */
   autoscalersFor(kind: 'HorizontalPodAutoscaler' | 'VerticalPodAutoscaler', target: K8sResource): K8sResource[] {
+    // Most renders have none: no key to build then (four policies ask for every workload).
+    if (this.targets.size === 0) return [];
     return this.targets.get(`${kind}>${target.kind}/${this.namespaceOf(target)}/${target.name}`) ?? [];
   }
 
