@@ -87,6 +87,7 @@ export function podOf(resource: K8sResource): PodView | undefined {
 }
 
 const containerCache = new WeakMap<PodView, ContainerView[]>();
+const CONTAINER_TYPES = ['initContainers', 'containers', 'ephemeralContainers'] as const;
 let lastPod: PodView | undefined;
 let lastContainers: ContainerView[] = [];
 
@@ -97,10 +98,15 @@ export function containersOf(pod: PodView): readonly ContainerView[] {
   const hit = containerCache.get(pod);
   if (hit) return (lastContainers = hit);
   const out: ContainerView[] = [];
-  for (const type of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
-    objs(pod.spec[type]).forEach((c, i) => {
+  // Plain loops: the policy stage runs without TurboFan (util/tiering.ts), where for-of and forEach
+  // allocate an iterator result per step and a closure per list.
+  for (let t = 0; t < CONTAINER_TYPES.length; t++) {
+    const type = CONTAINER_TYPES[t]!;
+    const list = objs(pod.spec[type]);
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
       out.push({ container: c, name: typeof c.name === 'string' ? c.name : `#${i}`, pointer: `${pod.specPointer}/${type}/${i}`, type });
-    });
+    }
   }
   containerCache.set(pod, out);
   return (lastContainers = out);
