@@ -407,14 +407,8 @@ function resolvePositions(findings: Finding[], resources: K8sResource[], lookup:
   }
 }
 
-/**
- * A resource's line in the report, its keys in the JSON report's order. Built without spreads of the
- * optional keys: each made a temporary object and a generic copy (~11 ms for 4,000 resources).
- */
+/** A resource's line in the report, its keys in the JSON report's order (no spreads: a temporary object each). */
 function resultOf(r: K8sResource, status: ResourceStatus): ResourceResult {
-  if (r.itemIndex === undefined && r.namespace !== undefined && r.file) {
-    return { source: r.source, docIndex: r.docIndex, apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: r.namespace, file: r.file, status };
-  }
   const out: ResourceResult = { source: r.source, docIndex: r.docIndex } as ResourceResult;
   if (r.itemIndex !== undefined) out.itemIndex = r.itemIndex;
   out.apiVersion = r.apiVersion;

@@ -4,16 +4,15 @@
  * same lines, document indexes and positions of every node, the same findings and the same problems,
  * wherever the pieces are cut.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crdCorpus, hugeDocument, mixedCorpus, schemaErrorCorpus, toStream } from '../../bench/corpus.ts';
 import { escapePointerSegment } from '../../core/json-pointer.ts';
 import { parseManifests, splitStream, splitStreamChunks } from '../../validator/manifests.ts';
+import { repositoryYamlFiles, ROOT } from '../helpers/yaml-files.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CONFORMANCE = join(ROOT, '..', 'shared', 'conformance');
 
 function pointers(value: unknown, at = '', out: string[] = []): string[] {
   out.push(at);
@@ -96,17 +95,7 @@ describe('a stream read in pieces', () => {
   });
 
   it('parses the bench corpora and every YAML file of the repository (and of ../shared/conformance) as the whole text', () => {
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const name of readdirSync(dir)) {
-        if (name === 'node_modules' || name === '.git' || name === '.tools' || name === '.cache' || name === '.helm' || name === 'dist') continue;
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) walk(path);
-        else if (/\.ya?ml$/.test(name)) files.push(path);
-      }
-    };
-    walk(ROOT);
-    if (existsSync(CONFORMANCE)) walk(CONFORMANCE);
+    const files = repositoryYamlFiles();
     expect(files.length).toBeGreaterThan(100);
     const streams: Array<[string, string]> = [
       ['mixed', toStream(mixedCorpus(400))],

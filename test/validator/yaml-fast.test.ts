@@ -5,7 +5,7 @@
  * the document, present or missing, must locate to the same line and column. Declining is always allowed;
  * the tests also check that the reader does take the shapes helm emits, so that the fast path is used.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import jsyaml from 'js-yaml';
@@ -16,9 +16,8 @@ import { splitStream } from '../../validator/manifests.ts';
 import { FastStream, readFastDocument, readFastDocumentIn, resolvePlain } from '../../validator/yaml-fast.ts';
 import { FrameRecorder, recordedPositionIndex } from '../../validator/yaml-positions.ts';
 import { MANIFEST_SCHEMA } from '../../validator/yaml-schema.ts';
+import { repositoryYamlFiles, ROOT } from '../helpers/yaml-files.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const CONFORMANCE = join(ROOT, '..', 'shared', 'conformance');
 
 /** A canonical rendering that tells apart what deep equality glosses over: key order, -0, NaN, types. */
 function canonical(v: unknown): string {
@@ -601,17 +600,7 @@ describe('fast manifest reader', () => {
   });
 
   it('agrees with js-yaml on every YAML file of the repository (and of ../shared/conformance when present)', async () => {
-    const files: string[] = [];
-    const walk = (dir: string) => {
-      for (const name of readdirSync(dir)) {
-        if (name === 'node_modules' || name === '.git' || name === '.tools' || name === '.cache' || name === '.helm' || name === 'dist') continue;
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) walk(path);
-        else if (/\.ya?ml$/.test(name)) files.push(path);
-      }
-    };
-    walk(ROOT);
-    if (existsSync(CONFORMANCE)) walk(CONFORMANCE);
+    const files = repositoryYamlFiles();
     expect(files.length).toBeGreaterThan(100);
     let same = 0;
     const bad: string[] = [];

@@ -174,11 +174,7 @@ describe('position index', () => {
 
   it('reads escaped and odd pointers segment by segment, as pointerSegments splits them', () => {
     const text = 'a/b:\n  ~x: 1\n  "~1": 2\n"": \n  "": 3\nl:\n- 0\n- 1\n- x: 2\n';
-    const value = jsyaml.load(text, { schema: MANIFEST_SCHEMA, json: true });
-    const recorder = new FrameRecorder();
-    recorder.start();
-    jsyaml.load(text, { schema: MANIFEST_SCHEMA, json: true, listener: recorder.listener });
-    const index = recordedPositionIndex(text, 1, recorder.frames(), value);
+    const index = recorded(text, 1);
     const ref = reference(text, 1);
     for (const pointer of ['', '/', '/a~1b', '/a~1b/~0x', '/a~1b/~01', '/a~1b/~1', '/a~1b/', '//', '///', 'a~1b', '/l/2/x', '/l/02', '/l/9', '/l/-', '/l/2/x/y', '/a~1b/~0x/deeper']) {
       expect(index.locate(pointer), pointer).toEqual(ref(pointer));
