@@ -225,6 +225,11 @@ class RecordedIndex implements PositionIndex {
   private children: Map<number, number[]> | undefined;
   private keyMaps: Map<number, Map<string, number> | null> | undefined;
   private withKeys: PositionIndex | undefined;
+  /**
+   * The key keyNode looked up last, as the value's own key when it scanned them: reading the value with
+   * that string needs no lookup of the pointer's segment (a new string) in V8's string table.
+   */
+  private matchedKey = '';
   /** Text-less records: where the line starts begin in `frames` (after the nodes); -1 otherwise. */
   private readonly linesAt: number;
 
@@ -317,67 +322,94 @@ class RecordedIndex implements PositionIndex {
     for (;;) {
       const k = this.kind(f);
       if (k !== MAPPING && k !== SEQUENCE) return f;
-      if (this.childCount(f) !== 1) return f;
+      // One child: the first child's subtree ends where the node's does (no walk over the children).
+      const end = this.frames[3 * f + 1]!;
       const only = f + 1;
+      if (end === f || this.frames[3 * only + 1]! !== end) return f;
       if (this.kind(only) !== k || this.frames[3 * only]! !== this.startOf(f)) return f;
       f = only;
     }
   }
 
   /**
-   * Index (among mapping `i`'s children) of the key node of `key`, MISSING, or NEEDS_KEYS when the
-   * value cannot say which key node is which.
+   * The key node of `key` in mapping `i`, MISSING, or NEEDS_KEYS when the value cannot say which key
+   * node is which. Sets matchedKey.
    */
-  private keyIndex(i: number, value: unknown, key: string): number {
+  private keyNode(i: number, value: unknown, key: string): number {
     const memo = this.keyMaps?.get(i);
-    if (memo !== undefined) return memo === null ? NEEDS_KEYS : (memo.get(key) ?? MISSING);
-    // Children alternate key, value. A trailing key node without a value is the reader's failed attempt
-    // at one more key (or an explicit `? key` without a value).
-    const children = this.childCount(i);
-    const pairs = children >> 1;
+    this.matchedKey = key;
+    if (memo !== undefined) return memo === null ? NEEDS_KEYS : this.keyNodeAt(i, memo.get(key));
     if (this.scalars) {
+      // Children alternate key, value (see below for a trailing key node).
+      const children = this.childCount(i);
       const keys = new Map<string, number>();
-      for (let p = 0; p < pairs; p++) {
+      for (let p = 0; p < children >> 1; p++) {
         const keyNode = this.childAt(i, 2 * p, children);
         if (this.kind(keyNode) !== SCALAR) break;
         keys.set(String(this.scalars[keyNode]), 2 * p);
       }
       (this.keyMaps ??= new Map()).set(i, keys);
-      return keys.get(key) ?? MISSING;
-    }
-    const isMap = value !== null && typeof value === 'object' && !Array.isArray(value);
-    if (isMap && pairs > SMALL) {
-      const names = Object.keys(value);
-      if (!trustedKeys(names, pairs)) {
-        (this.keyMaps ??= new Map()).set(i, null);
-        return NEEDS_KEYS;
-      }
-      const keys = new Map<string, number>();
-      for (let p = 0; p < pairs; p++) keys.set(names[p]!, 2 * p);
-      (this.keyMaps ??= new Map()).set(i, keys);
-      return keys.get(key) ?? MISSING;
+      return this.keyNodeAt(i, keys.get(key));
     }
     // A small mapping is scanned in place: for-in over a plain object lists its own keys in
-    // Object.keys order without allocating an array (a run locates tens of thousands of pointers).
-    let count = 0;
+    // Object.keys order without allocating an array (a run locates tens of thousands of pointers), and
+    // the key nodes are walked alongside, a key and its value at a time. One pass over the children
+    // counts them, checks them and finds the key: counting, then finding the key node were a walk
+    // each, on every level of every pointer.
+    const isMap = value !== null && typeof value === 'object' && !Array.isArray(value);
+    const frames = this.frames;
+    const end = frames[3 * i + 1]!;
+    let keyNode = i + 1;
     let found = MISSING;
+    let lineUp = true;
     if (isMap) {
+      let count = 0;
       for (const name in value as Record<string, unknown>) {
-        if (isIndexLike(name)) {
-          (this.keyMaps ??= new Map()).set(i, null);
-          return NEEDS_KEYS;
+        if (++count > SMALL) return this.keyNodeInLarge(i, value as object, key);
+        // One key node per own key, in order: not so with duplicate or merge keys, nor with
+        // integer-like keys (JavaScript lists them first).
+        if (keyNode > end || isIndexLike(name)) {
+          lineUp = false;
+          break;
         }
-        if (found === MISSING && name === key) found = 2 * count;
-        count++;
+        const valueNode = frames[3 * keyNode + 1]! + 1;
+        if (valueNode > end) {
+          lineUp = false;
+          break;
+        }
+        if (found === MISSING && name === key) {
+          found = keyNode;
+          this.matchedKey = name;
+        }
+        keyNode = frames[3 * valueNode + 1]! + 1;
       }
     }
-    // One key node per own key, in order: not so with duplicate or merge keys, nor with integer-like
-    // keys (JavaScript lists them first).
-    if (count !== pairs) {
+    // Left over, at most a trailing key node without a value: the reader's failed attempt at one more
+    // key (or an explicit `? key` without a value).
+    if (!lineUp || (keyNode <= end && frames[3 * keyNode + 1]! < end)) {
       (this.keyMaps ??= new Map()).set(i, null);
       return NEEDS_KEYS;
     }
     return found;
+  }
+
+  /** keyNode for a mapping with more than SMALL keys: its key map is built once. */
+  private keyNodeInLarge(i: number, value: object, key: string): number {
+    const pairs = this.childCount(i) >> 1;
+    const names = Object.keys(value);
+    if (!trustedKeys(names, pairs)) {
+      (this.keyMaps ??= new Map()).set(i, null);
+      return NEEDS_KEYS;
+    }
+    const keys = new Map<string, number>();
+    for (let p = 0; p < pairs; p++) keys.set(names[p]!, 2 * p);
+    (this.keyMaps ??= new Map()).set(i, keys);
+    return this.keyNodeAt(i, keys.get(key));
+  }
+
+  /** The key node of mapping `i` whose index among its children is `k` (MISSING when undefined). */
+  private keyNodeAt(i: number, k: number | undefined): number {
+    return k === undefined ? MISSING : this.childAt(i, k, this.childCount(i));
   }
 
   /**
@@ -399,10 +431,9 @@ class RecordedIndex implements PositionIndex {
       from = to + 1;
       const kind = this.kind(node);
       if (kind === MAPPING) {
-        const k = this.keyIndex(node, value, seg);
-        if (k === NEEDS_KEYS) return NEEDS_KEYS;
-        if (k === MISSING) return offset;
-        const key = this.childAt(node, k, this.childCount(node));
+        const key = this.keyNode(node, value, seg);
+        if (key === NEEDS_KEYS) return NEEDS_KEYS;
+        if (key === MISSING) return offset;
         // The value node follows its key's subtree.
         const child = this.frames[3 * key + 1]! + 1;
         if (last) return this.startOf(key);
@@ -412,7 +443,7 @@ class RecordedIndex implements PositionIndex {
         if (childKind === NONE) return this.startOf(key);
         offset = this.startOf(child);
         node = this.unwrap(child);
-        value = (value as Record<string, unknown> | undefined)?.[seg];
+        value = (value as Record<string, unknown> | undefined)?.[this.matchedKey];
       } else if (kind === SEQUENCE) {
         const count = this.childCount(node);
         // Empty items (`-` alone) open no node: then the nodes do not line up with the items.

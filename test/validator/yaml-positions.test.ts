@@ -153,6 +153,15 @@ describe('position index', () => {
     expect(mismatches(text, 7)).toEqual([]);
   });
 
+  // Up to SMALL (16) keys a mapping's key nodes are walked beside its value's keys; past it they are
+  // looked up in a map built once. Either way a duplicate key (the nodes do not line up) is told.
+  it.each([15, 16, 17, 20])('agrees with yaml: a mapping of %i keys, plain and with a duplicate key', (n) => {
+    const keys = Array.from({ length: n }, (_, i) => `  k${i}: ${i}`);
+    for (const body of [keys, [...keys.slice(0, 3), '  k9: early', ...keys.slice(3)], [...keys, '  k0: last']]) {
+      expect(mismatches(`m:\n${body.join('\n')}\nafter: 1\n`, 3)).toEqual([]);
+    }
+  });
+
   it('points an unknown field at its key, a missing one at its nearest parent, and counts lines from the stream', () => {
     const text = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  replica: 2\n  template:\n    spec:\n      containers:\n        - name: app\n          image: x\n';
     const index = reparsedIndex(text, 10);
