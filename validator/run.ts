@@ -21,7 +21,7 @@ import { chartFile, helmTemplate, type Render } from './render.ts';
 import { buildReport, type Report, type ResourceResult } from './report.ts';
 import { dropGuardEchoes } from './rule-guards.ts';
 import { fallbackRule, STAGE_RULES, type RuleMeta } from './rules.ts';
-import { templateLine } from './template-lines.ts';
+import { templateLine, templateReadable } from './template-lines.ts';
 import type { Finding, K8sResource, ResourceStatus } from '../core/types.ts';
 import { checkNexusDerivedNames, checkReleaseName } from './release-name.ts';
 import type { LayeredValues, SetFlags, ValuesFile } from './values-input.ts';
@@ -343,6 +343,11 @@ class ResourceLookup {
     return this.candidates(f)?.filter((r) => this.matches(r, f)) ?? [];
   }
 
+  /** Whether two findings are about the same resources (find and all give the same answer). */
+  sameKey(a: Pick<Finding, 'source' | 'docIndex' | 'kind' | 'name'>, b: Pick<Finding, 'source' | 'docIndex' | 'kind' | 'name'>): boolean {
+    return a.docIndex === b.docIndex && a.source === b.source && a.kind === b.kind && a.name === b.name;
+  }
+
   private candidates(f: Pick<Finding, 'source' | 'docIndex'>): K8sResource[] | undefined {
     return f.docIndex === undefined ? undefined : this.bySource.get(f.source ?? '')?.get(f.docIndex);
   }
@@ -358,39 +363,43 @@ class ResourceLookup {
  * stage's findings of one document are located together, so each document is indexed once.
  */
 function resolvePositions(findings: Finding[], resources: K8sResource[], lookup: ResourceLookup): void {
-  // n-th document of its kind from the same template in the same render (for multi-document templates)
-  const ordinal = new Map<K8sResource, number>();
-  const seen = new Map<string, number>();
-  for (const r of resources) {
-    if (!r.templateFile) continue;
-    const k = `${r.source}\u0000${r.templateFile}\u0000${r.kind}`;
-    const n = seen.get(k) ?? 0;
-    ordinal.set(r, n);
-    seen.set(k, n + 1);
-  }
+  // n-th document of its kind from the same template in the same render (for multi-document templates),
+  // counted only when a finding's template is there to look in.
+  let ordinal: Map<K8sResource, number> | undefined;
+  const ordinalOf = (r: K8sResource) => (ordinal ??= templateOrdinals(resources)).get(r) ?? 0;
   const byResource = new Map<K8sResource, Finding[]>();
+  // A stage reports resource by resource: a finding about the same resource as the one before it needs
+  // no lookup, and goes to the same list.
+  let prev: Finding | undefined;
+  let r: K8sResource | undefined;
+  let list: Finding[] | undefined;
   for (const f of findings) {
-    const r = lookup.find(f);
+    if (!prev || !lookup.sameKey(prev, f)) {
+      r = lookup.find(f);
+      list = r && byResource.get(r);
+    }
+    prev = f;
     // Stages that set a position themselves keep it, unless the resource came from a render: then the
     // reported file is the template, and its line must be a template line, not a stream line.
     if (!r || (f.line !== undefined && !r.templateFile)) continue;
-    const list = byResource.get(r);
     if (list) list.push(f);
-    else byResource.set(r, [f]);
+    else byResource.set(r, (list = [f]));
   }
   const cwd = process.cwd();
   const absolute = new Map<string, string>();
   for (const [r, list] of byResource) {
+    // The template on disk, when it is there (a rendered stream's `# Source:` paths often are not).
     let templatePath: string | undefined;
     if (r.templateFile && r.file) {
       templatePath = absolute.get(r.file);
       if (templatePath === undefined) absolute.set(r.file, (templatePath = resolve(cwd, r.file)));
+      if (!templateReadable(templatePath)) templatePath = undefined;
     }
     for (const f of list) {
       const pointer = f.jsonPointer ?? '';
       const pos = r.locate?.(pointer);
       if (pos) f.streamLine = pos.line;
-      const tline = templatePath ? templateLine(templatePath, pointer, { kind: r.kind, ordinal: ordinal.get(r) ?? 0 }) : undefined;
+      const tline = templatePath ? templateLine(templatePath, pointer, { kind: r.kind, ordinal: ordinalOf(r) }) : undefined;
       if (tline !== undefined) {
         f.file = r.file;
         f.line = tline;
@@ -405,6 +414,20 @@ function resolvePositions(findings: Finding[], resources: K8sResource[], lookup:
       if (f.itemIndex === undefined && r.itemIndex !== undefined) f.itemIndex = r.itemIndex;
     }
   }
+}
+
+/** Each rendered resource's place among the documents of its kind from the same template in the same render. */
+function templateOrdinals(resources: readonly K8sResource[]): Map<K8sResource, number> {
+  const ordinal = new Map<K8sResource, number>();
+  const seen = new Map<string, number>();
+  for (const r of resources) {
+    if (!r.templateFile) continue;
+    const k = `${r.source}\u0000${r.templateFile}\u0000${r.kind}`;
+    const n = seen.get(k) ?? 0;
+    ordinal.set(r, n);
+    seen.set(k, n + 1);
+  }
+  return ordinal;
 }
 
 /** A resource's line in the report, its keys in the JSON report's order (no spreads: a temporary object each). */
@@ -422,10 +445,15 @@ function resultOf(r: K8sResource, status: ResourceStatus): ResourceResult {
 
 function resourceResults(resources: K8sResource[], problems: Problem[], findings: Finding[], skipped: Set<K8sResource>, lookup: ResourceLookup): ResourceResult[] {
   const worst = new Map<K8sResource, ResourceStatus>();
+  // (Consecutive findings about the same resources share one lookup, as in resolvePositions.)
+  let prev: Finding | undefined;
+  let about: readonly K8sResource[] = [];
   for (const f of findings) {
     if (f.exemption || f.docIndex === undefined) continue;
     if (f.policyId !== 'kube-schema/missing-schema' && f.severity !== 'error') continue;
-    for (const r of lookup.all(f)) {
+    if (!prev || !lookup.sameKey(prev, f)) about = lookup.all(f);
+    prev = f;
+    for (const r of about) {
       if (f.policyId === 'kube-schema/missing-schema') worst.set(r, 'error');
       else if (worst.get(r) !== 'error') worst.set(r, 'invalid');
     }

@@ -31,6 +31,11 @@ function linesOf(file: string): string[] | null {
   return lines;
 }
 
+/** Whether the template file can be read (read once and kept, as templateLine reads it). */
+export function templateReadable(file: string): boolean {
+  return linesOf(file) !== null;
+}
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
