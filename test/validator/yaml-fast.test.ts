@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { crdCorpus, deploymentCorpus, hugeDocument, mixedCorpus, schemaErrorCorpus, toStream } from '../../bench/corpus.ts';
 import { escapePointerSegment } from '../../core/json-pointer.ts';
 import { splitStream } from '../../validator/manifests.ts';
-import { FastStream, readFastDocument, readFastDocumentIn, resolvePlain } from '../../validator/yaml-fast.ts';
+import { FastStream, own, readFastDocument, readFastDocumentIn, resolvePlain } from '../../validator/yaml-fast.ts';
 import { FrameRecorder, recordedPositionIndex } from '../../validator/yaml-positions.ts';
 import { MANIFEST_SCHEMA } from '../../validator/yaml-schema.ts';
 import { repositoryYamlFiles, ROOT } from '../helpers/yaml-files.ts';
@@ -393,6 +393,18 @@ describe('fast manifest reader', () => {
     expect(compare(plain.replace(/\n/g, '\r\n'))).toBe('same');
     const fast = readFastDocument(plain)!;
     expect(fast.value).toMatchObject({ spec: { template: { spec: { containers: [{ args: ['--port', '8080', '--verbose'], command: ['/bin/sh', '-c', 'set -e\nexec api\n'], env: [{ value: 'yes' }, { value: 420 }] }] } } } });
+  });
+
+  it('copies a string exactly: every character, lone surrogates and escapes included (seeded)', () => {
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom('\ud800 lone', 'lone \udfff end', '"quoted" \\ back\nslash\t', '\u0000\u001f\u2028\u2029 controls'));
+    fc.assert(
+      fc.property(text, fc.nat(20), (s, cut) => {
+        // A view into a longer string, as the reader cuts values out of a document.
+        const view = `${'x'.repeat(cut)}${s}${'y'.repeat(cut)}`.slice(cut, cut + s.length);
+        expect(own(view)).toBe(s);
+      }),
+      { numRuns: 500, seed: 20261207 },
+    );
   });
 
   it('keeps no text of a document, but for integer-like keys, which locating must parse again', () => {
