@@ -371,19 +371,19 @@ function resolvePositions(findings: Finding[], resources: K8sResource[], lookup:
   // A stage reports resource by resource: a finding about the same resource as the one before it needs
   // no lookup, and goes to the same list.
   let prev: Finding | undefined;
-  let r: K8sResource | undefined;
-  let list: Finding[] | undefined;
+  let about: K8sResource | undefined;
+  let itsFindings: Finding[] | undefined;
   for (const f of findings) {
     if (!prev || !lookup.sameKey(prev, f)) {
-      r = lookup.find(f);
-      list = r && byResource.get(r);
+      about = lookup.find(f);
+      itsFindings = about && byResource.get(about);
     }
     prev = f;
     // Stages that set a position themselves keep it, unless the resource came from a render: then the
     // reported file is the template, and its line must be a template line, not a stream line.
-    if (!r || (f.line !== undefined && !r.templateFile)) continue;
-    if (list) list.push(f);
-    else byResource.set(r, (list = [f]));
+    if (!about || (f.line !== undefined && !about.templateFile)) continue;
+    if (itsFindings) itsFindings.push(f);
+    else byResource.set(about, (itsFindings = [f]));
   }
   const cwd = process.cwd();
   const absolute = new Map<string, string>();
