@@ -98,6 +98,24 @@ export interface CompareOptions {
   nodeBin: string;
 }
 
+/** One row of the table: a scenario at one size. */
+function printRow(row: Row, withKube: boolean): void {
+  const { c } = row;
+  const nWall = median(row.nexus.map((s) => s.wallMs));
+  const cpu = row.nexus.every((s) => s.cpuMs !== undefined) ? `${fmt(median(row.nexus.map((s) => s.cpuMs!)) / 1000, 2)} s` : '–';
+  const rss = row.nexus.every((s) => s.rssMb !== undefined) ? `${fmt(median(row.nexus.map((s) => s.rssMb!)))} MB` : '–';
+  let kcols = '';
+  if (withKube) {
+    const kWall = median(row.kube.map((s) => s.wallMs));
+    const krss = row.kube.every((s) => s.rssMb !== undefined) ? `${fmt(median(row.kube.map((s) => s.rssMb!)))} MB` : '–';
+    // nexus throughput / kubeconform throughput, pair by pair
+    const speed = median(row.nexus.map((s, i) => row.kube[i]!.wallMs / s.wallMs));
+    kcols = `${`${fmt(kWall / 1000, 2)} s`.padStart(11)}${krss.padStart(8)}${fmt(speed, 2).padStart(9)}`;
+  }
+  const exits = [...new Set(row.nexus.map((s) => s.code))].join('/');
+  console.log(`${`${c.label} [${c.id}]`.padEnd(70)}${fmt(c.docs).padStart(7)}${`${fmt(nWall / 1000, 2)} s`.padStart(12)}${fmt((c.docs / nWall) * 1000).padStart(9)}${cpu.padStart(9)}${rss.padStart(10)}${kcols}${fmt(row.load, 1).padStart(7)}   exit ${exits}`);
+}
+
 export function runComparison(o: CompareOptions): void {
   mkdirSync(o.dir, { recursive: true });
   const all = cases(o.dir, o.sizes, o.hugeSizes).filter((c) => o.only.length === 0 || o.only.includes(c.id));
@@ -114,49 +132,51 @@ export function runComparison(o: CompareOptions): void {
   for (const c of all.filter((x) => x.docs <= 4000)) timeProcess(...nexus(c), o.root);
   if (kube) console.log(`kubeconform: ${kube.bin} -strict -n 2; schemas: ${kube.origin}`);
   else console.log('kubeconform: not run (set KUBECONFORM=/path/to/kubeconform, and KUBECONFORM_SCHEMAS or KUBE_OPENAPI)');
-  console.log(`${o.runs} runs each${kube ? ', nexus and kubeconform in turn' : ''}; medians; load average = 1-minute load before each row\n`);
+  console.log(`${o.runs} runs each${kube ? ', nexus and kubeconform in turn' : ''}, the sizes of a scenario in turn too; medians; load average = 1-minute load before each scenario\n`);
   const head = `${'scenario'.padEnd(70)}${'docs'.padStart(7)}${'nexus wall'.padStart(12)}${'docs/s'.padStart(9)}${'CPU'.padStart(9)}${'peak RSS'.padStart(10)}${kube ? `${'kubeconf.'.padStart(11)}${'RSS'.padStart(8)}${'speed ×'.padStart(9)}` : ''}${'load'.padStart(7)}`;
   console.log(head);
+  // The sizes of one scenario are compared with each other (linear cost, CPU per finding): each run goes
+  // through all of them in turn, so that every pair of sizes is measured seconds apart. Measured as rows
+  // minutes apart, a slower spell of the shared machine during one row moved the 20k/10k ratio between
+  // 1.2 and 2.3 from one bench to the next.
+  const groups = new Map<string, Case[]>();
+  for (const c of all) groups.set(c.id, [...(groups.get(c.id) ?? []), c]);
   const rows: Row[] = [];
-  for (const c of all) {
-    const row: Row = { c, nexus: [], kube: [], load: loadavg()[0]! };
+  for (const group of groups.values()) {
+    const load = loadavg()[0]!;
+    const groupRows: Row[] = group.map((c) => ({ c, nexus: [], kube: [], load }));
     for (let i = 0; i < o.runs; i++) {
-      row.nexus.push(timeProcess(...nexus(c), o.root));
-      if (kube) row.kube.push(timeProcess(kube.bin, kubeconformArgs(kube, c.file), o.root));
+      for (const row of groupRows) {
+        row.nexus.push(timeProcess(...nexus(row.c), o.root));
+        if (kube) row.kube.push(timeProcess(kube.bin, kubeconformArgs(kube, row.c.file), o.root));
+      }
     }
-    rows.push(row);
-    const nWall = median(row.nexus.map((s) => s.wallMs));
-    const cpu = row.nexus.every((s) => s.cpuMs !== undefined) ? `${fmt(median(row.nexus.map((s) => s.cpuMs!)) / 1000, 2)} s` : '–';
-    const rss = row.nexus.every((s) => s.rssMb !== undefined) ? `${fmt(median(row.nexus.map((s) => s.rssMb!)))} MB` : '–';
-    let kcols = '';
-    if (kube) {
-      const kWall = median(row.kube.map((s) => s.wallMs));
-      const krss = row.kube.every((s) => s.rssMb !== undefined) ? `${fmt(median(row.kube.map((s) => s.rssMb!)))} MB` : '–';
-      // nexus throughput / kubeconform throughput, pair by pair
-      const speed = median(row.nexus.map((s, i) => row.kube[i]!.wallMs / s.wallMs));
-      kcols = `${`${fmt(kWall / 1000, 2)} s`.padStart(11)}${krss.padStart(8)}${fmt(speed, 2).padStart(9)}`;
+    for (const row of groupRows) {
+      rows.push(row);
+      printRow(row, kube !== undefined);
     }
-    const exits = [...new Set(row.nexus.map((s) => s.code))].join('/');
-    console.log(`${`${c.label} [${c.id}]`.padEnd(70)}${fmt(c.docs).padStart(7)}${`${fmt(nWall / 1000, 2)} s`.padStart(12)}${fmt((c.docs / nWall) * 1000).padStart(9)}${cpu.padStart(9)}${rss.padStart(10)}${kcols}${fmt(row.load, 1).padStart(7)}   exit ${exits}`);
   }
-  // Linear cost: the largest size against half of it, per scenario (wall and CPU medians).
+  // Linear cost: the largest size against half of it, per scenario: the median of the run-by-run ratios.
   const bySize = (id: string, docs: number) => rows.find((r) => r.c.id === id && r.c.docs === docs && r.c.id !== 'huge');
   const [big, half] = [Math.max(...o.sizes), Math.max(...o.sizes) / 2];
   const linear = [...new Set(rows.map((r) => r.c.id))].filter((id) => id !== 'huge' && bySize(id, big) && bySize(id, half));
   if (linear.length) {
-    console.log(`\nlinear cost: ${fmt(big)} documents / ${fmt(half)} documents (target ≤ 2.1)`);
+    console.log(`\nlinear cost: ${fmt(big)} documents / ${fmt(half)} documents, run by run (target ≤ 2.1)`);
     for (const id of linear) {
       const [b, h] = [bySize(id, big)!, bySize(id, half)!];
-      const cpu = (r: Row) => median(r.nexus.map((s) => s.cpuMs ?? s.wallMs));
-      console.log(`  ${id.padEnd(14)} wall ${fmt(median(b.nexus.map((s) => s.wallMs)) / median(h.nexus.map((s) => s.wallMs)), 2)}   CPU ${fmt(cpu(b) / cpu(h), 2)}`);
+      const ratio = (of: (s: Sample) => number) => median(b.nexus.map((s, i) => of(s) / of(h.nexus[i]!)));
+      console.log(`  ${id.padEnd(14)} wall ${fmt(ratio((s) => s.wallMs), 2)}   CPU ${fmt(ratio((s) => s.cpuMs ?? s.wallMs), 2)}`);
     }
   }
   const huge = rows.filter((r) => r.c.id === 'huge');
   const baseline = huge.find((r) => r.c.findings === 0);
   if (baseline && huge.length > 1) {
-    const cpu = (r: Row) => median(r.nexus.map((s) => s.cpuMs ?? s.wallMs));
-    console.log('\none document, many findings: CPU per finding above the baseline document (target: the largest no slower per finding than the smallest)');
-    for (const r of huge.filter((x) => x !== baseline)) console.log(`  ${fmt(r.c.findings!).padStart(7)} findings   ${fmt(((cpu(r) - cpu(baseline)) / r.c.findings!) * 1000, 1)} µs CPU per finding`);
+    const cpu = (s: Sample) => s.cpuMs ?? s.wallMs;
+    console.log('\none document, many findings: CPU per finding above the baseline document, run by run (target: the largest no slower per finding than the smallest)');
+    for (const r of huge.filter((x) => x !== baseline)) {
+      const perFinding = median(r.nexus.map((s, i) => (cpu(s) - cpu(baseline.nexus[i]!)) / r.c.findings!));
+      console.log(`  ${fmt(r.c.findings!).padStart(7)} findings   ${fmt(perFinding * 1000, 1)} µs CPU per finding`);
+    }
   }
   const crd = rows.find((r) => r.c.id === 'crd' && r.c.docs === Math.min(...o.sizes));
   const dep = rows.find((r) => r.c.id === 'deployments' && r.c.docs === Math.min(...o.sizes));
