@@ -338,18 +338,15 @@ class RecordedIndex implements PositionIndex {
   private keyNode(i: number, value: unknown, key: string): number {
     const memo = this.keyMaps?.get(i);
     this.matchedKey = key;
-    if (memo !== undefined) return memo === null ? NEEDS_KEYS : this.keyNodeAt(i, memo.get(key));
+    if (memo !== undefined) return memo === null ? NEEDS_KEYS : (memo.get(key) ?? MISSING);
     if (this.scalars) {
-      // Children alternate key, value (see below for a trailing key node).
-      const children = this.childCount(i);
       const keys = new Map<string, number>();
-      for (let p = 0; p < children >> 1; p++) {
-        const keyNode = this.childAt(i, 2 * p, children);
-        if (this.kind(keyNode) !== SCALAR) break;
-        keys.set(String(this.scalars[keyNode]), 2 * p);
+      for (const k of this.pairKeys(i)) {
+        if (this.kind(k) !== SCALAR) break;
+        keys.set(String(this.scalars[k]), k);
       }
       (this.keyMaps ??= new Map()).set(i, keys);
-      return this.keyNodeAt(i, keys.get(key));
+      return keys.get(key) ?? MISSING;
     }
     // A small mapping is scanned in place: for-in over a plain object lists its own keys in
     // Object.keys order without allocating an array (a run locates tens of thousands of pointers), and
@@ -395,21 +392,30 @@ class RecordedIndex implements PositionIndex {
 
   /** keyNode for a mapping with more than SMALL keys: its key map is built once. */
   private keyNodeInLarge(i: number, value: object, key: string): number {
-    const pairs = this.childCount(i) >> 1;
+    const keyNodes = this.pairKeys(i);
     const names = Object.keys(value);
-    if (!trustedKeys(names, pairs)) {
+    if (!trustedKeys(names, keyNodes.length)) {
       (this.keyMaps ??= new Map()).set(i, null);
       return NEEDS_KEYS;
     }
     const keys = new Map<string, number>();
-    for (let p = 0; p < pairs; p++) keys.set(names[p]!, 2 * p);
+    for (let p = 0; p < keyNodes.length; p++) keys.set(names[p]!, keyNodes[p]!);
     (this.keyMaps ??= new Map()).set(i, keys);
-    return this.keyNodeAt(i, keys.get(key));
+    return keys.get(key) ?? MISSING;
   }
 
-  /** The key node of mapping `i` whose index among its children is `k` (MISSING when undefined). */
-  private keyNodeAt(i: number, k: number | undefined): number {
-    return k === undefined ? MISSING : this.childAt(i, k, this.childCount(i));
+  /** The key nodes of mapping `i` that have a value node (children alternate key, value). */
+  private pairKeys(i: number): number[] {
+    const frames = this.frames;
+    const end = frames[3 * i + 1]!;
+    const out: number[] = [];
+    for (let k = i + 1; k <= end; ) {
+      const v = frames[3 * k + 1]! + 1;
+      if (v > end) break;
+      out.push(k);
+      k = frames[3 * v + 1]! + 1;
+    }
+    return out;
   }
 
   /**
