@@ -315,12 +315,16 @@ function envOf(values: unknown): string | undefined {
   return typeof g?.environment === 'string' ? g.environment : undefined;
 }
 
+type FindingKey = Pick<Finding, 'source' | 'docIndex' | 'kind' | 'name'>;
+
 /**
  * The resource a finding is about (same source, document, kind and name; the last one if several
  * match), found without building a key string per finding.
  */
 class ResourceLookup {
   private readonly bySource = new Map<string, Map<number, K8sResource[]>>();
+  private lastKey: FindingKey | undefined;
+  private lastAll: readonly K8sResource[] = [];
   constructor(resources: readonly K8sResource[]) {
     for (const r of resources) {
       let docs = this.bySource.get(r.source);
@@ -331,21 +335,19 @@ class ResourceLookup {
     }
   }
 
-  find(f: Pick<Finding, 'source' | 'docIndex' | 'kind' | 'name'>): K8sResource | undefined {
-    const list = this.candidates(f);
-    if (!list) return undefined;
-    for (let i = list.length - 1; i >= 0; i--) if (this.matches(list[i]!, f)) return list[i];
-    return undefined;
+  /** The last of the resources the finding is about. */
+  find(f: FindingKey): K8sResource | undefined {
+    const all = this.all(f);
+    return all[all.length - 1];
   }
 
-  /** Every resource the finding's key fits (List items of one kind and name share it). */
-  all(f: Pick<Finding, 'source' | 'docIndex' | 'kind' | 'name'>): K8sResource[] {
-    return this.candidates(f)?.filter((r) => this.matches(r, f)) ?? [];
-  }
-
-  /** Whether two findings are about the same resources (find and all give the same answer). */
-  sameKey(a: Pick<Finding, 'source' | 'docIndex' | 'kind' | 'name'>, b: Pick<Finding, 'source' | 'docIndex' | 'kind' | 'name'>): boolean {
-    return a.docIndex === b.docIndex && a.source === b.source && a.kind === b.kind && a.name === b.name;
+  /** Every resource the finding's key fits (List items of one kind and name share it), in stream order. */
+  all(f: FindingKey): readonly K8sResource[] {
+    // A stage reports resource by resource: the key asked about last answers most calls.
+    const last = this.lastKey;
+    if (last && last.docIndex === f.docIndex && last.source === f.source && last.kind === f.kind && last.name === f.name) return this.lastAll;
+    this.lastKey = f;
+    return (this.lastAll = this.candidates(f)?.filter((r) => this.matches(r, f)) ?? []);
   }
 
   private candidates(f: Pick<Finding, 'source' | 'docIndex'>): K8sResource[] | undefined {
@@ -368,22 +370,14 @@ function resolvePositions(findings: Finding[], resources: K8sResource[], lookup:
   let ordinal: Map<K8sResource, number> | undefined;
   const ordinalOf = (r: K8sResource) => (ordinal ??= templateOrdinals(resources)).get(r) ?? 0;
   const byResource = new Map<K8sResource, Finding[]>();
-  // A stage reports resource by resource: a finding about the same resource as the one before it needs
-  // no lookup, and goes to the same list.
-  let prev: Finding | undefined;
-  let about: K8sResource | undefined;
-  let itsFindings: Finding[] | undefined;
   for (const f of findings) {
-    if (!prev || !lookup.sameKey(prev, f)) {
-      about = lookup.find(f);
-      itsFindings = about && byResource.get(about);
-    }
-    prev = f;
+    const r = lookup.find(f);
     // Stages that set a position themselves keep it, unless the resource came from a render: then the
     // reported file is the template, and its line must be a template line, not a stream line.
-    if (!about || (f.line !== undefined && !about.templateFile)) continue;
-    if (itsFindings) itsFindings.push(f);
-    else byResource.set(about, (itsFindings = [f]));
+    if (!r || (f.line !== undefined && !r.templateFile)) continue;
+    const list = byResource.get(r);
+    if (list) list.push(f);
+    else byResource.set(r, [f]);
   }
   const cwd = process.cwd();
   const absolute = new Map<string, string>();
@@ -445,15 +439,10 @@ function resultOf(r: K8sResource, status: ResourceStatus): ResourceResult {
 
 function resourceResults(resources: K8sResource[], problems: Problem[], findings: Finding[], skipped: Set<K8sResource>, lookup: ResourceLookup): ResourceResult[] {
   const worst = new Map<K8sResource, ResourceStatus>();
-  // (Consecutive findings about the same resources share one lookup, as in resolvePositions.)
-  let prev: Finding | undefined;
-  let about: readonly K8sResource[] = [];
   for (const f of findings) {
     if (f.exemption || f.docIndex === undefined) continue;
     if (f.policyId !== 'kube-schema/missing-schema' && f.severity !== 'error') continue;
-    if (!prev || !lookup.sameKey(prev, f)) about = lookup.all(f);
-    prev = f;
-    for (const r of about) {
+    for (const r of lookup.all(f)) {
       if (f.policyId === 'kube-schema/missing-schema') worst.set(r, 'error');
       else if (worst.get(r) !== 'error') worst.set(r, 'invalid');
     }
