@@ -13,7 +13,6 @@ import { escapePointerSegment } from '../../core/json-pointer.ts';
 import { parseManifests, splitStream, splitStreamChunks } from '../../validator/manifests.ts';
 import { repositoryYamlFiles, ROOT } from '../helpers/yaml-files.ts';
 
-
 function pointers(value: unknown, at = '', out: string[] = []): string[] {
   out.push(at);
   if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pointers(v, `${at}/${escapePointerSegment(k)}`, out);
