@@ -137,6 +137,13 @@ describe('position index', () => {
     expect(mismatches(text)).toEqual([]);
   });
 
+  // KNOWN GAP (seen while reviewing the key-node walk; the same before it): an explicit `? key` with no
+  // value, last in its mapping, records a key node without a value node, so the key is not matched and
+  // its pointer is located at the mapping, where `yaml` puts it at the key.
+  it.fails('KNOWN GAP: a trailing `? key` without a value is located at its key, as yaml does', () => {
+    expect(mismatches('m:\n  a: 1\n  ? trailing\nafter: 1\n', 3)).toEqual([]);
+  });
+
   it.each([
     ['flow collections as items and values', 'spec:\n  rules:\n    - { path: /, backend: { port: { number: 80 } } }\n    - [a, b, [c, d]]\n  drop: [ALL]\n'],
     ['comments between keys and values', 'a: # why\n  # more\n  b: 1 # trailing\nc:\n  - # item\n    d: 2\n'],
